@@ -1,0 +1,226 @@
+//! The reply contract: the four tagged sections a reply must hold, and the vocabulary the linter
+//! uses to judge them.
+//!
+//! Everything here is data. The prompt renderer states these bounds to the model, the parser looks
+//! for these tags and the linter checks these bounds and words, so the three cannot drift apart.
+
+use serde::Serialize;
+
+/// Inclusive bounds on how many of something a section must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Bounds {
+    /// Fewest allowed.
+    pub min: usize,
+    /// Most allowed.
+    pub max: usize,
+}
+
+impl Bounds {
+    /// Whether `n` lies within the bounds.
+    pub fn contains(self, n: usize) -> bool {
+        (self.min..=self.max).contains(&n)
+    }
+}
+
+impl std::fmt::Display for Bounds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.min, self.max)
+    }
+}
+
+/// Which of the four sections a contract describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// The timeboxed agenda.
+    Agenda,
+    /// Key points from the guide.
+    KeyPoints,
+    /// Problem-space discussion questions.
+    DiscussionQuestions,
+    /// The closing statement.
+    ClosingStatement,
+}
+
+/// What a section's bounds count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Agenda items, each with a timebox; any positive number of them.
+    TimedItems,
+    /// List items, within bounds.
+    Items(Bounds),
+    /// Sentences of prose, within bounds.
+    Sentences(Bounds),
+}
+
+/// One section of the reply: its tag, what it holds and how much of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SectionContract {
+    /// Which section this is.
+    pub kind: SectionKind,
+    /// The XML-style tag name, without angle brackets.
+    pub tag: &'static str,
+    /// A human name for messages.
+    pub label: &'static str,
+    /// What the section holds.
+    pub measure: Measure,
+}
+
+impl SectionContract {
+    /// The bounds of this section's measure, when it has any.
+    pub fn bounds(&self) -> Option<Bounds> {
+        match self.measure {
+            Measure::TimedItems => None,
+            Measure::Items(b) | Measure::Sentences(b) => Some(b),
+        }
+    }
+}
+
+/// The agenda section.
+pub const AGENDA: SectionContract = SectionContract {
+    kind: SectionKind::Agenda,
+    tag: "agenda",
+    label: "agenda",
+    measure: Measure::TimedItems,
+};
+
+/// The key points section.
+pub const KEY_POINTS: SectionContract = SectionContract {
+    kind: SectionKind::KeyPoints,
+    tag: "key_points",
+    label: "key points",
+    measure: Measure::Items(Bounds { min: 3, max: 5 }),
+};
+
+/// The discussion questions section.
+pub const DISCUSSION_QUESTIONS: SectionContract = SectionContract {
+    kind: SectionKind::DiscussionQuestions,
+    tag: "discussion_questions",
+    label: "discussion questions",
+    measure: Measure::Items(Bounds { min: 3, max: 5 }),
+};
+
+/// The closing statement section.
+pub const CLOSING_STATEMENT: SectionContract = SectionContract {
+    kind: SectionKind::ClosingStatement,
+    tag: "closing_statement",
+    label: "closing statement",
+    measure: Measure::Sentences(Bounds { min: 2, max: 3 }),
+};
+
+/// All sections, in the order the prompt asks for them.
+pub const SECTIONS: [SectionContract; 4] = [AGENDA, KEY_POINTS, DISCUSSION_QUESTIONS, CLOSING_STATEMENT];
+
+/// The contract of one section kind.
+pub fn section(kind: SectionKind) -> &'static SectionContract {
+    match kind {
+        SectionKind::Agenda => &SECTIONS[0],
+        SectionKind::KeyPoints => &SECTIONS[1],
+        SectionKind::DiscussionQuestions => &SECTIONS[2],
+        SectionKind::ClosingStatement => &SECTIONS[3],
+    }
+}
+
+/// Words and phrases the linter matches against reply text. Phrases are lower case; a phrase
+/// matches on word boundaries. Stems are produced by [`crate::text::stem`].
+#[derive(Debug, Clone, Copy)]
+pub struct Vocabulary {
+    /// Talk of estimating effort or size: the guide's pitfall "Focusing on estimation instead of
+    /// understanding".
+    pub estimation: &'static [&'static str],
+    /// Talk that picks a solution or an implementation: the guide's pitfall "Jumping to solutions
+    /// too quickly".
+    pub solutioning: &'static [&'static str],
+    /// Words that, before a matched phrase in the same sentence, negate it ("no estimation today").
+    pub negations: &'static [&'static str],
+    /// Phrases that name next steps in a closing statement, besides the guide's post-session actions.
+    pub next_steps: &'static [&'static str],
+    /// Words too common in refinement talk to tie a sentence to a topic or to a guide line.
+    pub generic: &'static [&'static str],
+    /// Words that open a question even without a question mark.
+    pub interrogatives: &'static [&'static str],
+    /// Agenda lines that frame the agenda rather than being an item of it.
+    pub agenda_framing: &'static [&'static str],
+}
+
+/// The vocabulary the linter uses.
+pub const VOCABULARY: Vocabulary = Vocabulary {
+    estimation: &[
+        "estimate",
+        "estimates",
+        "estimated",
+        "estimating",
+        "estimation",
+        "story point",
+        "story points",
+        "planning poker",
+        "sizing",
+        "t-shirt size",
+        "t-shirt sizes",
+        "how long will it take",
+        "how long would it take",
+        "how long it will take",
+        "how long it would take",
+        "how much effort",
+        "how much time",
+        "how many days",
+        "how many weeks",
+        "how many sprints",
+        "how many hours",
+        "level of effort",
+        "velocity",
+    ],
+    solutioning: &[
+        "should we use",
+        "should we build",
+        "should we implement",
+        "should we adopt",
+        "should we switch to",
+        "should we migrate to",
+        "should we add a",
+        "should we rewrite",
+        "can we just",
+        "how do we implement",
+        "how should we implement",
+        "how will we implement",
+        "how do we build",
+        "how should we build",
+        "how should we architect",
+        "which framework",
+        "which library",
+        "which database",
+        "which technology",
+        "which vendor",
+        "which tech stack",
+        "what framework",
+        "what library",
+        "what database",
+        "what tech stack",
+        "best way to implement",
+        "best way to build",
+    ],
+    negations: &["no", "not", "avoid", "without", "instead", "rather", "don't", "never", "nor"],
+    next_steps: &[
+        "next step",
+        "next steps",
+        "follow up",
+        "follow-up",
+        "action item",
+        "action items",
+        "owner",
+        "owners",
+        "next session",
+        "deep-dive",
+        "deep dive",
+    ],
+    generic: &[
+        "session", "sessions", "refinement", "team", "teams", "item", "items", "discuss", "discussion",
+        "discussions", "time", "new", "make", "way", "thing", "things", "everyone", "product", "today",
+        "work", "need", "needs", "also", "well", "clear", "clearly", "good", "help", "use", "get",
+        "improve", "improving", "reduce", "reducing", "increase", "increasing", "add", "adding",
+        "support", "enable", "better", "build", "create", "implement", "fix", "fixing",
+    ],
+    interrogatives: &["what", "why", "how", "who", "whom", "whose", "which", "where", "when"],
+    agenda_framing: &["agenda", "total", "overall", "session length", "duration"],
+};

@@ -1,0 +1,556 @@
+//! The refinement guide: a Markdown document parsed into a typed [`Guide`].
+//!
+//! A guide is recognised by its shape, not by exact wording: `##` sections whose headings speak of
+//! purpose, preparation, the session, post-session actions, success indicators and pitfalls, and
+//! inside the session section `###` phases whose headings carry a timebox, such as
+//! `### 1. Context Setting (15-20 minutes)`. Session headings without a timebox (the seed's
+//! "Discussion Management") hold practices that apply throughout the session.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use regex::Regex;
+use serde::Serialize;
+
+use crate::text::{slug, strip_markup};
+use crate::timebox::{Minutes, find_timebox};
+
+/// The Markdown of the default guide: the seed prompt's guide.
+pub const DEFAULT_GUIDE_MARKDOWN: &str = include_str!("../assets/refinement-guide.md");
+
+/// Where a guide came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuideOrigin {
+    /// The guide built into `refine`.
+    BuiltIn,
+    /// A guide read from this file.
+    File(PathBuf),
+}
+
+impl fmt::Display for GuideOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GuideOrigin::BuiltIn => f.write_str("the built-in guide"),
+            GuideOrigin::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// Why a guide could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GuideError {
+    /// The file could not be read (missing, unreadable, not UTF-8).
+    #[error("cannot read guide {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The guide has no session phase with a timebox.
+    #[error(
+        "{origin}: the guide has no timeboxed session phase; write each phase as a heading with its minutes, e.g. `### 1. Context Setting (15-20 minutes)`"
+    )]
+    NoTimeboxedPhase {
+        /// The guide.
+        origin: GuideOrigin,
+    },
+    /// A phase heading carries a timebox that cannot be read.
+    #[error("{origin}:{line}: cannot read the timebox in heading `{heading}` (write it as `(15-20 minutes)` with the smaller number first)")]
+    BadTimebox {
+        /// The guide.
+        origin: GuideOrigin,
+        /// 1-based line of the heading.
+        line: usize,
+        /// The heading text.
+        heading: String,
+    },
+    /// Two phases share a name.
+    #[error("{origin}:{line}: phase `{name}` appears twice (first at line {first_line})")]
+    DuplicatePhase {
+        /// The guide.
+        origin: GuideOrigin,
+        /// 1-based line of the second heading.
+        line: usize,
+        /// 1-based line of the first heading.
+        first_line: usize,
+        /// The phase name.
+        name: String,
+    },
+    /// A phase's timebox allows no time at all.
+    #[error("{origin}:{line}: phase `{name}` has a timebox of 0 minutes")]
+    ZeroPhase {
+        /// The guide.
+        origin: GuideOrigin,
+        /// 1-based line of the heading.
+        line: usize,
+        /// The phase name.
+        name: String,
+    },
+}
+
+/// A bullet of the guide, with the bullets nested under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuideItem {
+    /// The bullet's text, without Markdown markup.
+    pub text: String,
+    /// Nested bullets.
+    pub children: Vec<GuideItem>,
+}
+
+impl GuideItem {
+    /// This item's text followed by all nested texts, depth first.
+    pub fn texts(&self) -> Vec<&str> {
+        let mut out = vec![self.text.as_str()];
+        for child in &self.children {
+            out.extend(child.texts());
+        }
+        out
+    }
+}
+
+/// A group of bullets under a `###` heading (preparation for one audience, one kind of follow-up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuideGroup {
+    /// The heading, without numbering and markup.
+    pub name: String,
+    /// The bullets.
+    pub items: Vec<GuideItem>,
+}
+
+/// A timeboxed phase of the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Phase {
+    /// The phase name, e.g. "Context Setting".
+    pub name: String,
+    /// A stable identifier derived from the name, e.g. "context-setting".
+    pub slug: String,
+    /// The guide's timebox for this phase.
+    pub minutes: Minutes,
+    /// The phase's bullets.
+    pub items: Vec<GuideItem>,
+    /// 1-based line of the phase heading in the guide.
+    pub line: usize,
+}
+
+/// Practices that apply throughout the session (an untimed session heading such as "Discussion
+/// Management"), with where the guide places them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PracticeBlock {
+    /// The heading, e.g. "Discussion Management".
+    pub name: String,
+    /// How many timeboxed phases come before it in the guide.
+    pub after_phases: usize,
+    /// The practices.
+    pub items: Vec<GuideItem>,
+}
+
+/// A parsed refinement guide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Guide {
+    /// Where it came from.
+    pub origin: GuideOrigin,
+    /// The `#` title, or "Refinement Guide" when there is none.
+    pub title: String,
+    /// The guide's Markdown, as given.
+    #[serde(skip)]
+    pub markdown: String,
+    /// What refinement is for.
+    pub purpose: Vec<GuideItem>,
+    /// Preparation steps, grouped by audience.
+    pub preparation: Vec<GuideGroup>,
+    /// The timeboxed session phases, in order; never empty.
+    pub phases: Vec<Phase>,
+    /// Discussion-management practices.
+    pub practices: Vec<PracticeBlock>,
+    /// Post-session actions, grouped.
+    pub post_session: Vec<GuideGroup>,
+    /// Signs that refinement works.
+    pub success_indicators: Vec<GuideItem>,
+    /// Pitfalls to avoid.
+    pub pitfalls: Vec<GuideItem>,
+}
+
+/// One Markdown block of interest, in document order.
+#[derive(Debug)]
+enum Block {
+    Heading { level: HeadingLevel, text: String, line: usize },
+    Item { depth: usize, text: String },
+}
+
+/// Which part of a guide a `##` section is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Purpose,
+    Preparation,
+    Session,
+    PostSession,
+    Success,
+    Pitfalls,
+    Other,
+}
+
+fn classify(heading: &str) -> Part {
+    let h = heading.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    if has(&["pitfall", "avoid", "mistake", "anti-pattern", "antipattern"]) {
+        Part::Pitfalls
+    } else if has(&["success indicator", "indicators", "signs of success", "success signal"]) {
+        Part::Success
+    } else if has(&["post-session", "post session", "after the session", "follow-up", "follow up"]) {
+        Part::PostSession
+    } else if has(&["prepar", "pre-session", "before the session"]) {
+        Part::Preparation
+    } else if has(&["purpose", "why refine", "goal"]) {
+        Part::Purpose
+    } else if has(&["during", "session", "agenda", "structure", "format", "phases"]) {
+        Part::Session
+    } else {
+        Part::Other
+    }
+}
+
+static NUMBERED_MINUTES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\d+\s*(?:-|–|—|to)\s*\d+\s*(?:minutes?|mins?|m)\b").expect("static regex")
+});
+
+impl Guide {
+    /// The built-in guide.
+    pub fn builtin() -> Guide {
+        // The built-in guide is tested to parse; should that ever break, the test names it.
+        Guide::parse(DEFAULT_GUIDE_MARKDOWN, GuideOrigin::BuiltIn)
+            .unwrap_or_else(|e| panic!("the built-in guide must parse: {e}"))
+    }
+
+    /// Reads and parses a guide file.
+    pub fn from_file(path: &Path) -> Result<Guide, GuideError> {
+        let markdown = std::fs::read_to_string(path).map_err(|source| GuideError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Guide::parse(&markdown, GuideOrigin::File(path.to_path_buf()))
+    }
+
+    /// Parses guide Markdown.
+    pub fn parse(markdown: &str, origin: GuideOrigin) -> Result<Guide, GuideError> {
+        let blocks = blocks(markdown);
+        let mut guide = Guide {
+            origin,
+            title: String::from("Refinement Guide"),
+            markdown: markdown.to_string(),
+            purpose: Vec::new(),
+            preparation: Vec::new(),
+            phases: Vec::new(),
+            practices: Vec::new(),
+            post_session: Vec::new(),
+            success_indicators: Vec::new(),
+            pitfalls: Vec::new(),
+        };
+        let mut titled = false;
+        let mut part = Part::Other;
+        // Items collect into the current target: Some(group name) or the part's flat list.
+        let mut pending: Vec<(usize, String)> = Vec::new();
+        let mut target = Target::None;
+
+        for block in blocks {
+            match block {
+                Block::Heading { level, text, line } => {
+                    guide.flush(&mut target, &mut pending, part);
+                    let name = strip_markup(&text);
+                    if level == HeadingLevel::H1 && !titled {
+                        guide.title = name;
+                        titled = true;
+                        continue;
+                    }
+                    if level <= HeadingLevel::H2 {
+                        part = classify(&name);
+                        target = Target::Part;
+                        // A team guide may put timeboxed phases straight under `##`.
+                        if matches!(part, Part::Session | Part::Other) {
+                            if let Some(phase) = guide.phase_heading(&name, line)? {
+                                target = Target::Phase(phase);
+                            }
+                        }
+                        continue;
+                    }
+                    target = match part {
+                        Part::Session | Part::Other => match guide.phase_heading(&name, line)? {
+                            Some(phase) => Target::Phase(phase),
+                            None if part == Part::Session => Target::Practice(name),
+                            None => Target::None,
+                        },
+                        Part::Preparation | Part::PostSession => Target::Group(name),
+                        _ => Target::Part,
+                    };
+                }
+                Block::Item { depth, text } => pending.push((depth, strip_markup(&text))),
+            }
+        }
+        guide.flush(&mut target, &mut pending, part);
+
+        if guide.phases.is_empty() {
+            return Err(GuideError::NoTimeboxedPhase { origin: guide.origin });
+        }
+        Ok(guide)
+    }
+
+    /// When `heading` names a timeboxed phase, registers it and returns its index.
+    fn phase_heading(&mut self, heading: &str, line: usize) -> Result<Option<usize>, GuideError> {
+        let Some(found) = find_timebox(heading) else {
+            if NUMBERED_MINUTES.is_match(heading) {
+                return Err(GuideError::BadTimebox {
+                    origin: self.origin.clone(),
+                    line,
+                    heading: heading.to_string(),
+                });
+            }
+            return Ok(None);
+        };
+        let mut name = heading.to_string();
+        name.replace_range(found.span.clone(), "");
+        let name = strip_markup(
+            name.trim()
+                .trim_end_matches(['(', ')', '[', ']', ':', '-', '–', '—', ' '])
+                .replace("()", "")
+                .replace("[]", "")
+                .trim(),
+        );
+        let name = name.trim_end_matches([':', '-', '–', '—', ' ']).to_string();
+        if found.minutes.max == 0 {
+            return Err(GuideError::ZeroPhase { origin: self.origin.clone(), line, name });
+        }
+        let slug = slug(&name);
+        if let Some(first) = self.phases.iter().find(|p| p.slug == slug) {
+            return Err(GuideError::DuplicatePhase {
+                origin: self.origin.clone(),
+                line,
+                first_line: first.line,
+                name,
+            });
+        }
+        self.phases.push(Phase { name, slug, minutes: found.minutes, items: Vec::new(), line });
+        Ok(Some(self.phases.len() - 1))
+    }
+
+    fn flush(&mut self, target: &mut Target, pending: &mut Vec<(usize, String)>, part: Part) {
+        let items = tree(pending);
+        pending.clear();
+        match std::mem::replace(target, Target::None) {
+            Target::None => {}
+            Target::Phase(i) => self.phases[i].items.extend(items),
+            Target::Practice(name) => self.practices.push(PracticeBlock {
+                name,
+                after_phases: self.phases.len(),
+                items,
+            }),
+            Target::Group(name) => {
+                let groups = match part {
+                    Part::Preparation => &mut self.preparation,
+                    _ => &mut self.post_session,
+                };
+                groups.push(GuideGroup { name, items });
+            }
+            Target::Part => match part {
+                Part::Purpose => self.purpose.extend(items),
+                Part::Success => self.success_indicators.extend(items),
+                Part::Pitfalls => self.pitfalls.extend(items),
+                Part::Preparation if !items.is_empty() => {
+                    self.preparation.push(GuideGroup { name: String::from("Preparation"), items })
+                }
+                Part::PostSession if !items.is_empty() => {
+                    self.post_session.push(GuideGroup { name: String::from("Follow-up"), items })
+                }
+                _ => {}
+            },
+        }
+    }
+
+    /// The sum of all phase timeboxes: the guide's natural session length.
+    pub fn total(&self) -> Minutes {
+        self.phases
+            .iter()
+            .fold(Minutes::exactly(0), |acc, phase| acc.plus(phase.minutes))
+    }
+
+    /// Every line the guide states (headings, bullets and prose, without markup), for tracing key
+    /// points back to it.
+    pub fn statements(&self) -> Vec<String> {
+        self.markdown
+            .lines()
+            .map(strip_markup)
+            .filter(|line| !line.is_empty())
+            .collect()
+    }
+
+    /// The post-session actions, headings and bullets, as text.
+    pub fn post_session_statements(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for group in &self.post_session {
+            out.push(&group.name);
+            for item in &group.items {
+                out.extend(item.texts());
+            }
+        }
+        out
+    }
+
+    /// The phase with this slug.
+    pub fn phase(&self, slug: &str) -> Option<&Phase> {
+        self.phases.iter().find(|p| p.slug == slug)
+    }
+}
+
+#[derive(Debug)]
+enum Target {
+    None,
+    Part,
+    Phase(usize),
+    Practice(String),
+    Group(String),
+}
+
+/// Builds bullet trees from (depth, text) pairs in document order.
+fn tree(flat: &[(usize, String)]) -> Vec<GuideItem> {
+    fn build(flat: &[(usize, String)], at: &mut usize, depth: usize) -> Vec<GuideItem> {
+        let mut out = Vec::new();
+        while *at < flat.len() {
+            let (d, ref text) = flat[*at];
+            if d < depth {
+                break;
+            }
+            *at += 1;
+            let children = build(flat, at, d + 1);
+            out.push(GuideItem { text: text.clone(), children });
+        }
+        out
+    }
+    let min_depth = flat.iter().map(|(d, _)| *d).min().unwrap_or(0);
+    let mut at = 0;
+    build(flat, &mut at, min_depth)
+}
+
+/// The headings and list items of a Markdown document, with heading lines.
+fn blocks(markdown: &str) -> Vec<Block> {
+    let line_of = |offset: usize| markdown[..offset.min(markdown.len())].matches('\n').count() + 1;
+    let mut out: Vec<Block> = Vec::new();
+    let mut depth = 0usize;
+    // Index into `out` of the item or heading currently collecting text.
+    let mut open: Vec<usize> = Vec::new();
+    let mut heading: Option<usize> = None;
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                out.push(Block::Heading { level, text: String::new(), line: line_of(range.start) });
+                heading = Some(out.len() - 1);
+            }
+            Event::End(TagEnd::Heading(_)) => heading = None,
+            Event::Start(Tag::List(_)) => depth += 1,
+            Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
+            Event::Start(Tag::Item) => {
+                out.push(Block::Item { depth, text: String::new() });
+                open.push(out.len() - 1);
+            }
+            Event::End(TagEnd::Item) => {
+                open.pop();
+            }
+            Event::Text(t) | Event::Code(t) => {
+                let at = heading.or_else(|| open.last().copied());
+                if let Some(Block::Heading { text, .. } | Block::Item { text, .. }) =
+                    at.and_then(|i| out.get_mut(i))
+                {
+                    // A nested list's items must not feed their parent.
+                    text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(Block::Item { text, .. }) = open.last().and_then(|&i| out.get_mut(i)) {
+                    text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_guide_has_the_seed_phases() {
+        let guide = Guide::builtin();
+        assert_eq!(guide.title, "Product Refinement Session Guide");
+        let phases: Vec<_> = guide
+            .phases
+            .iter()
+            .map(|p| (p.slug.as_str(), p.minutes.min, p.minutes.max))
+            .collect();
+        assert_eq!(
+            phases,
+            vec![
+                ("context-setting", 15, 20),
+                ("problem-space-exploration", 40, 45),
+                ("success-criteria-definition", 20, 25),
+                ("session-retrospective", 10, 15),
+            ]
+        );
+        assert_eq!(guide.total(), Minutes { min: 85, max: 105 });
+    }
+
+    #[test]
+    fn the_builtin_guide_has_every_part() {
+        let guide = Guide::builtin();
+        assert_eq!(guide.purpose.len(), 4);
+        assert_eq!(guide.preparation.len(), 2);
+        assert_eq!(guide.preparation[0].name, "For Product Manager/Owner");
+        assert_eq!(guide.preparation[0].items[1].children.len(), 3);
+        assert_eq!(guide.practices.len(), 1);
+        assert_eq!(guide.practices[0].name, "Discussion Management");
+        assert_eq!(guide.practices[0].after_phases, 3);
+        assert_eq!(guide.practices[0].items.len(), 4);
+        assert_eq!(guide.post_session.len(), 3);
+        assert_eq!(guide.success_indicators.len(), 5);
+        assert_eq!(guide.pitfalls.len(), 5);
+        let exploration = &guide.phases[1];
+        assert_eq!(exploration.items[0].text, "Discuss each refinement item:");
+        assert_eq!(exploration.items[0].children[0].text, "Define the core problem");
+        assert_eq!(exploration.line, 28);
+    }
+
+    #[test]
+    fn a_guide_without_a_timeboxed_phase_is_an_error_naming_it() {
+        let err = Guide::parse("# G\n## During the Session\n### Talk\n- a\n", GuideOrigin::File("g.md".into()))
+            .expect_err("no phase");
+        assert!(err.to_string().starts_with("g.md: the guide has no timeboxed session phase"), "{err}");
+    }
+
+    #[test]
+    fn a_backwards_timebox_names_its_line() {
+        let err = Guide::parse(
+            "# G\n## During the Session\n### 1. Intro (20-10 minutes)\n",
+            GuideOrigin::File("g.md".into()),
+        )
+        .expect_err("bad timebox");
+        assert!(err.to_string().starts_with("g.md:3: cannot read the timebox"), "{err}");
+    }
+
+    #[test]
+    fn a_duplicate_phase_names_both_lines() {
+        let err = Guide::parse(
+            "## During\n### Intro (5 min)\n### Intro (10 min)\n",
+            GuideOrigin::File("g.md".into()),
+        )
+        .expect_err("duplicate");
+        assert_eq!(err.to_string(), "g.md:3: phase `Intro` appears twice (first at line 2)");
+    }
+
+    #[test]
+    fn an_unreadable_file_names_the_file() {
+        let err = Guide::from_file(Path::new("/no/such/guide.md")).expect_err("missing");
+        assert!(err.to_string().contains("/no/such/guide.md"), "{err}");
+    }
+}

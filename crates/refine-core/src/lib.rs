@@ -1,0 +1,53 @@
+//! `refine-core`: the contract of a refinement session, defined once.
+//!
+//! The [`guide`] model, the section [`contract`]s, the [`prompt`] renderer, the reply [`parse`]r
+//! and the [`lint`]er. It does no I/O beyond reading a guide file the caller names, and knows no
+//! backend: everything downstream (backends, formats, the eval harness) judges replies with
+//! [`analyze`].
+
+pub mod contract;
+pub mod finding;
+pub mod guide;
+pub mod lint;
+pub mod parse;
+pub mod plan;
+pub mod prompt;
+pub mod request;
+pub mod text;
+pub mod timebox;
+
+use serde::{Deserialize, Serialize};
+
+pub use finding::{Code, Finding, Severity};
+pub use guide::{Guide, GuideError, GuideOrigin};
+pub use lint::Scores;
+pub use plan::{AgendaItem, SessionPlan};
+pub use request::{RequestError, SessionRequest, Topic};
+pub use timebox::Minutes;
+
+/// What `refine check` reports on a reply: the plan, the findings and the scores. Its JSON shape
+/// is the documented, stable output of `refine check --format json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The plan read from the reply.
+    pub plan: SessionPlan,
+    /// Everything found wrong, sorted by line.
+    pub findings: Vec<Finding>,
+    /// The scores.
+    pub scores: Scores,
+}
+
+impl Report {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// Parses and lints `reply` for `request` against `guide`. Never fails: a malformed reply yields
+/// findings.
+pub fn analyze(reply: &str, guide: &Guide, request: &SessionRequest) -> Report {
+    let parsed = parse::parse_reply(reply, request.topic().as_str(), guide);
+    let (findings, scores) = lint::lint(&parsed, guide, request);
+    Report { plan: parsed.plan, findings, scores }
+}

@@ -1,0 +1,432 @@
+//! The linter: judges a parsed reply against the guide and the section contracts, and scores it.
+//!
+//! # Scores
+//! All scores lie in [0, 1] and are rounded to four decimals.
+//!
+//! - `structure` is the mean over the four sections of a section score: 0 when the section is
+//!   missing or empty, else 1 minus 0.5 for each of: unclosed, duplicated, and out of shape
+//!   (key points or questions outside their count bounds, closing outside its sentence bounds,
+//!   or, for the agenda, 0.5 times the share of untimed items); never below 0.
+//! - `adherence` is the mean of eight shares: guide phases covered by the agenda; phases in the
+//!   guide's order (1 or 0); covered phases within their timebox; agenda total as requested
+//!   (1 or 0); agenda free of estimation (1 or 0); key points traced to the guide; questions that
+//!   are real, topic-specific, solution-free and estimate-free questions; closing names next steps
+//!   (1 or 0). A share whose section is missing or empty is 0.
+//! - `overall` is the mean of `structure` and `adherence`.
+//!
+//! A reply with no findings scores 1 on all three.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::contract::{self, SectionKind, VOCABULARY};
+use crate::finding::{Code, Finding};
+use crate::guide::Guide;
+use crate::parse::ParsedReply;
+use crate::request::SessionRequest;
+use crate::text::{find_phrase, sentence_count, stem, terms, words};
+use crate::timebox::Minutes;
+
+/// How well a reply follows the contract and the guide.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    /// Whether the four sections are there and in shape.
+    pub structure: f64,
+    /// Whether the content follows the guide.
+    pub adherence: f64,
+    /// The mean of the two.
+    pub overall: f64,
+}
+
+/// Lints a parsed reply. The parser's structural findings are included, and all findings are
+/// sorted by line (findings without a line last), then by code.
+pub fn lint(parsed: &ParsedReply, guide: &Guide, request: &SessionRequest) -> (Vec<Finding>, Scores) {
+    let mut linter = Linter { parsed, guide, request, findings: parsed.findings.clone() };
+    let structure = linter.structure();
+    let adherence = [
+        linter.agenda_phases(),
+        linter.agenda_order(),
+        linter.agenda_ranges(),
+        linter.agenda_total(),
+        linter.agenda_estimation(),
+        linter.key_points_traced(),
+        linter.questions_quality(),
+        linter.closing_next_steps(),
+    ];
+    let adherence = adherence.iter().sum::<f64>() / adherence.len() as f64;
+    let mut findings = linter.findings;
+    findings.sort_by_key(|f| (f.line.is_none(), f.line, f.code));
+    let scores = Scores {
+        structure: round(structure),
+        adherence: round(adherence),
+        overall: round((structure + adherence) / 2.0),
+    };
+    (findings, scores)
+}
+
+fn round(x: f64) -> f64 {
+    (x.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0
+}
+
+fn share(good: usize, all: usize) -> f64 {
+    if all == 0 { 0.0 } else { good as f64 / all as f64 }
+}
+
+struct Linter<'a> {
+    parsed: &'a ParsedReply,
+    guide: &'a Guide,
+    request: &'a SessionRequest,
+    findings: Vec<Finding>,
+}
+
+impl Linter<'_> {
+    fn push(&mut self, code: Code, message: String, line: Option<usize>) {
+        self.findings.push(Finding::new(code, message, line));
+    }
+
+    /// Whether the section was found and holds something.
+    fn usable(&self, kind: SectionKind) -> bool {
+        self.parsed.layout.section(kind).is_some_and(|s| !s.empty)
+    }
+
+    fn section_line(&self, kind: SectionKind) -> Option<usize> {
+        self.parsed.layout.section_line(kind)
+    }
+
+    /// Structural checks beyond the parser's, and the structure score.
+    fn structure(&mut self) -> f64 {
+        let mut total = 0.0;
+        for contract in &contract::SECTIONS {
+            let kind = contract.kind;
+            let Some(section) = self.parsed.layout.section(kind).filter(|s| !s.empty) else {
+                continue;
+            };
+            let line = Some(section.line);
+            let mut score = 1.0;
+            if section.unclosed {
+                score -= 0.5;
+            }
+            if section.duplicated {
+                score -= 0.5;
+            }
+            let plan = &self.parsed.plan;
+            match kind {
+                SectionKind::Agenda => {
+                    let untimed: Vec<(usize, String)> = plan
+                        .agenda
+                        .iter()
+                        .zip(&self.parsed.layout.agenda)
+                        .filter(|(item, _)| item.minutes.is_none())
+                        .map(|(item, at)| (at.line, item.title.clone()))
+                        .collect();
+                    score -= 0.5 * share(untimed.len(), plan.agenda.len());
+                    for (at, title) in untimed {
+                        self.push(Code::AgendaUntimed, format!("agenda item `{title}` has no timebox"), Some(at));
+                    }
+                }
+                SectionKind::KeyPoints | SectionKind::DiscussionQuestions => {
+                    let (count, code) = if kind == SectionKind::KeyPoints {
+                        (plan.key_points.len(), Code::KeyPointsCount)
+                    } else {
+                        (plan.discussion_questions.len(), Code::QuestionsCount)
+                    };
+                    if let Some(bounds) = contract.bounds().filter(|b| !b.contains(count)) {
+                        score -= 0.5;
+                        self.push(
+                            code,
+                            format!("{count} {} where the contract asks for {bounds}", contract.label),
+                            line,
+                        );
+                    }
+                }
+                SectionKind::ClosingStatement => {
+                    let count = plan.closing_statement.as_deref().map_or(0, sentence_count);
+                    if let Some(bounds) = contract.bounds().filter(|b| !b.contains(count)) {
+                        score -= 0.5;
+                        self.push(
+                            Code::ClosingLength,
+                            format!("the closing statement has {count} sentences where the contract asks for {bounds}"),
+                            line,
+                        );
+                    }
+                }
+            }
+            total += f64::max(score, 0.0);
+        }
+        total / contract::SECTIONS.len() as f64
+    }
+
+    /// Indices into the guide's phases of the agenda items, with each item's line.
+    fn item_phases(&self) -> Vec<(usize, usize)> {
+        self.parsed
+            .plan
+            .agenda
+            .iter()
+            .zip(&self.parsed.layout.agenda)
+            .filter_map(|(item, at)| {
+                let slug = item.phase.as_deref()?;
+                let index = self.guide.phases.iter().position(|p| p.slug == slug)?;
+                Some((index, at.line))
+            })
+            .collect()
+    }
+
+    fn agenda_phases(&mut self) -> f64 {
+        if !self.usable(SectionKind::Agenda) {
+            return 0.0;
+        }
+        let covered: BTreeSet<usize> = self.item_phases().into_iter().map(|(i, _)| i).collect();
+        let line = self.section_line(SectionKind::Agenda);
+        let missing: Vec<String> = self
+            .guide
+            .phases
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !covered.contains(i))
+            .map(|(_, p)| format!("no agenda item for the guide's phase `{}` ({})", p.name, p.minutes))
+            .collect();
+        for message in missing {
+            self.push(Code::AgendaPhaseMissing, message, line);
+        }
+        share(covered.len(), self.guide.phases.len())
+    }
+
+    fn agenda_order(&mut self) -> f64 {
+        if !self.usable(SectionKind::Agenda) {
+            return 0.0;
+        }
+        let mut furthest: Option<usize> = None;
+        for (index, line) in self.item_phases() {
+            if let Some(f) = furthest.filter(|&f| index < f) {
+                let (early, late) = (&self.guide.phases[index].name, &self.guide.phases[f].name);
+                let message = format!("`{early}` comes after `{late}`; the guide puts it before");
+                self.push(Code::AgendaPhaseOrder, message, Some(line));
+                return 0.0;
+            }
+            furthest = Some(furthest.map_or(index, |f| f.max(index)));
+        }
+        1.0
+    }
+
+    /// The range each phase is held to: the guide's, scaled when the requested length lies
+    /// outside the guide's natural length, so a 60-minute session is not faulted for short phases.
+    fn allowed(&self, range: Minutes) -> Minutes {
+        let natural = self.guide.total();
+        let scale = match self.request.minutes() {
+            Some(n) if n < natural.min => f64::from(n) / f64::from(natural.min),
+            Some(n) if n > natural.max => f64::from(n) / f64::from(natural.max),
+            _ => return range,
+        };
+        Minutes {
+            min: (f64::from(range.min) * scale).floor() as u32,
+            max: (f64::from(range.max) * scale).ceil() as u32,
+        }
+    }
+
+    fn agenda_ranges(&mut self) -> f64 {
+        if !self.usable(SectionKind::Agenda) {
+            return 0.0;
+        }
+        let plan = &self.parsed.plan;
+        let mut checked = 0;
+        let mut within = 0;
+        let mut out = Vec::new();
+        for phase in &self.guide.phases {
+            let items: Vec<_> = plan
+                .agenda
+                .iter()
+                .zip(&self.parsed.layout.agenda)
+                .filter(|(item, _)| item.phase.as_deref() == Some(phase.slug.as_str()))
+                .collect();
+            let Some(first_line) = items.first().map(|(_, at)| at.line) else { continue };
+            let timed: Vec<Minutes> = items.iter().filter_map(|(item, _)| item.minutes).collect();
+            let Some(sum) = timed.into_iter().reduce(Minutes::plus) else { continue };
+            checked += 1;
+            let allowed = self.allowed(phase.minutes);
+            if sum.within(allowed) {
+                within += 1;
+            } else {
+                let scaled = if allowed == phase.minutes { "" } else { " for this session length" };
+                out.push((
+                    format!("`{}` has {sum}; the guide gives it {allowed}{scaled}", phase.name),
+                    first_line,
+                ));
+            }
+        }
+        for (message, line) in out {
+            self.push(Code::AgendaTimeboxRange, message, Some(line));
+        }
+        share(within, checked)
+    }
+
+    fn agenda_total(&mut self) -> f64 {
+        if !self.usable(SectionKind::Agenda) {
+            return 0.0;
+        }
+        let Some(total) = self.parsed.plan.agenda.iter().filter_map(|i| i.minutes).reduce(Minutes::plus) else {
+            return 0.0;
+        };
+        let line = self.section_line(SectionKind::Agenda);
+        let message = match self.request.minutes() {
+            Some(n) if !(total.min <= n && n <= total.max) => {
+                Some(format!("the agenda adds up to {total}, not the requested {n} min"))
+            }
+            Some(_) => None,
+            None => {
+                let natural = self.guide.total();
+                (!total.within(natural))
+                    .then(|| format!("the agenda adds up to {total}, outside the guide's {natural}"))
+            }
+        };
+        match message {
+            Some(m) => {
+                self.push(Code::AgendaTotal, m, line);
+                0.0
+            }
+            None => 1.0,
+        }
+    }
+
+    fn agenda_estimation(&mut self) -> f64 {
+        if !self.usable(SectionKind::Agenda) {
+            return 0.0;
+        }
+        let mut hits = Vec::new();
+        for (item, at) in self.parsed.plan.agenda.iter().zip(&self.parsed.layout.agenda) {
+            let texts = std::iter::once(&item.title).chain(&at.details);
+            for text in texts {
+                if let Some(m) = find_phrase(text, VOCABULARY.estimation, VOCABULARY.negations) {
+                    if !m.negated {
+                        hits.push((
+                            format!(
+                                "agenda item `{}` schedules estimation (\"{}\"); the guide warns against focusing on estimation instead of understanding",
+                                item.title, m.phrase
+                            ),
+                            at.line,
+                        ));
+                        break;
+                    }
+                }
+            }
+        }
+        let clean = hits.is_empty();
+        for (message, line) in hits {
+            self.push(Code::AgendaEstimation, message, Some(line));
+        }
+        if clean { 1.0 } else { 0.0 }
+    }
+
+    fn key_points_traced(&mut self) -> f64 {
+        if !self.usable(SectionKind::KeyPoints) {
+            return 0.0;
+        }
+        let statements: Vec<BTreeSet<String>> = self
+            .guide
+            .statements()
+            .iter()
+            .map(|s| terms(s, VOCABULARY.generic))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let points = &self.parsed.plan.key_points;
+        let mut traced = 0;
+        for (point, &line) in points.iter().zip(&self.parsed.layout.key_points) {
+            let mine = terms(point, VOCABULARY.generic);
+            let found = statements.iter().any(|s| {
+                let overlap = s.intersection(&mine).count();
+                overlap >= 1 && overlap >= 2.min(s.len()).min(mine.len())
+            });
+            if found {
+                traced += 1;
+            } else {
+                let message = format!("key point \"{}\" cannot be traced to the guide", shorten(point));
+                self.push(Code::KeyPointOffGuide, message, Some(line));
+            }
+        }
+        share(traced, points.len())
+    }
+
+    fn questions_quality(&mut self) -> f64 {
+        if !self.usable(SectionKind::DiscussionQuestions) {
+            return 0.0;
+        }
+        let mut subject = self.request.topic().as_str().to_string();
+        if let Some(context) = self.request.context() {
+            subject.push('\n');
+            subject.push_str(context);
+        }
+        let subject_terms = terms(&subject, VOCABULARY.generic);
+        let questions = &self.parsed.plan.discussion_questions;
+        let mut clean = 0;
+        for (question, &line) in questions.iter().zip(&self.parsed.layout.discussion_questions) {
+            let before = self.findings.len();
+            let short = shorten(question);
+            let first_word = words(question).into_iter().next().unwrap_or_default();
+            let asks = question.contains('?')
+                || question.contains('？')
+                || VOCABULARY.interrogatives.contains(&first_word.as_str());
+            if !asks {
+                self.push(Code::QuestionNotQuestion, format!("\"{short}\" is not a question"), Some(line));
+            }
+            if !subject_terms.is_empty() && terms(question, VOCABULARY.generic).is_disjoint(&subject_terms) {
+                let message = format!("\"{short}\" does not refer to the topic or its context");
+                self.push(Code::QuestionGeneric, message, Some(line));
+            }
+            if let Some(m) = find_phrase(question, VOCABULARY.solutioning, VOCABULARY.negations) {
+                if !m.negated {
+                    let message = format!("\"{short}\" jumps to a solution (\"{}\"); explore the problem first", m.phrase);
+                    self.push(Code::QuestionSolutioning, message, Some(line));
+                }
+            }
+            if let Some(m) = find_phrase(question, VOCABULARY.estimation, VOCABULARY.negations) {
+                if !m.negated {
+                    let message = format!("\"{short}\" asks for an estimate (\"{}\"); refinement is about understanding", m.phrase);
+                    self.push(Code::QuestionEstimation, message, Some(line));
+                }
+            }
+            if self.findings.len() == before {
+                clean += 1;
+            }
+        }
+        share(clean, questions.len())
+    }
+
+    fn closing_next_steps(&mut self) -> f64 {
+        if !self.usable(SectionKind::ClosingStatement) {
+            return 0.0;
+        }
+        let closing = self.parsed.plan.closing_statement.as_deref().unwrap_or_default();
+        // The guide's post-session actions lead with their verb: "Share session notes".
+        let action_stems: BTreeSet<String> = self
+            .guide
+            .post_session_statements()
+            .iter()
+            .filter_map(|s| words(s).into_iter().next())
+            .map(|w| stem(&w))
+            .collect();
+        let named = find_phrase(closing, VOCABULARY.next_steps, &[]).is_some()
+            || words(closing).iter().any(|w| action_stems.contains(&stem(w)));
+        if named {
+            1.0
+        } else {
+            let line = self.parsed.layout.closing_statement;
+            self.push(
+                Code::ClosingNoNextSteps,
+                String::from("the closing statement names no next steps (follow-ups, owners, what is shared and when)"),
+                line,
+            );
+            0.0
+        }
+    }
+}
+
+/// At most 60 characters of `text`, for messages.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}

@@ -1,0 +1,791 @@
+//! The reply parser: reply text to a typed [`SessionPlan`], with the line of everything it found.
+//!
+//! It reads what models actually write: prose before and after the sections, code fences around
+//! the reply, tags in any letter case or with spaces (`< Key Points >`), numbered, bulleted and
+//! nested lists, Markdown tables, headings and bold lines as items, and timeboxes in all the forms
+//! [`crate::timebox`] knows. It never fails: structural trouble becomes findings.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::contract::{SECTIONS, SectionContract, SectionKind, VOCABULARY};
+use crate::finding::{Code, Finding};
+use crate::guide::Guide;
+use crate::plan::{AgendaItem, SessionPlan};
+use crate::text::{stem, strip_markup, words};
+use crate::timebox::{Minutes, find_timebox};
+
+/// Where things stand in the reply, for findings that point at lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplyLayout {
+    /// The sections that were found, in contract order.
+    pub sections: Vec<SectionLayout>,
+    /// For each agenda item: its line and the detail lines under it (without markup).
+    pub agenda: Vec<ItemLayout>,
+    /// The line of each key point.
+    pub key_points: Vec<usize>,
+    /// The line of each discussion question.
+    pub discussion_questions: Vec<usize>,
+    /// The first line of the closing statement.
+    pub closing_statement: Option<usize>,
+}
+
+impl ReplyLayout {
+    /// The line of a section's opening tag, when the section was found.
+    pub fn section_line(&self, kind: SectionKind) -> Option<usize> {
+        self.section(kind).map(|s| s.line)
+    }
+
+    /// A section, when it was found.
+    pub fn section(&self, kind: SectionKind) -> Option<&SectionLayout> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+}
+
+/// Where a section stands and what is wrong with its tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionLayout {
+    /// Which section.
+    pub kind: SectionKind,
+    /// 1-based line of its opening tag.
+    pub line: usize,
+    /// It is opened but never closed.
+    pub unclosed: bool,
+    /// It appears more than once.
+    pub duplicated: bool,
+    /// It holds nothing.
+    pub empty: bool,
+}
+
+/// Where one agenda item stands, and what is written under it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemLayout {
+    /// 1-based line of the item.
+    pub line: usize,
+    /// Lines under the item, without markup.
+    pub details: Vec<String>,
+}
+
+/// A parsed reply: the plan, where its parts stand, and the structural findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedReply {
+    /// The plan.
+    pub plan: SessionPlan,
+    /// Where its parts stand in the reply.
+    pub layout: ReplyLayout,
+    /// Structural findings: missing, unclosed, duplicate and empty sections.
+    pub findings: Vec<Finding>,
+}
+
+/// Parses `reply` for a session on `topic`, mapping agenda items to `guide`'s phases.
+pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
+    let lines = LineIndex::new(reply);
+    let tags = scan_tags(reply);
+    let mut findings = Vec::new();
+    let mut layout = ReplyLayout::default();
+    let mut plan = SessionPlan {
+        topic: topic.to_string(),
+        agenda: Vec::new(),
+        key_points: Vec::new(),
+        discussion_questions: Vec::new(),
+        closing_statement: None,
+    };
+
+    for contract in &SECTIONS {
+        let found = section_body(reply, &tags, contract, &lines, &mut findings);
+        let Some(body) = found.body else {
+            continue;
+        };
+        let content = content_lines(&reply[body.range.clone()], lines.line_of(body.range.start));
+        let empty = !content.iter().any(|(_, l)| l.chars().any(char::is_alphanumeric));
+        layout.sections.push(SectionLayout {
+            kind: contract.kind,
+            line: body.open_line,
+            unclosed: found.unclosed,
+            duplicated: found.duplicated,
+            empty,
+        });
+        if empty {
+            findings.push(Finding::new(
+                Code::SectionEmpty,
+                format!("the <{}> section is empty", contract.tag),
+                Some(body.open_line),
+            ));
+            continue;
+        }
+        let classified: Vec<(usize, Line)> =
+            content.iter().map(|(n, text)| (*n, Line::classify(text))).collect();
+        match contract.kind {
+            SectionKind::Agenda => {
+                for (item, item_layout) in agenda_items(&classified, guide) {
+                    plan.agenda.push(item);
+                    layout.agenda.push(item_layout);
+                }
+            }
+            SectionKind::KeyPoints => {
+                for (line, text) in list_items(&classified) {
+                    plan.key_points.push(text);
+                    layout.key_points.push(line);
+                }
+            }
+            SectionKind::DiscussionQuestions => {
+                for (line, text) in list_items(&classified) {
+                    plan.discussion_questions.push(text);
+                    layout.discussion_questions.push(line);
+                }
+            }
+            SectionKind::ClosingStatement => {
+                let text = classified
+                    .iter()
+                    .filter(|(_, l)| !matches!(l, Line::Blank | Line::Fence | Line::TableSep))
+                    .map(|(_, l)| strip_markup(l.text()))
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                layout.closing_statement = classified
+                    .iter()
+                    .find(|(_, l)| !matches!(l, Line::Blank | Line::Fence))
+                    .map(|(n, _)| *n);
+                plan.closing_statement = Some(text);
+            }
+        }
+    }
+    ParsedReply { plan, layout, findings }
+}
+
+/// Byte offsets of line starts, to turn offsets into 1-based line numbers.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts)
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset)
+    }
+}
+
+/// One tag occurrence of a contract section.
+#[derive(Debug, Clone, Copy)]
+struct TagHit {
+    kind: SectionKind,
+    closing: bool,
+    start: usize,
+    end: usize,
+}
+
+static TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9 _-]{0,40}?)\s*(/?)>").expect("static regex")
+});
+
+static MENTION_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?i:tags?)\b").expect("static regex"));
+
+/// Normalises a tag name: lower case, runs of spaces, hyphens and underscores as one underscore.
+fn normalise_tag(name: &str) -> String {
+    name.to_lowercase()
+        .split(|c: char| c == ' ' || c == '-' || c == '_')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// All tags of contract sections, in order, leaving out mentions in prose such as "`<agenda>`"
+/// or "in <agenda> tags" and self-closing `<agenda/>`.
+fn scan_tags(reply: &str) -> Vec<TagHit> {
+    let mut hits = Vec::new();
+    for c in TAG.captures_iter(reply) {
+        let (Some(whole), Some(name)) = (c.get(0), c.get(2)) else { continue };
+        let normal = normalise_tag(name.as_str());
+        let Some(contract) = SECTIONS.iter().find(|s| s.tag == normal) else { continue };
+        let self_closing = c.get(3).is_some_and(|m| !m.as_str().is_empty());
+        let in_code = reply[..whole.start()].ends_with('`') || reply[whole.end()..].starts_with('`');
+        if self_closing || in_code || MENTION_AFTER.is_match(&reply[whole.end()..]) {
+            continue;
+        }
+        hits.push(TagHit {
+            kind: contract.kind,
+            closing: c.get(1).is_some_and(|m| !m.as_str().is_empty()),
+            start: whole.start(),
+            end: whole.end(),
+        });
+    }
+    hits
+}
+
+/// The body of one section.
+struct SectionBody {
+    open_line: usize,
+    range: std::ops::Range<usize>,
+}
+
+/// A section's body, when found, and what is wrong with its tags.
+struct FoundSection {
+    body: Option<SectionBody>,
+    unclosed: bool,
+    duplicated: bool,
+}
+
+/// Finds the body of `contract`'s section, reporting missing, unclosed and duplicate tags.
+fn section_body(
+    reply: &str,
+    tags: &[TagHit],
+    contract: &SectionContract,
+    lines: &LineIndex,
+    findings: &mut Vec<Finding>,
+) -> FoundSection {
+    let tag = contract.tag;
+    let mut closed: Vec<SectionBody> = Vec::new();
+    let mut unclosed: Vec<SectionBody> = Vec::new();
+    let mut stray_close: Option<usize> = None;
+    let mut open: Option<&TagHit> = None;
+    for hit in tags.iter().filter(|t| t.kind == contract.kind) {
+        match (hit.closing, open) {
+            (false, None) => open = Some(hit),
+            (false, Some(earlier)) => {
+                unclosed.push(unclosed_body(reply, tags, earlier, lines));
+                open = Some(hit);
+            }
+            (true, Some(o)) => {
+                closed.push(SectionBody { open_line: lines.line_of(o.start), range: o.end..hit.start });
+                open = None;
+            }
+            (true, None) => {
+                stray_close.get_or_insert(lines.line_of(hit.start));
+            }
+        }
+    }
+    if let Some(o) = open {
+        unclosed.push(unclosed_body(reply, tags, o, lines));
+    }
+    for body in &unclosed {
+        findings.push(Finding::new(
+            Code::SectionUnclosed,
+            format!("<{tag}> is opened but never closed with </{tag}>"),
+            Some(body.open_line),
+        ));
+    }
+    for extra in closed.iter().skip(1) {
+        findings.push(Finding::new(
+            Code::SectionDuplicate,
+            format!("a second <{tag}> section; only the first is read"),
+            Some(extra.open_line),
+        ));
+    }
+    let (was_unclosed, duplicated) = (!unclosed.is_empty(), closed.len() > 1);
+    let chosen = closed.into_iter().next().or_else(|| unclosed.into_iter().next());
+    if chosen.is_none() {
+        let message = match stray_close {
+            Some(line) => format!("no <{tag}> section: </{tag}> at line {line} closes nothing"),
+            None => format!("no <{tag}> section"),
+        };
+        findings.push(Finding::new(Code::SectionMissing, message, stray_close));
+    }
+    FoundSection { body: chosen, unclosed: was_unclosed, duplicated }
+}
+
+/// An unclosed section runs to the next tag of another section, or to the end of the reply.
+fn unclosed_body(reply: &str, tags: &[TagHit], open: &TagHit, lines: &LineIndex) -> SectionBody {
+    let end = tags
+        .iter()
+        .filter(|t| t.start > open.start)
+        .find(|t| t.kind != open.kind || !t.closing)
+        .map_or(reply.len(), |t| t.start);
+    SectionBody { open_line: lines.line_of(open.start), range: open.end..end.max(open.end) }
+}
+
+/// The lines of a section body with their 1-based numbers; text on the tag's own line counts.
+fn content_lines(body: &str, first_line: usize) -> Vec<(usize, &str)> {
+    body.split('\n')
+        .enumerate()
+        .map(|(i, l)| (first_line + i, l.trim_end_matches('\r')))
+        .collect()
+}
+
+/// What one line of a section is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Line {
+    Blank,
+    Fence,
+    TableSep,
+    TableRow(Vec<String>),
+    Heading(String),
+    ListItem { indent: usize, text: String },
+    Bold(String),
+    Plain { indent: usize, text: String },
+}
+
+static FENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(```|~~~)").expect("static regex"));
+static TABLE_SEP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$").expect("static regex")
+});
+static HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s{0,3}#{1,6}\s+(.*?)[\s#]*$").expect("static regex"));
+static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\s*)(?:[-*+•▪◦]|\d{1,3}[.)]|\(\d{1,3}\)|[a-zA-Z][.)])\s+(.*)$").expect("static regex")
+});
+
+fn indent_of(line: &str) -> usize {
+    line.chars()
+        .take_while(|c| c.is_whitespace())
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum()
+}
+
+impl Line {
+    fn classify(raw: &str) -> Line {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Line::Blank;
+        }
+        if FENCE.is_match(raw) {
+            return Line::Fence;
+        }
+        if trimmed.contains('|') && TABLE_SEP.is_match(raw) {
+            return Line::TableSep;
+        }
+        if trimmed.starts_with('|') {
+            let cells: Vec<String> = trimmed
+                .trim_matches('|')
+                .split('|')
+                .map(|c| strip_markup(c))
+                .collect();
+            return Line::TableRow(cells);
+        }
+        if let Some(c) = HEADING.captures(raw) {
+            return Line::Heading(c.get(1).map_or("", |m| m.as_str()).to_string());
+        }
+        if let Some(c) = LIST_ITEM.captures(raw) {
+            let indent = c.get(1).map_or(0, |m| indent_of(m.as_str()));
+            return Line::ListItem { indent, text: c.get(2).map_or("", |m| m.as_str()).to_string() };
+        }
+        let indent = indent_of(raw);
+        if indent <= 3 && is_bold_line(trimmed) {
+            return Line::Bold(trimmed.to_string());
+        }
+        Line::Plain { indent, text: trimmed.to_string() }
+    }
+
+    /// The line's text, markup included.
+    fn text(&self) -> &str {
+        match self {
+            Line::Blank | Line::Fence | Line::TableSep | Line::TableRow(_) => "",
+            Line::Heading(t) | Line::Bold(t) => t,
+            Line::ListItem { text, .. } | Line::Plain { text, .. } => text,
+        }
+    }
+
+    /// The line's text without markup; table cells joined.
+    fn plain(&self) -> String {
+        match self {
+            Line::TableRow(cells) => cells
+                .iter()
+                .filter(|c| !c.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" — "),
+            other => strip_markup(other.text()),
+        }
+    }
+}
+
+/// A line that is all bold, or bold followed by nothing but a timebox: `**Context (15 min)**`,
+/// `**Context Setting** (15 min)`.
+fn is_bold_line(trimmed: &str) -> bool {
+    let marker = if trimmed.starts_with("**") {
+        "**"
+    } else if trimmed.starts_with("__") {
+        "__"
+    } else {
+        return false;
+    };
+    let Some(close) = trimmed[2..].find(marker) else { return false };
+    let rest = &trimmed[2 + close + 2..];
+    let rest_without_timebox = match find_timebox(rest) {
+        Some(found) => {
+            let mut r = rest.to_string();
+            r.replace_range(found.span, "");
+            r
+        }
+        None => rest.to_string(),
+    };
+    !rest_without_timebox.chars().any(char::is_alphanumeric)
+}
+
+/// Items of a list section: top-level list items with their continuation lines; else table rows;
+/// else headings or bold lines with the text under them; else paragraphs, or lines.
+fn list_items(lines: &[(usize, Line)]) -> Vec<(usize, String)> {
+    let min_indent = lines
+        .iter()
+        .filter_map(|(_, l)| match l {
+            Line::ListItem { indent, .. } => Some(*indent),
+            _ => None,
+        })
+        .min();
+    if let Some(top) = min_indent {
+        let mut items: Vec<(usize, String)> = Vec::new();
+        let mut after_blank = false;
+        let mut in_item = false;
+        for (n, line) in lines {
+            match line {
+                Line::ListItem { indent, .. } if *indent == top => {
+                    items.push((*n, line.plain()));
+                    in_item = true;
+                }
+                Line::ListItem { .. } => {}
+                Line::Plain { indent, .. } if in_item && (!after_blank || *indent > top) => {
+                    if let Some((_, text)) = items.last_mut() {
+                        text.push(' ');
+                        text.push_str(&line.plain());
+                    }
+                }
+                Line::Blank => {
+                    after_blank = true;
+                    continue;
+                }
+                Line::Fence => {}
+                _ => in_item = false,
+            }
+            after_blank = false;
+        }
+        return items;
+    }
+    let rows = table_rows(lines);
+    if !rows.is_empty() {
+        return rows.into_iter().map(|(n, l)| (n, l.plain())).collect();
+    }
+    let starts_item = |l: &Line| matches!(l, Line::Heading(_) | Line::Bold(_));
+    if lines.iter().any(|(_, l)| starts_item(l)) {
+        let mut items: Vec<(usize, String)> = Vec::new();
+        for (n, line) in lines {
+            if starts_item(line) {
+                items.push((*n, line.plain()));
+            } else if let (Line::Plain { .. }, Some((_, text))) = (line, items.last_mut()) {
+                text.push(' ');
+                text.push_str(&line.plain());
+            }
+        }
+        return items;
+    }
+    // Prose: paragraphs when blank lines separate several, else one item per line.
+    let mut paragraphs: Vec<(usize, String)> = Vec::new();
+    let mut open = false;
+    for (n, line) in lines {
+        match line {
+            Line::Plain { .. } => {
+                if open {
+                    if let Some((_, text)) = paragraphs.last_mut() {
+                        text.push(' ');
+                        text.push_str(&line.plain());
+                    }
+                } else {
+                    paragraphs.push((*n, line.plain()));
+                    open = true;
+                }
+            }
+            _ => open = false,
+        }
+    }
+    if paragraphs.len() > 1 {
+        return paragraphs;
+    }
+    lines
+        .iter()
+        .filter(|(_, l)| matches!(l, Line::Plain { .. }))
+        .map(|(n, l)| (*n, l.plain()))
+        .collect()
+}
+
+/// Data rows of Markdown tables: rows that are not a header (the row before a separator).
+fn table_rows(lines: &[(usize, Line)]) -> Vec<(usize, &Line)> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, l))| {
+            matches!(l, Line::TableRow(_))
+                && !matches!(lines.get(i + 1), Some((_, Line::TableSep)))
+        })
+        .map(|(_, (n, l))| (*n, l))
+        .collect()
+}
+
+/// Which kind of line holds the agenda's items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ItemLevel {
+    Heading,
+    TableRow,
+    Bold,
+    List(usize),
+    Plain,
+}
+
+fn level_of(line: &Line) -> Option<ItemLevel> {
+    match line {
+        Line::Heading(_) => Some(ItemLevel::Heading),
+        Line::TableRow(_) => Some(ItemLevel::TableRow),
+        Line::Bold(_) => Some(ItemLevel::Bold),
+        Line::ListItem { indent, .. } => Some(ItemLevel::List(*indent)),
+        Line::Plain { indent: 0, .. } => Some(ItemLevel::Plain),
+        _ => None,
+    }
+}
+
+/// The agenda's items: the most prominent kind of line that is not framing (an "Agenda" title or
+/// a "Total" line), each with the lines under it as details.
+fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, ItemLayout)> {
+    let header_rows: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, l))| {
+            matches!(l, Line::TableRow(_)) && matches!(lines.get(i + 1), Some((_, Line::TableSep)))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let candidate = |i: usize, line: &Line| -> Option<ItemLevel> {
+        if header_rows.contains(&i) || is_framing(&item_text(line)) {
+            return None;
+        }
+        level_of(line)
+    };
+    let min_list = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, l))| match candidate(i, l) {
+            Some(ItemLevel::List(indent)) => Some(indent),
+            _ => None,
+        })
+        .min();
+    let preference = [
+        Some(ItemLevel::Heading),
+        Some(ItemLevel::TableRow),
+        Some(ItemLevel::Bold),
+        min_list.map(ItemLevel::List),
+        Some(ItemLevel::Plain),
+    ];
+    let Some(level) = preference.into_iter().flatten().find(|level| {
+        lines.iter().enumerate().any(|(i, (_, l))| candidate(i, l) == Some(*level))
+    }) else {
+        return Vec::new();
+    };
+
+    let mut items: Vec<(usize, &Line, Vec<String>)> = Vec::new();
+    for (i, (n, line)) in lines.iter().enumerate() {
+        if candidate(i, line) == Some(level) {
+            items.push((*n, line, Vec::new()));
+        } else if let Some((_, _, details)) = items.last_mut() {
+            let plain = line.plain();
+            if !plain.is_empty() {
+                details.push(plain);
+            }
+        }
+    }
+    items
+        .into_iter()
+        .map(|(line_no, line, details)| {
+            let text = item_text(line);
+            let (title, mut minutes) = split_timebox(&text);
+            if minutes.is_none() {
+                minutes = details.iter().find_map(|d| timebox_only(d));
+            }
+            let title = clean_title(&title);
+            let phase = match_phase(&title, guide);
+            (AgendaItem { title, minutes, phase }, ItemLayout { line: line_no, details })
+        })
+        .collect()
+}
+
+/// An item's text without markup; for a table row, the cells with a timebox first.
+fn item_text(line: &Line) -> String {
+    match line {
+        Line::TableRow(cells) => {
+            let (timed, rest): (Vec<&String>, Vec<&String>) =
+                cells.iter().filter(|c| !c.is_empty()).partition(|c| find_timebox(c).is_some());
+            let title = rest
+                .iter()
+                .find(|c| c.chars().any(char::is_alphabetic))
+                .map_or(String::new(), |c| c.to_string());
+            match timed.first() {
+                Some(time) => format!("{time} {title}"),
+                None => title,
+            }
+        }
+        other => other.plain(),
+    }
+}
+
+/// Splits a timebox off an item's text.
+fn split_timebox(text: &str) -> (String, Option<Minutes>) {
+    match find_timebox(text) {
+        Some(found) => {
+            let mut title = text.to_string();
+            title.replace_range(found.span, " ");
+            (title, Some(found.minutes))
+        }
+        None => (text.to_string(), None),
+    }
+}
+
+static TIME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(time|duration|timebox|timeboxed|allotted|approx\.?|approximately|about|length)\b")
+        .expect("static regex")
+});
+
+/// The timebox of a detail line that holds nothing else ("Time: 15 minutes", "*(20 min)*").
+fn timebox_only(detail: &str) -> Option<Minutes> {
+    let (rest, minutes) = split_timebox(detail);
+    let rest = TIME_LABEL.replace_all(&rest, "");
+    (!rest.chars().any(char::is_alphanumeric)).then_some(minutes).flatten()
+}
+
+static ORDINAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:phase|part|step|section|block|segment|stage)\s*\d+\s*[:.)\-–—]?\s*")
+        .expect("static regex")
+});
+
+const TITLE_TRIM: &[char] = &[' ', ':', '-', '–', '—', '|', ',', '.', '~', '(', ')', '[', ']', '*', '/', '+'];
+
+/// A readable title: no empty brackets, ordinal prefix or trailing description.
+fn clean_title(raw: &str) -> String {
+    let collapsed = raw.replace("()", " ").replace("[]", " ").replace("( )", " ");
+    let mut title: String = collapsed.split_whitespace().collect::<Vec<_>>().join(" ");
+    title = title
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_matches(TITLE_TRIM)
+        .to_string();
+    title = ORDINAL_PREFIX.replace(&title, "").to_string();
+    for separator in [": ", " — ", " – ", " - ", " | "] {
+        if let Some(at) = title.find(separator) {
+            if title[..at].chars().any(char::is_alphabetic) {
+                title.truncate(at);
+            }
+        }
+    }
+    title.trim_matches(TITLE_TRIM).to_string()
+}
+
+/// Whether an agenda line frames the agenda ("Agenda (90 min)", "Total: 90 minutes") rather than
+/// being an item of it.
+fn is_framing(text: &str) -> bool {
+    let (title, _) = split_timebox(text);
+    let w = words(&title);
+    let framing = VOCABULARY.agenda_framing;
+    match (w.first(), w.last()) {
+        (Some(first), Some(last)) => {
+            framing.contains(&first.as_str())
+                || last == "agenda"
+                || w.windows(2).any(|pair| pair[0] == "agenda" && pair[1] == "for")
+                || title.to_lowercase().contains("agenda:")
+        }
+        _ => false,
+    }
+}
+
+/// Words that do not tell phases apart.
+const PHASE_FILLER: &[&str] = &["session", "phase", "part", "step", "block", "segment", "and", "the", "of", "a"];
+
+/// Whether two lower-case words name the same thing: equal stems, or one a prefix of the other of
+/// at least four letters ("retro" and "retrospective").
+fn same_word(a: &str, b: &str) -> bool {
+    let (sa, sb) = (stem(a), stem(b));
+    if sa == sb {
+        return true;
+    }
+    let (short, long) = if sa.len() <= sb.len() { (&sa, &sb) } else { (&sb, &sa) };
+    short.chars().count() >= 4 && long.starts_with(short.as_str())
+}
+
+/// The guide phase an agenda title names, by word overlap: the phase with the largest share of its
+/// distinctive words in the title, when that share is at least a third.
+pub fn match_phase(title: &str, guide: &Guide) -> Option<String> {
+    let title_words = words(title);
+    let mut best: Option<(f64, &str)> = None;
+    for phase in &guide.phases {
+        let phase_words: Vec<String> = words(&phase.name)
+            .into_iter()
+            .filter(|w| !PHASE_FILLER.contains(&w.as_str()))
+            .collect();
+        if phase_words.is_empty() {
+            continue;
+        }
+        let matched = phase_words
+            .iter()
+            .filter(|pw| title_words.iter().any(|tw| same_word(pw, tw)))
+            .count();
+        let share = matched as f64 / phase_words.len() as f64;
+        if matched > 0 && share >= 1.0 / 3.0 && best.is_none_or(|(b, _)| share > b) {
+            best = Some((share, &phase.slug));
+        }
+    }
+    best.map(|(_, slug)| slug.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phase(title: &str) -> Option<String> {
+        match_phase(title, &Guide::builtin())
+    }
+
+    #[test]
+    fn phases_match_by_name_tolerantly() {
+        assert_eq!(phase("Problem Exploration").as_deref(), Some("problem-space-exploration"));
+        assert_eq!(phase("Explore the problem space").as_deref(), Some("problem-space-exploration"));
+        assert_eq!(phase("Context & Priorities").as_deref(), Some("context-setting"));
+        assert_eq!(phase("Define Success").as_deref(), Some("success-criteria-definition"));
+        assert_eq!(phase("Success metrics").as_deref(), Some("success-criteria-definition"));
+        assert_eq!(phase("Retro").as_deref(), Some("session-retrospective"));
+        assert_eq!(phase("Wrap-up & Retrospective").as_deref(), Some("session-retrospective"));
+        assert_eq!(phase("Welcome and introductions"), None);
+        assert_eq!(phase("Session kickoff"), None);
+    }
+
+    #[test]
+    fn titles_lose_numbering_timeboxes_and_descriptions() {
+        let t = |s: &str| clean_title(&split_timebox(&strip_markup(s)).0);
+        assert_eq!(t("1. **Context Setting** (15-20 minutes)"), "Context Setting");
+        assert_eq!(t("0:00–0:15 | Context Setting"), "Context Setting");
+        assert_eq!(t("Phase 2: Problem Space Exploration — 45 min"), "Problem Space Exploration");
+        assert_eq!(t("Context Setting (15 min): PM shares priorities"), "Context Setting");
+        assert_eq!(t("⏱️ 15 min — Context Setting"), "Context Setting");
+        assert_eq!(t("Wrap-up (5 min)"), "Wrap-up");
+    }
+
+    #[test]
+    fn framing_lines_are_not_items() {
+        assert!(is_framing("Agenda (90 minutes)"));
+        assert!(is_framing("Total: 90 minutes"));
+        assert!(is_framing("Refinement Session Agenda"));
+        assert!(is_framing("Agenda for checkout (90 min)"));
+        assert!(!is_framing("Context Setting (15 min)"));
+        assert!(!is_framing("Review the agenda and goals (5 min)"));
+    }
+
+    #[test]
+    fn tags_are_read_in_any_case_and_spacing_but_not_in_prose() {
+        let reply = "Put it in `<agenda>` tags, as in <agenda> tags.\n< Agenda >\n1. A (5 min)\n</ AGENDA>\n<key-points></key points>";
+        let hits = scan_tags(reply);
+        let kinds: Vec<_> = hits.iter().map(|h| (h.kind, h.closing)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (SectionKind::Agenda, false),
+                (SectionKind::Agenda, true),
+                (SectionKind::KeyPoints, false),
+                (SectionKind::KeyPoints, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn line_numbers_are_one_based() {
+        let index = LineIndex::new("a\nb\nc");
+        assert_eq!(index.line_of(0), 1);
+        assert_eq!(index.line_of(2), 2);
+        assert_eq!(index.line_of(4), 3);
+    }
+}

@@ -1,0 +1,145 @@
+//! What the user asks for: a validated topic, optional context notes and an optional session length.
+
+use std::fmt;
+
+/// The most characters a topic may have. A topic names one refinement item; longer material
+/// belongs in context notes.
+pub const TOPIC_MAX_CHARS: usize = 500;
+
+/// The most characters context notes may have (about 10 pages of notes).
+pub const CONTEXT_MAX_CHARS: usize = 40_000;
+
+/// The longest session length accepted, in minutes (one working day).
+pub const SESSION_MAX_MINUTES: u32 = 480;
+
+/// Why a request is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    /// The topic is empty or only white space.
+    #[error("the topic is empty; give the item to refine, e.g. \"Reduce checkout abandonment on mobile\"")]
+    EmptyTopic,
+    /// The topic is longer than [`TOPIC_MAX_CHARS`].
+    #[error(
+        "the topic is {chars} characters long, over the limit of {TOPIC_MAX_CHARS}; keep the topic short and put details in context notes (--context FILE)"
+    )]
+    TopicTooLong {
+        /// Its length in characters.
+        chars: usize,
+    },
+    /// The context notes are longer than [`CONTEXT_MAX_CHARS`].
+    #[error("the context notes are {chars} characters long, over the limit of {CONTEXT_MAX_CHARS}")]
+    ContextTooLong {
+        /// Their length in characters.
+        chars: usize,
+    },
+    /// The session length is zero or over [`SESSION_MAX_MINUTES`].
+    #[error("a session length of {minutes} minutes is out of range (1-{SESSION_MAX_MINUTES})")]
+    MinutesOutOfRange {
+        /// The length asked for.
+        minutes: u32,
+    },
+}
+
+/// A session topic: trimmed, non-empty, at most [`TOPIC_MAX_CHARS`] characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Topic(String);
+
+impl Topic {
+    /// Validates a topic, trimming surrounding white space.
+    pub fn new(text: &str) -> Result<Topic, RequestError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(RequestError::EmptyTopic);
+        }
+        let chars = trimmed.chars().count();
+        if chars > TOPIC_MAX_CHARS {
+            return Err(RequestError::TopicTooLong { chars });
+        }
+        Ok(Topic(trimmed.to_string()))
+    }
+
+    /// The topic text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Topic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Everything a session is prepared from, besides the guide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRequest {
+    topic: Topic,
+    context: Option<String>,
+    minutes: Option<u32>,
+}
+
+impl SessionRequest {
+    /// A request for `topic` with no context and the guide's natural length.
+    pub fn new(topic: Topic) -> Self {
+        SessionRequest { topic, context: None, minutes: None }
+    }
+
+    /// Adds context notes; blank notes count as none.
+    pub fn with_context(mut self, context: &str) -> Result<Self, RequestError> {
+        let trimmed = context.trim();
+        let chars = trimmed.chars().count();
+        if chars > CONTEXT_MAX_CHARS {
+            return Err(RequestError::ContextTooLong { chars });
+        }
+        self.context = (!trimmed.is_empty()).then(|| trimmed.to_string());
+        Ok(self)
+    }
+
+    /// Sets the session length in minutes.
+    pub fn with_minutes(mut self, minutes: u32) -> Result<Self, RequestError> {
+        if minutes == 0 || minutes > SESSION_MAX_MINUTES {
+            return Err(RequestError::MinutesOutOfRange { minutes });
+        }
+        self.minutes = Some(minutes);
+        Ok(self)
+    }
+
+    /// The topic.
+    pub fn topic(&self) -> &Topic {
+        &self.topic
+    }
+
+    /// The context notes, when given.
+    pub fn context(&self) -> Option<&str> {
+        self.context.as_deref()
+    }
+
+    /// The requested session length, when given.
+    pub fn minutes(&self) -> Option<u32> {
+        self.minutes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_are_trimmed_and_bounded() {
+        assert_eq!(Topic::new("  Checkout  ").map(|t| t.0), Ok("Checkout".to_string()));
+        assert_eq!(Topic::new(" \n\t "), Err(RequestError::EmptyTopic));
+        let long = "x".repeat(TOPIC_MAX_CHARS + 1);
+        assert_eq!(Topic::new(&long), Err(RequestError::TopicTooLong { chars: TOPIC_MAX_CHARS + 1 }));
+        assert!(Topic::new(&"界".repeat(TOPIC_MAX_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn minutes_and_context_are_bounded() {
+        let request = SessionRequest::new(Topic::new("t").expect("topic"));
+        assert!(request.clone().with_minutes(0).is_err());
+        assert!(request.clone().with_minutes(SESSION_MAX_MINUTES + 1).is_err());
+        assert_eq!(request.clone().with_minutes(60).map(|r| r.minutes()), Ok(Some(60)));
+        assert_eq!(request.clone().with_context("  ").map(|r| r.context), Ok(None));
+        assert!(request.with_context(&"x".repeat(CONTEXT_MAX_CHARS + 1)).is_err());
+    }
+}
