@@ -1,1 +1,119 @@
-fn main() {}
+//! `refine`: the command-line edge. It reads arguments and files, calls `refine-core`, prints,
+//! and maps outcomes to exit codes: 0 success, 1 error findings, 2 usage or input error.
+
+mod cli;
+mod input;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use refine_core::{analyze, prompt};
+
+use crate::cli::{CheckArgs, Cli, Command, GuideArgs, OutputFormat, PromptArgs};
+use crate::input::{Stdin, load_guide, session_request};
+
+/// Exit status when a checked reply has error findings.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit status for usage and input errors (clap uses it for its own usage errors too).
+const EXIT_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let mut stdin = Stdin::default();
+    match cli.command {
+        Command::Prompt(args) => prompt_command(args, &mut stdin),
+        Command::Check(args) => check_command(args, &mut stdin),
+        Command::Guide(args) => guide_command(args),
+        Command::Codes => {
+            write_stdout(&output::codes(), true)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn prompt_command(args: PromptArgs, stdin: &mut Stdin) -> Result<ExitCode> {
+    let topic = stdin.text_or_stdin(&args.topic, "TOPIC")?;
+    let request = session_request(&topic, &args.session, stdin)?;
+    let guide = load_guide(&args.session.guide)?;
+    let text = prompt::render(&guide, &request)?;
+    write_stdout(&text, false)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_command(args: CheckArgs, stdin: &mut Stdin) -> Result<ExitCode> {
+    let topic = stdin.text_or_stdin(&args.topic, "--topic")?;
+    let reply = stdin.file_or_stdin(&args.reply_file, "REPLY_FILE")?;
+    let request = session_request(&topic, &args.session, stdin)?;
+    let guide = load_guide(&args.session.guide)?;
+    let report = analyze(&reply, &guide, &request);
+    match args.format {
+        OutputFormat::Json => {
+            let json =
+                serde_json::to_string_pretty(&report).context("encoding the report as JSON")?;
+            write_stdout(&(json + "\n"), false)?;
+        }
+        OutputFormat::Text => {
+            let source = if args.reply_file.as_os_str() == "-" {
+                String::from("<stdin>")
+            } else {
+                args.reply_file.display().to_string()
+            };
+            write_stdout(&output::check_report(&report, &source), true)?;
+        }
+    }
+    Ok(if report.has_errors() {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn guide_command(args: GuideArgs) -> Result<ExitCode> {
+    let guide = load_guide(&args.guide)?;
+    match args.format {
+        OutputFormat::Json => {
+            let json =
+                serde_json::to_string_pretty(&guide).context("encoding the guide as JSON")?;
+            write_stdout(&(json + "\n"), false)?;
+        }
+        OutputFormat::Text => write_stdout(&output::guide(&guide), true)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to stdout; `styled` text may carry colour, which is dropped when stdout is not a
+/// terminal or `NO_COLOR` is set.
+fn write_stdout(text: &str, styled: bool) -> Result<()> {
+    if styled {
+        let mut out = anstream::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -110,7 +110,8 @@ pub const CLOSING_STATEMENT: SectionContract = SectionContract {
 };
 
 /// All sections, in the order the prompt asks for them.
-pub const SECTIONS: [SectionContract; 4] = [AGENDA, KEY_POINTS, DISCUSSION_QUESTIONS, CLOSING_STATEMENT];
+pub const SECTIONS: [SectionContract; 4] =
+    [AGENDA, KEY_POINTS, DISCUSSION_QUESTIONS, CLOSING_STATEMENT];
 
 /// The contract of one section kind.
 pub fn section(kind: SectionKind) -> &'static SectionContract {
@@ -200,7 +201,9 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
         "best way to implement",
         "best way to build",
     ],
-    negations: &["no", "not", "avoid", "without", "instead", "rather", "don't", "never", "nor"],
+    negations: &[
+        "no", "not", "avoid", "without", "instead", "rather", "don't", "never", "nor",
+    ],
     next_steps: &[
         "next step",
         "next steps",
@@ -215,12 +218,55 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
         "deep dive",
     ],
     generic: &[
-        "session", "sessions", "refinement", "team", "teams", "item", "items", "discuss", "discussion",
-        "discussions", "time", "new", "make", "way", "thing", "things", "everyone", "product", "today",
-        "work", "need", "needs", "also", "well", "clear", "clearly", "good", "help", "use", "get",
-        "improve", "improving", "reduce", "reducing", "increase", "increasing", "add", "adding",
-        "support", "enable", "better", "build", "create", "implement", "fix", "fixing",
+        "session",
+        "sessions",
+        "refinement",
+        "team",
+        "teams",
+        "item",
+        "items",
+        "discuss",
+        "discussion",
+        "discussions",
+        "time",
+        "new",
+        "make",
+        "way",
+        "thing",
+        "things",
+        "everyone",
+        "product",
+        "today",
+        "work",
+        "need",
+        "needs",
+        "also",
+        "well",
+        "clear",
+        "clearly",
+        "good",
+        "help",
+        "use",
+        "get",
+        "improve",
+        "improving",
+        "reduce",
+        "reducing",
+        "increase",
+        "increasing",
+        "add",
+        "adding",
+        "support",
+        "enable",
+        "better",
+        "build",
+        "create",
+        "implement",
+        "fix",
+        "fixing",
     ],
-    interrogatives: &["what", "why", "how", "who", "whom", "whose", "which", "where", "when"],
+    interrogatives: &[
+        "what", "why", "how", "who", "whom", "whose", "which", "where", "when",
+    ],
     agenda_framing: &["agenda", "total", "overall", "session length", "duration"],
 };

@@ -93,6 +93,11 @@ pub struct Finding {
 impl Finding {
     /// A finding with the code's severity.
     pub fn new(code: Code, message: impl Into<String>, line: Option<usize>) -> Self {
-        Finding { code, severity: code.severity(), message: message.into(), line }
+        Finding {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            line,
+        }
     }
 }

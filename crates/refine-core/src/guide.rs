@@ -59,7 +59,9 @@ pub enum GuideError {
         origin: GuideOrigin,
     },
     /// A phase heading carries a timebox that cannot be read.
-    #[error("{origin}:{line}: cannot read the timebox in heading `{heading}` (write it as `(15-20 minutes)` with the smaller number first)")]
+    #[error(
+        "{origin}:{line}: cannot read the timebox in heading `{heading}` (write it as `(15-20 minutes)` with the smaller number first)"
+    )]
     BadTimebox {
         /// The guide.
         origin: GuideOrigin,
@@ -177,8 +179,15 @@ pub struct Guide {
 /// One Markdown block of interest, in document order.
 #[derive(Debug)]
 enum Block {
-    Heading { level: HeadingLevel, text: String, line: usize },
-    Item { depth: usize, text: String },
+    Heading {
+        level: HeadingLevel,
+        text: String,
+        line: usize,
+    },
+    Item {
+        depth: usize,
+        text: String,
+    },
 }
 
 /// Which part of a guide a `##` section is.
@@ -198,15 +207,33 @@ fn classify(heading: &str) -> Part {
     let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
     if has(&["pitfall", "avoid", "mistake", "anti-pattern", "antipattern"]) {
         Part::Pitfalls
-    } else if has(&["success indicator", "indicators", "signs of success", "success signal"]) {
+    } else if has(&[
+        "success indicator",
+        "indicators",
+        "signs of success",
+        "success signal",
+    ]) {
         Part::Success
-    } else if has(&["post-session", "post session", "after the session", "follow-up", "follow up"]) {
+    } else if has(&[
+        "post-session",
+        "post session",
+        "after the session",
+        "follow-up",
+        "follow up",
+    ]) {
         Part::PostSession
     } else if has(&["prepar", "pre-session", "before the session"]) {
         Part::Preparation
     } else if has(&["purpose", "why refine", "goal"]) {
         Part::Purpose
-    } else if has(&["during", "session", "agenda", "structure", "format", "phases"]) {
+    } else if has(&[
+        "during",
+        "session",
+        "agenda",
+        "structure",
+        "format",
+        "phases",
+    ]) {
         Part::Session
     } else {
         Part::Other
@@ -292,7 +319,9 @@ impl Guide {
         guide.flush(&mut target, &mut pending, part);
 
         if guide.phases.is_empty() {
-            return Err(GuideError::NoTimeboxedPhase { origin: guide.origin });
+            return Err(GuideError::NoTimeboxedPhase {
+                origin: guide.origin,
+            });
         }
         Ok(guide)
     }
@@ -320,7 +349,11 @@ impl Guide {
         );
         let name = name.trim_end_matches([':', '-', '–', '—', ' ']).to_string();
         if found.minutes.max == 0 {
-            return Err(GuideError::ZeroPhase { origin: self.origin.clone(), line, name });
+            return Err(GuideError::ZeroPhase {
+                origin: self.origin.clone(),
+                line,
+                name,
+            });
         }
         let slug = slug(&name);
         if let Some(first) = self.phases.iter().find(|p| p.slug == slug) {
@@ -331,7 +364,13 @@ impl Guide {
                 name,
             });
         }
-        self.phases.push(Phase { name, slug, minutes: found.minutes, items: Vec::new(), line });
+        self.phases.push(Phase {
+            name,
+            slug,
+            minutes: found.minutes,
+            items: Vec::new(),
+            line,
+        });
         Ok(Some(self.phases.len() - 1))
     }
 
@@ -357,12 +396,14 @@ impl Guide {
                 Part::Purpose => self.purpose.extend(items),
                 Part::Success => self.success_indicators.extend(items),
                 Part::Pitfalls => self.pitfalls.extend(items),
-                Part::Preparation if !items.is_empty() => {
-                    self.preparation.push(GuideGroup { name: String::from("Preparation"), items })
-                }
-                Part::PostSession if !items.is_empty() => {
-                    self.post_session.push(GuideGroup { name: String::from("Follow-up"), items })
-                }
+                Part::Preparation if !items.is_empty() => self.preparation.push(GuideGroup {
+                    name: String::from("Preparation"),
+                    items,
+                }),
+                Part::PostSession if !items.is_empty() => self.post_session.push(GuideGroup {
+                    name: String::from("Follow-up"),
+                    items,
+                }),
                 _ => {}
             },
         }
@@ -423,7 +464,10 @@ fn tree(flat: &[(usize, String)]) -> Vec<GuideItem> {
             }
             *at += 1;
             let children = build(flat, at, d + 1);
-            out.push(GuideItem { text: text.clone(), children });
+            out.push(GuideItem {
+                text: text.clone(),
+                children,
+            });
         }
         out
     }
@@ -443,14 +487,21 @@ fn blocks(markdown: &str) -> Vec<Block> {
     for (event, range) in Parser::new(markdown).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                out.push(Block::Heading { level, text: String::new(), line: line_of(range.start) });
+                out.push(Block::Heading {
+                    level,
+                    text: String::new(),
+                    line: line_of(range.start),
+                });
                 heading = Some(out.len() - 1);
             }
             Event::End(TagEnd::Heading(_)) => heading = None,
             Event::Start(Tag::List(_)) => depth += 1,
             Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
             Event::Start(Tag::Item) => {
-                out.push(Block::Item { depth, text: String::new() });
+                out.push(Block::Item {
+                    depth,
+                    text: String::new(),
+                });
                 open.push(out.len() - 1);
             }
             Event::End(TagEnd::Item) => {
@@ -517,15 +568,25 @@ mod tests {
         assert_eq!(guide.pitfalls.len(), 5);
         let exploration = &guide.phases[1];
         assert_eq!(exploration.items[0].text, "Discuss each refinement item:");
-        assert_eq!(exploration.items[0].children[0].text, "Define the core problem");
+        assert_eq!(
+            exploration.items[0].children[0].text,
+            "Define the core problem"
+        );
         assert_eq!(exploration.line, 28);
     }
 
     #[test]
     fn a_guide_without_a_timeboxed_phase_is_an_error_naming_it() {
-        let err = Guide::parse("# G\n## During the Session\n### Talk\n- a\n", GuideOrigin::File("g.md".into()))
-            .expect_err("no phase");
-        assert!(err.to_string().starts_with("g.md: the guide has no timeboxed session phase"), "{err}");
+        let err = Guide::parse(
+            "# G\n## During the Session\n### Talk\n- a\n",
+            GuideOrigin::File("g.md".into()),
+        )
+        .expect_err("no phase");
+        assert!(
+            err.to_string()
+                .starts_with("g.md: the guide has no timeboxed session phase"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -535,7 +596,11 @@ mod tests {
             GuideOrigin::File("g.md".into()),
         )
         .expect_err("bad timebox");
-        assert!(err.to_string().starts_with("g.md:3: cannot read the timebox"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("g.md:3: cannot read the timebox"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -545,7 +610,10 @@ mod tests {
             GuideOrigin::File("g.md".into()),
         )
         .expect_err("duplicate");
-        assert_eq!(err.to_string(), "g.md:3: phase `Intro` appears twice (first at line 2)");
+        assert_eq!(
+            err.to_string(),
+            "g.md:3: phase `Intro` appears twice (first at line 2)"
+        );
     }
 
     #[test]

@@ -49,5 +49,9 @@ impl Report {
 pub fn analyze(reply: &str, guide: &Guide, request: &SessionRequest) -> Report {
     let parsed = parse::parse_reply(reply, request.topic().as_str(), guide);
     let (findings, scores) = lint::lint(&parsed, guide, request);
-    Report { plan: parsed.plan, findings, scores }
+    Report {
+        plan: parsed.plan,
+        findings,
+        scores,
+    }
 }

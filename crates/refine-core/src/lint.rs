@@ -41,8 +41,17 @@ pub struct Scores {
 
 /// Lints a parsed reply. The parser's structural findings are included, and all findings are
 /// sorted by line (findings without a line last), then by code.
-pub fn lint(parsed: &ParsedReply, guide: &Guide, request: &SessionRequest) -> (Vec<Finding>, Scores) {
-    let mut linter = Linter { parsed, guide, request, findings: parsed.findings.clone() };
+pub fn lint(
+    parsed: &ParsedReply,
+    guide: &Guide,
+    request: &SessionRequest,
+) -> (Vec<Finding>, Scores) {
+    let mut linter = Linter {
+        parsed,
+        guide,
+        request,
+        findings: parsed.findings.clone(),
+    };
     let structure = linter.structure();
     let adherence = [
         linter.agenda_phases(),
@@ -70,7 +79,11 @@ fn round(x: f64) -> f64 {
 }
 
 fn share(good: usize, all: usize) -> f64 {
-    if all == 0 { 0.0 } else { good as f64 / all as f64 }
+    if all == 0 {
+        0.0
+    } else {
+        good as f64 / all as f64
+    }
 }
 
 struct Linter<'a> {
@@ -122,7 +135,11 @@ impl Linter<'_> {
                         .collect();
                     score -= 0.5 * share(untimed.len(), plan.agenda.len());
                     for (at, title) in untimed {
-                        self.push(Code::AgendaUntimed, format!("agenda item `{title}` has no timebox"), Some(at));
+                        self.push(
+                            Code::AgendaUntimed,
+                            format!("agenda item `{title}` has no timebox"),
+                            Some(at),
+                        );
                     }
                 }
                 SectionKind::KeyPoints | SectionKind::DiscussionQuestions => {
@@ -135,7 +152,10 @@ impl Linter<'_> {
                         score -= 0.5;
                         self.push(
                             code,
-                            format!("{count} {} where the contract asks for {bounds}", contract.label),
+                            format!(
+                                "{count} {} where the contract asks for {bounds}",
+                                contract.label
+                            ),
                             line,
                         );
                     }
@@ -184,7 +204,12 @@ impl Linter<'_> {
             .iter()
             .enumerate()
             .filter(|(i, _)| !covered.contains(i))
-            .map(|(_, p)| format!("no agenda item for the guide's phase `{}` ({})", p.name, p.minutes))
+            .map(|(_, p)| {
+                format!(
+                    "no agenda item for the guide's phase `{}` ({})",
+                    p.name, p.minutes
+                )
+            })
             .collect();
         for message in missing {
             self.push(Code::AgendaPhaseMissing, message, line);
@@ -239,17 +264,28 @@ impl Linter<'_> {
                 .zip(&self.parsed.layout.agenda)
                 .filter(|(item, _)| item.phase.as_deref() == Some(phase.slug.as_str()))
                 .collect();
-            let Some(first_line) = items.first().map(|(_, at)| at.line) else { continue };
+            let Some(first_line) = items.first().map(|(_, at)| at.line) else {
+                continue;
+            };
             let timed: Vec<Minutes> = items.iter().filter_map(|(item, _)| item.minutes).collect();
-            let Some(sum) = timed.into_iter().reduce(Minutes::plus) else { continue };
+            let Some(sum) = timed.into_iter().reduce(Minutes::plus) else {
+                continue;
+            };
             checked += 1;
             let allowed = self.allowed(phase.minutes);
             if sum.within(allowed) {
                 within += 1;
             } else {
-                let scaled = if allowed == phase.minutes { "" } else { " for this session length" };
+                let scaled = if allowed == phase.minutes {
+                    ""
+                } else {
+                    " for this session length"
+                };
                 out.push((
-                    format!("`{}` has {sum}; the guide gives it {allowed}{scaled}", phase.name),
+                    format!(
+                        "`{}` has {sum}; the guide gives it {allowed}{scaled}",
+                        phase.name
+                    ),
                     first_line,
                 ));
             }
@@ -264,19 +300,27 @@ impl Linter<'_> {
         if !self.usable(SectionKind::Agenda) {
             return 0.0;
         }
-        let Some(total) = self.parsed.plan.agenda.iter().filter_map(|i| i.minutes).reduce(Minutes::plus) else {
+        let Some(total) = self
+            .parsed
+            .plan
+            .agenda
+            .iter()
+            .filter_map(|i| i.minutes)
+            .reduce(Minutes::plus)
+        else {
             return 0.0;
         };
         let line = self.section_line(SectionKind::Agenda);
         let message = match self.request.minutes() {
-            Some(n) if !(total.min <= n && n <= total.max) => {
-                Some(format!("the agenda adds up to {total}, not the requested {n} min"))
-            }
+            Some(n) if !(total.min <= n && n <= total.max) => Some(format!(
+                "the agenda adds up to {total}, not the requested {n} min"
+            )),
             Some(_) => None,
             None => {
                 let natural = self.guide.total();
-                (!total.within(natural))
-                    .then(|| format!("the agenda adds up to {total}, outside the guide's {natural}"))
+                (!total.within(natural)).then(|| {
+                    format!("the agenda adds up to {total}, outside the guide's {natural}")
+                })
             }
         };
         match message {
@@ -293,7 +337,13 @@ impl Linter<'_> {
             return 0.0;
         }
         let mut hits = Vec::new();
-        for (item, at) in self.parsed.plan.agenda.iter().zip(&self.parsed.layout.agenda) {
+        for (item, at) in self
+            .parsed
+            .plan
+            .agenda
+            .iter()
+            .zip(&self.parsed.layout.agenda)
+        {
             let texts = std::iter::once(&item.title).chain(&at.details);
             for text in texts {
                 if let Some(m) = find_phrase(text, VOCABULARY.estimation, VOCABULARY.negations) {
@@ -339,7 +389,10 @@ impl Linter<'_> {
             if found {
                 traced += 1;
             } else {
-                let message = format!("key point \"{}\" cannot be traced to the guide", shorten(point));
+                let message = format!(
+                    "key point \"{}\" cannot be traced to the guide",
+                    shorten(point)
+                );
                 self.push(Code::KeyPointOffGuide, message, Some(line));
             }
         }
@@ -358,7 +411,10 @@ impl Linter<'_> {
         let subject_terms = terms(&subject, VOCABULARY.generic);
         let questions = &self.parsed.plan.discussion_questions;
         let mut clean = 0;
-        for (question, &line) in questions.iter().zip(&self.parsed.layout.discussion_questions) {
+        for (question, &line) in questions
+            .iter()
+            .zip(&self.parsed.layout.discussion_questions)
+        {
             let before = self.findings.len();
             let short = shorten(question);
             let first_word = words(question).into_iter().next().unwrap_or_default();
@@ -366,21 +422,33 @@ impl Linter<'_> {
                 || question.contains('？')
                 || VOCABULARY.interrogatives.contains(&first_word.as_str());
             if !asks {
-                self.push(Code::QuestionNotQuestion, format!("\"{short}\" is not a question"), Some(line));
+                self.push(
+                    Code::QuestionNotQuestion,
+                    format!("\"{short}\" is not a question"),
+                    Some(line),
+                );
             }
-            if !subject_terms.is_empty() && terms(question, VOCABULARY.generic).is_disjoint(&subject_terms) {
+            if !subject_terms.is_empty()
+                && terms(question, VOCABULARY.generic).is_disjoint(&subject_terms)
+            {
                 let message = format!("\"{short}\" does not refer to the topic or its context");
                 self.push(Code::QuestionGeneric, message, Some(line));
             }
             if let Some(m) = find_phrase(question, VOCABULARY.solutioning, VOCABULARY.negations) {
                 if !m.negated {
-                    let message = format!("\"{short}\" jumps to a solution (\"{}\"); explore the problem first", m.phrase);
+                    let message = format!(
+                        "\"{short}\" jumps to a solution (\"{}\"); explore the problem first",
+                        m.phrase
+                    );
                     self.push(Code::QuestionSolutioning, message, Some(line));
                 }
             }
             if let Some(m) = find_phrase(question, VOCABULARY.estimation, VOCABULARY.negations) {
                 if !m.negated {
-                    let message = format!("\"{short}\" asks for an estimate (\"{}\"); refinement is about understanding", m.phrase);
+                    let message = format!(
+                        "\"{short}\" asks for an estimate (\"{}\"); refinement is about understanding",
+                        m.phrase
+                    );
                     self.push(Code::QuestionEstimation, message, Some(line));
                 }
             }
@@ -395,7 +463,12 @@ impl Linter<'_> {
         if !self.usable(SectionKind::ClosingStatement) {
             return 0.0;
         }
-        let closing = self.parsed.plan.closing_statement.as_deref().unwrap_or_default();
+        let closing = self
+            .parsed
+            .plan
+            .closing_statement
+            .as_deref()
+            .unwrap_or_default();
         // The guide's post-session actions lead with their verb: "Share session notes".
         let action_stems: BTreeSet<String> = self
             .guide
@@ -405,7 +478,9 @@ impl Linter<'_> {
             .map(|w| stem(&w))
             .collect();
         let named = find_phrase(closing, VOCABULARY.next_steps, &[]).is_some()
-            || words(closing).iter().any(|w| action_stems.contains(&stem(w)));
+            || words(closing)
+                .iter()
+                .any(|w| action_stems.contains(&stem(w)));
         if named {
             1.0
         } else {

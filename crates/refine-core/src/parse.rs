@@ -98,7 +98,9 @@ pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
             continue;
         };
         let content = content_lines(&reply[body.range.clone()], lines.line_of(body.range.start));
-        let empty = !content.iter().any(|(_, l)| l.chars().any(char::is_alphanumeric));
+        let empty = !content
+            .iter()
+            .any(|(_, l)| l.chars().any(char::is_alphanumeric));
         layout.sections.push(SectionLayout {
             kind: contract.kind,
             line: body.open_line,
@@ -114,8 +116,10 @@ pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
             ));
             continue;
         }
-        let classified: Vec<(usize, Line)> =
-            content.iter().map(|(n, text)| (*n, Line::classify(text))).collect();
+        let classified: Vec<(usize, Line)> = content
+            .iter()
+            .map(|(n, text)| (*n, Line::classify(text)))
+            .collect();
         match contract.kind {
             SectionKind::Agenda => {
                 for (item, item_layout) in agenda_items(&classified, guide) {
@@ -151,7 +155,11 @@ pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
             }
         }
     }
-    ParsedReply { plan, layout, findings }
+    ParsedReply {
+        plan,
+        layout,
+        findings,
+    }
 }
 
 /// Byte offsets of line starts, to turn offsets into 1-based line numbers.
@@ -188,7 +196,7 @@ static MENTION_AFTER: LazyLock<Regex> =
 /// Normalises a tag name: lower case, runs of spaces, hyphens and underscores as one underscore.
 fn normalise_tag(name: &str) -> String {
     name.to_lowercase()
-        .split(|c: char| c == ' ' || c == '-' || c == '_')
+        .split([' ', '-', '_'])
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join("_")
@@ -199,11 +207,16 @@ fn normalise_tag(name: &str) -> String {
 fn scan_tags(reply: &str) -> Vec<TagHit> {
     let mut hits = Vec::new();
     for c in TAG.captures_iter(reply) {
-        let (Some(whole), Some(name)) = (c.get(0), c.get(2)) else { continue };
+        let (Some(whole), Some(name)) = (c.get(0), c.get(2)) else {
+            continue;
+        };
         let normal = normalise_tag(name.as_str());
-        let Some(contract) = SECTIONS.iter().find(|s| s.tag == normal) else { continue };
+        let Some(contract) = SECTIONS.iter().find(|s| s.tag == normal) else {
+            continue;
+        };
         let self_closing = c.get(3).is_some_and(|m| !m.as_str().is_empty());
-        let in_code = reply[..whole.start()].ends_with('`') || reply[whole.end()..].starts_with('`');
+        let in_code =
+            reply[..whole.start()].ends_with('`') || reply[whole.end()..].starts_with('`');
         if self_closing || in_code || MENTION_AFTER.is_match(&reply[whole.end()..]) {
             continue;
         }
@@ -251,7 +264,10 @@ fn section_body(
                 open = Some(hit);
             }
             (true, Some(o)) => {
-                closed.push(SectionBody { open_line: lines.line_of(o.start), range: o.end..hit.start });
+                closed.push(SectionBody {
+                    open_line: lines.line_of(o.start),
+                    range: o.end..hit.start,
+                });
                 open = None;
             }
             (true, None) => {
@@ -277,7 +293,10 @@ fn section_body(
         ));
     }
     let (was_unclosed, duplicated) = (!unclosed.is_empty(), closed.len() > 1);
-    let chosen = closed.into_iter().next().or_else(|| unclosed.into_iter().next());
+    let chosen = closed
+        .into_iter()
+        .next()
+        .or_else(|| unclosed.into_iter().next());
     if chosen.is_none() {
         let message = match stray_close {
             Some(line) => format!("no <{tag}> section: </{tag}> at line {line} closes nothing"),
@@ -285,7 +304,11 @@ fn section_body(
         };
         findings.push(Finding::new(Code::SectionMissing, message, stray_close));
     }
-    FoundSection { body: chosen, unclosed: was_unclosed, duplicated }
+    FoundSection {
+        body: chosen,
+        unclosed: was_unclosed,
+        duplicated,
+    }
 }
 
 /// An unclosed section runs to the next tag of another section, or to the end of the reply.
@@ -295,7 +318,10 @@ fn unclosed_body(reply: &str, tags: &[TagHit], open: &TagHit, lines: &LineIndex)
         .filter(|t| t.start > open.start)
         .find(|t| t.kind != open.kind || !t.closing)
         .map_or(reply.len(), |t| t.start);
-    SectionBody { open_line: lines.line_of(open.start), range: open.end..end.max(open.end) }
+    SectionBody {
+        open_line: lines.line_of(open.start),
+        range: open.end..end.max(open.end),
+    }
 }
 
 /// The lines of a section body with their 1-based numbers; text on the tag's own line counts.
@@ -319,14 +345,16 @@ enum Line {
     Plain { indent: usize, text: String },
 }
 
-static FENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(```|~~~)").expect("static regex"));
+static FENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(```|~~~)").expect("static regex"));
 static TABLE_SEP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$").expect("static regex")
 });
 static HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s{0,3}#{1,6}\s+(.*?)[\s#]*$").expect("static regex"));
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\s*)(?:[-*+•▪◦]|\d{1,3}[.)]|\(\d{1,3}\)|[a-zA-Z][.)])\s+(.*)$").expect("static regex")
+    Regex::new(r"^(\s*)(?:[-*+•▪◦]|\d{1,3}[.)]|\(\d{1,3}\)|[a-zA-Z][.)])\s+(.*)$")
+        .expect("static regex")
 });
 
 fn indent_of(line: &str) -> usize {
@@ -352,7 +380,7 @@ impl Line {
             let cells: Vec<String> = trimmed
                 .trim_matches('|')
                 .split('|')
-                .map(|c| strip_markup(c))
+                .map(strip_markup)
                 .collect();
             return Line::TableRow(cells);
         }
@@ -361,13 +389,19 @@ impl Line {
         }
         if let Some(c) = LIST_ITEM.captures(raw) {
             let indent = c.get(1).map_or(0, |m| indent_of(m.as_str()));
-            return Line::ListItem { indent, text: c.get(2).map_or("", |m| m.as_str()).to_string() };
+            return Line::ListItem {
+                indent,
+                text: c.get(2).map_or("", |m| m.as_str()).to_string(),
+            };
         }
         let indent = indent_of(raw);
         if indent <= 3 && is_bold_line(trimmed) {
             return Line::Bold(trimmed.to_string());
         }
-        Line::Plain { indent, text: trimmed.to_string() }
+        Line::Plain {
+            indent,
+            text: trimmed.to_string(),
+        }
     }
 
     /// The line's text, markup included.
@@ -403,7 +437,9 @@ fn is_bold_line(trimmed: &str) -> bool {
     } else {
         return false;
     };
-    let Some(close) = trimmed[2..].find(marker) else { return false };
+    let Some(close) = trimmed[2..].find(marker) else {
+        return false;
+    };
     let rest = &trimmed[2 + close + 2..];
     let rest_without_timebox = match find_timebox(rest) {
         Some(found) => {
@@ -506,8 +542,7 @@ fn table_rows(lines: &[(usize, Line)]) -> Vec<(usize, &Line)> {
         .iter()
         .enumerate()
         .filter(|(i, (_, l))| {
-            matches!(l, Line::TableRow(_))
-                && !matches!(lines.get(i + 1), Some((_, Line::TableSep)))
+            matches!(l, Line::TableRow(_)) && !matches!(lines.get(i + 1), Some((_, Line::TableSep)))
         })
         .map(|(_, (n, l))| (*n, l))
         .collect()
@@ -567,7 +602,10 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
         Some(ItemLevel::Plain),
     ];
     let Some(level) = preference.into_iter().flatten().find(|level| {
-        lines.iter().enumerate().any(|(i, (_, l))| candidate(i, l) == Some(*level))
+        lines
+            .iter()
+            .enumerate()
+            .any(|(i, (_, l))| candidate(i, l) == Some(*level))
     }) else {
         return Vec::new();
     };
@@ -593,7 +631,17 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
             }
             let title = clean_title(&title);
             let phase = match_phase(&title, guide);
-            (AgendaItem { title, minutes, phase }, ItemLayout { line: line_no, details })
+            (
+                AgendaItem {
+                    title,
+                    minutes,
+                    phase,
+                },
+                ItemLayout {
+                    line: line_no,
+                    details,
+                },
+            )
         })
         .collect()
 }
@@ -602,8 +650,10 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
 fn item_text(line: &Line) -> String {
     match line {
         Line::TableRow(cells) => {
-            let (timed, rest): (Vec<&String>, Vec<&String>) =
-                cells.iter().filter(|c| !c.is_empty()).partition(|c| find_timebox(c).is_some());
+            let (timed, rest): (Vec<&String>, Vec<&String>) = cells
+                .iter()
+                .filter(|c| !c.is_empty())
+                .partition(|c| find_timebox(c).is_some());
             let title = rest
                 .iter()
                 .find(|c| c.chars().any(char::is_alphabetic))
@@ -630,15 +680,19 @@ fn split_timebox(text: &str) -> (String, Option<Minutes>) {
 }
 
 static TIME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(time|duration|timebox|timeboxed|allotted|approx\.?|approximately|about|length)\b")
-        .expect("static regex")
+    Regex::new(
+        r"(?i)\b(time|duration|timebox|timeboxed|allotted|approx\.?|approximately|about|length)\b",
+    )
+    .expect("static regex")
 });
 
 /// The timebox of a detail line that holds nothing else ("Time: 15 minutes", "*(20 min)*").
 fn timebox_only(detail: &str) -> Option<Minutes> {
     let (rest, minutes) = split_timebox(detail);
     let rest = TIME_LABEL.replace_all(&rest, "");
-    (!rest.chars().any(char::is_alphanumeric)).then_some(minutes).flatten()
+    (!rest.chars().any(char::is_alphanumeric))
+        .then_some(minutes)
+        .flatten()
 }
 
 static ORDINAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -646,11 +700,16 @@ static ORDINAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-const TITLE_TRIM: &[char] = &[' ', ':', '-', '–', '—', '|', ',', '.', '~', '(', ')', '[', ']', '*', '/', '+'];
+const TITLE_TRIM: &[char] = &[
+    ' ', ':', '-', '–', '—', '|', ',', '.', '~', '(', ')', '[', ']', '*', '/', '+',
+];
 
 /// A readable title: no empty brackets, ordinal prefix or trailing description.
 fn clean_title(raw: &str) -> String {
-    let collapsed = raw.replace("()", " ").replace("[]", " ").replace("( )", " ");
+    let collapsed = raw
+        .replace("()", " ")
+        .replace("[]", " ")
+        .replace("( )", " ");
     let mut title: String = collapsed.split_whitespace().collect::<Vec<_>>().join(" ");
     title = title
         .trim_start_matches(|c: char| !c.is_alphanumeric())
@@ -677,7 +736,8 @@ fn is_framing(text: &str) -> bool {
         (Some(first), Some(last)) => {
             framing.contains(&first.as_str())
                 || last == "agenda"
-                || w.windows(2).any(|pair| pair[0] == "agenda" && pair[1] == "for")
+                || w.windows(2)
+                    .any(|pair| pair[0] == "agenda" && pair[1] == "for")
                 || title.to_lowercase().contains("agenda:")
         }
         _ => false,
@@ -685,7 +745,9 @@ fn is_framing(text: &str) -> bool {
 }
 
 /// Words that do not tell phases apart.
-const PHASE_FILLER: &[&str] = &["session", "phase", "part", "step", "block", "segment", "and", "the", "of", "a"];
+const PHASE_FILLER: &[&str] = &[
+    "session", "phase", "part", "step", "block", "segment", "and", "the", "of", "a",
+];
 
 /// Whether two lower-case words name the same thing: equal stems, or one a prefix of the other of
 /// at least four letters ("retro" and "retrospective").
@@ -694,7 +756,11 @@ fn same_word(a: &str, b: &str) -> bool {
     if sa == sb {
         return true;
     }
-    let (short, long) = if sa.len() <= sb.len() { (&sa, &sb) } else { (&sb, &sa) };
+    let (short, long) = if sa.len() <= sb.len() {
+        (&sa, &sb)
+    } else {
+        (&sb, &sa)
+    };
     short.chars().count() >= 4 && long.starts_with(short.as_str())
 }
 
@@ -733,13 +799,31 @@ mod tests {
 
     #[test]
     fn phases_match_by_name_tolerantly() {
-        assert_eq!(phase("Problem Exploration").as_deref(), Some("problem-space-exploration"));
-        assert_eq!(phase("Explore the problem space").as_deref(), Some("problem-space-exploration"));
-        assert_eq!(phase("Context & Priorities").as_deref(), Some("context-setting"));
-        assert_eq!(phase("Define Success").as_deref(), Some("success-criteria-definition"));
-        assert_eq!(phase("Success metrics").as_deref(), Some("success-criteria-definition"));
+        assert_eq!(
+            phase("Problem Exploration").as_deref(),
+            Some("problem-space-exploration")
+        );
+        assert_eq!(
+            phase("Explore the problem space").as_deref(),
+            Some("problem-space-exploration")
+        );
+        assert_eq!(
+            phase("Context & Priorities").as_deref(),
+            Some("context-setting")
+        );
+        assert_eq!(
+            phase("Define Success").as_deref(),
+            Some("success-criteria-definition")
+        );
+        assert_eq!(
+            phase("Success metrics").as_deref(),
+            Some("success-criteria-definition")
+        );
         assert_eq!(phase("Retro").as_deref(), Some("session-retrospective"));
-        assert_eq!(phase("Wrap-up & Retrospective").as_deref(), Some("session-retrospective"));
+        assert_eq!(
+            phase("Wrap-up & Retrospective").as_deref(),
+            Some("session-retrospective")
+        );
         assert_eq!(phase("Welcome and introductions"), None);
         assert_eq!(phase("Session kickoff"), None);
     }
@@ -747,10 +831,19 @@ mod tests {
     #[test]
     fn titles_lose_numbering_timeboxes_and_descriptions() {
         let t = |s: &str| clean_title(&split_timebox(&strip_markup(s)).0);
-        assert_eq!(t("1. **Context Setting** (15-20 minutes)"), "Context Setting");
+        assert_eq!(
+            t("1. **Context Setting** (15-20 minutes)"),
+            "Context Setting"
+        );
         assert_eq!(t("0:00–0:15 | Context Setting"), "Context Setting");
-        assert_eq!(t("Phase 2: Problem Space Exploration — 45 min"), "Problem Space Exploration");
-        assert_eq!(t("Context Setting (15 min): PM shares priorities"), "Context Setting");
+        assert_eq!(
+            t("Phase 2: Problem Space Exploration — 45 min"),
+            "Problem Space Exploration"
+        );
+        assert_eq!(
+            t("Context Setting (15 min): PM shares priorities"),
+            "Context Setting"
+        );
         assert_eq!(t("⏱️ 15 min — Context Setting"), "Context Setting");
         assert_eq!(t("Wrap-up (5 min)"), "Wrap-up");
     }

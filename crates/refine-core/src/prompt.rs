@@ -35,7 +35,11 @@ struct SectionView {
 
 impl From<&SectionContract> for SectionView {
     fn from(c: &SectionContract) -> Self {
-        SectionView { tag: c.tag, label: c.label, bounds: c.bounds().map(|b| b.to_string()) }
+        SectionView {
+            tag: c.tag,
+            label: c.label,
+            bounds: c.bounds().map(|b| b.to_string()),
+        }
     }
 }
 
@@ -88,9 +92,15 @@ mod tests {
     #[test]
     fn the_prompt_holds_the_whole_guide_and_the_topic_once() {
         let guide = Guide::builtin();
-        let prompt = render(&guide, &request("Reduce checkout abandonment on mobile")).expect("render");
+        let prompt =
+            render(&guide, &request("Reduce checkout abandonment on mobile")).expect("render");
         assert!(prompt.contains(guide.markdown.trim()));
-        assert_eq!(prompt.matches("Reduce checkout abandonment on mobile").count(), 1);
+        assert_eq!(
+            prompt
+                .matches("Reduce checkout abandonment on mobile")
+                .count(),
+            1
+        );
         assert!(prompt.contains("Provide a summary of 3-5 key points"));
         assert!(prompt.contains("closing statement (2-3 sentences)"));
     }
@@ -112,7 +122,11 @@ mod tests {
         assert_eq!(prompt.matches("</session_topic>").count(), 1);
         assert_eq!(prompt.matches("<session_topic>").count(), 1);
         assert_eq!(prompt.to_lowercase().matches("<session_topic>").count(), 1);
-        assert_eq!(prompt.matches("<agenda>").count(), 1, "only the instruction names the tag");
+        assert_eq!(
+            prompt.matches("<agenda>").count(),
+            1,
+            "only the instruction names the tag"
+        );
         assert!(prompt.contains("x‹/session_topic›"));
     }
 
@@ -126,7 +140,10 @@ mod tests {
         let open = prompt.find("<session_topic>").expect("open");
         let close = prompt.find("</session_topic>").expect("close");
         let block = &prompt[open..close];
-        assert!(block.contains("Drop-off at step 3 ‹b›doubled‹/b›"), "{block}");
+        assert!(
+            block.contains("Drop-off at step 3 ‹b›doubled‹/b›"),
+            "{block}"
+        );
         assert!(block.contains("Session length: 60 minutes."), "{block}");
         assert!(prompt.contains("adding up to the session length of 60 minutes"));
     }

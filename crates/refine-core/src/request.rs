@@ -16,7 +16,9 @@ pub const SESSION_MAX_MINUTES: u32 = 480;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestError {
     /// The topic is empty or only white space.
-    #[error("the topic is empty; give the item to refine, e.g. \"Reduce checkout abandonment on mobile\"")]
+    #[error(
+        "the topic is empty; give the item to refine, e.g. \"Reduce checkout abandonment on mobile\""
+    )]
     EmptyTopic,
     /// The topic is longer than [`TOPIC_MAX_CHARS`].
     #[error(
@@ -81,7 +83,11 @@ pub struct SessionRequest {
 impl SessionRequest {
     /// A request for `topic` with no context and the guide's natural length.
     pub fn new(topic: Topic) -> Self {
-        SessionRequest { topic, context: None, minutes: None }
+        SessionRequest {
+            topic,
+            context: None,
+            minutes: None,
+        }
     }
 
     /// Adds context notes; blank notes count as none.
@@ -126,10 +132,18 @@ mod tests {
 
     #[test]
     fn topics_are_trimmed_and_bounded() {
-        assert_eq!(Topic::new("  Checkout  ").map(|t| t.0), Ok("Checkout".to_string()));
+        assert_eq!(
+            Topic::new("  Checkout  ").map(|t| t.0),
+            Ok("Checkout".to_string())
+        );
         assert_eq!(Topic::new(" \n\t "), Err(RequestError::EmptyTopic));
         let long = "x".repeat(TOPIC_MAX_CHARS + 1);
-        assert_eq!(Topic::new(&long), Err(RequestError::TopicTooLong { chars: TOPIC_MAX_CHARS + 1 }));
+        assert_eq!(
+            Topic::new(&long),
+            Err(RequestError::TopicTooLong {
+                chars: TOPIC_MAX_CHARS + 1
+            })
+        );
         assert!(Topic::new(&"界".repeat(TOPIC_MAX_CHARS)).is_ok());
     }
 
@@ -137,9 +151,24 @@ mod tests {
     fn minutes_and_context_are_bounded() {
         let request = SessionRequest::new(Topic::new("t").expect("topic"));
         assert!(request.clone().with_minutes(0).is_err());
-        assert!(request.clone().with_minutes(SESSION_MAX_MINUTES + 1).is_err());
-        assert_eq!(request.clone().with_minutes(60).map(|r| r.minutes()), Ok(Some(60)));
-        assert_eq!(request.clone().with_context("  ").map(|r| r.context), Ok(None));
-        assert!(request.with_context(&"x".repeat(CONTEXT_MAX_CHARS + 1)).is_err());
+        assert!(
+            request
+                .clone()
+                .with_minutes(SESSION_MAX_MINUTES + 1)
+                .is_err()
+        );
+        assert_eq!(
+            request.clone().with_minutes(60).map(|r| r.minutes()),
+            Ok(Some(60))
+        );
+        assert_eq!(
+            request.clone().with_context("  ").map(|r| r.context),
+            Ok(None)
+        );
+        assert!(
+            request
+                .with_context(&"x".repeat(CONTEXT_MAX_CHARS + 1))
+                .is_err()
+        );
     }
 }

@@ -10,17 +10,17 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// English function words that never tie a sentence to a subject.
 const STOPWORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as",
-    "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can",
-    "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further",
-    "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in",
-    "into", "is", "it", "its", "itself", "just", "let", "lets", "let's", "may", "me", "might", "more",
-    "most", "must", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other",
-    "our", "ours", "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such",
-    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
-    "through", "to", "too", "under", "until", "up", "us", "very", "was", "we", "we're", "were",
-    "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you",
-    "your", "yours", "yet", "e.g", "i.e", "etc", "vs",
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
+    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
+    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his",
+    "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "let", "lets", "let's",
+    "may", "me", "might", "more", "most", "must", "my", "no", "nor", "not", "now", "of", "off",
+    "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "shall",
+    "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "us", "very",
+    "was", "we", "we're", "were", "what", "when", "where", "which", "while", "who", "whom", "why",
+    "will", "with", "would", "you", "your", "yours", "yet", "e.g", "i.e", "etc", "vs",
 ];
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
@@ -179,11 +179,23 @@ mod tests {
 
     #[test]
     fn strip_markup_removes_lists_numbers_and_emphasis() {
-        assert_eq!(strip_markup("  1. **Context Setting** (15 min)"), "Context Setting (15 min)");
-        assert_eq!(strip_markup("- *Define* the `core` problem"), "Define the core problem");
+        assert_eq!(
+            strip_markup("  1. **Context Setting** (15 min)"),
+            "Context Setting (15 min)"
+        );
+        assert_eq!(
+            strip_markup("- *Define* the `core` problem"),
+            "Define the core problem"
+        );
         assert_eq!(strip_markup("### 2. Problem Space"), "Problem Space");
-        assert_eq!(strip_markup("**1. Core problem:** what?"), "Core problem: what?");
-        assert_eq!(strip_markup("snake_case_name stays"), "snake_case_name stays");
+        assert_eq!(
+            strip_markup("**1. Core problem:** what?"),
+            "Core problem: what?"
+        );
+        assert_eq!(
+            strip_markup("snake_case_name stays"),
+            "snake_case_name stays"
+        );
     }
 
     #[test]
@@ -214,13 +226,19 @@ mod tests {
     #[test]
     fn sentence_count_counts_real_sentences() {
         assert_eq!(sentence_count("One. Two! Three?"), 3);
-        assert_eq!(sentence_count("Thanks, e.g. for this. Next steps follow."), 2);
+        assert_eq!(
+            sentence_count("Thanks, e.g. for this. Next steps follow."),
+            2
+        );
         assert_eq!(sentence_count("  "), 0);
     }
 
     #[test]
     fn slug_joins_lowercase_words() {
-        assert_eq!(slug("Problem Space Exploration"), "problem-space-exploration");
+        assert_eq!(
+            slug("Problem Space Exploration"),
+            "problem-space-exploration"
+        );
         assert_eq!(slug("Close & Retro"), "close-retro");
     }
 }

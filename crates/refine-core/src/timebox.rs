@@ -18,7 +18,10 @@ pub struct Minutes {
 impl Minutes {
     /// A single duration.
     pub fn exactly(minutes: u32) -> Self {
-        Minutes { min: minutes, max: minutes }
+        Minutes {
+            min: minutes,
+            max: minutes,
+        }
     }
 
     /// A range; `None` when `max < min`.
@@ -104,10 +107,17 @@ pub fn find_timebox(text: &str) -> Option<FoundTimebox> {
                 let mut end = to_minutes(h2, m2, end_ampm);
                 if end <= start {
                     // 11:50-12:10 on a 12-hour clock, or a range past midnight.
-                    end += if end + 12 * 60 > start { 12 * 60 } else { 24 * 60 };
+                    end += if end + 12 * 60 > start {
+                        12 * 60
+                    } else {
+                        24 * 60
+                    };
                 }
                 let span = c.get(0).map_or(0..0, |m| m.range());
-                return Some(FoundTimebox { minutes: Minutes::exactly(end - start), span });
+                return Some(FoundTimebox {
+                    minutes: Minutes::exactly(end - start),
+                    span,
+                });
             }
         }
     }
@@ -119,7 +129,10 @@ pub fn find_timebox(text: &str) -> Option<FoundTimebox> {
             return None;
         }
         let minutes = (h * 60.0).round() as u32 + extra;
-        Some(FoundTimebox { minutes: Minutes::exactly(minutes), span: whole.range() })
+        Some(FoundTimebox {
+            minutes: Minutes::exactly(minutes),
+            span: whole.range(),
+        })
     });
     let minutes = MINUTES.captures(text).and_then(|c| {
         let whole = c.get(0)?;
@@ -128,7 +141,10 @@ pub fn find_timebox(text: &str) -> Option<FoundTimebox> {
             Some(b) => Minutes::range(a, b.as_str().parse().ok()?)?,
             None => Minutes::exactly(a),
         };
-        Some(FoundTimebox { minutes, span: whole.range() })
+        Some(FoundTimebox {
+            minutes,
+            span: whole.range(),
+        })
     });
     match (hours, minutes) {
         (Some(h), Some(m)) => Some(if h.span.start <= m.span.start { h } else { m }),

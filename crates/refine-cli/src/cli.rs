@@ -1,0 +1,103 @@
+//! Command-line definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Prepare and check product refinement sessions with LLMs.
+///
+/// A refinement session is about understanding problems, not estimating solutions. `refine`
+/// renders a prompt that carries a refinement guide and a topic, and judges replies against the
+/// guide: a timeboxed agenda that follows the guide's phases, 3-5 key points, 3-5 problem-space
+/// questions and a 2-3 sentence closing statement.
+#[derive(Debug, Parser)]
+#[command(
+    name = "refine",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print the exact prompt for a topic.
+    ///
+    /// The prompt is the seed prompt with the guide and the topic. Angle brackets in the topic,
+    /// the context notes and the guide are replaced by ‹ and › so they cannot open or close the
+    /// prompt's tags.
+    Prompt(PromptArgs),
+    /// Parse and lint a reply: its plan, findings and scores.
+    ///
+    /// Exit status: 0 when no finding is an error, 1 when one is, 2 on a usage or input error.
+    Check(CheckArgs),
+    /// Show how a guide is read: its phases with their timeboxes, practices and pitfalls.
+    Guide(GuideArgs),
+    /// List the finding codes with their severity and meaning.
+    Codes,
+}
+
+/// What a session is about: shared by every command that builds a request.
+#[derive(Debug, Args)]
+pub(crate) struct SessionArgs {
+    /// Context notes for the topic (a text or Markdown file; `-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) context: Option<PathBuf>,
+    /// Session length in minutes [default: the guide's natural length].
+    #[arg(long, value_name = "N")]
+    pub(crate) minutes: Option<u32>,
+    #[command(flatten)]
+    pub(crate) guide: GuideSource,
+}
+
+/// Which guide to use.
+#[derive(Debug, Args)]
+pub(crate) struct GuideSource {
+    /// A team refinement guide in Markdown [default: the built-in guide].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) guide: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PromptArgs {
+    /// The item to refine, e.g. "Reduce checkout abandonment on mobile" (`-` for stdin; at most
+    /// 500 characters).
+    pub(crate) topic: String,
+    #[command(flatten)]
+    pub(crate) session: SessionArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The reply to check (`-` for stdin).
+    pub(crate) reply_file: PathBuf,
+    /// The topic the reply was written for (`-` for stdin).
+    #[arg(long)]
+    pub(crate) topic: String,
+    #[command(flatten)]
+    pub(crate) session: SessionArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub(crate) format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GuideArgs {
+    #[command(flatten)]
+    pub(crate) guide: GuideSource,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub(crate) format: OutputFormat,
+}
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// For people: readable, coloured on a terminal unless NO_COLOR is set.
+    Text,
+    /// The documented, stable JSON shape.
+    Json,
+}
