@@ -207,12 +207,7 @@ fn classify(heading: &str) -> Part {
     let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
     if has(&["pitfall", "avoid", "mistake", "anti-pattern", "antipattern"]) {
         Part::Pitfalls
-    } else if has(&[
-        "success indicator",
-        "indicators",
-        "signs of success",
-        "success signal",
-    ]) {
+    } else if has(&["success", "indicator", "signs", "worked"]) {
         Part::Success
     } else if has(&[
         "post-session",
@@ -293,13 +288,13 @@ impl Guide {
                         continue;
                     }
                     if level <= HeadingLevel::H2 {
-                        part = classify(&name);
-                        target = Target::Part;
                         // A team guide may put timeboxed phases straight under `##`.
-                        if matches!(part, Part::Session | Part::Other) {
-                            if let Some(phase) = guide.phase_heading(&name, line)? {
-                                target = Target::Phase(phase);
-                            }
+                        if let Some(phase) = guide.phase_heading(&name, line)? {
+                            part = Part::Session;
+                            target = Target::Phase(phase);
+                        } else {
+                            part = classify(&name);
+                            target = Target::Part;
                         }
                         continue;
                     }

@@ -153,7 +153,7 @@ impl Linter<'_> {
                         self.push(
                             code,
                             format!(
-                                "{count} {} where the contract asks for {bounds}",
+                                "{}: {count}, where the contract asks for {bounds}",
                                 contract.label
                             ),
                             line,
@@ -166,7 +166,7 @@ impl Linter<'_> {
                         score -= 0.5;
                         self.push(
                             Code::ClosingLength,
-                            format!("the closing statement has {count} sentences where the contract asks for {bounds}"),
+                            format!("closing statement sentences: {count}, where the contract asks for {bounds}"),
                             line,
                         );
                     }

@@ -501,7 +501,9 @@ fn list_items(lines: &[(usize, Line)]) -> Vec<(usize, String)> {
             if starts_item(line) {
                 items.push((*n, line.plain()));
             } else if let (Line::Plain { .. }, Some((_, text))) = (line, items.last_mut()) {
-                text.push(' ');
+                // "**1. The core problem**" then the question: a label, then its text.
+                let labelled = text.ends_with(|c: char| c.is_alphanumeric());
+                text.push_str(if labelled { ": " } else { " " });
                 text.push_str(&line.plain());
             }
         }

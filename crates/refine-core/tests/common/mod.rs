@@ -1,0 +1,64 @@
+//! Fixture helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+use refine_core::{Guide, SessionRequest, Topic};
+use serde::Deserialize;
+
+/// The repository's `fixtures/` folder.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// A reply fixture: TOML front matter between `+++` lines, then the reply text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub topic: String,
+    pub context: Option<String>,
+    pub minutes: Option<u32>,
+    /// A file under `fixtures/guides/`; the built-in guide when absent.
+    pub guide: Option<String>,
+    /// The finding codes the reply must produce, with repeats.
+    pub expect: Vec<String>,
+}
+
+pub struct ReplyFixture {
+    pub meta: Meta,
+    pub reply: String,
+}
+
+impl ReplyFixture {
+    pub fn load(path: &Path) -> ReplyFixture {
+        let text = std::fs::read_to_string(path).expect("fixture is readable");
+        let rest = text.strip_prefix("+++\n").expect("fixture starts with +++");
+        let (front, reply) = rest
+            .split_once("\n+++\n")
+            .expect("front matter ends with +++");
+        let meta: Meta = toml::from_str(front).expect("front matter is valid TOML");
+        ReplyFixture {
+            meta,
+            reply: reply.to_string(),
+        }
+    }
+
+    pub fn guide(&self) -> Guide {
+        match &self.meta.guide {
+            Some(name) => {
+                Guide::from_file(&fixtures().join("guides").join(name)).expect("fixture guide")
+            }
+            None => Guide::builtin(),
+        }
+    }
+
+    pub fn request(&self) -> SessionRequest {
+        let mut request = SessionRequest::new(Topic::new(&self.meta.topic).expect("topic"));
+        if let Some(context) = &self.meta.context {
+            request = request.with_context(context).expect("context");
+        }
+        if let Some(minutes) = self.meta.minutes {
+            request = request.with_minutes(minutes).expect("minutes");
+        }
+        request
+    }
+}

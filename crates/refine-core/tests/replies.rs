@@ -1,0 +1,78 @@
+//! Every reply under `fixtures/replies/` is parsed and linted; its finding codes must be exactly
+//! the ones its front matter expects, and its plan, findings and scores match a reviewed snapshot.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{ReplyFixture, fixtures};
+use refine_core::analyze;
+
+#[test]
+fn replies() {
+    insta::glob!("../../../fixtures/replies", "*.md", |path| {
+        let fixture = ReplyFixture::load(path);
+        let report = analyze(&fixture.reply, &fixture.guide(), &fixture.request());
+        let mut found: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+        let mut expected: Vec<&str> = fixture.meta.expect.iter().map(String::as_str).collect();
+        found.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(
+            found,
+            expected,
+            "finding codes of {}: {:#?}",
+            path.display(),
+            report.findings
+        );
+        if expected.is_empty() {
+            assert_eq!(report.scores.overall, 1.0, "a clean reply scores 1");
+        } else {
+            assert!(report.scores.overall < 1.0, "a faulty reply scores under 1");
+        }
+        insta::assert_json_snapshot!(report);
+    });
+}
+
+#[test]
+fn every_reply_snapshot_has_its_fixture() {
+    let replies: BTreeSet<String> = std::fs::read_dir(fixtures().join("replies"))
+        .expect("fixtures/replies")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for entry in std::fs::read_dir(snapshots).expect("snapshots folder") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .into_string()
+            .expect("UTF-8 name");
+        if let Some(reply) = name
+            .strip_prefix("replies__replies@")
+            .and_then(|n| n.strip_suffix(".snap"))
+        {
+            assert!(
+                replies.contains(reply),
+                "snapshot {name} has no fixture; delete it"
+            );
+        }
+    }
+}
+
+#[test]
+fn there_are_at_least_thirty_reply_fixtures_covering_every_code() {
+    let mut codes = BTreeSet::new();
+    let mut count = 0;
+    for entry in std::fs::read_dir(fixtures().join("replies")).expect("fixtures/replies") {
+        let fixture = ReplyFixture::load(&entry.expect("entry").path());
+        codes.extend(fixture.meta.expect);
+        count += 1;
+    }
+    assert!(count >= 30, "{count} reply fixtures");
+    for code in refine_core::Code::ALL {
+        assert!(
+            codes.contains(code.as_str()),
+            "no fixture shows {}",
+            code.as_str()
+        );
+    }
+}
