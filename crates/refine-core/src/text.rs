@@ -113,6 +113,10 @@ pub fn find_phrase(
     phrases: &'static [&'static str],
     negations: &[&str],
 ) -> Option<PhraseMatch> {
+    // See `sentence_count`: the sentence iterator must not see empty input.
+    if text.is_empty() {
+        return None;
+    }
     for sentence in text.split_sentence_bounds() {
         let sentence_words = words(sentence);
         for phrase in phrases {
@@ -136,6 +140,10 @@ pub fn find_phrase(
 
 /// How many sentences `text` holds: Unicode sentence segments that contain a letter or digit.
 pub fn sentence_count(text: &str) -> usize {
+    // unicode-segmentation 1.13 overflows in its sentence iterator's size hint on empty input.
+    if text.is_empty() {
+        return 0;
+    }
     text.unicode_sentences()
         .filter(|s| s.chars().any(char::is_alphanumeric))
         .count()
@@ -231,6 +239,11 @@ mod tests {
             2
         );
         assert_eq!(sentence_count("  "), 0);
+        assert_eq!(
+            sentence_count(""),
+            0,
+            "empty input must not panic in unicode-segmentation"
+        );
     }
 
     #[test]

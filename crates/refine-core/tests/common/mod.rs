@@ -6,30 +6,30 @@ use refine_core::{Guide, SessionRequest, Topic};
 use serde::Deserialize;
 
 /// The repository's `fixtures/` folder.
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
 
 /// A reply fixture: TOML front matter between `+++` lines, then the reply text.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Meta {
-    pub topic: String,
-    pub context: Option<String>,
-    pub minutes: Option<u32>,
+pub(crate) struct Meta {
+    pub(crate) topic: String,
+    pub(crate) context: Option<String>,
+    pub(crate) minutes: Option<u32>,
     /// A file under `fixtures/guides/`; the built-in guide when absent.
-    pub guide: Option<String>,
+    pub(crate) guide: Option<String>,
     /// The finding codes the reply must produce, with repeats.
-    pub expect: Vec<String>,
+    pub(crate) expect: Vec<String>,
 }
 
-pub struct ReplyFixture {
-    pub meta: Meta,
-    pub reply: String,
+pub(crate) struct ReplyFixture {
+    pub(crate) meta: Meta,
+    pub(crate) reply: String,
 }
 
 impl ReplyFixture {
-    pub fn load(path: &Path) -> ReplyFixture {
+    pub(crate) fn load(path: &Path) -> ReplyFixture {
         let text = std::fs::read_to_string(path).expect("fixture is readable");
         let rest = text.strip_prefix("+++\n").expect("fixture starts with +++");
         let (front, reply) = rest
@@ -42,7 +42,7 @@ impl ReplyFixture {
         }
     }
 
-    pub fn guide(&self) -> Guide {
+    pub(crate) fn guide(&self) -> Guide {
         match &self.meta.guide {
             Some(name) => {
                 Guide::from_file(&fixtures().join("guides").join(name)).expect("fixture guide")
@@ -51,7 +51,7 @@ impl ReplyFixture {
         }
     }
 
-    pub fn request(&self) -> SessionRequest {
+    pub(crate) fn request(&self) -> SessionRequest {
         let mut request = SessionRequest::new(Topic::new(&self.meta.topic).expect("topic"));
         if let Some(context) = &self.meta.context {
             request = request.with_context(context).expect("context");
