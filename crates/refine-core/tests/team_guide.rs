@@ -1,13 +1,14 @@
 //! Everything follows the guide it is given: the prompt carries it, the parser maps items to its
 //! phases, and the linter judges against its phases, timeboxes and post-session actions.
 
-mod common;
-
-use common::fixtures;
 use refine_core::{Code, Guide, SessionRequest, Topic, analyze, prompt};
 
 fn sixty() -> Guide {
-    Guide::from_file(&fixtures().join("guides/sixty-minute.md")).expect("fixture guide parses")
+    Guide::from_file(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/guides/sixty-minute.md"),
+    )
+    .expect("fixture guide parses")
 }
 
 fn request() -> SessionRequest {
