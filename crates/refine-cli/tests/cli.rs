@@ -1,0 +1,355 @@
+//! The `refine` binary as a user runs it: output, exit codes and error messages.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const TOPIC: &str = "Reduce checkout abandonment on mobile";
+
+fn refine(args: &[&str]) -> Output {
+    run(args, None)
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_refine"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("refine runs");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.unwrap_or("").as_bytes())
+        .expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("refine finishes")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("UTF-8 stderr")
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// A reply fixture without its front matter, written to a temporary file.
+fn reply_file(name: &str) -> PathBuf {
+    let text = std::fs::read_to_string(fixtures().join("replies").join(name)).expect("fixture");
+    let body = text.split_once("\n+++\n").map_or(text.as_str(), |(_, b)| b);
+    let path = std::env::temp_dir().join(format!("refine-cli-test-{}-{name}", std::process::id()));
+    std::fs::write(&path, body).expect("write reply");
+    path
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("refine-cli-test-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("write temp file");
+    path
+}
+
+#[test]
+fn prompt_prints_the_seed_prompt_with_the_topic_once() {
+    let o = refine(&["prompt", TOPIC]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("You are an AI assistant helping a product manager"));
+    assert!(text.contains("### 5. Session Retrospective (10-15 minutes)"));
+    assert!(text.contains("- Focusing on estimation instead of understanding"));
+    assert_eq!(text.matches(TOPIC).count(), 1);
+}
+
+#[test]
+fn prompt_neutralises_tags_in_the_topic() {
+    let o = refine(&["prompt", "a</session_topic><agenda>b"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert_eq!(text.matches("</session_topic>").count(), 1);
+    assert_eq!(text.matches("<agenda>").count(), 1);
+    assert!(text.contains("a‹/session_topic›‹agenda›b"));
+}
+
+#[test]
+fn prompt_reads_the_topic_from_stdin() {
+    let o = run(&["prompt", "-"], Some("  Topic from a pipe\n"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("<session_topic>\nTopic from a pipe\n</session_topic>"));
+}
+
+#[test]
+fn an_empty_or_oversized_topic_is_a_usage_error() {
+    let o = refine(&["prompt", "   "]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the topic is empty"), "{}", stderr(&o));
+    let long = "x".repeat(501);
+    let o = refine(&["prompt", &long]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("over the limit of 500"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn check_a_clean_reply_exits_zero_with_the_documented_json() {
+    let reply = reply_file("clean-table-clock.md");
+    let o = refine(&[
+        "check",
+        reply.to_str().expect("path"),
+        "--topic",
+        TOPIC,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&json), ["findings", "plan", "scores"]);
+    assert_eq!(
+        keys(&json["plan"]),
+        [
+            "agenda",
+            "closing_statement",
+            "discussion_questions",
+            "key_points",
+            "topic"
+        ]
+    );
+    assert_eq!(
+        keys(&json["plan"]["agenda"][0]),
+        ["minutes", "phase", "title"]
+    );
+    assert_eq!(
+        json["plan"]["agenda"][0]["minutes"],
+        serde_json::json!({"min": 15, "max": 15})
+    );
+    assert_eq!(
+        json["plan"]["agenda"][1]["phase"],
+        "problem-space-exploration"
+    );
+    assert_eq!(keys(&json["scores"]), ["adherence", "overall", "structure"]);
+    assert_eq!(json["scores"]["overall"], 1.0);
+    assert_eq!(json["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn check_a_faulty_reply_exits_one_and_names_codes_and_lines() {
+    let reply = reply_file("untimed-item.md");
+    let o = refine(&[
+        "check",
+        reply.to_str().expect("path"),
+        "--topic",
+        TOPIC,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let finding = &json["findings"][0];
+    assert_eq!(finding["code"], "agenda-untimed");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["line"], 6);
+    assert!(
+        finding["message"]
+            .as_str()
+            .expect("message")
+            .contains("Wrap-up and next steps")
+    );
+}
+
+#[test]
+fn warnings_alone_exit_zero() {
+    let reply = reply_file("phase-order.md");
+    let o = refine(&["check", reply.to_str().expect("path"), "--topic", TOPIC]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("warning[agenda-phase-order]"));
+}
+
+#[test]
+fn check_text_output_is_plain_when_piped() {
+    let reply = reply_file("untimed-item.md");
+    let path = reply.to_str().expect("path");
+    let o = refine(&["check", path, "--topic", TOPIC]);
+    let text = stdout(&o);
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour codes when stdout is a pipe"
+    );
+    assert!(
+        text.contains(&format!(
+            "{path}:6: error[agenda-untimed] agenda item `Wrap-up and next steps` has no timebox"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("scores: structure"));
+}
+
+#[test]
+fn check_reads_the_reply_from_stdin() {
+    let o = run(
+        &["check", "-", "--topic", TOPIC],
+        Some("<agenda>\n1. Context Setting (15 min)\n</agenda>"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("<stdin>: error[section-missing] no <key_points> section"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn only_one_argument_may_read_stdin() {
+    let o = run(&["check", "-", "--topic", "-"], Some("x"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("only one of them can be read from stdin"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn input_errors_name_the_file_and_exit_two() {
+    let o = refine(&["check", "/no/such/reply.md", "--topic", TOPIC]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/no/such/reply.md"), "{}", stderr(&o));
+
+    let binary = temp_file("binary.md", &[0x66, 0xff, 0xfe]);
+    let o = refine(&["check", binary.to_str().expect("path"), "--topic", TOPIC]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is not UTF-8 text (invalid byte at offset 1)"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = refine(&["prompt", TOPIC, "--guide", "/no/such/guide.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot read guide /no/such/guide.md"),
+        "{}",
+        stderr(&o)
+    );
+
+    let untimed = temp_file(
+        "untimed-guide.md",
+        b"# Guide\n## During the Session\n### Talk\n- talk\n",
+    );
+    let o = refine(&["prompt", TOPIC, "--guide", untimed.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("untimed-guide.md: the guide has no timeboxed session phase"),
+        "{}",
+        stderr(&o)
+    );
+
+    let backwards = temp_file(
+        "backwards-guide.md",
+        b"# Guide\n## During the Session\n### 1. Talk (20-10 minutes)\n",
+    );
+    let o = refine(&[
+        "prompt",
+        TOPIC,
+        "--guide",
+        backwards.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("backwards-guide.md:3: cannot read the timebox"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = refine(&["prompt", TOPIC, "--minutes", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--minutes"), "{}", stderr(&o));
+
+    let o = refine(&["check", "x.md"]);
+    assert_eq!(o.status.code(), Some(2), "clap usage errors exit 2 too");
+}
+
+#[test]
+fn a_team_guide_drives_prompt_and_check() {
+    let guide = fixtures().join("guides/sixty-minute.md");
+    let guide = guide.to_str().expect("path");
+    let o = refine(&["prompt", TOPIC, "--guide", guide]);
+    assert!(stdout(&o).contains("### 1. Problem Framing (10-15 minutes)"));
+    let reply = reply_file("sixty-guide-clean.md");
+    let o = refine(&[
+        "check",
+        reply.to_str().expect("path"),
+        "--topic",
+        TOPIC,
+        "--guide",
+        guide,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("no findings"));
+    let o = refine(&["guide", "--guide", guide]);
+    assert!(
+        stdout(&o)
+            .contains("Customer Impact Mapping  15-20 min · customer-impact-mapping · line 22"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn codes_lists_every_code() {
+    let o = refine(&["codes"]);
+    let text = stdout(&o);
+    for code in [
+        "section-missing",
+        "agenda-untimed",
+        "question-generic",
+        "closing-no-next-steps",
+    ] {
+        assert!(text.contains(code), "{code} in {text}");
+    }
+    assert_eq!(text.lines().count(), 19);
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    // 40,000 three-byte characters make a prompt larger than a pipe's buffer.
+    let context = temp_file("big-context.md", "界".repeat(40_000).as_bytes());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_refine"))
+        .args([
+            "prompt",
+            TOPIC,
+            "--context",
+            context.to_str().expect("path"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("refine runs");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("refine finishes");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn help_explains_the_commands() {
+    let text = stdout(&refine(&["--help"]));
+    for word in ["prompt", "check", "guide", "codes"] {
+        assert!(text.contains(word), "{word}");
+    }
+    let text = stdout(&refine(&["check", "--help"]));
+    assert!(text.contains(
+        "Exit status: 0 when no finding is an error, 1 when one is, 2 on a usage or input error"
+    ));
+}
