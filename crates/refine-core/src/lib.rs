@@ -46,6 +46,17 @@ impl Report {
 
 /// Parses and lints `reply` for `request` against `guide`. Never fails: a malformed reply yields
 /// findings.
+///
+/// ```
+/// use refine_core::{Code, Guide, SessionRequest, Topic, analyze};
+///
+/// let request = SessionRequest::new(Topic::new("Reduce checkout abandonment on mobile")?);
+/// let report = analyze("<agenda>\n1. Context Setting (15 min)\n</agenda>", &Guide::builtin(), &request);
+/// assert_eq!(report.plan.agenda[0].phase.as_deref(), Some("context-setting"));
+/// assert!(report.findings.iter().any(|f| f.code == Code::SectionMissing));
+/// assert!(report.has_errors());
+/// # Ok::<(), refine_core::RequestError>(())
+/// ```
 pub fn analyze(reply: &str, guide: &Guide, request: &SessionRequest) -> Report {
     let parsed = parse::parse_reply(reply, request.topic().as_str(), guide);
     let (findings, scores) = lint::lint(&parsed, guide, request);

@@ -1,0 +1,86 @@
+//! `cargo xtask ci`: what `.ci/run` runs. The test step is the README's test command; snapshots
+//! are never written here, so an unreviewed snapshot change fails.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::cargo;
+
+pub(crate) fn run() -> Result<(), String> {
+    cargo(&["fmt", "--all", "--check"], &[])?;
+    cargo(
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    test_workspace()
+}
+
+/// `cargo test --workspace`, echoed line by line, closing with one summed line
+/// `tests: N passed, M failed` so CI logs end with the whole suite's count.
+fn test_workspace() -> Result<(), String> {
+    eprintln!("$ INSTA_UPDATE=no cargo test --workspace");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
+    let mut child = Command::new(cargo)
+        .args(["test", "--workspace"])
+        .env("INSTA_UPDATE", "no")
+        .current_dir(crate::root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines() {
+            let line = line.map_err(|e| format!("reading cargo test output: {e}"))?;
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                passed += count(rest, " passed");
+                failed += count(rest, " failed");
+            }
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for cargo test: {e}"))?;
+    println!("tests: {passed} passed, {failed} failed");
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo test --workspace` failed ({status})"))
+    }
+}
+
+/// The number before `label` in a `test result:` line such as `ok. 3 passed; 0 failed; ...`.
+fn count(result: &str, label: &str) -> u64 {
+    result
+        .split(';')
+        .find_map(|part| {
+            part.trim_end()
+                .strip_suffix(label)?
+                .rsplit(' ')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts_are_read_from_test_result_lines() {
+        let line =
+            "ok. 28 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.03s";
+        assert_eq!(count(line, " passed"), 28);
+        assert_eq!(count(line, " failed"), 1);
+        assert_eq!(count("FAILED. 0 passed; 3 failed;", " failed"), 3);
+    }
+}
