@@ -6,6 +6,7 @@
 //! `### 1. Context Setting (15-20 minutes)`. Session headings without a timebox (the seed's
 //! "Discussion Management") hold practices that apply throughout the session.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -14,7 +15,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde::Serialize;
 
-use crate::text::{slug, strip_markup};
+use crate::text::{slug, strip_markup, terms};
 use crate::timebox::{Minutes, find_timebox};
 
 /// The Markdown of the default guide: the seed prompt's guide.
@@ -174,6 +175,9 @@ pub struct Guide {
     pub success_indicators: Vec<GuideItem>,
     /// Pitfalls to avoid.
     pub pitfalls: Vec<GuideItem>,
+    /// The content terms of every line of the guide, computed once for tracing key points.
+    #[serde(skip)]
+    statement_terms: Vec<BTreeSet<String>>,
 }
 
 /// One Markdown block of interest, in document order.
@@ -270,6 +274,7 @@ impl Guide {
             post_session: Vec::new(),
             success_indicators: Vec::new(),
             pitfalls: Vec::new(),
+            statement_terms: Vec::new(),
         };
         let mut titled = false;
         let mut part = Part::Other;
@@ -318,6 +323,12 @@ impl Guide {
                 origin: guide.origin,
             });
         }
+        guide.statement_terms = guide
+            .statements()
+            .iter()
+            .map(|s| terms(s))
+            .filter(|t| !t.is_empty())
+            .collect();
         Ok(guide)
     }
 
@@ -419,6 +430,11 @@ impl Guide {
             .map(strip_markup)
             .filter(|line| !line.is_empty())
             .collect()
+    }
+
+    /// The content terms ([`crate::text::terms`]) of each line of the guide that has any.
+    pub fn statement_terms(&self) -> &[BTreeSet<String>] {
+        &self.statement_terms
     }
 
     /// The post-session actions, headings and bullets, as text.

@@ -371,17 +371,11 @@ impl Linter<'_> {
         if !self.usable(SectionKind::KeyPoints) {
             return 0.0;
         }
-        let statements: Vec<BTreeSet<String>> = self
-            .guide
-            .statements()
-            .iter()
-            .map(|s| terms(s, VOCABULARY.generic))
-            .filter(|t| !t.is_empty())
-            .collect();
+        let statements = self.guide.statement_terms();
         let points = &self.parsed.plan.key_points;
         let mut traced = 0;
         for (point, &line) in points.iter().zip(&self.parsed.layout.key_points) {
-            let mine = terms(point, VOCABULARY.generic);
+            let mine = terms(point);
             let found = statements.iter().any(|s| {
                 let overlap = s.intersection(&mine).count();
                 overlap >= 1 && overlap >= 2.min(s.len()).min(mine.len())
@@ -408,7 +402,7 @@ impl Linter<'_> {
             subject.push('\n');
             subject.push_str(context);
         }
-        let subject_terms = terms(&subject, VOCABULARY.generic);
+        let subject_terms = terms(&subject);
         let questions = &self.parsed.plan.discussion_questions;
         let mut clean = 0;
         for (question, &line) in questions
@@ -428,9 +422,7 @@ impl Linter<'_> {
                     Some(line),
                 );
             }
-            if !subject_terms.is_empty()
-                && terms(question, VOCABULARY.generic).is_disjoint(&subject_terms)
-            {
+            if !subject_terms.is_empty() && terms(question).is_disjoint(&subject_terms) {
                 let message = format!("\"{short}\" does not refer to the topic or its context");
                 self.push(Code::QuestionGeneric, message, Some(line));
             }

@@ -1,7 +1,7 @@
 //! Text helpers shared by the guide parser, the reply parser and the linter: words, stems,
 //! content terms, phrase matching, sentence counting and Markdown markup stripping.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -24,6 +24,14 @@ const STOPWORDS: &[&str] = &[
 ];
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Stop words and the vocabulary's generic words, with the stems of the generic words, built once.
+static IGNORED: LazyLock<(HashSet<&'static str>, HashSet<String>)> = LazyLock::new(|| {
+    let generic = crate::contract::VOCABULARY.generic;
+    let words = STOPWORDS.iter().chain(generic).copied().collect();
+    let stems = generic.iter().map(|g| stem(g)).collect();
+    (words, stems)
+});
 
 /// Lower-cased words of `text`, in order (Unicode word boundaries).
 pub fn words(text: &str) -> Vec<String> {
@@ -49,10 +57,11 @@ fn is_unspaced(c: char) -> bool {
     )
 }
 
-/// The content terms of `text`: stems of words that are neither stop words nor in `generic`, plus
-/// character bigrams of runs in scripts written without spaces (Chinese, Japanese, Thai, ...), so
-/// that "結帳流程" and "結帳" share the term "結帳".
-pub fn terms(text: &str, generic: &[&str]) -> BTreeSet<String> {
+/// The content terms of `text`: stems of words that are neither stop words nor the vocabulary's
+/// generic words, plus character bigrams of runs in scripts written without spaces (Chinese,
+/// Japanese, Thai, ...), so that "結帳流程" and "結帳" share the term "結帳".
+pub fn terms(text: &str) -> BTreeSet<String> {
+    let (ignored_words, ignored_stems) = &*IGNORED;
     let mut out = BTreeSet::new();
     for word in text.unicode_words() {
         if word.chars().any(is_unspaced) {
@@ -62,11 +71,11 @@ pub fn terms(text: &str, generic: &[&str]) -> BTreeSet<String> {
         if lower.chars().all(|c| c.is_ascii_digit()) || lower.chars().count() < 2 {
             continue;
         }
-        if STOPWORDS.contains(&lower.as_str()) || generic.contains(&lower.as_str()) {
+        if ignored_words.contains(lower.as_str()) {
             continue;
         }
         let stemmed = stem(&lower);
-        if generic.iter().any(|g| stem(g) == stemmed) {
+        if ignored_stems.contains(&stemmed) {
             continue;
         }
         out.insert(stemmed);
@@ -117,10 +126,11 @@ pub fn find_phrase(
     if text.is_empty() {
         return None;
     }
+    let phrase_words: Vec<(&'static str, Vec<String>)> =
+        phrases.iter().map(|p| (*p, words(p))).collect();
     for sentence in text.split_sentence_bounds() {
         let sentence_words = words(sentence);
-        for phrase in phrases {
-            let phrase_words = words(phrase);
+        for (phrase, phrase_words) in &phrase_words {
             if phrase_words.is_empty() || phrase_words.len() > sentence_words.len() {
                 continue;
             }
@@ -208,7 +218,7 @@ mod tests {
 
     #[test]
     fn terms_skip_stop_and_generic_words_and_stem_the_rest() {
-        let t = terms("Reduce the checkout abandonment on mobile", &["reduce"]);
+        let t = terms("Reduce the checkout abandonment on mobile");
         assert_eq!(
             t.into_iter().collect::<Vec<_>>(),
             vec!["abandon", "checkout", "mobil"]
@@ -217,9 +227,9 @@ mod tests {
 
     #[test]
     fn terms_make_bigrams_of_unspaced_scripts() {
-        let t = terms("改善結帳流程", &[]);
+        let t = terms("改善結帳流程");
         assert!(t.contains("結帳"), "{t:?}");
-        assert!(terms("結帳", &[]).is_subset(&t));
+        assert!(terms("結帳").is_subset(&t));
     }
 
     #[test]
