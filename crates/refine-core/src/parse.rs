@@ -122,7 +122,9 @@ pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
             .collect();
         match contract.kind {
             SectionKind::Agenda => {
-                for (item, item_layout) in agenda_items(&classified, guide) {
+                let mut items = agenda_items(&classified, guide);
+                offsets_to_durations(&mut items);
+                for (item, item_layout) in items {
                     plan.agenda.push(item);
                     layout.agenda.push(item_layout);
                 }
@@ -646,6 +648,23 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
             )
         })
         .collect()
+}
+
+/// Reads "0-15 min", "15-60 min", "60-80 min" as elapsed-time offsets, not as ranges: when the
+/// timed items' ranges chain end to start from minute 0, each becomes its own duration.
+fn offsets_to_durations(items: &mut [(AgendaItem, ItemLayout)]) {
+    let spans: Vec<Minutes> = items.iter().filter_map(|(item, _)| item.minutes).collect();
+    let chained = spans.len() >= 2
+        && spans[0].min == 0
+        && spans.windows(2).all(|pair| pair[1].min == pair[0].max)
+        && spans.iter().all(|span| span.min < span.max);
+    if chained {
+        for (item, _) in items.iter_mut() {
+            if let Some(span) = item.minutes {
+                item.minutes = Some(Minutes::exactly(span.max - span.min));
+            }
+        }
+    }
 }
 
 /// An item's text without markup; for a table row, the cells with a timebox first.
