@@ -216,6 +216,13 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
         "next session",
         "deep-dive",
         "deep dive",
+        "reconvene",
+        "next week",
+        "circulate",
+        "send out",
+        "recap",
+        "to-do",
+        "to-dos",
     ],
     generic: &[
         "session",

@@ -25,7 +25,7 @@ use crate::finding::{Code, Finding};
 use crate::guide::Guide;
 use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
-use crate::text::{find_phrase, sentence_count, stem, terms, words};
+use crate::text::{find_phrase, sentence_count, stem, terms, terms_meet, words};
 use crate::timebox::Minutes;
 
 /// How well a reply follows the contract and the guide.
@@ -422,7 +422,7 @@ impl Linter<'_> {
                     Some(line),
                 );
             }
-            if !subject_terms.is_empty() && terms(question).is_disjoint(&subject_terms) {
+            if !subject_terms.is_empty() && !terms_meet(&terms(question), &subject_terms) {
                 let message = format!("\"{short}\" does not refer to the topic or its context");
                 self.push(Code::QuestionGeneric, message, Some(line));
             }

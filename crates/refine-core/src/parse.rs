@@ -5,6 +5,7 @@
 //! nested lists, Markdown tables, headings and bold lines as items, and timeboxes in all the forms
 //! [`crate::timebox`] knows. It never fails: structural trouble becomes findings.
 
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -13,7 +14,7 @@ use crate::contract::{SECTIONS, SectionContract, SectionKind, VOCABULARY};
 use crate::finding::{Code, Finding};
 use crate::guide::Guide;
 use crate::plan::{AgendaItem, SessionPlan};
-use crate::text::{stem, strip_markup, words};
+use crate::text::{same_stem, stem, strip_markup, terms, words};
 use crate::timebox::{Minutes, find_timebox};
 
 /// Where things stand in the reply, for findings that point at lines.
@@ -770,19 +771,9 @@ const PHASE_FILLER: &[&str] = &[
     "session", "phase", "part", "step", "block", "segment", "and", "the", "of", "a",
 ];
 
-/// Whether two lower-case words name the same thing: equal stems, or one a prefix of the other of
-/// at least four letters ("retro" and "retrospective").
+/// Whether two lower-case words name the same thing: their stems are the [`same_stem`].
 fn same_word(a: &str, b: &str) -> bool {
-    let (sa, sb) = (stem(a), stem(b));
-    if sa == sb {
-        return true;
-    }
-    let (short, long) = if sa.len() <= sb.len() {
-        (&sa, &sb)
-    } else {
-        (&sb, &sa)
-    };
-    short.chars().count() >= 4 && long.starts_with(short.as_str())
+    same_stem(&stem(a), &stem(b))
 }
 
 /// The guide phase an agenda title names, by word overlap: the phase with the largest share of its
@@ -808,6 +799,38 @@ pub fn match_phase(title: &str, guide: &Guide) -> Option<String> {
         }
     }
     best.map(|(_, slug)| slug.to_string())
+        .or_else(|| match_phase_by_bullets(title, guide))
+}
+
+/// When no phase name fits, the one phase whose bullets share the most terms with the title
+/// ("Stakeholder mapping" is the exploration phase's "Identify affected stakeholders").
+fn match_phase_by_bullets(title: &str, guide: &Guide) -> Option<String> {
+    let title_terms = terms(title);
+    let mut scored: Vec<(usize, &str)> = guide
+        .phases
+        .iter()
+        .map(|phase| {
+            let bullets: BTreeSet<String> = phase
+                .items
+                .iter()
+                .flat_map(|item| item.texts())
+                .flat_map(terms)
+                .collect();
+            let shared = title_terms
+                .iter()
+                .filter(|t| bullets.iter().any(|b| same_stem(t, b)))
+                .count();
+            (shared, phase.slug.as_str())
+        })
+        .filter(|(shared, _)| *shared > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    match scored.as_slice() {
+        [(best, slug), rest @ ..] if rest.first().is_none_or(|(next, _)| next < best) => {
+            Some(slug.to_string())
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -845,7 +868,17 @@ mod tests {
             phase("Wrap-up & Retrospective").as_deref(),
             Some("session-retrospective")
         );
+        assert_eq!(
+            phase("Stakeholder mapping").as_deref(),
+            Some("problem-space-exploration")
+        );
+        assert_eq!(
+            phase("Feedback round").as_deref(),
+            Some("session-retrospective")
+        );
         assert_eq!(phase("Welcome and introductions"), None);
+        assert_eq!(phase("Break"), None);
+        assert_eq!(phase("Wrap-up"), None);
         assert_eq!(phase("Session kickoff"), None);
     }
 

@@ -106,6 +106,18 @@ pub fn terms(text: &str) -> BTreeSet<String> {
     out
 }
 
+/// Whether two stems name the same thing: equal, or one a prefix of the other of at least four
+/// letters ("admin" and "administr", "retro" and "retrospect").
+pub fn same_stem(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short == long || (short.chars().count() >= 4 && long.starts_with(short))
+}
+
+/// Whether any term of `a` is the [`same_stem`] as a term of `b`.
+pub fn terms_meet(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+    a.iter().any(|x| b.iter().any(|y| same_stem(x, y)))
+}
+
 /// A phrase found in a text, by word position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PhraseMatch {
@@ -230,6 +242,20 @@ mod tests {
         let t = terms("改善結帳流程");
         assert!(t.contains("結帳"), "{t:?}");
         assert!(terms("結帳").is_subset(&t));
+    }
+
+    #[test]
+    fn stems_meet_by_prefix() {
+        assert!(same_stem("admin", "administr"));
+        assert!(same_stem("retro", "retrospect"));
+        assert!(
+            !same_stem("app", "appl"),
+            "three letters are too few to call a prefix"
+        );
+        assert!(terms_meet(
+            &terms("new admins"),
+            &terms("administrators get stuck")
+        ));
     }
 
     #[test]

@@ -92,11 +92,14 @@ fn a_reply_that_follows_the_team_guide_has_no_findings() {
 #[test]
 fn the_same_reply_against_the_default_guide_misses_its_phases() {
     let report = analyze(REPLY, &Guide::builtin(), &request());
-    let missing = report
+    let missing: Vec<&str> = report
         .findings
         .iter()
         .filter(|f| f.code == Code::AgendaPhaseMissing)
-        .count();
-    assert!(missing >= 3, "{:#?}", report.findings);
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(missing.len(), 2, "{:#?}", report.findings);
+    assert!(missing[0].contains("`Context Setting`"));
+    assert!(missing[1].contains("`Session Retrospective`"));
     assert!(report.findings.iter().any(|f| f.code == Code::AgendaTotal));
 }
