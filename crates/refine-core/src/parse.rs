@@ -824,7 +824,7 @@ fn match_phase_by_bullets(title: &str, guide: &Guide) -> Option<String> {
         })
         .filter(|(shared, _)| *shared > 0)
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|(shared, _)| std::cmp::Reverse(*shared));
     match scored.as_slice() {
         [(best, slug), rest @ ..] if rest.first().is_none_or(|(next, _)| next < best) => {
             Some(slug.to_string())
