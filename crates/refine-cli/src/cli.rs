@@ -24,6 +24,14 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Prepare a session pack for a topic: agenda, key points, questions and closing.
+    ///
+    /// The default backend, `offline`, plans the session from the guide and the topic with no
+    /// network and no key. Findings on the pack go to stderr as warnings.
+    ///
+    /// Exit status: 0 success, 1 findings with --strict, 2 usage or input error, 3 backend
+    /// failure.
+    Prep(PrepArgs),
     /// Print the exact prompt for a topic.
     ///
     /// The prompt is the seed prompt with the guide and the topic. Angle brackets in the topic,
@@ -38,6 +46,45 @@ pub(crate) enum Command {
     Guide(GuideArgs),
     /// List the finding codes with their severity and meaning.
     Codes,
+    /// List the available backends, one line each.
+    Backends,
+    /// List the available output formats, one line each.
+    Formats,
+    /// Print the JSON Schema of `refine prep --format json` output.
+    Schema,
+    /// Print a shell completion script, e.g. `refine completions bash > /etc/bash_completion.d/refine`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PrepArgs {
+    /// The item to refine, e.g. "Reduce checkout abandonment on mobile" (`-` for stdin; at most
+    /// 500 characters).
+    pub(crate) topic: String,
+    #[command(flatten)]
+    pub(crate) session: SessionArgs,
+    /// The backend that writes the reply (see `refine backends`).
+    #[arg(long, value_name = "ID", default_value = refine_host::DEFAULT_BACKEND)]
+    pub(crate) backend: String,
+    /// The output format (see `refine formats`).
+    #[arg(long, value_name = "ID", default_value = refine_host::DEFAULT_FORMAT)]
+    pub(crate) format: String,
+    /// Write the pack to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// When the session starts, e.g. 2026-12-01T10:00 or "2026-12-01 10:00" (needed by `ics`).
+    #[arg(long, value_name = "DATETIME")]
+    pub(crate) start: Option<String>,
+    /// The time zone of --start, an IANA name such as Europe/Berlin [default: floating time].
+    #[arg(long, value_name = "ZONE", requires = "start")]
+    pub(crate) tz: Option<String>,
+    /// Exit 1 when the pack has any finding.
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 /// What a session is about: shared by every command that builds a request.

@@ -4,6 +4,7 @@
 mod cli;
 mod input;
 mod output;
+mod prep;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -19,30 +20,91 @@ use crate::input::{Stdin, load_guide, session_request};
 const EXIT_FINDINGS: u8 = 1;
 /// Exit status for usage and input errors (clap uses it for its own usage errors too).
 const EXIT_INPUT: u8 = 2;
+/// Exit status when a backend cannot be reached or fails.
+const EXIT_BACKEND: u8 = 3;
+
+/// A failure with its exit status.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// A usage or input error: exit 2.
+    Input(anyhow::Error),
+    /// A backend failed: exit 3.
+    Backend(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Failure::Input(error)
+    }
+}
+
+impl Failure {
+    fn error(&self) -> &anyhow::Error {
+        match self {
+            Failure::Input(e) | Failure::Backend(e) => e,
+        }
+    }
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::from(EXIT_INPUT)
+        Err(failure) if is_broken_pipe(failure.error()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {:#}", failure.error());
+            match failure {
+                Failure::Input(_) => ExitCode::from(EXIT_INPUT),
+                Failure::Backend(_) => ExitCode::from(EXIT_BACKEND),
+            }
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let mut stdin = Stdin::default();
-    match cli.command {
-        Command::Prompt(args) => prompt_command(args, &mut stdin),
-        Command::Check(args) => check_command(args, &mut stdin),
-        Command::Guide(args) => guide_command(args),
+    Ok(match cli.command {
+        Command::Prep(args) => return prep::run(args, &mut stdin),
+        Command::Prompt(args) => prompt_command(args, &mut stdin)?,
+        Command::Check(args) => check_command(args, &mut stdin)?,
+        Command::Guide(args) => guide_command(args)?,
         Command::Codes => {
             write_stdout(&output::codes(), true)?;
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
-    }
+        Command::Backends => {
+            write_stdout(
+                &output::plugins(
+                    refine_host::Registry::builtin()
+                        .backends()
+                        .map(|b| b.info()),
+                ),
+                true,
+            )?;
+            ExitCode::SUCCESS
+        }
+        Command::Formats => {
+            write_stdout(
+                &output::plugins(refine_host::Registry::builtin().formats().map(|f| f.info())),
+                true,
+            )?;
+            ExitCode::SUCCESS
+        }
+        Command::Schema => {
+            write_stdout(&format_json::schema(), false)?;
+            ExitCode::SUCCESS
+        }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "refine", &mut script);
+            std::io::stdout()
+                .lock()
+                .write_all(&script)
+                .map_err(anyhow::Error::from)?;
+            ExitCode::SUCCESS
+        }
+    })
 }
 
 fn prompt_command(args: PromptArgs, stdin: &mut Stdin) -> Result<ExitCode> {
@@ -97,7 +159,7 @@ fn guide_command(args: GuideArgs) -> Result<ExitCode> {
 
 /// Writes to stdout; `styled` text may carry colour, which is dropped when stdout is not a
 /// terminal or `NO_COLOR` is set.
-fn write_stdout(text: &str, styled: bool) -> Result<()> {
+pub(crate) fn write_stdout(text: &str, styled: bool) -> Result<()> {
     if styled {
         let mut out = anstream::stdout().lock();
         out.write_all(text.as_bytes())?;

@@ -201,3 +201,16 @@ pub(crate) fn codes() -> String {
     }
     out
 }
+
+/// One line per plugin: id, version and description.
+pub(crate) fn plugins(infos: impl Iterator<Item = refine_plugin::PluginInfo>) -> String {
+    let mut out = String::new();
+    for info in infos {
+        let _ = writeln!(
+            out,
+            "{HEADING}{:<10}{HEADING:#} {DIM}{:<7}{DIM:#} {}",
+            info.id, info.version, info.description
+        );
+    }
+    out
+}

@@ -422,6 +422,31 @@ impl Guide {
             .fold(Minutes::exactly(0), |acc, phase| acc.plus(phase.minutes))
     }
 
+    /// The session length the guide suggests when none is asked for: the sum of its phases'
+    /// midpoints, rounded to 5 minutes and kept within [`Guide::total`].
+    pub fn natural_minutes(&self) -> u32 {
+        let total = self.total();
+        let mid = f64::from(total.min + total.max) / 2.0;
+        let rounded = ((mid / 5.0).round() * 5.0) as u32;
+        rounded.clamp(total.min, total.max)
+    }
+
+    /// The range a phase is held to in a session of `session_minutes`: the guide's own range,
+    /// or, when the session is shorter or longer than the guide's phases allow in all, the range
+    /// scaled in proportion (floor of the lower end, ceiling of the upper).
+    pub fn fitted_range(&self, range: Minutes, session_minutes: Option<u32>) -> Minutes {
+        let natural = self.total();
+        let scale = match session_minutes {
+            Some(n) if n < natural.min => f64::from(n) / f64::from(natural.min),
+            Some(n) if n > natural.max => f64::from(n) / f64::from(natural.max),
+            _ => return range,
+        };
+        Minutes {
+            min: (f64::from(range.min) * scale).floor() as u32,
+            max: (f64::from(range.max) * scale).ceil() as u32,
+        }
+    }
+
     /// Every line the guide states (headings, bullets and prose, without markup), for tracing key
     /// points back to it.
     pub fn statements(&self) -> Vec<String> {
@@ -561,6 +586,18 @@ mod tests {
             ]
         );
         assert_eq!(guide.total(), Minutes { min: 85, max: 105 });
+        assert_eq!(guide.natural_minutes(), 95);
+        let exploration = guide.phases[1].minutes;
+        assert_eq!(guide.fitted_range(exploration, None), exploration);
+        assert_eq!(guide.fitted_range(exploration, Some(90)), exploration);
+        assert_eq!(
+            guide.fitted_range(exploration, Some(60)),
+            Minutes { min: 28, max: 32 }
+        );
+        assert_eq!(
+            guide.fitted_range(exploration, Some(210)),
+            Minutes { min: 80, max: 90 }
+        );
     }
 
     #[test]

@@ -25,11 +25,11 @@ use crate::finding::{Code, Finding};
 use crate::guide::Guide;
 use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
-use crate::text::{find_phrase, sentence_count, stem, terms, terms_meet, words};
+use crate::text::{PhraseMatch, find_phrase, sentence_count, stem, terms, terms_meet, words};
 use crate::timebox::Minutes;
 
 /// How well a reply follows the contract and the guide.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Scores {
     /// Whether the four sections are there and in shape.
     pub structure: f64,
@@ -96,6 +96,16 @@ struct Linter<'a> {
 impl Linter<'_> {
     fn push(&mut self, code: Code, message: String, line: Option<usize>) {
         self.findings.push(Finding::new(code, message, line));
+    }
+
+    /// Whether a matched phrase says what it seems to: not negated ("no estimation today"), and
+    /// not merely naming the topic (a question about "estimation accuracy" when that is the
+    /// topic does not ask for an estimate).
+    fn asserts(&self, found: PhraseMatch) -> bool {
+        let names_subject = |text: &str| find_phrase(text, &[found.phrase], &[]).is_some();
+        !found.negated
+            && !names_subject(self.request.topic().as_str())
+            && !self.request.context().is_some_and(names_subject)
     }
 
     /// Whether the section was found and holds something.
@@ -234,19 +244,10 @@ impl Linter<'_> {
         1.0
     }
 
-    /// The range each phase is held to: the guide's, scaled when the requested length lies
-    /// outside the guide's natural length, so a 60-minute session is not faulted for short phases.
+    /// The range each phase is held to, scaled when the requested length lies outside the
+    /// guide's natural length, so a 60-minute session is not faulted for short phases.
     fn allowed(&self, range: Minutes) -> Minutes {
-        let natural = self.guide.total();
-        let scale = match self.request.minutes() {
-            Some(n) if n < natural.min => f64::from(n) / f64::from(natural.min),
-            Some(n) if n > natural.max => f64::from(n) / f64::from(natural.max),
-            _ => return range,
-        };
-        Minutes {
-            min: (f64::from(range.min) * scale).floor() as u32,
-            max: (f64::from(range.max) * scale).ceil() as u32,
-        }
+        self.guide.fitted_range(range, self.request.minutes())
     }
 
     fn agenda_ranges(&mut self) -> f64 {
@@ -347,7 +348,7 @@ impl Linter<'_> {
             let texts = std::iter::once(&item.title).chain(&at.details);
             for text in texts {
                 if let Some(m) = find_phrase(text, VOCABULARY.estimation, VOCABULARY.negations) {
-                    if !m.negated {
+                    if self.asserts(m) {
                         hits.push((
                             format!(
                                 "agenda item `{}` schedules estimation (\"{}\"); the guide warns against focusing on estimation instead of understanding",
@@ -427,7 +428,7 @@ impl Linter<'_> {
                 self.push(Code::QuestionGeneric, message, Some(line));
             }
             if let Some(m) = find_phrase(question, VOCABULARY.solutioning, VOCABULARY.negations) {
-                if !m.negated {
+                if self.asserts(m) {
                     let message = format!(
                         "\"{short}\" jumps to a solution (\"{}\"); explore the problem first",
                         m.phrase
@@ -436,7 +437,7 @@ impl Linter<'_> {
                 }
             }
             if let Some(m) = find_phrase(question, VOCABULARY.estimation, VOCABULARY.negations) {
-                if !m.negated {
+                if self.asserts(m) {
                     let message = format!(
                         "\"{short}\" asks for an estimate (\"{}\"); refinement is about understanding",
                         m.phrase

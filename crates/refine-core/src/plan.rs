@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::timebox::Minutes;
 
 /// One agenda item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AgendaItem {
     /// The item's title, without numbering, markup or timebox.
     pub title: String,
@@ -17,7 +17,7 @@ pub struct AgendaItem {
 }
 
 /// A session plan: the four sections of a reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SessionPlan {
     /// The session topic.
     pub topic: String,

@@ -131,7 +131,7 @@ pub struct PhraseMatch {
 /// noting whether a word of `negations` comes before it in the same sentence.
 pub fn find_phrase(
     text: &str,
-    phrases: &'static [&'static str],
+    phrases: &[&'static str],
     negations: &[&str],
 ) -> Option<PhraseMatch> {
     // See `sentence_count`: the sentence iterator must not see empty input.

@@ -1,0 +1,76 @@
+//! `refine prep`: the main job. Topic -> prompt -> backend -> parse + lint -> format.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use refine_host::{PrepError, PrepInput, Registry, prepare};
+use refine_plugin::{BackendError, FormatError, Options, SessionStart};
+
+use crate::cli::PrepArgs;
+use crate::input::{Stdin, load_guide, session_request};
+use crate::{Failure, write_stdout};
+
+pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure> {
+    let topic = stdin.text_or_stdin(&args.topic, "TOPIC")?;
+    let request = session_request(&topic, &args.session, stdin)?;
+    let guide = load_guide(&args.session.guide)?;
+    let start = args
+        .start
+        .as_deref()
+        .map(|s| SessionStart::parse(s, args.tz.as_deref()))
+        .transpose()
+        .map_err(anyhow::Error::from)?;
+    let registry = Registry::builtin();
+    // Name both plugins before doing any work, so a typo costs nothing.
+    let backend = registry
+        .backend(&args.backend)
+        .map_err(anyhow::Error::from)?;
+    let format = registry.format(&args.format).map_err(anyhow::Error::from)?;
+    let options = Options::new();
+    let input = PrepInput {
+        request: &request,
+        guide: &guide,
+        options: &options,
+        start: start.as_ref(),
+    };
+    let pack = prepare(backend, input).map_err(|e| match e {
+        PrepError::Backend {
+            error: BackendError::Unavailable(_),
+            ..
+        } => Failure::Backend(anyhow!(e)),
+        other => Failure::Input(anyhow!(other)),
+    })?;
+    let rendered = format.render(&pack).map_err(|e| {
+        let error = anyhow!("format `{}`: {e}", args.format);
+        match e {
+            FormatError::Input(_) | FormatError::Failed(_) => Failure::Input(error),
+        }
+    })?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &rendered.bytes)
+            .with_context(|| format!("cannot write the pack to `{}`", path.display()))?,
+        None => match String::from_utf8(rendered.bytes) {
+            Ok(text) => write_stdout(&text, false)?,
+            Err(raw) => std::io::stdout()
+                .lock()
+                .write_all(raw.as_bytes())
+                .map_err(anyhow::Error::from)?,
+        },
+    }
+    for finding in &pack.meta.findings {
+        let line = finding
+            .line
+            .map_or(String::new(), |l| format!(" (reply line {l})"));
+        eprintln!(
+            "warning: {}[{}]{line}: {}",
+            finding.severity.as_str(),
+            finding.code.as_str(),
+            finding.message
+        );
+    }
+    if args.strict && !pack.meta.findings.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,197 @@
+//! `refine-host`: the registry of backends and formats, and the pipeline that turns a request
+//! into a session pack: prompt -> backend -> parse + lint -> [`Pack`].
+
+use refine_core::{Guide, SessionRequest, analyze, prompt};
+use refine_plugin::{
+    Backend, BackendError, BackendInput, Format, Options, Pack, PackMeta, SessionStart,
+};
+
+/// The id of the default backend.
+pub const DEFAULT_BACKEND: &str = "offline";
+/// The id of the default format.
+pub const DEFAULT_FORMAT: &str = "markdown";
+
+/// Why a pack could not be prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepError {
+    /// No backend has this id.
+    #[error("unknown backend `{id}`; available: {known}")]
+    UnknownBackend {
+        /// The id asked for.
+        id: String,
+        /// The ids there are, comma-separated.
+        known: String,
+    },
+    /// No format has this id.
+    #[error("unknown format `{id}`; available: {known}")]
+    UnknownFormat {
+        /// The id asked for.
+        id: String,
+        /// The ids there are, comma-separated.
+        known: String,
+    },
+    /// The prompt could not be rendered.
+    #[error(transparent)]
+    Prompt(#[from] prompt::PromptError),
+    /// The backend failed.
+    #[error("backend `{backend}`: {error}")]
+    Backend {
+        /// The backend id.
+        backend: String,
+        /// What went wrong.
+        error: BackendError,
+    },
+}
+
+/// The backends and formats `refine` can use.
+pub struct Registry {
+    backends: Vec<Box<dyn Backend>>,
+    formats: Vec<Box<dyn Format>>,
+}
+
+impl Registry {
+    /// The first-party plugins built into `refine`.
+    pub fn builtin() -> Registry {
+        Registry {
+            backends: vec![Box::new(backend_offline::OfflineBackend)],
+            formats: vec![
+                Box::new(format_markdown::MarkdownFormat),
+                Box::new(format_json::JsonFormat),
+                Box::new(format_html::HtmlFormat),
+                Box::new(format_ics::IcsFormat),
+                Box::new(format_tagged::TaggedFormat),
+            ],
+        }
+    }
+
+    /// Every backend, in registration order.
+    pub fn backends(&self) -> impl Iterator<Item = &dyn Backend> {
+        self.backends.iter().map(|b| b.as_ref())
+    }
+
+    /// Every format, in registration order.
+    pub fn formats(&self) -> impl Iterator<Item = &dyn Format> {
+        self.formats.iter().map(|f| f.as_ref())
+    }
+
+    /// The backend with this id.
+    pub fn backend(&self, id: &str) -> Result<&dyn Backend, PrepError> {
+        self.backends()
+            .find(|b| b.info().id == id)
+            .ok_or_else(|| PrepError::UnknownBackend {
+                id: id.to_string(),
+                known: self
+                    .backends()
+                    .map(|b| b.info().id)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+
+    /// The format with this id.
+    pub fn format(&self, id: &str) -> Result<&dyn Format, PrepError> {
+        self.formats()
+            .find(|f| f.info().id == id)
+            .ok_or_else(|| PrepError::UnknownFormat {
+                id: id.to_string(),
+                known: self
+                    .formats()
+                    .map(|f| f.info().id)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}
+
+/// One preparation: what to ask, of which backend, and when the session starts.
+#[derive(Debug, Clone, Copy)]
+pub struct PrepInput<'a> {
+    /// Topic, context and session length.
+    pub request: &'a SessionRequest,
+    /// The guide.
+    pub guide: &'a Guide,
+    /// Backend options.
+    pub options: &'a Options,
+    /// The session start, when known.
+    pub start: Option<&'a SessionStart>,
+}
+
+/// Renders the prompt, asks `backend`, and parses and lints the reply into a pack.
+pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, PrepError> {
+    let PrepInput {
+        request,
+        guide,
+        options,
+        start,
+    } = input;
+    let text = prompt::render(guide, request)?;
+    let backend_id = backend.info().id;
+    let reply = backend
+        .generate(&BackendInput {
+            prompt: &text,
+            request,
+            guide,
+            options,
+        })
+        .map_err(|error| PrepError::Backend {
+            backend: backend_id.clone(),
+            error,
+        })?;
+    let report = analyze(&reply.text, guide, request);
+    let mut pack = Pack {
+        plan: report.plan,
+        meta: PackMeta {
+            topic: request.topic().to_string(),
+            context: request.context().map(str::to_string),
+            guide: guide.title.clone(),
+            session_minutes: 0,
+            start: start.cloned(),
+            backend: backend_id,
+            reply: reply.meta,
+            findings: report.findings,
+            scores: report.scores,
+            notes: length_notes(guide, request.minutes()),
+            preparation: guide
+                .preparation
+                .iter()
+                .flat_map(|g| g.items.iter().flat_map(|i| i.texts()))
+                .map(str::to_string)
+                .collect(),
+            practices: guide
+                .practices
+                .iter()
+                .flat_map(|b| b.items.iter().flat_map(|i| i.texts()))
+                .map(str::to_string)
+                .collect(),
+            phase_focus: guide
+                .phases
+                .iter()
+                .map(|p| {
+                    let bullets = p.items.iter().flat_map(|i| i.texts());
+                    // "Discuss each refinement item:" introduces the bullets under it.
+                    let focus = bullets
+                        .filter(|t| !t.ends_with(':'))
+                        .map(str::to_string)
+                        .collect();
+                    (p.slug.clone(), focus)
+                })
+                .collect(),
+        },
+    };
+    pack.meta.session_minutes = request.minutes().unwrap_or_else(|| pack.total_minutes());
+    Ok(pack)
+}
+
+/// What the pack must say when the requested length forces phases out of the guide's ranges.
+fn length_notes(guide: &Guide, minutes: Option<u32>) -> Vec<String> {
+    let natural = guide.total();
+    match minutes {
+        Some(n) if n < natural.min => vec![format!(
+            "The guide's phases need {natural} in all; at {n} minutes each phase is shortened in proportion, below the guide's range."
+        )],
+        Some(n) if n > natural.max => vec![format!(
+            "The guide's phases need {natural} in all; at {n} minutes each phase is lengthened in proportion, above the guide's range."
+        )],
+        _ => Vec::new(),
+    }
+}

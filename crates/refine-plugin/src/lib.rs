@@ -1,0 +1,211 @@
+//! `refine-plugin`: the SDK for backends and formats.
+//!
+//! A [`Backend`] turns a rendered prompt (and the structured inputs behind it) into tagged reply
+//! text; every backend answers in the same four tags, so one parser and one linter judge them all.
+//! A [`Format`] turns a [`Pack`] (the parsed plan and its metadata) into bytes with a media type.
+//! First-party plugins implement these traits directly; the run-time C ABI wraps the same
+//! contracts.
+
+mod start;
+
+use std::collections::BTreeMap;
+
+use refine_core::{Finding, Guide, Minutes, Scores, SessionPlan, SessionRequest};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use start::{SessionStart, StartError};
+
+/// Options given to a plugin: `key=value` pairs from the command line or a config table.
+pub type Options = BTreeMap<String, serde_json::Value>;
+
+/// What a plugin says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PluginInfo {
+    /// The id users name it by: `[a-z0-9_-]{1,64}`.
+    pub id: String,
+    /// The plugin's own version.
+    pub version: String,
+    /// One line for `refine backends` / `refine formats`.
+    pub description: String,
+}
+
+/// Everything a backend gets for one call.
+#[derive(Debug, Clone, Copy)]
+pub struct BackendInput<'a> {
+    /// The rendered prompt, exactly as `refine prompt` prints it.
+    pub prompt: &'a str,
+    /// The topic, context notes and session length behind the prompt.
+    pub request: &'a SessionRequest,
+    /// The guide the prompt carries.
+    pub guide: &'a Guide,
+    /// Backend options.
+    pub options: &'a Options,
+}
+
+/// What is known about how a reply was made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ReplyMeta {
+    /// The model that wrote the reply, when there is one.
+    pub model: Option<String>,
+    /// Wall time of the call in milliseconds, when measured.
+    pub latency_ms: Option<u64>,
+    /// Prompt tokens, when the backend reports them.
+    pub input_tokens: Option<u64>,
+    /// Reply tokens, when the backend reports them.
+    pub output_tokens: Option<u64>,
+}
+
+/// A backend's answer: tagged reply text and how it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackendReply {
+    /// The reply, with the four tagged sections.
+    pub text: String,
+    /// How it was made.
+    pub meta: ReplyMeta,
+}
+
+/// Why a backend could not answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BackendError {
+    /// The request or an option cannot be served (a usage or input error).
+    #[error("{0}")]
+    Input(String),
+    /// The backend could not be reached or failed (network, server, timeout).
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// A source of replies: an LLM, or the offline planner.
+pub trait Backend: Send + Sync {
+    /// Id, version and description.
+    fn info(&self) -> PluginInfo;
+    /// Answers one prompt with tagged reply text.
+    fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError>;
+}
+
+/// Everything a format knows besides the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PackMeta {
+    /// The session topic.
+    pub topic: String,
+    /// The context notes, when given.
+    pub context: Option<String>,
+    /// The guide's title.
+    pub guide: String,
+    /// The requested session length, or the agenda's total when none was requested.
+    pub session_minutes: u32,
+    /// When the session starts, when known.
+    pub start: Option<SessionStart>,
+    /// The backend id.
+    pub backend: String,
+    /// How the reply was made.
+    pub reply: ReplyMeta,
+    /// What the linter found in the reply.
+    pub findings: Vec<Finding>,
+    /// The linter's scores.
+    pub scores: Scores,
+    /// Things the pack must tell its reader, such as phases shortened to fit the session length.
+    pub notes: Vec<String>,
+    /// The guide's preparation steps, for the pre-read.
+    pub preparation: Vec<String>,
+    /// The guide's discussion-management practices, for facilitation.
+    pub practices: Vec<String>,
+    /// What each guide phase covers (its bullets), by phase slug.
+    pub phase_focus: BTreeMap<String, Vec<String>>,
+}
+
+/// A session pack: the plan and its metadata, what formats render.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Pack {
+    /// The plan, parsed from the backend's reply.
+    pub plan: SessionPlan,
+    /// Everything else.
+    pub meta: PackMeta,
+}
+
+/// One agenda item placed on the session's clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// Minutes from the session start when the item begins.
+    pub start: u32,
+    /// Its length in minutes (the longer end of a range; 0 when untimed).
+    pub minutes: u32,
+    /// The item's title.
+    pub title: String,
+    /// The guide phase slug, when it maps to one.
+    pub phase: Option<String>,
+}
+
+impl Pack {
+    /// The agenda on a clock: each item starts where the previous one ends. A range such as
+    /// 15-20 minutes takes its upper end, so the schedule never runs short.
+    pub fn timeline(&self) -> Vec<Slot> {
+        let mut at = 0u32;
+        self.plan
+            .agenda
+            .iter()
+            .map(|item| {
+                let minutes = item.minutes.map_or(0, |m: Minutes| m.max);
+                let slot = Slot {
+                    start: at,
+                    minutes,
+                    title: item.title.clone(),
+                    phase: item.phase.clone(),
+                };
+                at = at.saturating_add(minutes);
+                slot
+            })
+            .collect()
+    }
+
+    /// What the agenda item at `index` covers, from its guide phase's bullets.
+    pub fn focus(&self, index: usize) -> &[String] {
+        self.plan
+            .agenda
+            .get(index)
+            .and_then(|item| item.phase.as_ref())
+            .and_then(|slug| self.meta.phase_focus.get(slug))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The schedule's total length in minutes.
+    pub fn total_minutes(&self) -> u32 {
+        self.timeline().last().map_or(0, |s| s.start + s.minutes)
+    }
+}
+
+/// A rendered pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Its media type, e.g. `text/markdown; charset=utf-8`.
+    pub media_type: String,
+    /// The usual file extension, without the dot.
+    pub extension: String,
+}
+
+/// Why a format could not render a pack.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// The format needs input the user did not give (e.g. `--start` for a calendar).
+    #[error("{0}")]
+    Input(String),
+    /// Rendering failed.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// An output format.
+pub trait Format: Send + Sync {
+    /// Id, version and description.
+    fn info(&self) -> PluginInfo;
+    /// Renders a pack.
+    fn render(&self, pack: &Pack) -> Result<Rendered, FormatError>;
+}
+
+/// `h:mm` for a number of minutes from the session start, e.g. `1:05`.
+pub fn clock(minutes: u32) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}

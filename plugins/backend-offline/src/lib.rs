@@ -1,0 +1,139 @@
+//! `backend-offline` (id `offline`): the default backend. A deterministic planner that writes a
+//! tagged reply from the guide and the topic, with no network and no key: the agenda fits the
+//! guide's phases to the session length, key points are chosen from the guide for the topic,
+//! questions name the topic's subject and follow the guide's exploration bullets, and the closing
+//! names the guide's next steps. The same input always gives the same bytes.
+
+mod agenda;
+mod content;
+mod kind;
+
+use std::fmt::Write as _;
+
+use refine_core::contract::{AGENDA, CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
+use refine_core::prompt::neutralise;
+use refine_core::{Guide, SessionRequest};
+use refine_plugin::{Backend, BackendError, BackendInput, BackendReply, PluginInfo, ReplyMeta};
+
+pub use kind::{TopicKind, detect as detect_kind};
+
+/// The offline planner.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OfflineBackend;
+
+impl Backend for OfflineBackend {
+    fn info(&self) -> PluginInfo {
+        PluginInfo {
+            id: String::from("offline"),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            description: String::from(
+                "Deterministic planner from the guide and the topic; no network, no key (default)",
+            ),
+        }
+    }
+
+    fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
+        if let Some(key) = input.options.keys().next() {
+            return Err(BackendError::Input(format!(
+                "the offline backend takes no options (got `{key}`)"
+            )));
+        }
+        let text = plan_reply(input.request, input.guide)?;
+        Ok(BackendReply {
+            text,
+            meta: ReplyMeta {
+                model: Some(String::from("offline-planner")),
+                ..ReplyMeta::default()
+            },
+        })
+    }
+}
+
+/// Writes the tagged reply for `request` with `guide`.
+pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, BackendError> {
+    let topic = request.topic().as_str();
+    let mut signals = topic.to_string();
+    if let Some(context) = request.context() {
+        signals.push('\n');
+        signals.push_str(context);
+    }
+    let kind = kind::detect(&signals);
+    let subject = content::subject(topic);
+    let total = request.minutes().unwrap_or_else(|| guide.natural_minutes());
+    let minutes = agenda::allocate(guide, total).map_err(|short| {
+        BackendError::Input(format!(
+            "a {}-minute session cannot hold the guide's {} phases; ask for at least {} minutes",
+            short.minutes, short.phases, short.phases
+        ))
+    })?;
+
+    let mut out = String::new();
+    let _ = writeln!(out, "<{}>", AGENDA.tag);
+    let _ = writeln!(out, "**Agenda: {total} minutes**\n");
+    let exploration = content::exploration_phase(guide).slug.clone();
+    for (i, (phase, m)) in guide.phases.iter().zip(&minutes).enumerate() {
+        practices(&mut out, guide, i);
+        let _ = writeln!(out, "{}. **{}** ({m} min)", i + 1, neutralise(&phase.name));
+        if i == 0 {
+            let _ = writeln!(out, "   - Topic: {}", neutralise(topic));
+            if let Some(notes) = request.context() {
+                let _ = writeln!(
+                    out,
+                    "   - From the notes: {}",
+                    content::context_excerpt(notes)
+                );
+            }
+        }
+        for text in phase.items.iter().flat_map(|item| item.texts()) {
+            let _ = writeln!(out, "   - {}", neutralise(text));
+        }
+        if phase.slug == exploration {
+            let _ = writeln!(out, "   - Work through the discussion questions below");
+        }
+    }
+    practices(&mut out, guide, guide.phases.len());
+    let _ = writeln!(out, "</{}>\n", AGENDA.tag);
+
+    let _ = writeln!(out, "<{}>", KEY_POINTS.tag);
+    for point in content::key_points(guide, kind, &signals, &subject) {
+        let _ = writeln!(out, "- {point}");
+    }
+    let _ = writeln!(out, "</{}>\n", KEY_POINTS.tag);
+
+    let _ = writeln!(out, "<{}>", DISCUSSION_QUESTIONS.tag);
+    for (i, q) in content::questions(guide, kind, &subject, request.context())
+        .iter()
+        .enumerate()
+    {
+        let _ = writeln!(out, "{}. {q}", i + 1);
+    }
+    let _ = writeln!(out, "</{}>\n", DISCUSSION_QUESTIONS.tag);
+
+    let _ = writeln!(out, "<{}>", CLOSING_STATEMENT.tag);
+    let _ = writeln!(out, "{}", content::closing(guide, &subject));
+    let _ = writeln!(out, "</{}>", CLOSING_STATEMENT.tag);
+    Ok(out)
+}
+
+/// The guide's discussion-management practices that come after `phases_before` phases, as a
+/// line of the agenda (not an item: they apply throughout).
+fn practices(out: &mut String, guide: &Guide, phases_before: usize) {
+    for block in guide
+        .practices
+        .iter()
+        .filter(|b| b.after_phases == phases_before)
+    {
+        let items: Vec<String> = block
+            .items
+            .iter()
+            .flat_map(|i| i.texts())
+            .map(|t| neutralise(t.trim_end_matches(['.', ';'])))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\n_Throughout the session ({}): {}._\n",
+            neutralise(&block.name),
+            items.join("; ")
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! The offline planner over every fixture topic: its packs pass `refine check` with no findings
+//! (for both guides and many session lengths), every question names the topic's subject, the
+//! kind is read right, the same input gives the same bytes, and each reply matches its snapshot.
+
+use std::path::{Path, PathBuf};
+
+use backend_offline::{detect_kind, plan_reply};
+use refine_core::{Guide, SessionRequest, Topic, analyze};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopicFixture {
+    id: String,
+    title: String,
+    kind: String,
+    context: Option<String>,
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+fn topics() -> Vec<TopicFixture> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures().join("topics"))
+        .expect("fixtures/topics")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| load(p)).collect()
+}
+
+fn load(path: &Path) -> TopicFixture {
+    let text = std::fs::read_to_string(path).expect("readable topic");
+    let topic: TopicFixture =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        Some(topic.id.as_str()),
+        path.file_stem().and_then(|s| s.to_str()),
+        "id = file name"
+    );
+    topic
+}
+
+fn request(topic: &TopicFixture, minutes: Option<u32>) -> SessionRequest {
+    let mut request = SessionRequest::new(Topic::new(&topic.title).expect("valid topic"));
+    if let Some(context) = &topic.context {
+        request = request.with_context(context).expect("valid context");
+    }
+    if let Some(m) = minutes {
+        request = request.with_minutes(m).expect("valid minutes");
+    }
+    request
+}
+
+#[test]
+fn there_are_at_least_forty_varied_topics() {
+    let all = topics();
+    assert!(all.len() >= 40, "{} topics", all.len());
+    let kinds: std::collections::BTreeSet<&str> = all.iter().map(|t| t.kind.as_str()).collect();
+    assert_eq!(kinds.len(), 9, "every kind: {kinds:?}");
+    assert!(
+        all.iter().any(|t| t.title.contains("</session_topic>")),
+        "a hostile topic"
+    );
+    assert!(all.iter().any(|t| {
+        !t.title.is_ascii()
+            && t.title
+                .chars()
+                .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+    }));
+}
+
+#[test]
+fn kinds_are_detected_as_the_fixtures_say() {
+    let wrong: Vec<String> = topics()
+        .iter()
+        .filter_map(|topic| {
+            let text = format!(
+                "{}\n{}",
+                topic.title,
+                topic.context.as_deref().unwrap_or("")
+            );
+            let found = detect_kind(&text).as_str();
+            (found != topic.kind).then(|| {
+                format!(
+                    "{}: detected {found}, fixture says {}",
+                    topic.id, topic.kind
+                )
+            })
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn every_pack_passes_check_with_no_findings_for_both_guides_and_many_lengths() {
+    let sixty = Guide::from_file(&fixtures().join("guides/sixty-minute.md")).expect("guide");
+    let guides = [Guide::builtin(), sixty];
+    for topic in topics() {
+        for guide in &guides {
+            for minutes in [
+                None,
+                Some(30),
+                Some(60),
+                Some(90),
+                Some(95),
+                Some(120),
+                Some(240),
+                Some(480),
+            ] {
+                let request = request(&topic, minutes);
+                let reply = plan_reply(&request, guide).expect("reply");
+                let report = analyze(&reply, guide, &request);
+                assert_eq!(
+                    report.findings,
+                    vec![],
+                    "{} with {} at {minutes:?} min:\n{reply}",
+                    topic.id,
+                    guide.title
+                );
+                let total: u32 = report
+                    .plan
+                    .agenda
+                    .iter()
+                    .filter_map(|i| i.minutes)
+                    .map(|m| m.max)
+                    .sum();
+                assert_eq!(total, minutes.unwrap_or_else(|| guide.natural_minutes()));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_question_names_the_topics_subject() {
+    for topic in topics() {
+        let request = request(&topic, None);
+        let reply = plan_reply(&request, &Guide::builtin()).expect("reply");
+        let report = analyze(&reply, &Guide::builtin(), &request);
+        let first = report
+            .plan
+            .discussion_questions
+            .first()
+            .expect("questions")
+            .clone();
+        // The subject is what the first question quotes.
+        let subject = first
+            .split('“')
+            .nth(1)
+            .and_then(|s| s.split('”').next())
+            .expect("quoted subject");
+        assert!(!subject.is_empty(), "{}", topic.id);
+        for question in &report.plan.discussion_questions {
+            assert!(question.contains(subject), "{}: {question}", topic.id);
+            assert!(question.ends_with('?'), "{}: {question}", topic.id);
+        }
+    }
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    for topic in topics() {
+        let request = request(&topic, Some(75));
+        let a = plan_reply(&request, &Guide::builtin()).expect("reply");
+        let b = plan_reply(&request, &Guide::builtin()).expect("reply");
+        assert_eq!(a, b, "{}", topic.id);
+    }
+}
+
+#[test]
+fn hostile_topics_cannot_open_or_close_sections() {
+    for topic in topics()
+        .iter()
+        .filter(|t| t.title.contains('<') || t.context.as_deref().is_some_and(|c| c.contains('<')))
+    {
+        let reply = plan_reply(&request(topic, None), &Guide::builtin()).expect("reply");
+        for tag in [
+            "agenda",
+            "key_points",
+            "discussion_questions",
+            "closing_statement",
+        ] {
+            assert_eq!(
+                reply.matches(&format!("<{tag}>")).count(),
+                1,
+                "{}: {reply}",
+                topic.id
+            );
+            assert_eq!(
+                reply.matches(&format!("</{tag}>")).count(),
+                1,
+                "{}: {reply}",
+                topic.id
+            );
+        }
+    }
+}
+
+#[test]
+fn replies() {
+    insta::glob!("../../../fixtures/topics", "*.toml", |path| {
+        let topic = load(path);
+        let reply = plan_reply(&request(&topic, None), &Guide::builtin()).expect("reply");
+        insta::assert_snapshot!(reply);
+    });
+}

@@ -1,0 +1,120 @@
+//! `format-markdown` (id `markdown`, the default): the pack as plain CommonMark with a pipe
+//! table, which pastes cleanly into Confluence, Notion and GitHub.
+
+use std::fmt::Write as _;
+
+use refine_plugin::{Format, FormatError, Pack, PluginInfo, Rendered, clock};
+
+/// The Markdown format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarkdownFormat;
+
+impl Format for MarkdownFormat {
+    fn info(&self) -> PluginInfo {
+        PluginInfo {
+            id: String::from("markdown"),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            description: String::from("Markdown for Confluence, Notion and GitHub (default)"),
+        }
+    }
+
+    fn render(&self, pack: &Pack) -> Result<Rendered, FormatError> {
+        Ok(Rendered {
+            bytes: markdown(pack).into_bytes(),
+            media_type: String::from("text/markdown; charset=utf-8"),
+            extension: String::from("md"),
+        })
+    }
+}
+
+/// Escapes the characters Markdown would read as markup or HTML, so user text shows as written.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(if c == '\n' { ' ' } else { c });
+    }
+    out
+}
+
+/// The pack as Markdown.
+pub fn markdown(pack: &Pack) -> String {
+    let meta = &pack.meta;
+    let plan = &pack.plan;
+    let mut out = String::new();
+    let _ = writeln!(out, "# Refinement session: {}\n", escape(&meta.topic));
+    let _ = writeln!(out, "- **Guide:** {}", escape(&meta.guide));
+    let _ = writeln!(out, "- **Length:** {} minutes", meta.session_minutes);
+    if let Some(start) = &meta.start {
+        let zone = start
+            .zone
+            .as_deref()
+            .map_or(String::new(), |z| format!(" ({})", escape(z)));
+        let _ = writeln!(
+            out,
+            "- **Starts:** {}{zone}",
+            start.local.format("%Y-%m-%d %H:%M")
+        );
+    }
+    let _ = writeln!(out, "- **Prepared with:** {}", escape(&meta.backend));
+    for note in &meta.notes {
+        let _ = writeln!(out, "\n> **Note:** {}", escape(note));
+    }
+
+    let _ = writeln!(
+        out,
+        "\n## Agenda\n\n| Time | Item | Minutes | Focus |\n| --- | --- | --- | --- |"
+    );
+    for (i, (slot, item)) in pack.timeline().iter().zip(&plan.agenda).enumerate() {
+        let at = |offset: u32| match &meta.start {
+            Some(start) => start.local_at(offset).format("%H:%M").to_string(),
+            None => clock(offset),
+        };
+        let minutes = item.minutes.map_or_else(
+            || String::from("untimed"),
+            |m| {
+                if m.min == m.max {
+                    m.min.to_string()
+                } else {
+                    format!("{}-{}", m.min, m.max)
+                }
+            },
+        );
+        let focus: Vec<String> = pack.focus(i).iter().map(|f| escape(f)).collect();
+        let _ = writeln!(
+            out,
+            "| {}–{} | {} | {minutes} | {} |",
+            at(slot.start),
+            at(slot.start + slot.minutes),
+            escape(&item.title),
+            focus.join("; ")
+        );
+    }
+    if !meta.practices.is_empty() {
+        let practices: Vec<String> = meta.practices.iter().map(|p| escape(p)).collect();
+        let _ = writeln!(out, "\n*Throughout the session:* {}.", practices.join("; "));
+    }
+
+    let _ = writeln!(out, "\n## Key points\n");
+    for point in &plan.key_points {
+        let _ = writeln!(out, "- {}", escape(point));
+    }
+    let _ = writeln!(out, "\n## Discussion questions\n");
+    for (i, question) in plan.discussion_questions.iter().enumerate() {
+        let _ = writeln!(out, "{}. {}", i + 1, escape(question));
+    }
+    let _ = writeln!(out, "\n## Closing statement\n");
+    let _ = writeln!(
+        out,
+        "{}",
+        plan.closing_statement
+            .as_deref()
+            .map_or_else(String::new, escape)
+    );
+    out
+}

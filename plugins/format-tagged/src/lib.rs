@@ -1,0 +1,73 @@
+//! `format-tagged` (id `tagged`): exactly the four tagged sections the seed prompt asks an LLM
+//! for, written from the plan. Parsing the output again gives the same plan.
+
+use std::fmt::Write as _;
+
+use refine_core::contract::{AGENDA, CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
+use refine_core::prompt::neutralise;
+use refine_plugin::{Format, FormatError, Pack, PluginInfo, Rendered};
+
+/// The tagged format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TaggedFormat;
+
+impl Format for TaggedFormat {
+    fn info(&self) -> PluginInfo {
+        PluginInfo {
+            id: String::from("tagged"),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            description: String::from("The four tagged sections of the seed prompt's contract"),
+        }
+    }
+
+    fn render(&self, pack: &Pack) -> Result<Rendered, FormatError> {
+        Ok(Rendered {
+            bytes: tagged(pack).into_bytes(),
+            media_type: String::from("text/plain; charset=utf-8"),
+            extension: String::from("txt"),
+        })
+    }
+}
+
+/// The pack's plan as tagged text.
+pub fn tagged(pack: &Pack) -> String {
+    let plan = &pack.plan;
+    let mut out = String::new();
+    let _ = writeln!(out, "<{}>", AGENDA.tag);
+    for (i, item) in plan.agenda.iter().enumerate() {
+        let title = neutralise(&item.title);
+        match item.minutes {
+            Some(m) if m.min == m.max => {
+                let _ = writeln!(out, "{}. {title} ({} min)", i + 1, m.min);
+            }
+            Some(m) => {
+                let _ = writeln!(out, "{}. {title} ({}-{} min)", i + 1, m.min, m.max);
+            }
+            None => {
+                let _ = writeln!(out, "{}. {title}", i + 1);
+            }
+        }
+    }
+    let _ = writeln!(out, "</{}>\n\n<{}>", AGENDA.tag, KEY_POINTS.tag);
+    for point in &plan.key_points {
+        let _ = writeln!(out, "- {}", neutralise(point));
+    }
+    let _ = writeln!(
+        out,
+        "</{}>\n\n<{}>",
+        KEY_POINTS.tag, DISCUSSION_QUESTIONS.tag
+    );
+    for (i, question) in plan.discussion_questions.iter().enumerate() {
+        let _ = writeln!(out, "{}. {}", i + 1, neutralise(question));
+    }
+    let _ = writeln!(
+        out,
+        "</{}>\n\n<{}>",
+        DISCUSSION_QUESTIONS.tag, CLOSING_STATEMENT.tag
+    );
+    if let Some(closing) = &plan.closing_statement {
+        let _ = writeln!(out, "{}", neutralise(closing));
+    }
+    let _ = writeln!(out, "</{}>", CLOSING_STATEMENT.tag);
+    out
+}
