@@ -63,8 +63,7 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
             .line
             .map_or(String::new(), |l| format!(" (reply line {l})"));
         eprintln!(
-            "warning: {}[{}]{line}: {}",
-            finding.severity.as_str(),
+            "warning: [{}] {}{line}",
             finding.code.as_str(),
             finding.message
         );

@@ -345,11 +345,238 @@ fn a_closed_stdout_is_not_an_error() {
 #[test]
 fn help_explains_the_commands() {
     let text = stdout(&refine(&["--help"]));
-    for word in ["prompt", "check", "guide", "codes"] {
+    for word in [
+        "prep",
+        "prompt",
+        "check",
+        "guide",
+        "codes",
+        "backends",
+        "formats",
+        "schema",
+        "completions",
+    ] {
         assert!(text.contains(word), "{word}");
     }
     let text = stdout(&refine(&["check", "--help"]));
     assert!(text.contains(
         "Exit status: 0 when no finding is an error, 1 when one is, 2 on a usage or input error"
     ));
+}
+
+#[test]
+fn prep_prints_a_markdown_pack_with_no_findings() {
+    let o = refine(&["prep", TOPIC]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "no findings, no warnings");
+    let text = stdout(&o);
+    assert!(text.starts_with(&format!("# Refinement session: {TOPIC}\n")));
+    for heading in [
+        "## Agenda",
+        "## Key points",
+        "## Discussion questions",
+        "## Closing statement",
+    ] {
+        assert!(text.contains(heading), "{heading}");
+    }
+    assert_eq!(
+        text,
+        stdout(&refine(&["prep", TOPIC])),
+        "the same bytes every run"
+    );
+}
+
+#[test]
+fn prep_packs_pass_check_in_every_form() {
+    let tagged = stdout(&refine(&[
+        "prep",
+        "Self-serve plan downgrades",
+        "--minutes",
+        "45",
+        "--format",
+        "tagged",
+    ]));
+    let o = run(
+        &[
+            "check",
+            "-",
+            "--topic",
+            "Self-serve plan downgrades",
+            "--minutes",
+            "45",
+        ],
+        Some(&tagged),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("no findings"), "{}", stdout(&o));
+}
+
+#[test]
+fn prep_reads_topic_and_context_and_writes_files() {
+    let context = temp_file(
+        "prep-context.md",
+        b"Support sees 40 tickets a week about failed refunds.",
+    );
+    let out =
+        std::env::temp_dir().join(format!("refine-cli-test-{}-pack.html", std::process::id()));
+    let o = run(
+        &[
+            "prep",
+            "-",
+            "--context",
+            context.to_str().expect("path"),
+            "--format",
+            "html",
+            "-o",
+            out.to_str().expect("path"),
+        ],
+        Some("Refunds fail for gift cards\n"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "the pack went to the file");
+    let html = std::fs::read_to_string(&out).expect("written");
+    assert!(html.contains("<h1>Refinement session: Refunds fail for gift cards</h1>"));
+    assert!(
+        html.contains("failed refunds"),
+        "the context shapes a question"
+    );
+}
+
+#[test]
+fn prep_calendar_needs_a_start_and_reads_zones() {
+    let o = refine(&["prep", TOPIC, "--format", "ics"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("needs the session start"),
+        "{}",
+        stderr(&o)
+    );
+    let o = refine(&[
+        "prep",
+        TOPIC,
+        "--format",
+        "ics",
+        "--start",
+        "2026-12-01 10:00",
+        "--tz",
+        "America/New_York",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("DTSTART:20261201T150000Z"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn prep_input_errors_are_one_line_and_exit_two() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["prep", " "], "the topic is empty"),
+        (
+            &["prep", TOPIC, "--backend", "gpt9"],
+            "unknown backend `gpt9`; available: offline",
+        ),
+        (
+            &["prep", TOPIC, "--format", "pdf"],
+            "unknown format `pdf`; available: markdown, json, html, ics, tagged",
+        ),
+        (
+            &["prep", TOPIC, "--start", "next tuesday"],
+            "cannot read --start `next tuesday`",
+        ),
+        (
+            &[
+                "prep",
+                TOPIC,
+                "--start",
+                "2026-12-01 10:00",
+                "--tz",
+                "Mars/Base",
+            ],
+            "unknown time zone --tz `Mars/Base`",
+        ),
+        (&["prep", TOPIC, "--minutes", "0"], "out of range (1-480)"),
+        (
+            &["prep", TOPIC, "--minutes", "100000"],
+            "out of range (1-480)",
+        ),
+        (
+            &["prep", TOPIC, "--minutes", "3"],
+            "a 3-minute session cannot hold the guide's 4 phases",
+        ),
+        (
+            &["prep", TOPIC, "--context", "/no/such/notes.md"],
+            "/no/such/notes.md",
+        ),
+        (
+            &["prep", TOPIC, "--guide", "/no/such/guide.md"],
+            "/no/such/guide.md",
+        ),
+    ];
+    for (args, message) in cases {
+        let o = refine(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "{args:?}: one line: {err}"
+        );
+        assert_eq!(stdout(&o), "", "{args:?}: nothing on stdout");
+    }
+    let o = refine(&["prep", TOPIC, "--tz", "Europe/Berlin"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "--tz needs --start (a clap usage error)"
+    );
+}
+
+#[test]
+fn findings_are_warnings_and_strict_turns_them_into_exit_one() {
+    // A team guide that schedules estimation: the offline pack follows it, and the linter warns.
+    let guide = temp_file(
+        "sizing-guide.md",
+        b"# Sizing Guide\n## During the Session\n### 1. Problem Framing (20 minutes)\n- Define the core problem\n### 2. Story point estimation (10 minutes)\n- Planning poker\n",
+    );
+    let guide = guide.to_str().expect("path");
+    let o = refine(&["prep", TOPIC, "--guide", guide]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: [agenda-estimation] agenda item `Story point estimation`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("## Agenda"),
+        "the pack is still written"
+    );
+    let o = refine(&["prep", TOPIC, "--guide", guide, "--strict"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = refine(&["prep", TOPIC, "--strict"]);
+    assert_eq!(o.status.code(), Some(0), "no findings: --strict exits 0");
+}
+
+#[test]
+fn backends_formats_schema_and_completions() {
+    let backends = stdout(&refine(&["backends"]));
+    assert_eq!(backends.lines().count(), 1);
+    assert!(backends.starts_with("offline "));
+    let formats = stdout(&refine(&["formats"]));
+    let ids: Vec<&str> = formats
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(ids, ["markdown", "json", "html", "ics", "tagged"]);
+    let schema: serde_json::Value =
+        serde_json::from_str(&stdout(&refine(&["schema"]))).expect("schema is JSON");
+    assert_eq!(schema["title"], "JsonPack");
+    let bash = stdout(&refine(&["completions", "bash"]));
+    assert!(
+        bash.contains("_refine()") && bash.contains("prep"),
+        "a bash completion script"
+    );
+    assert_eq!(refine(&["completions", "tcsh"]).status.code(), Some(2));
 }
