@@ -1,0 +1,44 @@
+//! The main job without process start-up: offline generate + parse + lint + render, per format.
+//! Run with `cargo xtask bench` or `cargo bench -p refine-host`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use refine_core::{Guide, SessionRequest, Topic};
+use refine_host::{PrepInput, Registry, prepare};
+use refine_plugin::{Options, SessionStart};
+
+fn benches(c: &mut Criterion) {
+    let guide = Guide::builtin();
+    let request =
+        SessionRequest::new(Topic::new("Reduce checkout abandonment on mobile").expect("topic"))
+            .with_context("Drop-off doubled on iOS after the new address form shipped in March.")
+            .expect("context");
+    let registry = Registry::builtin();
+    let backend = registry.backend("offline").expect("offline");
+    let options = Options::new();
+    let start = SessionStart::parse("2026-12-01 10:00", Some("Europe/Berlin")).expect("start");
+    let input = PrepInput {
+        request: &request,
+        guide: &guide,
+        options: &options,
+        start: Some(&start),
+    };
+    c.bench_function("prep offline (generate + parse + lint)", |b| {
+        b.iter(|| prepare(black_box(backend), black_box(input)))
+    });
+    let pack = prepare(backend, input).expect("pack");
+    for id in ["markdown", "json", "html", "ics", "tagged"] {
+        let format = registry.format(id).expect("format");
+        c.bench_function(&format!("render {id}"), |b| {
+            b.iter(|| format.render(black_box(&pack)))
+        });
+    }
+    let markdown = registry.format("markdown").expect("markdown");
+    c.bench_function("prep offline + render markdown", |b| {
+        b.iter(|| prepare(backend, black_box(input)).map(|pack| markdown.render(&pack)))
+    });
+}
+
+criterion_group!(prep_benches, benches);
+criterion_main!(prep_benches);
