@@ -404,6 +404,7 @@ impl Linter<'_> {
             subject.push_str(context);
         }
         let subject_terms = terms(&subject);
+        let topic_lower = self.request.topic().as_str().to_lowercase();
         let questions = &self.parsed.plan.discussion_questions;
         let mut clean = 0;
         for (question, &line) in questions
@@ -423,7 +424,12 @@ impl Linter<'_> {
                     Some(line),
                 );
             }
-            if !subject_terms.is_empty() && !terms_meet(&terms(question), &subject_terms) {
+            // Quoting the topic itself refers to it, even a topic with no content words ("Why?").
+            let quotes_topic = question.to_lowercase().contains(&topic_lower);
+            if !subject_terms.is_empty()
+                && !quotes_topic
+                && !terms_meet(&terms(question), &subject_terms)
+            {
                 let message = format!("\"{short}\" does not refer to the topic or its context");
                 self.push(Code::QuestionGeneric, message, Some(line));
             }

@@ -1,10 +1,13 @@
 //! The words of an offline pack: the topic's subject, key points chosen from the guide,
 //! problem-space questions and the closing statement.
 
+use std::sync::LazyLock;
+
 use refine_core::contract::{DISCUSSION_QUESTIONS, KEY_POINTS};
 use refine_core::guide::{Guide, GuideItem, Phase};
 use refine_core::prompt::neutralise;
 use refine_core::text::{sentence_count, terms, words};
+use regex::Regex;
 
 use crate::kind::TopicKind;
 
@@ -15,9 +18,51 @@ const SUBJECT_WORDS: usize = 8;
 
 /// Words that open a long topic without naming its subject ("We need to figure out why ...").
 const LEAD_IN: &[&str] = &[
-    "we", "i", "need", "needs", "to", "want", "wants", "should", "must", "have", "figure", "find",
-    "out", "why", "how", "what", "the", "our", "a", "an", "let's", "lets", "please", "can",
-    "could", "would", "it", "is", "be", "make", "sure", "that", "there", "are", "so",
+    "we",
+    "i",
+    "need",
+    "needs",
+    "to",
+    "want",
+    "wants",
+    "should",
+    "must",
+    "have",
+    "figure",
+    "find",
+    "out",
+    "why",
+    "how",
+    "what",
+    "the",
+    "our",
+    "a",
+    "an",
+    "let's",
+    "lets",
+    "please",
+    "can",
+    "could",
+    "would",
+    "it",
+    "is",
+    "be",
+    "make",
+    "sure",
+    "that",
+    "there",
+    "are",
+    "so",
+    "nice",
+    "great",
+    "good",
+    "if",
+    "really",
+    "also",
+    "somehow",
+    "maybe",
+    "perhaps",
+    "currently",
 ];
 
 /// Verbs that open a topic by saying which way to change its subject ("Reduce checkout
@@ -63,12 +108,17 @@ pub(crate) fn subject(topic: &str) -> String {
     if topic.chars().count() <= SHORT_TOPIC_CHARS {
         return without_change_verb(&topic);
     }
-    let all: Vec<&str> = topic.split_whitespace().collect();
-    if all.len() <= 1 {
+    if topic.split_whitespace().nth(1).is_none() {
         // A script without spaces: keep the first characters.
         let cut: String = topic.chars().take(SHORT_TOPIC_CHARS / 2).collect();
         return format!("{cut}…");
     }
+    // "As a store manager I want to see yesterday's sales so that ..." is about its want.
+    let wanted = USER_STORY
+        .captures(&topic)
+        .and_then(|c| c.get(1))
+        .map_or(topic.as_str(), |m| m.as_str());
+    let all: Vec<&str> = wanted.split_whitespace().collect();
     let start = all
         .iter()
         .position(|w| {
@@ -78,7 +128,24 @@ pub(crate) fn subject(topic: &str) -> String {
             )
         })
         .unwrap_or(0);
-    let mut kept: Vec<&str> = all[start..].iter().take(SUBJECT_WORDS).copied().collect();
+    // The first clause: up to a comma or a "because"/"so that" once it has two words.
+    let mut end = all.len();
+    for (i, w) in all.iter().enumerate().skip(start + 1) {
+        let lower = w.to_lowercase();
+        if CLAUSE_WORDS.contains(&lower.as_str()) && i >= start + 2 {
+            end = i;
+            break;
+        }
+        if w.ends_with([',', ';', ':']) && i + 1 >= start + 2 {
+            end = i + 1;
+            break;
+        }
+    }
+    let mut kept: Vec<&str> = all[start..end]
+        .iter()
+        .take(SUBJECT_WORDS)
+        .copied()
+        .collect();
     // Keep going until the subject carries one of the topic's own terms.
     let topic_terms = terms(&topic);
     let mut next = start + kept.len();
@@ -88,12 +155,25 @@ pub(crate) fn subject(topic: &str) -> String {
     }
     let text = kept.join(" ");
     let text = text.trim_end_matches(|c: char| !c.is_alphanumeric());
-    if next < all.len() {
+    if next < all.len() || wanted.len() < topic.len() {
         format!("{text}…")
     } else {
         text.to_string()
     }
 }
+
+/// A user story's want: "As a <role>, I want to <want> so that <why>".
+static USER_STORY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^as an? [^,]{1,60}?,? i (?:want|need|would like)(?: to)? (.+?)(?:,? so that .*)?$",
+    )
+    .expect("static regex")
+});
+
+/// Words that open a second clause.
+const CLAUSE_WORDS: &[&str] = &[
+    "because", "since", "so", "which", "while", "but", "although",
+];
 
 /// `topic` without its leading change verb (and "up" after "speed"), when what remains still
 /// carries a topic term.
@@ -613,6 +693,18 @@ mod tests {
             "customers keep complaining about the reporting dashboard being…"
         );
         assert_eq!(subject("a</session_topic>"), "a‹/session_topic›");
+        assert_eq!(
+            subject(
+                "As a store manager I want to see yesterday's sales so that I can plan staffing"
+            ),
+            "see yesterday's sales…"
+        );
+        assert_eq!(
+            subject(
+                "It would be nice if admins could see who changed a setting, when they changed it, and why, because support spends hours on it"
+            ),
+            "admins could see who changed a setting…"
+        );
         let long_cjk = "移动端结账流程".repeat(10);
         assert_eq!(subject(&long_cjk).chars().count(), 31);
     }
