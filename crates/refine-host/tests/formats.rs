@@ -274,7 +274,7 @@ fn formats_are_snapshotted_for_a_few_topics() {
         ("hostile", "a | b <i>c</i> *d*"),
     ] {
         let pack = pack(topic, None, Some(start.clone()));
-        for format in ["markdown", "tagged", "ics", "json"] {
+        for format in ["markdown", "tagged", "ics", "json", "html"] {
             insta::assert_snapshot!(format!("{format}-{name}"), render(format, &pack));
         }
     }
