@@ -8,23 +8,51 @@ use crate::cargo;
 
 pub(crate) fn run() -> Result<(), String> {
     cargo(&["fmt", "--all", "--check"], &[])?;
-    cargo(
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &[],
-    )?;
-    test_workspace()
+    let clippy = [
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    cargo(&clippy, &[])?;
+    let (passed, failed) = test_workspace()?;
+    eval_against_baseline()?;
+    // Last, so that CI logs end with the whole suite's count.
+    println!("tests: {passed} passed, {failed} failed");
+    Ok(())
 }
 
-/// `cargo test --workspace`, echoed line by line, closing with one summed line
-/// `tests: N passed, M failed` so CI logs end with the whole suite's count.
-fn test_workspace() -> Result<(), String> {
+/// The harness as prompt engineers run it, offline and replay against the committed baseline.
+fn eval_against_baseline() -> Result<(), String> {
+    let out = crate::root().join("target/eval-ci");
+    let _ = std::fs::remove_dir_all(&out);
+    let out = out.to_string_lossy().into_owned();
+    let args = [
+        "run",
+        "--quiet",
+        "--package",
+        "refine-eval",
+        "--",
+        "run",
+        "--backend",
+        "offline",
+        "--backend",
+        "replay",
+        "--baseline",
+        "eval/baseline.json",
+        "--out",
+        &out,
+        "--run-id",
+        "ci",
+        "--plain",
+    ];
+    cargo(&args, &[])
+}
+
+/// `cargo test --workspace`, echoed line by line; returns the summed passed and failed counts.
+fn test_workspace() -> Result<(u64, u64), String> {
     eprintln!("$ INSTA_UPDATE=no cargo test --workspace");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
     let mut child = Command::new(cargo)
@@ -48,10 +76,10 @@ fn test_workspace() -> Result<(), String> {
     let status = child
         .wait()
         .map_err(|e| format!("waiting for cargo test: {e}"))?;
-    println!("tests: {passed} passed, {failed} failed");
     if status.success() {
-        Ok(())
+        Ok((passed, failed))
     } else {
+        println!("tests: {passed} passed, {failed} failed");
         Err(format!("`cargo test --workspace` failed ({status})"))
     }
 }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod ci;
+mod eval;
 mod review;
 
 use std::process::{Command, ExitCode};
@@ -12,7 +13,10 @@ usage: cargo xtask <task> [args...]
 
 tasks:
   ci       the CI gates: cargo fmt --check, cargo clippy -D warnings, cargo test --workspace
-  bench    criterion benchmarks (extra args go to `cargo bench`)
+  eval     run the evaluation harness: refine-eval run [--backend ID[:k=v,...]]... [--topics DIR|FILE]
+           [-j N] [--repeat N] [--partition K/N] [--threshold X] [--baseline FILE] [--bless]
+           [--resume RUN] [--retry-errors] [--no-cache] [--record DIR]
+  bench    criterion benchmarks, then a timed 200-topic eval run (extra args go to `cargo bench`)
   review   review changed insta snapshots (installs cargo-insta when missing)
 ";
 
@@ -23,6 +27,7 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("ci") => ci::run(),
         Some("bench") => bench::run(&rest),
+        Some("eval") => eval::run(&rest),
         Some("review") => review::run(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

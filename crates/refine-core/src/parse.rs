@@ -585,17 +585,23 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
         })
         .map(|(i, _)| i)
         .collect();
-    let candidate = |i: usize, line: &Line| -> Option<ItemLevel> {
-        if header_rows.contains(&i) || is_framing(&item_text(line)) {
-            return None;
-        }
-        level_of(line)
-    };
-    let min_list = lines
+    // Each line's level as a candidate item, computed once: framing lines and table headers are
+    // no candidates.
+    let levels: Vec<Option<ItemLevel>> = lines
         .iter()
         .enumerate()
-        .filter_map(|(i, (_, l))| match candidate(i, l) {
-            Some(ItemLevel::List(indent)) => Some(indent),
+        .map(|(i, (_, line))| {
+            let level = level_of(line)?;
+            if header_rows.contains(&i) || is_framing(&item_text(line)) {
+                return None;
+            }
+            Some(level)
+        })
+        .collect();
+    let min_list = levels
+        .iter()
+        .filter_map(|level| match level {
+            Some(ItemLevel::List(indent)) => Some(*indent),
             _ => None,
         })
         .min();
@@ -606,18 +612,17 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
         min_list.map(ItemLevel::List),
         Some(ItemLevel::Plain),
     ];
-    let Some(level) = preference.into_iter().flatten().find(|level| {
-        lines
-            .iter()
-            .enumerate()
-            .any(|(i, (_, l))| candidate(i, l) == Some(*level))
-    }) else {
+    let Some(level) = preference
+        .into_iter()
+        .flatten()
+        .find(|level| levels.contains(&Some(*level)))
+    else {
         return Vec::new();
     };
 
     let mut items: Vec<(usize, &Line, Vec<String>)> = Vec::new();
-    for (i, (n, line)) in lines.iter().enumerate() {
-        if candidate(i, line) == Some(level) {
+    for ((n, line), line_level) in lines.iter().zip(&levels) {
+        if *line_level == Some(level) {
             items.push((*n, line, Vec::new()));
         } else if let Some((_, _, details)) = items.last_mut() {
             let plain = line.plain();
@@ -771,29 +776,25 @@ const PHASE_FILLER: &[&str] = &[
     "session", "phase", "part", "step", "block", "segment", "and", "the", "of", "a",
 ];
 
-/// Whether two lower-case words name the same thing: their stems are the [`same_stem`].
-fn same_word(a: &str, b: &str) -> bool {
-    same_stem(&stem(a), &stem(b))
-}
-
 /// The guide phase an agenda title names, by word overlap: the phase with the largest share of its
 /// distinctive words in the title, when that share is at least a third.
 pub fn match_phase(title: &str, guide: &Guide) -> Option<String> {
-    let title_words = words(title);
+    let title_stems: Vec<String> = words(title).iter().map(|w| stem(w)).collect();
     let mut best: Option<(f64, &str)> = None;
     for phase in &guide.phases {
-        let phase_words: Vec<String> = words(&phase.name)
-            .into_iter()
+        let phase_stems: Vec<String> = words(&phase.name)
+            .iter()
             .filter(|w| !PHASE_FILLER.contains(&w.as_str()))
+            .map(|w| stem(w))
             .collect();
-        if phase_words.is_empty() {
+        if phase_stems.is_empty() {
             continue;
         }
-        let matched = phase_words
+        let matched = phase_stems
             .iter()
-            .filter(|pw| title_words.iter().any(|tw| same_word(pw, tw)))
+            .filter(|ps| title_stems.iter().any(|ts| same_stem(ps, ts)))
             .count();
-        let share = matched as f64 / phase_words.len() as f64;
+        let share = matched as f64 / phase_stems.len() as f64;
         if matched > 0 && share >= 1.0 / 3.0 && best.is_none_or(|(b, _)| share > b) {
             best = Some((share, &phase.slug));
         }

@@ -138,8 +138,21 @@ pub fn find_phrase(
     if text.is_empty() {
         return None;
     }
-    let phrase_words: Vec<(&'static str, Vec<String>)> =
-        phrases.iter().map(|p| (*p, words(p))).collect();
+    // Most texts hold none of the phrases: a substring test on every word of each phrase rules
+    // them out before any sentence or word segmentation.
+    let lower = text.to_lowercase();
+    let phrase_words: Vec<(&'static str, Vec<String>)> = phrases
+        .iter()
+        .filter(|p| {
+            p.split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .all(|w| lower.contains(w))
+        })
+        .map(|p| (*p, words(p)))
+        .filter(|(_, ws)| !ws.is_empty())
+        .collect();
+    if phrase_words.is_empty() {
+        return None;
+    }
     for sentence in text.split_sentence_bounds() {
         let sentence_words = words(sentence);
         for (phrase, phrase_words) in &phrase_words {

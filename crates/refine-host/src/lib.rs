@@ -22,6 +22,12 @@ pub enum PrepError {
         /// The ids there are, comma-separated.
         known: String,
     },
+    /// Two backends share an id.
+    #[error("a backend with id `{id}` is already registered")]
+    DuplicateBackend {
+        /// The id.
+        id: String,
+    },
     /// No format has this id.
     #[error("unknown format `{id}`; available: {known}")]
     UnknownFormat {
@@ -53,7 +59,10 @@ impl Registry {
     /// The first-party plugins built into `refine`.
     pub fn builtin() -> Registry {
         Registry {
-            backends: vec![Box::new(backend_offline::OfflineBackend)],
+            backends: vec![
+                Box::new(backend_offline::OfflineBackend),
+                Box::new(backend_replay::ReplayBackend::default()),
+            ],
             formats: vec![
                 Box::new(format_markdown::MarkdownFormat),
                 Box::new(format_json::JsonFormat),
@@ -62,6 +71,16 @@ impl Registry {
                 Box::new(format_tagged::TaggedFormat),
             ],
         }
+    }
+
+    /// Adds a backend; a backend with the same id as one already there is refused.
+    pub fn with_backend(mut self, backend: Box<dyn Backend>) -> Result<Registry, PrepError> {
+        let id = backend.info().id;
+        if self.backends().any(|b| b.info().id == id) {
+            return Err(PrepError::DuplicateBackend { id });
+        }
+        self.backends.push(backend);
+        Ok(self)
     }
 
     /// Every backend, in registration order.

@@ -82,6 +82,11 @@ pub trait Backend: Send + Sync {
     fn info(&self) -> PluginInfo;
     /// Answers one prompt with tagged reply text.
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError>;
+    /// Whether answers are computed locally and deterministically, so caching or recording them
+    /// would only cost disk.
+    fn is_local(&self) -> bool {
+        false
+    }
 }
 
 /// Everything a format knows besides the plan.

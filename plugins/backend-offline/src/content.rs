@@ -341,7 +341,7 @@ fn candidates(guide: &Guide) -> Vec<Candidate<'_>> {
         for item in items {
             for text in item.texts() {
                 // A heading-like bullet ("Discuss each refinement item:") introduces others.
-                if !text.ends_with(':') && !terms(text).is_empty() {
+                if !text.ends_with(':') && text.chars().any(char::is_alphabetic) {
                     out.push(Candidate {
                         text,
                         themes: themes_of(text),

@@ -32,6 +32,10 @@ impl Backend for OfflineBackend {
         }
     }
 
+    fn is_local(&self) -> bool {
+        true
+    }
+
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
         if let Some(key) = input.options.keys().next() {
             return Err(BackendError::Input(format!(

@@ -1,0 +1,13 @@
+//! `refine-eval`: the evaluation harness. A run is fixture topics × backends × repeats, executed
+//! in parallel; each case renders the prompt, calls the backend (through a response cache), and
+//! parses and lints the reply with `refine-core`. Results stream to `results.jsonl`; reports
+//! (terminal, Markdown, HTML, JUnit) and baseline comparisons are built from that file.
+
+pub mod baseline;
+pub mod cache;
+pub mod record;
+pub mod report;
+pub mod run;
+pub mod spec;
+pub mod summary;
+pub mod topics;

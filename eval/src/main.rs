@@ -1,0 +1,342 @@
+//! `refine-eval`: run, report on and merge evaluation runs. `cargo xtask eval` drives `run`.
+//! Exit status: 0 success, 1 a regression against the baseline, 2 usage or input error.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use refine_core::Guide;
+use refine_eval::baseline::Baseline;
+use refine_eval::cache::Cache;
+use refine_eval::record::{CaseRecord, read_records};
+use refine_eval::report;
+use refine_eval::run::{self, Progress, RESULTS, RunOptions, RunSettings};
+use refine_eval::spec::BackendSpec;
+use refine_eval::topics::{self, Partition};
+use refine_host::Registry;
+
+/// Evaluate backends over fixture topics: parallel runs, scores, reports, baselines.
+#[derive(Debug, Parser)]
+#[command(name = "refine-eval", version, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run topics × backends × repeats and write results.jsonl, report.md, report.html and
+    /// junit.xml into OUT/RUN_ID.
+    Run(Box<RunArgs>),
+    /// Rebuild the reports of a run folder from its results.jsonl.
+    Report {
+        /// The run folder.
+        dir: PathBuf,
+    },
+    /// Join the results of several run folders (e.g. CI partitions) into one, with reports.
+    Merge {
+        /// Run folders to join.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The folder to write.
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// A backend and its options, `ID[:key=val,...]`; repeat for several [default: offline].
+    #[arg(long = "backend", value_name = "SPEC")]
+    backends: Vec<String>,
+    /// A topic file or a folder of them.
+    #[arg(long, value_name = "DIR|FILE", default_value = "fixtures/topics")]
+    topics: PathBuf,
+    /// Worker threads [default: the number of CPUs].
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Repeats per topic and backend, for pass rates and flakiness.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    repeat: u32,
+    /// Run part K of N of the topics (by id), for CI jobs that share one run.
+    #[arg(long, value_name = "K/N")]
+    partition: Option<Partition>,
+    /// The overall score a case needs to pass.
+    #[arg(long, value_name = "X", default_value_t = 0.8)]
+    threshold: f64,
+    /// Compare with this baseline; exit 1 on a regression.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// How far a mean overall score may drop before it counts as a regression.
+    #[arg(long, value_name = "X", default_value_t = 0.05)]
+    tolerance: f64,
+    /// Write this run as the committed baseline, eval/baseline.json.
+    #[arg(long)]
+    bless: bool,
+    /// Continue the run with this id: only missing cases run.
+    #[arg(long, value_name = "RUN")]
+    resume: Option<String>,
+    /// With --resume, also rerun cases whose backend call failed.
+    #[arg(long)]
+    retry_errors: bool,
+    /// Call backends even when the response cache has the answer.
+    #[arg(long)]
+    no_cache: bool,
+    /// Save live replies as replay recordings in DIR.
+    #[arg(long, value_name = "DIR")]
+    record: Option<PathBuf>,
+    /// The folder that holds run folders and the cache.
+    #[arg(long, value_name = "DIR", default_value = "target/eval")]
+    out: PathBuf,
+    /// The new run's id [default: the UTC time, YYYYMMDD-HHMMSS].
+    #[arg(long, value_name = "ID")]
+    run_id: Option<String>,
+    /// Session length for every case.
+    #[arg(long, value_name = "N")]
+    minutes: Option<u32>,
+    /// A team guide instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    guide: Option<PathBuf>,
+    /// Plain progress lines even on a terminal; no bar.
+    #[arg(long)]
+    plain: bool,
+}
+
+/// The committed baseline's path.
+const BASELINE: &str = "eval/baseline.json";
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run_command(*args),
+        Command::Report { dir } => report_command(&dir).map(|()| ExitCode::SUCCESS),
+        Command::Merge { dirs, into } => merge_command(&dirs, &into).map(|()| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A progress bar on a terminal, plain lines otherwise.
+enum Reporter {
+    Bar(ProgressBar),
+    Lines {
+        total: std::sync::atomic::AtomicUsize,
+        done: std::sync::atomic::AtomicUsize,
+    },
+}
+
+impl Progress for Reporter {
+    fn start(&self, total: usize) {
+        match self {
+            Reporter::Bar(bar) => bar.set_length(total as u64),
+            Reporter::Lines { total: t, .. } => {
+                t.store(total, std::sync::atomic::Ordering::Relaxed)
+            }
+        }
+    }
+
+    fn done(&self, record: &CaseRecord) {
+        let verdict = if record.error.is_some() {
+            "error"
+        } else if record.pass {
+            "pass"
+        } else {
+            "fail"
+        };
+        match self {
+            Reporter::Bar(bar) => {
+                bar.inc(1);
+                bar.set_message(record.case_id.clone());
+            }
+            Reporter::Lines { total, done } => {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                let total = total.load(std::sync::atomic::Ordering::Relaxed);
+                let score = record
+                    .scores
+                    .map_or_else(|| String::from("-"), |s| format!("{:.2}", s.overall));
+                eprintln!("[{n}/{total}] {} {verdict} {score}", record.case_id);
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Reporter::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn reporter(plain: bool) -> Reporter {
+    if !plain && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(0);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} eta {eta} {msg}") {
+            bar.set_style(style);
+        }
+        Reporter::Bar(bar)
+    } else {
+        Reporter::Lines {
+            total: 0.into(),
+            done: 0.into(),
+        }
+    }
+}
+
+fn run_command(args: RunArgs) -> Result<ExitCode> {
+    if !(0.0..=1.0).contains(&args.threshold) {
+        bail!("--threshold {} must lie in [0, 1]", args.threshold);
+    }
+    if args.retry_errors && args.resume.is_none() {
+        bail!("--retry-errors goes with --resume RUN");
+    }
+    let (dir, settings) = match &args.resume {
+        Some(run_id) => {
+            let dir = args.out.join(run_id);
+            let settings =
+                RunSettings::load(&dir).with_context(|| format!("cannot resume run `{run_id}`"))?;
+            (dir, settings)
+        }
+        None => {
+            let backends = if args.backends.is_empty() {
+                vec![String::from("offline")]
+            } else {
+                args.backends.clone()
+            };
+            for spec in &backends {
+                spec.parse::<BackendSpec>().map_err(anyhow::Error::msg)?;
+            }
+            let mut topics = topics::load(&args.topics)?;
+            if let Some(partition) = args.partition {
+                topics = partition.select(topics);
+            }
+            if topics.is_empty() {
+                bail!("no topics in {}", args.topics.display());
+            }
+            let run_id = args
+                .run_id
+                .clone()
+                .unwrap_or_else(|| chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string());
+            let dir = args.out.join(&run_id);
+            if dir.join(RESULTS).exists() {
+                bail!(
+                    "run `{run_id}` already exists in {}; continue it with --resume {run_id}",
+                    args.out.display()
+                );
+            }
+            let settings = RunSettings {
+                run_id,
+                topics,
+                backends,
+                repeat: args.repeat,
+                threshold: args.threshold,
+                minutes: args.minutes,
+                guide: args.guide.clone(),
+            };
+            (dir, settings)
+        }
+    };
+    let guide = match &settings.guide {
+        Some(path) => Guide::from_file(path)?,
+        None => Guide::builtin(),
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let options = RunOptions {
+        jobs,
+        cache: (!args.no_cache).then(|| Cache::new(&args.out.join("cache"))),
+        record: args.record.clone(),
+        retry_errors: args.retry_errors,
+    };
+    let registry = Registry::builtin();
+    let progress = reporter(args.plain);
+    let stats = run::run(&dir, &settings, &options, &registry, &guide, &progress)?;
+    let summary =
+        report::write_all(&dir).with_context(|| format!("writing reports in {}", dir.display()))?;
+    print!("{}", report::terminal(&summary));
+    println!(
+        "run {}: {} cases run, {} kept from before, {} errors; reports in {}",
+        settings.run_id,
+        stats.ran,
+        stats.kept,
+        stats.errors,
+        dir.display()
+    );
+    let now = Baseline::from_summary(&summary);
+    if args.bless {
+        now.save(Path::new(BASELINE))
+            .with_context(|| format!("writing {BASELINE}"))?;
+        println!("wrote the baseline {BASELINE}");
+    }
+    if let Some(path) = &args.baseline {
+        let before = Baseline::load(path).map_err(anyhow::Error::msg)?;
+        let regressions = before.regressions(&now, args.tolerance);
+        for r in &regressions {
+            println!("regression: {} {}", r.case, r.message);
+        }
+        if !regressions.is_empty() {
+            println!(
+                "{} regressions against {}",
+                regressions.len(),
+                path.display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+        println!("no regressions against {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_command(dir: &Path) -> Result<()> {
+    if !dir.join(RESULTS).exists() {
+        bail!("{} has no {RESULTS}", dir.display());
+    }
+    let summary = report::write_all(dir)?;
+    print!("{}", report::terminal(&summary));
+    Ok(())
+}
+
+fn merge_command(dirs: &[PathBuf], into: &Path) -> Result<()> {
+    std::fs::create_dir_all(into).with_context(|| format!("creating {}", into.display()))?;
+    let target = into.join(RESULTS);
+    if target.exists() {
+        bail!(
+            "{} already exists; merge into a new folder",
+            target.display()
+        );
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&target)?);
+    for dir in dirs {
+        let results = dir.join(RESULTS);
+        if !results.exists() {
+            bail!("{} has no {RESULTS}", dir.display());
+        }
+        let mut failure = None;
+        read_records(
+            &results,
+            |record| {
+                let line = serde_json::to_string(&record).unwrap_or_default();
+                if let Err(e) = std::io::Write::write_all(&mut out, format!("{line}\n").as_bytes())
+                {
+                    failure.get_or_insert(e);
+                }
+            },
+            |_| {},
+        )?;
+        if let Some(e) = failure {
+            return Err(e.into());
+        }
+    }
+    std::io::Write::flush(&mut out)?;
+    drop(out);
+    let summary = report::write_all(into)?;
+    print!("{}", report::terminal(&summary));
+    Ok(())
+}

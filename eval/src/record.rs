@@ -1,0 +1,93 @@
+//! One line of `results.jsonl`: everything about one case. Documented in `eval/README.md`.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use refine_core::{Finding, Scores, SessionPlan};
+use serde::{Deserialize, Serialize};
+
+/// Token counts, when the backend reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tokens {
+    /// Prompt tokens.
+    pub input: Option<u64>,
+    /// Reply tokens.
+    pub output: Option<u64>,
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseRecord {
+    /// The run it belongs to.
+    pub run_id: String,
+    /// `topic_id:backend:repeat`, stable across runs.
+    pub case_id: String,
+    /// The topic fixture's id.
+    pub topic_id: String,
+    /// The backend as named on the command line (`offline`, `openai:model=...`).
+    pub backend: String,
+    /// Which repeat, from 1.
+    pub repeat: u32,
+    /// The reply text, or null when the call failed.
+    pub reply: Option<String>,
+    /// The plan, as `refine check --format json` prints it, or null when the call failed.
+    pub plan: Option<SessionPlan>,
+    /// The findings, as `refine check --format json` prints them.
+    pub findings: Vec<Finding>,
+    /// The scores, or null when the call failed.
+    pub scores: Option<Scores>,
+    /// No error finding, no error, and overall at or above the run's threshold.
+    pub pass: bool,
+    /// Wall time of the backend call in milliseconds (0 when answered from the cache).
+    pub latency_ms: Option<u64>,
+    /// Token counts, or null when unknown.
+    pub tokens: Option<Tokens>,
+    /// Whether the reply came from the response cache.
+    pub cached: bool,
+    /// Why the call failed, or null.
+    pub error: Option<String>,
+}
+
+/// The stable id of a case.
+pub fn case_id(topic_id: &str, backend: &str, repeat: u32) -> String {
+    format!("{topic_id}:{backend}:{repeat}")
+}
+
+/// Reads every complete record of a results file, in file order. A line that does not parse
+/// (a write cut short by a kill) is skipped; `on_bad` is told its line number.
+pub fn read_records(
+    path: &Path,
+    mut each: impl FnMut(CaseRecord),
+    mut on_bad: impl FnMut(usize),
+) -> std::io::Result<()> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for (i, line) in BufReader::new(file).lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<CaseRecord>(&line) {
+            Ok(record) => each(record),
+            Err(_) => on_bad(i + 1),
+        }
+    }
+    Ok(())
+}
+
+/// The latest record of each case, by case id (a rerun's line supersedes the earlier one).
+pub fn latest_records(path: &Path) -> std::io::Result<BTreeMap<String, CaseRecord>> {
+    let mut out = BTreeMap::new();
+    read_records(
+        path,
+        |r| {
+            out.insert(r.case_id.clone(), r);
+        },
+        |_| {},
+    )?;
+    Ok(out)
+}

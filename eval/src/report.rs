@@ -1,0 +1,371 @@
+//! Reports from a run's results: a terminal summary, `report.md`, `report.html` and `junit.xml`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, context};
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use serde::Serialize;
+
+use crate::record::read_records;
+use crate::summary::{Summary, mean_min, percentile};
+
+fn fmt_opt(value: Option<u64>) -> String {
+    value.map_or_else(|| String::from("-"), |v| v.to_string())
+}
+
+/// One row per backend, for the terminal and `report.md`.
+fn backend_rows(summary: &Summary) -> Vec<[String; 10]> {
+    summary
+        .backends
+        .iter()
+        .map(|(label, b)| {
+            let score = |v: &[f64]| {
+                mean_min(v).map_or_else(|| String::from("-"), |(m, n)| format!("{m:.3} / {n:.3}"))
+            };
+            let rate = if b.cases == 0 {
+                0.0
+            } else {
+                b.passes as f64 / b.cases as f64
+            };
+            [
+                label.clone(),
+                b.cases.to_string(),
+                format!("{:.1}%", rate * 100.0),
+                b.errors.to_string(),
+                score(&b.structure),
+                score(&b.adherence),
+                score(&b.overall),
+                format!(
+                    "{} / {}",
+                    fmt_opt(percentile(&b.latencies, 0.5)),
+                    fmt_opt(percentile(&b.latencies, 0.95))
+                ),
+                format!("{} / {}", fmt_opt(b.input_tokens), fmt_opt(b.output_tokens)),
+                format!("{:.3}", summary.pass_all(label)),
+            ]
+        })
+        .collect()
+}
+
+const HEADERS: [&str; 10] = [
+    "backend",
+    "cases",
+    "pass",
+    "errors",
+    "structure mean/min",
+    "adherence mean/min",
+    "overall mean/min",
+    "latency p50/p95 ms",
+    "tokens in/out",
+    "pass^k",
+];
+
+/// The terminal summary.
+pub fn terminal(summary: &Summary) -> String {
+    let rows = backend_rows(summary);
+    let mut widths: Vec<usize> = HEADERS.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: Vec<&str>| -> String {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(out, "{}", line(HEADERS.to_vec()));
+    for row in &rows {
+        let _ = writeln!(out, "{}", line(row.iter().map(String::as_str).collect()));
+    }
+    for (label, b) in &summary.backends {
+        if !b.findings.is_empty() {
+            let codes: Vec<String> = b
+                .findings
+                .iter()
+                .map(|(c, n)| format!("{} {n}", c.as_str()))
+                .collect();
+            let _ = writeln!(out, "{label} findings: {}", codes.join(", "));
+        }
+    }
+    let flaky = summary.flaky();
+    if !flaky.is_empty() {
+        let names: Vec<String> = flaky
+            .iter()
+            .map(|((t, b), c)| format!("{t} on {b} ({}/{})", c.passes, c.runs))
+            .collect();
+        let _ = writeln!(out, "flaky: {}", names.join(", "));
+    }
+    out
+}
+
+/// `report.md`.
+pub fn markdown(summary: &Summary) -> String {
+    let mut out = String::new();
+    let runs: Vec<&str> = summary.run_ids.iter().map(String::as_str).collect();
+    let _ = writeln!(out, "# Evaluation report\n\nRuns: {}\n", runs.join(", "));
+    let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
+    let _ = writeln!(out, "|{}", " --- |".repeat(HEADERS.len()));
+    for row in backend_rows(summary) {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    let _ = writeln!(out, "\n## Findings by code\n");
+    let _ = writeln!(out, "| backend | code | count |\n| --- | --- | --- |");
+    for (label, b) in &summary.backends {
+        for (code, n) in &b.findings {
+            let _ = writeln!(out, "| {label} | `{}` | {n} |", code.as_str());
+        }
+    }
+    let flaky = summary.flaky();
+    let _ = writeln!(out, "\n## Flaky cases\n");
+    if flaky.is_empty() {
+        let _ = writeln!(out, "None.");
+    }
+    for ((topic, backend), cell) in flaky {
+        let _ = writeln!(
+            out,
+            "- `{topic}` on `{backend}`: passed {}/{} repeats",
+            cell.passes, cell.runs
+        );
+    }
+    let _ = writeln!(out, "\n## Failing cases\n");
+    let failing: Vec<_> = summary
+        .cells
+        .iter()
+        .filter(|(_, c)| c.passes < c.runs)
+        .collect();
+    if failing.is_empty() {
+        let _ = writeln!(out, "None.");
+    }
+    for ((topic, backend), cell) in failing {
+        let _ = writeln!(
+            out,
+            "- `{topic}` on `{backend}`: {}",
+            cell.reasons.join("; ")
+        );
+    }
+    out
+}
+
+/// `junit.xml`: one test suite per backend, one test case per topic, failing on an error
+/// finding, a failed call, or an overall score under the threshold in any repeat.
+pub fn junit(summary: &Summary) -> Result<String, quick_junit::SerializeError> {
+    let mut report = Report::new("refine-eval");
+    for label in summary.backends.keys() {
+        let mut suite = TestSuite::new(label.as_str());
+        for ((topic, backend), cell) in summary.cells.iter().filter(|((_, b), _)| b == label) {
+            let status = if cell.passes == cell.runs {
+                TestCaseStatus::success()
+            } else {
+                let errored = cell.reasons.iter().any(|r| r.contains(": error: "));
+                let kind = if errored {
+                    NonSuccessKind::Error
+                } else {
+                    NonSuccessKind::Failure
+                };
+                let mut status = TestCaseStatus::non_success(kind);
+                status.set_message(cell.reasons.first().cloned().unwrap_or_default());
+                status.set_description(cell.reasons.join("\n"));
+                status
+            };
+            let mut case = TestCase::new(topic.as_str(), status);
+            case.set_classname(format!("refine-eval.{backend}"));
+            suite.add_test_case(case);
+        }
+        report.add_test_suite(suite);
+    }
+    report.to_string()
+}
+
+const HTML_TEMPLATE: &str = include_str!("../assets/report.html.j2");
+
+#[derive(Serialize)]
+struct Bar {
+    label: String,
+    value: usize,
+    width: f64,
+    y: usize,
+}
+
+#[derive(Serialize)]
+struct Histogram {
+    backend: String,
+    bins: Vec<Bar>,
+}
+
+#[derive(Serialize)]
+struct MatrixCell {
+    score: String,
+    color: String,
+    title: String,
+}
+
+/// Writes `report.html`: charts and tables from `summary`, then every reply of `results` with its
+/// findings in a `<details>`, streamed so that no reply is held in memory.
+pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()> {
+    let rows = backend_rows(summary);
+    let histograms: Vec<Histogram> = summary
+        .backends
+        .iter()
+        .map(|(label, b)| {
+            let mut counts = [0usize; 10];
+            for score in &b.overall {
+                counts[((score * 10.0) as usize).min(9)] += 1;
+            }
+            let most = counts.iter().copied().max().unwrap_or(0).max(1);
+            let bins = counts
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| Bar {
+                    label: format!("{:.1}", i as f64 / 10.0),
+                    value: n,
+                    width: (n as f64 / most as f64 * 300.0).round(),
+                    y: i * 18,
+                })
+                .collect();
+            Histogram {
+                backend: label.clone(),
+                bins,
+            }
+        })
+        .collect();
+    let mut codes: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for b in summary.backends.values() {
+        for (code, n) in &b.findings {
+            *codes.entry(code.as_str()).or_default() += n;
+        }
+    }
+    let most = codes.values().copied().max().unwrap_or(1).max(1);
+    let code_bars: Vec<Bar> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, (code, &n))| Bar {
+            label: (*code).to_string(),
+            value: n,
+            width: (n as f64 / most as f64 * 300.0).round(),
+            y: i * 18,
+        })
+        .collect();
+    let backends: Vec<&String> = summary.backends.keys().collect();
+    let matrix: Vec<(String, Vec<MatrixCell>)> = summary
+        .topics()
+        .into_iter()
+        .map(|topic| {
+            let cells = backends
+                .iter()
+                .map(
+                    |b| match summary.cells.get(&(topic.to_string(), (*b).clone())) {
+                        Some(cell) => {
+                            let score = cell.mean_overall();
+                            // Red (0.5 and under) through amber to green (1): the range that matters.
+                            let hue = ((score - 0.5).max(0.0) * 240.0).round();
+                            MatrixCell {
+                                score: format!("{score:.2}"),
+                                color: format!("hsl({hue}, 65%, 45%)"),
+                                title: cell.reasons.join("; "),
+                            }
+                        }
+                        None => MatrixCell {
+                            score: String::from("-"),
+                            color: String::from("#ccc"),
+                            title: String::new(),
+                        },
+                    },
+                )
+                .collect();
+            (topic.to_string(), cells)
+        })
+        .collect();
+    let mut env = Environment::new();
+    env.add_template("report.html", HTML_TEMPLATE)
+        .map_err(std::io::Error::other)?;
+    let template = env
+        .get_template("report.html")
+        .map_err(std::io::Error::other)?;
+    let ctx = context! {
+        runs => summary.run_ids.iter().cloned().collect::<Vec<_>>(),
+        headers => HEADERS.to_vec(),
+        rows => Value::from(Serde(rows)),
+        histograms => Value::from(Serde(histograms)),
+        code_bars => Value::from(Serde(code_bars)),
+        backends => backends.iter().map(|b| b.to_string()).collect::<Vec<_>>(),
+        matrix => Value::from(Serde(matrix)),
+    };
+    let page = template.render(ctx).map_err(std::io::Error::other)?;
+    let (head, tail) = page
+        .split_once("<!-- replies -->")
+        .unwrap_or((page.as_str(), ""));
+    let mut file = std::io::BufWriter::new(std::fs::File::create(out)?);
+    file.write_all(head.as_bytes())?;
+    let mut failure: Option<std::io::Error> = None;
+    read_records(
+        results,
+        |r| {
+            if failure.is_some() {
+                return;
+            }
+            let esc = |s: &str| html_escape::encode_text(s).into_owned();
+            let mut block = String::new();
+            let verdict = if r.pass { "pass" } else { "fail" };
+            let score = r
+                .scores
+                .map_or_else(|| String::from("-"), |s| format!("{:.2}", s.overall));
+            let _ = write!(
+                block,
+                "<details class=\"{verdict}\"><summary><code>{}</code> {verdict} · overall {score}</summary>",
+                esc(&r.case_id)
+            );
+            if let Some(error) = &r.error {
+                let _ = write!(block, "<p class=\"error\">{}</p>", esc(error));
+            }
+            if !r.findings.is_empty() {
+                block.push_str("<ul>");
+                for f in &r.findings {
+                    let line = f.line.map_or(String::new(), |l| format!(" (line {l})"));
+                    let _ = write!(
+                        block,
+                        "<li><code>{}</code> {}{}</li>",
+                        f.code.as_str(),
+                        esc(&f.message),
+                        line
+                    );
+                }
+                block.push_str("</ul>");
+            }
+            if let Some(reply) = &r.reply {
+                let _ = write!(block, "<pre>{}</pre>", esc(reply));
+            }
+            block.push_str("</details>\n");
+            if let Err(e) = file.write_all(block.as_bytes()) {
+                failure = Some(e);
+            }
+        },
+        |_| {},
+    )?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    file.write_all(tail.as_bytes())?;
+    file.flush()
+}
+
+/// Writes `report.md`, `report.html` and `junit.xml` into `dir` from its `results.jsonl`, and
+/// returns the summary.
+pub fn write_all(dir: &Path) -> std::io::Result<Summary> {
+    let results = dir.join(crate::run::RESULTS);
+    let summary = Summary::from_results(&results)?;
+    std::fs::write(dir.join("report.md"), markdown(&summary))?;
+    html(&summary, &results, &dir.join("report.html"))?;
+    let xml = junit(&summary).map_err(std::io::Error::other)?;
+    std::fs::write(dir.join("junit.xml"), xml)?;
+    Ok(summary)
+}

@@ -1,0 +1,392 @@
+//! Running cases: topics × backends × repeats in parallel (rayon), each result appended and
+//! flushed to `results.jsonl` as it ends, so memory stays flat and an interrupted run keeps
+//! every finished case.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use backend_replay::{RecordingMeta, recording};
+use rayon::prelude::*;
+use refine_core::{Guide, SessionRequest, Severity, Topic, analyze, prompt};
+use refine_host::Registry;
+use refine_plugin::{Backend, BackendInput};
+use serde::{Deserialize, Serialize};
+
+use crate::cache::Cache;
+use crate::record::{CaseRecord, Tokens, case_id, latest_records};
+use crate::spec::BackendSpec;
+use crate::topics::TopicFixture;
+
+/// The results file of a run folder.
+pub const RESULTS: &str = "results.jsonl";
+/// The settings file of a run folder.
+pub const SETTINGS: &str = "run.json";
+
+/// Why a run could not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The run folder or its files could not be used.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A backend id is unknown.
+    #[error(transparent)]
+    Backend(#[from] refine_host::PrepError),
+    /// The thread pool could not start.
+    #[error("cannot start {jobs} worker threads: {message}")]
+    Pool {
+        /// How many were asked for.
+        jobs: usize,
+        /// Why.
+        message: String,
+    },
+}
+
+/// What a run was asked to do; saved as `run.json` so `--resume` repeats it exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSettings {
+    /// The run's id (its folder name).
+    pub run_id: String,
+    /// The topics, in order.
+    pub topics: Vec<TopicFixture>,
+    /// Backend specs as written on the command line.
+    pub backends: Vec<String>,
+    /// Repeats per topic and backend.
+    pub repeat: u32,
+    /// The overall score a passing case needs.
+    pub threshold: f64,
+    /// The session length asked for, if any.
+    pub minutes: Option<u32>,
+    /// The guide file, if not the built-in guide.
+    pub guide: Option<PathBuf>,
+}
+
+impl RunSettings {
+    /// Reads `run.json` from a run folder.
+    pub fn load(dir: &Path) -> Result<RunSettings, RunError> {
+        let path = dir.join(SETTINGS);
+        let text = std::fs::read_to_string(&path).map_err(|source| RunError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|e| RunError::Io {
+            path,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        })
+    }
+
+    fn save(&self, dir: &Path) -> Result<(), RunError> {
+        let path = dir.join(SETTINGS);
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        std::fs::write(&path, text).map_err(|source| RunError::Io { path, source })
+    }
+}
+
+/// How a run is carried out (not part of what it measures).
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Worker threads.
+    pub jobs: usize,
+    /// The response cache, when on.
+    pub cache: Option<Cache>,
+    /// Where to save live replies as replay recordings.
+    pub record: Option<PathBuf>,
+    /// Rerun cases whose backend call failed.
+    pub retry_errors: bool,
+}
+
+/// Told about each case as it ends.
+pub trait Progress: Sync {
+    /// The run starts `total` cases.
+    fn start(&self, total: usize);
+    /// One case ended.
+    fn done(&self, record: &CaseRecord);
+    /// Every case ended.
+    fn finish(&self);
+}
+
+/// Progress that says nothing.
+#[derive(Debug, Default)]
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: usize) {}
+    fn done(&self, _: &CaseRecord) {}
+    fn finish(&self) {}
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunStats {
+    /// Cases run now.
+    pub ran: usize,
+    /// Cases already in the results and not run again.
+    pub kept: usize,
+    /// Cases run now whose backend call failed.
+    pub errors: usize,
+}
+
+/// One case to run.
+struct Case<'a> {
+    topic: &'a TopicFixture,
+    spec: &'a BackendSpec,
+    repeat: u32,
+}
+
+/// Cuts a trailing line that a kill left half-written, so appended lines start clean.
+fn repair(path: &Path) -> std::io::Result<()> {
+    let mut file = match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        return Ok(());
+    }
+    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    file.set_len(keep as u64)?;
+    file.seek(SeekFrom::End(0))?;
+    Ok(())
+}
+
+/// Runs every case of `settings` not already in `dir/results.jsonl` (with `retry_errors`, failed
+/// calls too), appending each result as it ends.
+pub fn run(
+    dir: &Path,
+    settings: &RunSettings,
+    options: &RunOptions,
+    registry: &Registry,
+    guide: &Guide,
+    progress: &dyn Progress,
+) -> Result<RunStats, RunError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| RunError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    settings.save(dir)?;
+    let results = dir.join(RESULTS);
+    repair(&results).map_err(io(&results))?;
+    let existing = latest_records(&results).map_err(io(&results))?;
+
+    let specs: Vec<BackendSpec> = settings
+        .backends
+        .iter()
+        .map(|s| s.parse::<BackendSpec>())
+        .collect::<Result<_, _>>()
+        .map_err(|message| RunError::Io {
+            path: PathBuf::from("--backend"),
+            source: std::io::Error::other(message),
+        })?;
+    for spec in &specs {
+        registry.backend(&spec.id)?;
+    }
+    let mut cases = Vec::new();
+    let mut kept = 0;
+    for topic in &settings.topics {
+        for spec in &specs {
+            for repeat in 1..=settings.repeat {
+                let id = case_id(&topic.id, &spec.label, repeat);
+                match existing.get(&id) {
+                    Some(r) if r.error.is_none() || !options.retry_errors => kept += 1,
+                    _ => cases.push(Case {
+                        topic,
+                        spec,
+                        repeat,
+                    }),
+                }
+            }
+        }
+    }
+    drop(existing);
+
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&results)
+        .map_err(io(&results))?;
+    let out = Mutex::new(file);
+    let write_error: Mutex<Option<RunError>> = Mutex::new(None);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .map_err(|e| RunError::Pool {
+            jobs: options.jobs,
+            message: e.to_string(),
+        })?;
+    progress.start(cases.len());
+    let errors = std::sync::atomic::AtomicUsize::new(0);
+    pool.install(|| {
+        cases.par_iter().for_each(|case| {
+            let record = run_case(case, settings, options, registry, guide);
+            if record.error.is_some() {
+                errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            let mut line = serde_json::to_string(&record).unwrap_or_default();
+            line.push('\n');
+            let written = {
+                let mut file: std::sync::MutexGuard<'_, File> =
+                    out.lock().unwrap_or_else(|p| p.into_inner());
+                file.write_all(line.as_bytes()).and_then(|()| file.flush())
+            };
+            if let Err(source) = written {
+                write_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get_or_insert(RunError::Io {
+                        path: results.clone(),
+                        source,
+                    });
+            }
+            progress.done(&record);
+        });
+    });
+    progress.finish();
+    if let Some(error) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(error);
+    }
+    Ok(RunStats {
+        ran: cases.len(),
+        kept,
+        errors: errors.into_inner(),
+    })
+}
+
+fn run_case(
+    case: &Case<'_>,
+    settings: &RunSettings,
+    options: &RunOptions,
+    registry: &Registry,
+    guide: &Guide,
+) -> CaseRecord {
+    let mut record = CaseRecord {
+        run_id: settings.run_id.clone(),
+        case_id: case_id(&case.topic.id, &case.spec.label, case.repeat),
+        topic_id: case.topic.id.clone(),
+        backend: case.spec.label.clone(),
+        repeat: case.repeat,
+        reply: None,
+        plan: None,
+        findings: Vec::new(),
+        scores: None,
+        pass: false,
+        latency_ms: None,
+        tokens: None,
+        cached: false,
+        error: None,
+    };
+    let request = match build_request(case.topic, settings.minutes) {
+        Ok(r) => r,
+        Err(e) => {
+            record.error = Some(format!("topic {}: {e}", case.topic.id));
+            return record;
+        }
+    };
+    let backend = match registry.backend(&case.spec.id) {
+        Ok(b) => b,
+        Err(e) => {
+            record.error = Some(e.to_string());
+            return record;
+        }
+    };
+    let text = match prompt::render(guide, &request) {
+        Ok(t) => t,
+        Err(e) => {
+            record.error = Some(e.to_string());
+            return record;
+        }
+    };
+    let reply = match ask(backend, case, &request, guide, &text, options) {
+        Ok((reply, cached, latency)) => {
+            record.cached = cached;
+            record.latency_ms = Some(latency);
+            reply
+        }
+        Err(e) => {
+            record.error = Some(format!("backend `{}`: {e}", case.spec.label));
+            return record;
+        }
+    };
+    let report = analyze(&reply.text, guide, &request);
+    record.pass = !report
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error)
+        && report.scores.overall >= settings.threshold;
+    if reply.meta.input_tokens.is_some() || reply.meta.output_tokens.is_some() {
+        record.tokens = Some(Tokens {
+            input: reply.meta.input_tokens,
+            output: reply.meta.output_tokens,
+        });
+    }
+    record.reply = Some(reply.text);
+    record.plan = Some(report.plan);
+    record.findings = report.findings;
+    record.scores = Some(report.scores);
+    record
+}
+
+fn build_request(
+    topic: &TopicFixture,
+    minutes: Option<u32>,
+) -> Result<SessionRequest, refine_core::RequestError> {
+    let mut request = SessionRequest::new(Topic::new(&topic.title)?);
+    if let Some(context) = &topic.context {
+        request = request.with_context(context)?;
+    }
+    if let Some(m) = minutes {
+        request = request.with_minutes(m)?;
+    }
+    Ok(request)
+}
+
+/// Calls the backend, through the cache when it is on and the backend is not local; records
+/// live replies when asked. Returns the reply, whether it was cached, and the call's latency.
+fn ask(
+    backend: &dyn Backend,
+    case: &Case<'_>,
+    request: &SessionRequest,
+    guide: &Guide,
+    prompt: &str,
+    options: &RunOptions,
+) -> Result<(refine_plugin::BackendReply, bool, u64), refine_plugin::BackendError> {
+    let cache = options.cache.as_ref().filter(|_| !backend.is_local());
+    let key = cache.map(|_| Cache::key(&case.spec.id, &case.spec.options, prompt));
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        if let Some(hit) = cache.get(key) {
+            return Ok((hit, true, 0));
+        }
+    }
+    let started = Instant::now();
+    let reply = backend.generate(&BackendInput {
+        prompt,
+        request,
+        guide,
+        options: &case.spec.options,
+    })?;
+    let latency = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        // A cache that cannot be written costs speed, not results.
+        let _ = cache.put(key, &reply);
+    }
+    if let Some(dir) = options.record.as_ref().filter(|_| !backend.is_local()) {
+        let meta = RecordingMeta {
+            topic: request.topic().to_string(),
+            backend: Some(case.spec.label.clone()),
+            model: reply.meta.model.clone(),
+        };
+        let file = dir.join(format!("{}.{}.md", case.topic.id, case.spec.id));
+        let _ = std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(file, recording(&meta, &reply.text)));
+    }
+    Ok((reply, false, latency))
+}

@@ -1,0 +1,246 @@
+//! Aggregates of a run, built by streaming its results: per backend, per topic × backend, and
+//! the failing cases. Only numbers and ids are kept, never replies, so memory stays small.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use refine_core::{Code, Severity};
+
+use crate::record::{CaseRecord, read_records};
+
+/// Numbers for one backend.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BackendSummary {
+    /// Cases.
+    pub cases: usize,
+    /// Cases whose backend call failed.
+    pub errors: usize,
+    /// Passing cases.
+    pub passes: usize,
+    /// Overall score of each scored case (for distribution, mean and min).
+    pub overall: Vec<f64>,
+    /// Structure score of each scored case.
+    pub structure: Vec<f64>,
+    /// Adherence score of each scored case.
+    pub adherence: Vec<f64>,
+    /// Findings by code.
+    pub findings: BTreeMap<Code, usize>,
+    /// Latency of each uncached call, in milliseconds.
+    pub latencies: Vec<u64>,
+    /// Prompt tokens, summed over cases that report them.
+    pub input_tokens: Option<u64>,
+    /// Reply tokens, summed over cases that report them.
+    pub output_tokens: Option<u64>,
+}
+
+/// Numbers for one topic on one backend, over its repeats.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CellSummary {
+    /// Repeats run.
+    pub runs: u32,
+    /// Repeats that passed.
+    pub passes: u32,
+    /// Sum of overall scores (0 for failed calls).
+    pub overall_sum: f64,
+    /// Why repeats failed, one line each.
+    pub reasons: Vec<String>,
+}
+
+impl CellSummary {
+    /// Mean overall score over the repeats.
+    pub fn mean_overall(&self) -> f64 {
+        if self.runs == 0 {
+            0.0
+        } else {
+            self.overall_sum / f64::from(self.runs)
+        }
+    }
+
+    /// Share of repeats that passed.
+    pub fn pass_rate(&self) -> f64 {
+        if self.runs == 0 {
+            0.0
+        } else {
+            f64::from(self.passes) / f64::from(self.runs)
+        }
+    }
+
+    /// Some repeats passed and some did not.
+    pub fn is_flaky(&self) -> bool {
+        self.passes > 0 && self.passes < self.runs
+    }
+}
+
+/// Everything the reports need.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Run ids seen.
+    pub run_ids: BTreeSet<String>,
+    /// By backend label.
+    pub backends: BTreeMap<String, BackendSummary>,
+    /// By (topic id, backend label).
+    pub cells: BTreeMap<(String, String), CellSummary>,
+    /// Lines in the results that could not be read (a write cut short).
+    pub unreadable_lines: usize,
+}
+
+/// Why a case did not pass, in one line.
+pub fn failure_reason(record: &CaseRecord) -> Option<String> {
+    if let Some(error) = &record.error {
+        return Some(format!("error: {error}"));
+    }
+    if record.pass {
+        return None;
+    }
+    let errors: Vec<&str> = record
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.code.as_str())
+        .collect();
+    let overall = record.scores.map_or(0.0, |s| s.overall);
+    Some(if errors.is_empty() {
+        format!("overall {overall:.2} under the threshold")
+    } else {
+        format!(
+            "error findings: {} (overall {overall:.2})",
+            errors.join(", ")
+        )
+    })
+}
+
+impl Summary {
+    /// Adds one record.
+    pub fn add(&mut self, record: &CaseRecord) {
+        self.run_ids.insert(record.run_id.clone());
+        let backend = self.backends.entry(record.backend.clone()).or_default();
+        backend.cases += 1;
+        if record.error.is_some() {
+            backend.errors += 1;
+        }
+        if record.pass {
+            backend.passes += 1;
+        }
+        if let Some(scores) = record.scores {
+            backend.overall.push(scores.overall);
+            backend.structure.push(scores.structure);
+            backend.adherence.push(scores.adherence);
+        }
+        for finding in &record.findings {
+            *backend.findings.entry(finding.code).or_default() += 1;
+        }
+        if let (Some(ms), false) = (record.latency_ms, record.cached) {
+            backend.latencies.push(ms);
+        }
+        if let Some(tokens) = record.tokens {
+            if let Some(n) = tokens.input {
+                *backend.input_tokens.get_or_insert(0) += n;
+            }
+            if let Some(n) = tokens.output {
+                *backend.output_tokens.get_or_insert(0) += n;
+            }
+        }
+        let cell = self
+            .cells
+            .entry((record.topic_id.clone(), record.backend.clone()))
+            .or_default();
+        cell.runs += 1;
+        if record.pass {
+            cell.passes += 1;
+        }
+        cell.overall_sum += record.scores.map_or(0.0, |s| s.overall);
+        if let Some(reason) = failure_reason(record) {
+            cell.reasons
+                .push(format!("repeat {}: {reason}", record.repeat));
+        }
+    }
+
+    /// Summarises the latest record of each case in `results` (a rerun supersedes the earlier
+    /// line), reading the file twice so no reply is held in memory.
+    pub fn from_results(results: &Path) -> std::io::Result<Summary> {
+        let mut latest: BTreeMap<String, usize> = BTreeMap::new();
+        let mut index = 0usize;
+        read_records(
+            results,
+            |r| {
+                latest.insert(r.case_id, index);
+                index += 1;
+            },
+            |_| {},
+        )?;
+        let mut summary = Summary::default();
+        let mut index = 0usize;
+        let mut unreadable = 0usize;
+        read_records(
+            results,
+            |r| {
+                if latest.get(&r.case_id) == Some(&index) {
+                    summary.add(&r);
+                }
+                index += 1;
+            },
+            |_| unreadable += 1,
+        )?;
+        summary.unreadable_lines = unreadable;
+        Ok(summary)
+    }
+
+    /// Topic ids, sorted.
+    pub fn topics(&self) -> BTreeSet<&str> {
+        self.cells.keys().map(|(t, _)| t.as_str()).collect()
+    }
+
+    /// Cells with mixed results over their repeats.
+    pub fn flaky(&self) -> Vec<(&(String, String), &CellSummary)> {
+        self.cells.iter().filter(|(_, c)| c.is_flaky()).collect()
+    }
+
+    /// pass^k for a backend: the share of its topics where every repeat passed.
+    pub fn pass_all(&self, backend: &str) -> f64 {
+        let cells: Vec<&CellSummary> = self
+            .cells
+            .iter()
+            .filter(|((_, b), _)| b == backend)
+            .map(|(_, c)| c)
+            .collect();
+        if cells.is_empty() {
+            return 0.0;
+        }
+        cells.iter().filter(|c| c.passes == c.runs).count() as f64 / cells.len() as f64
+    }
+}
+
+/// The value at quantile `q` (0..=1) of `values`, by nearest rank.
+pub fn percentile(values: &[u64], q: f64) -> Option<u64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(sorted[rank - 1])
+}
+
+/// Mean and minimum of `values`.
+pub fn mean_min(values: &[f64]) -> Option<(f64, f64)> {
+    if values.is_empty() {
+        return None;
+    }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    Some((mean, min))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let v: Vec<u64> = (1..=100).collect();
+        assert_eq!(percentile(&v, 0.5), Some(50));
+        assert_eq!(percentile(&v, 0.95), Some(95));
+        assert_eq!(percentile(&[7], 0.95), Some(7));
+        assert_eq!(percentile(&[], 0.5), None);
+    }
+}

@@ -1,0 +1,163 @@
+//! Topic fixtures: TOML files with `id`, `title`, `kind` and optional `context`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// One topic to evaluate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicFixture {
+    /// Stable id, also the file name without `.toml`.
+    pub id: String,
+    /// The topic as a product manager writes it.
+    pub title: String,
+    /// The kind of item (feature, bug, performance, ux, compliance, migration, integration,
+    /// tech-debt, research).
+    pub kind: String,
+    /// Context notes, when any.
+    pub context: Option<String>,
+}
+
+/// Why topics could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum TopicError {
+    /// A file or folder could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A file is not a valid topic.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong (TOML errors name line and key).
+        message: String,
+    },
+    /// Two files share an id.
+    #[error("topic id `{id}` appears twice: {first} and {second}")]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The first file.
+        first: PathBuf,
+        /// The second file.
+        second: PathBuf,
+    },
+    /// A partition spec is not `K/N` with 1 <= K <= N.
+    #[error("--partition `{0}` must be K/N with 1 <= K <= N, e.g. 1/2")]
+    BadPartition(String),
+}
+
+/// Loads one topic file, or every `*.toml` under a folder, sorted by id.
+pub fn load(path: &Path) -> Result<Vec<TopicFixture>, TopicError> {
+    let read_err = |source| TopicError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(read_err)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut topics: Vec<(TopicFixture, PathBuf)> = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).map_err(|source| TopicError::Read {
+            path: file.clone(),
+            source,
+        })?;
+        let topic: TopicFixture = toml::from_str(&text).map_err(|e| TopicError::Invalid {
+            path: file.clone(),
+            message: e.to_string(),
+        })?;
+        if let Some((_, first)) = topics.iter().find(|(t, _)| t.id == topic.id) {
+            return Err(TopicError::DuplicateId {
+                id: topic.id,
+                first: first.clone(),
+                second: file,
+            });
+        }
+        topics.push((topic, file));
+    }
+    let mut topics: Vec<TopicFixture> = topics.into_iter().map(|(t, _)| t).collect();
+    topics.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(topics)
+}
+
+/// A deterministic share of the topics: part `k` of `n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partition {
+    /// This part, from 1.
+    pub k: usize,
+    /// How many parts.
+    pub n: usize,
+}
+
+impl std::str::FromStr for Partition {
+    type Err = TopicError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || TopicError::BadPartition(s.to_string());
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (usize, usize) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Partition { k, n })
+    }
+}
+
+impl Partition {
+    /// The topics of this part: every n-th topic by id, starting at the k-th.
+    pub fn select(self, topics: Vec<TopicFixture>) -> Vec<TopicFixture> {
+        topics
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % self.n == self.k - 1)
+            .map(|(_, t)| t)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partitions_split_every_topic_exactly_once() {
+        let topics: Vec<TopicFixture> = (0..7)
+            .map(|i| TopicFixture {
+                id: format!("t{i}"),
+                title: format!("T{i}"),
+                kind: "feature".into(),
+                context: None,
+            })
+            .collect();
+        let a: Partition = "1/2".parse().expect("1/2");
+        let b: Partition = "2/2".parse().expect("2/2");
+        let mut ids: Vec<String> = a
+            .select(topics.clone())
+            .into_iter()
+            .chain(b.select(topics))
+            .map(|t| t.id)
+            .collect();
+        ids.sort();
+        assert_eq!(ids, ["t0", "t1", "t2", "t3", "t4", "t5", "t6"]);
+        for bad in ["0/2", "3/2", "x", "1/0", "1-2"] {
+            assert!(bad.parse::<Partition>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The harness end to end, through its binary run from the workspace root: snapshots of the
+//! offline and replay backends over every fixture topic, an interrupted run resumed, partitions
+//! merged, JUnit read by a JUnit parser, and baseline regressions.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use refine_eval::record::{CaseRecord, read_records};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("refine-eval-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn eval(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_refine-eval"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .output()
+        .expect("refine-eval runs")
+}
+
+fn ok(output: &Output) -> String {
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
+fn records(dir: &Path) -> Vec<CaseRecord> {
+    let mut out = Vec::new();
+    read_records(
+        &dir.join("results.jsonl"),
+        |r| out.push(r),
+        |line| panic!("bad line {line}"),
+    )
+    .expect("results");
+    out
+}
+
+/// What a case's outcome is, without timings or run ids.
+fn outcome(r: &CaseRecord) -> serde_json::Value {
+    serde_json::json!({
+        "pass": r.pass,
+        "error": r.error,
+        "codes": r.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
+        "scores": r.scores,
+        "agenda": r.plan.as_ref().map(|p| p.agenda.iter().map(|a| (a.title.clone(), a.phase.clone())).collect::<Vec<_>>()),
+        "counts": r.plan.as_ref().map(|p| [p.key_points.len(), p.discussion_questions.len()]),
+    })
+}
+
+fn outcomes(dir: &Path) -> BTreeMap<String, serde_json::Value> {
+    records(dir)
+        .iter()
+        .map(|r| (r.case_id.clone(), outcome(r)))
+        .collect()
+}
+
+#[test]
+fn offline_and_replay_over_every_fixture_topic() {
+    let out = temp("snapshot");
+    let out_s = out.to_str().expect("path");
+    let stdout = ok(&eval(&[
+        "run",
+        "--backend",
+        "offline",
+        "--backend",
+        "replay",
+        "-j",
+        "2",
+        "--out",
+        out_s,
+        "--run-id",
+        "snap",
+        "--plain",
+    ]));
+    assert!(stdout.contains("0 errors"), "{stdout}");
+    let dir = out.join("snap");
+    for file in [
+        "results.jsonl",
+        "report.md",
+        "report.html",
+        "junit.xml",
+        "run.json",
+    ] {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+    let all = outcomes(&dir);
+    let topics = std::fs::read_dir(root().join("fixtures/topics"))
+        .expect("topics")
+        .count();
+    assert_eq!(all.len(), topics * 2, "every topic on both backends, once");
+    insta::assert_json_snapshot!(all);
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn junit_reads_back_with_a_junit_parser() {
+    let out = temp("junit");
+    ok(&eval(&[
+        "run",
+        "--backend",
+        "offline",
+        "--backend",
+        "replay",
+        "--out",
+        out.to_str().expect("path"),
+        "--run-id",
+        "j",
+        "--plain",
+    ]));
+    let file = std::fs::File::open(out.join("j/junit.xml")).expect("junit.xml");
+    let suites = junit_parser::from_reader(std::io::BufReader::new(file)).expect("valid JUnit");
+    assert_eq!(suites.suites.len(), 2);
+    let offline = suites
+        .suites
+        .iter()
+        .find(|s| s.name == "offline")
+        .expect("offline suite");
+    let replay = suites
+        .suites
+        .iter()
+        .find(|s| s.name == "replay")
+        .expect("replay suite");
+    assert_eq!(offline.cases.len(), replay.cases.len());
+    assert_eq!(offline.failures + offline.errors, 0);
+    let failing = records(&out.join("j"))
+        .iter()
+        .filter(|r| r.backend == "replay" && !r.pass)
+        .count() as u64;
+    assert!(failing > 0, "some recorded replies break the contract");
+    assert_eq!(replay.failures + replay.errors, failing);
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn an_interrupted_run_resumes_with_every_case_exactly_once() {
+    let out = temp("resume");
+    let topics = out.join("topics");
+    std::fs::create_dir_all(&topics).expect("topics dir");
+    for i in 0..3000 {
+        std::fs::write(topics.join(format!("t{i:04}.toml")), format!("id = \"t{i:04}\"\ntitle = \"Topic number {i} about invoices\"\nkind = \"feature\"\n"))
+            .expect("topic");
+    }
+    let out_s = out.to_str().expect("path");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_refine-eval"))
+        .args([
+            "run",
+            "--topics",
+            topics.to_str().expect("path"),
+            "-j",
+            "1",
+            "--out",
+            out_s,
+            "--run-id",
+            "r",
+            "--plain",
+        ])
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let results = out.join("r/results.jsonl");
+    let started = std::time::Instant::now();
+    while std::fs::metadata(&results).map_or(0, |m| m.len()) < 200_000
+        && started.elapsed().as_secs() < 60
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = child.wait().expect("wait");
+    assert!(!exit.success(), "the run was interrupted");
+    let before = records(&out.join("r")).len();
+    assert!(
+        before > 0 && before < 3000,
+        "interrupted mid-run: {before} cases"
+    );
+    // A write cut short by a kill leaves half a line; resume must cope with that too.
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&results)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"{\"run_id\":\"r\",\"case_"))
+        .expect("append half a line");
+    let stdout = ok(&eval(&["run", "--resume", "r", "--out", out_s, "--plain"]));
+    assert!(
+        stdout.contains(&format!("{} kept from before", before)),
+        "{stdout}"
+    );
+    let ids: Vec<String> = records(&out.join("r"))
+        .into_iter()
+        .map(|r| r.case_id)
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(ids.len(), 3000, "every case exactly once");
+    assert_eq!(unique.len(), 3000);
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn two_partitions_merged_equal_one_run() {
+    let out = temp("partitions");
+    let out_s = out.to_str().expect("path");
+    let base = [
+        "--backend",
+        "offline",
+        "--backend",
+        "replay",
+        "--out",
+        out_s,
+        "--plain",
+    ];
+    ok(&eval(&[&["run", "--run-id", "full"][..], &base].concat()));
+    ok(&eval(
+        &[&["run", "--run-id", "p1", "--partition", "1/2"][..], &base].concat(),
+    ));
+    ok(&eval(
+        &[&["run", "--run-id", "p2", "--partition", "2/2"][..], &base].concat(),
+    ));
+    let (p1, p2) = (outcomes(&out.join("p1")), outcomes(&out.join("p2")));
+    assert!(!p1.is_empty() && !p2.is_empty());
+    assert!(
+        p1.keys().all(|k| !p2.contains_key(k)),
+        "partitions do not overlap"
+    );
+    let merged = out.join("merged");
+    ok(&eval(&[
+        "merge",
+        out.join("p1").to_str().expect("p"),
+        out.join("p2").to_str().expect("p"),
+        "--into",
+        merged.to_str().expect("p"),
+    ]));
+    assert_eq!(outcomes(&merged), outcomes(&out.join("full")));
+    assert!(merged.join("report.html").is_file() && merged.join("junit.xml").is_file());
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn a_regression_against_the_baseline_exits_one() {
+    let out = temp("baseline");
+    let out_s = out.to_str().expect("path");
+    // The committed baseline matches the fixtures: no regression.
+    let stdout = ok(&eval(&[
+        "run",
+        "--backend",
+        "offline",
+        "--backend",
+        "replay",
+        "--baseline",
+        "eval/baseline.json",
+        "--out",
+        out_s,
+        "--run-id",
+        "b1",
+        "--plain",
+    ]));
+    assert!(
+        stdout.contains("no regressions against eval/baseline.json"),
+        "{stdout}"
+    );
+    // A baseline in which every replay case passed at 1.0 makes today's failures regressions.
+    let mut baseline: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("eval/baseline.json")).expect("baseline"),
+    )
+    .expect("JSON");
+    for (_, case) in baseline["cases"].as_object_mut().expect("cases").iter_mut() {
+        case["pass_rate"] = 1.0.into();
+        case["overall"] = 1.0.into();
+    }
+    let rosy = out.join("rosy.json");
+    std::fs::write(&rosy, baseline.to_string()).expect("write");
+    let output = eval(&[
+        "run",
+        "--backend",
+        "offline",
+        "--backend",
+        "replay",
+        "--baseline",
+        rosy.to_str().expect("p"),
+        "--out",
+        out_s,
+        "--run-id",
+        "b2",
+        "--plain",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("regression: ") && stdout.contains(":replay went from pass to fail"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains(":offline went from pass"),
+        "offline still passes: {stdout}"
+    );
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn repeats_give_pass_rates_and_an_existing_run_is_not_overwritten() {
+    let out = temp("repeat");
+    let out_s = out.to_str().expect("path");
+    ok(&eval(&[
+        "run",
+        "--repeat",
+        "3",
+        "--topics",
+        "fixtures/topics/dark-mode.toml",
+        "--out",
+        out_s,
+        "--run-id",
+        "x",
+        "--plain",
+    ]));
+    let ids: Vec<String> = records(&out.join("x"))
+        .into_iter()
+        .map(|r| r.case_id)
+        .collect();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.contains(&String::from("dark-mode:offline:3")));
+    let report = std::fs::read_to_string(out.join("x/report.md")).expect("report.md");
+    assert!(report.contains("## Flaky cases\n\nNone."), "{report}");
+    let again = eval(&[
+        "run",
+        "--topics",
+        "fixtures/topics/dark-mode.toml",
+        "--out",
+        out_s,
+        "--run-id",
+        "x",
+    ]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--resume x"));
+    let bad = eval(&["run", "--partition", "3/2"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(out);
+}
