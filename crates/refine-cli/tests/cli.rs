@@ -562,7 +562,10 @@ fn findings_are_warnings_and_strict_turns_them_into_exit_one() {
 #[test]
 fn backends_formats_schema_and_completions() {
     let backends = stdout(&refine(&["backends"]));
-    let ids: Vec<&str> = backends.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    let ids: Vec<&str> = backends
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
     assert_eq!(ids, ["offline", "replay"]);
     let formats = stdout(&refine(&["formats"]));
     let ids: Vec<&str> = formats

@@ -1,0 +1,230 @@
+//! The response cache and recordings, with a backend of the test's own that is not local and
+//! counts its calls: a second identical run is answered from the cache without calling it, and
+//! its recorded replies are answered again by the replay backend.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use refine_core::Guide;
+use refine_eval::cache::Cache;
+use refine_eval::record::latest_records;
+use refine_eval::run::{Quiet, RunOptions, RunSettings, run};
+use refine_eval::topics::TopicFixture;
+use refine_host::Registry;
+use refine_plugin::{Backend, BackendError, BackendInput, BackendReply, PluginInfo, ReplyMeta};
+
+/// Answers with the offline planner's reply, counting calls, and says it is remote.
+struct Counting {
+    calls: Arc<AtomicUsize>,
+}
+
+impl Backend for Counting {
+    fn info(&self) -> PluginInfo {
+        PluginInfo {
+            id: "counting".into(),
+            version: "0".into(),
+            description: "test".into(),
+        }
+    }
+
+    fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let text = backend_offline::plan_reply(input.request, input.guide)?;
+        Ok(BackendReply {
+            text,
+            meta: ReplyMeta {
+                model: Some("counting-1".into()),
+                input_tokens: Some(1200),
+                output_tokens: Some(400),
+                ..ReplyMeta::default()
+            },
+        })
+    }
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("refine-eval-cache-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn settings(run_id: &str, backends: &[&str]) -> RunSettings {
+    let topic = |id: &str, title: &str| TopicFixture {
+        id: id.into(),
+        title: title.into(),
+        kind: "feature".into(),
+        context: None,
+    };
+    RunSettings {
+        run_id: run_id.into(),
+        topics: vec![
+            topic("a", "Team calendars"),
+            topic("b", "Fix crash on login"),
+        ],
+        backends: backends.iter().map(|s| s.to_string()).collect(),
+        repeat: 2,
+        threshold: 0.8,
+        minutes: None,
+        guide: None,
+    }
+}
+
+#[test]
+fn a_second_identical_run_is_answered_by_the_cache_and_recordings_replay() {
+    let root = temp("cache");
+    let calls = Arc::new(AtomicUsize::new(0));
+    let registry = Registry::builtin()
+        .with_backend(Box::new(Counting {
+            calls: Arc::clone(&calls),
+        }))
+        .expect("registry");
+    let recordings = root.join("recorded");
+    let options = RunOptions {
+        jobs: 2,
+        cache: Some(Cache::new(&root.join("cache"))),
+        record: Some(recordings.clone()),
+        retry_errors: false,
+    };
+    let guide = Guide::builtin();
+
+    let first = run(
+        &root.join("one"),
+        &settings("one", &["counting"]),
+        &options,
+        &registry,
+        &guide,
+        &Quiet,
+    )
+    .expect("run");
+    assert_eq!(first.ran, 4);
+    // Two repeats of the same prompt: the second may already hit the cache, but never more calls
+    // than cases.
+    let after_first = calls.load(Ordering::SeqCst);
+    assert!((2..=4).contains(&after_first), "{after_first} calls");
+
+    let second = run(
+        &root.join("two"),
+        &settings("two", &["counting"]),
+        &options,
+        &registry,
+        &guide,
+        &Quiet,
+    )
+    .expect("run");
+    assert_eq!(second.ran, 4);
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        after_first,
+        "the cache answered every case"
+    );
+    let records = latest_records(&root.join("two/results.jsonl")).expect("records");
+    assert!(
+        records
+            .values()
+            .all(|r| r.cached && r.latency_ms == Some(0) && r.pass)
+    );
+    let first_records = latest_records(&root.join("one/results.jsonl")).expect("records");
+    assert!(first_records.values().all(|r| {
+        r.tokens
+            .is_some_and(|t| t.input == Some(1200) && t.output == Some(400))
+    }));
+
+    let no_cache = RunOptions {
+        cache: None,
+        ..options.clone()
+    };
+    run(
+        &root.join("three"),
+        &settings("three", &["counting"]),
+        &no_cache,
+        &registry,
+        &guide,
+        &Quiet,
+    )
+    .expect("run");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        after_first + 4,
+        "--no-cache calls every time"
+    );
+
+    // The recordings answer through the replay backend with the same plans.
+    assert_eq!(
+        std::fs::read_dir(&recordings).expect("recordings").count(),
+        2
+    );
+    let replay = format!("replay:dir={}", recordings.display());
+    run(
+        &root.join("four"),
+        &settings("four", &[replay.as_str()]),
+        &options,
+        &registry,
+        &guide,
+        &Quiet,
+    )
+    .expect("run");
+    let replayed = latest_records(&root.join("four/results.jsonl")).expect("records");
+    assert_eq!(replayed.len(), 4);
+    for record in replayed.values() {
+        assert_eq!(record.error, None);
+        let original = &first_records[&format!("{}:counting:{}", record.topic_id, record.repeat)];
+        assert_eq!(record.plan, original.plan);
+    }
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn a_failing_backend_is_recorded_and_retried() {
+    struct Failing;
+    impl Backend for Failing {
+        fn info(&self) -> PluginInfo {
+            PluginInfo {
+                id: "failing".into(),
+                version: "0".into(),
+                description: "test".into(),
+            }
+        }
+        fn generate(&self, _: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
+            Err(BackendError::Unavailable(
+                "connection refused (http://127.0.0.1:9/v1)".into(),
+            ))
+        }
+    }
+    let root = temp("failing");
+    let registry = Registry::builtin()
+        .with_backend(Box::new(Failing))
+        .expect("registry");
+    let options = RunOptions {
+        jobs: 1,
+        cache: None,
+        record: None,
+        retry_errors: false,
+    };
+    let guide = Guide::builtin();
+    let s = settings("f", &["failing", "offline"]);
+    let stats = run(&root.join("f"), &s, &options, &registry, &guide, &Quiet).expect("run goes on");
+    assert_eq!((stats.ran, stats.errors), (8, 4));
+    let records = latest_records(&root.join("f/results.jsonl")).expect("records");
+    let failed = &records["a:failing:1"];
+    assert_eq!(
+        failed.error.as_deref(),
+        Some("backend `failing`: connection refused (http://127.0.0.1:9/v1)")
+    );
+    assert!(!failed.pass && failed.reply.is_none() && failed.scores.is_none());
+    assert!(records["a:offline:1"].pass, "other backends go on");
+
+    let again = run(&root.join("f"), &s, &options, &registry, &guide, &Quiet).expect("resume");
+    assert_eq!(
+        (again.ran, again.kept),
+        (0, 8),
+        "a plain resume keeps failed cases"
+    );
+    let retry = RunOptions {
+        retry_errors: true,
+        ..options
+    };
+    let retried = run(&root.join("f"), &s, &retry, &registry, &guide, &Quiet).expect("retry");
+    assert_eq!((retried.ran, retried.kept, retried.errors), (4, 4, 4));
+    let _ = std::fs::remove_dir_all(root);
+}
