@@ -34,6 +34,15 @@ impl Minutes {
         self.min >= outer.min && self.max <= outer.max
     }
 
+    /// The minutes without a unit: `15` or `15-20`.
+    pub fn amount(self) -> String {
+        if self.min == self.max {
+            self.min.to_string()
+        } else {
+            format!("{}-{}", self.min, self.max)
+        }
+    }
+
     /// The sum of two spans.
     pub fn plus(self, other: Minutes) -> Minutes {
         Minutes {
@@ -45,11 +54,7 @@ impl Minutes {
 
 impl std::fmt::Display for Minutes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.min == self.max {
-            write!(f, "{} min", self.min)
-        } else {
-            write!(f, "{}-{} min", self.min, self.max)
-        }
+        write!(f, "{} min", self.amount())
     }
 }
 

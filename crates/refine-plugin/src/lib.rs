@@ -174,6 +174,21 @@ impl Pack {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The time `offset` minutes into the session: wall-clock `HH:MM` when the start is known,
+    /// else elapsed `h:mm`.
+    pub fn clock_at(&self, offset: u32) -> String {
+        match &self.meta.start {
+            Some(start) => start.local_at(offset).format("%H:%M").to_string(),
+            None => clock(offset),
+        }
+    }
+
+    /// How an agenda item's length reads in a table: `15`, `15-20`, or `untimed`.
+    pub fn minutes_text(item: &refine_core::AgendaItem) -> String {
+        item.minutes
+            .map_or_else(|| String::from("untimed"), Minutes::amount)
+    }
+
     /// The schedule's total length in minutes.
     pub fn total_minutes(&self) -> u32 {
         self.timeline().last().map_or(0, |s| s.start + s.minutes)

@@ -51,6 +51,15 @@ const FORMS: &[&str] = &[
 ];
 
 impl SessionStart {
+    /// `2026-12-01 10:00 (Europe/Berlin)`, or without the zone when floating.
+    pub fn describe(&self) -> String {
+        let zone = self
+            .zone
+            .as_deref()
+            .map_or(String::new(), |z| format!(" ({z})"));
+        format!("{}{zone}", self.local.format("%Y-%m-%d %H:%M"))
+    }
+
     /// The wall-clock time `minutes` after the start.
     pub fn local_at(&self, minutes: u32) -> NaiveDateTime {
         self.local + TimeDelta::minutes(i64::from(minutes))

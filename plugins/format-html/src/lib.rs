@@ -5,7 +5,7 @@
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
-use refine_plugin::{Format, FormatError, Pack, PluginInfo, Rendered, clock};
+use refine_plugin::{Format, FormatError, Pack, PluginInfo, Rendered};
 use serde::Serialize;
 
 const TEMPLATE: &str = include_str!("../assets/pack.html.j2");
@@ -81,10 +81,7 @@ pub fn html(pack: &Pack) -> Result<String, minijinja::Error> {
     let meta = &pack.meta;
     let timeline = pack.timeline();
     let total = pack.total_minutes();
-    let at = |offset: u32| match &meta.start {
-        Some(start) => start.local_at(offset).format("%H:%M").to_string(),
-        None => clock(offset),
-    };
+    let at = |offset: u32| pack.clock_at(offset);
     let scale = if total == 0 {
         0.0
     } else {
@@ -124,25 +121,10 @@ pub fn html(pack: &Pack) -> Result<String, minijinja::Error> {
             at: at(slot.start),
             until: at(slot.start + slot.minutes),
             title: item.title.clone(),
-            minutes: item.minutes.map_or_else(
-                || String::from("untimed"),
-                |m| {
-                    if m.min == m.max {
-                        m.min.to_string()
-                    } else {
-                        format!("{}-{}", m.min, m.max)
-                    }
-                },
-            ),
+            minutes: Pack::minutes_text(item),
         })
         .collect();
-    let start = meta.start.as_ref().map(|s| {
-        let zone = s
-            .zone
-            .as_deref()
-            .map_or(String::new(), |z| format!(" ({z})"));
-        format!("{}{zone}", s.local.format("%Y-%m-%d %H:%M"))
-    });
+    let start = meta.start.as_ref().map(|s| s.describe());
     let mut env = Environment::new();
     // The `.html` name turns on MiniJinja's HTML auto-escaping for every value.
     env.add_template("pack.html", TEMPLATE)?;

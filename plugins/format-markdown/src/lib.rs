@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use refine_plugin::{Format, FormatError, Pack, PluginInfo, Rendered, clock};
+use refine_plugin::{Format, FormatError, Pack, PluginInfo, Rendered};
 
 /// The Markdown format.
 #[derive(Debug, Clone, Copy, Default)]
@@ -51,15 +51,7 @@ pub fn markdown(pack: &Pack) -> String {
     let _ = writeln!(out, "- **Guide:** {}", escape(&meta.guide));
     let _ = writeln!(out, "- **Length:** {} minutes", meta.session_minutes);
     if let Some(start) = &meta.start {
-        let zone = start
-            .zone
-            .as_deref()
-            .map_or(String::new(), |z| format!(" ({})", escape(z)));
-        let _ = writeln!(
-            out,
-            "- **Starts:** {}{zone}",
-            start.local.format("%Y-%m-%d %H:%M")
-        );
+        let _ = writeln!(out, "- **Starts:** {}", escape(&start.describe()));
     }
     let _ = writeln!(out, "- **Prepared with:** {}", escape(&meta.backend));
     for note in &meta.notes {
@@ -71,20 +63,8 @@ pub fn markdown(pack: &Pack) -> String {
         "\n## Agenda\n\n| Time | Item | Minutes | Focus |\n| --- | --- | --- | --- |"
     );
     for (i, (slot, item)) in pack.timeline().iter().zip(&plan.agenda).enumerate() {
-        let at = |offset: u32| match &meta.start {
-            Some(start) => start.local_at(offset).format("%H:%M").to_string(),
-            None => clock(offset),
-        };
-        let minutes = item.minutes.map_or_else(
-            || String::from("untimed"),
-            |m| {
-                if m.min == m.max {
-                    m.min.to_string()
-                } else {
-                    format!("{}-{}", m.min, m.max)
-                }
-            },
-        );
+        let at = |offset: u32| pack.clock_at(offset);
+        let minutes = Pack::minutes_text(item);
         let focus: Vec<String> = pack.focus(i).iter().map(|f| escape(f)).collect();
         let _ = writeln!(
             out,

@@ -37,11 +37,8 @@ pub fn tagged(pack: &Pack) -> String {
     for (i, item) in plan.agenda.iter().enumerate() {
         let title = neutralise(&item.title);
         match item.minutes {
-            Some(m) if m.min == m.max => {
-                let _ = writeln!(out, "{}. {title} ({} min)", i + 1, m.min);
-            }
             Some(m) => {
-                let _ = writeln!(out, "{}. {title} ({}-{} min)", i + 1, m.min, m.max);
+                let _ = writeln!(out, "{}. {title} ({m})", i + 1);
             }
             None => {
                 let _ = writeln!(out, "{}. {title}", i + 1);
