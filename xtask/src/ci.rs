@@ -25,16 +25,17 @@ pub(crate) fn run() -> Result<(), String> {
 }
 
 /// The harness as prompt engineers run it, offline and replay against the committed baseline.
+/// It runs the binary `cargo test --workspace` just built: `cargo run -p refine-eval` would
+/// rebuild dependencies with the features of that one package.
 fn eval_against_baseline() -> Result<(), String> {
-    let out = crate::root().join("target/eval-ci");
+    let root = crate::root();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let binary = target.join("debug").join("refine-eval");
+    let out = target.join("eval-ci");
     let _ = std::fs::remove_dir_all(&out);
     let out = out.to_string_lossy().into_owned();
     let args = [
-        "run",
-        "--quiet",
-        "--package",
-        "refine-eval",
-        "--",
         "run",
         "--backend",
         "offline",
@@ -48,7 +49,19 @@ fn eval_against_baseline() -> Result<(), String> {
         "ci",
         "--plain",
     ];
-    cargo(&args, &[])
+    eprintln!("$ {} {}", binary.display(), args.join(" "));
+    let status = std::process::Command::new(&binary)
+        .args(args)
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the eval against eval/baseline.json failed ({status})"
+        ))
+    }
 }
 
 /// `cargo test --workspace`, echoed line by line; returns the summed passed and failed counts.
