@@ -372,6 +372,7 @@ fn ask(
         request,
         guide,
         options: &case.spec.options,
+        on_text: None,
     })?;
     let latency = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     if let (Some(cache), Some(key)) = (cache, &key) {

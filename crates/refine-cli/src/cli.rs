@@ -85,6 +85,21 @@ pub(crate) struct PrepArgs {
     /// Exit 1 when the pack has any finding.
     #[arg(long)]
     pub(crate) strict: bool,
+    /// The model, for HTTP backends (the backend option `model`).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) model: Option<String>,
+    /// The API's base URL, for HTTP backends (the option `base_url`), e.g.
+    /// http://127.0.0.1:8080/v1.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// A backend option, KEY=VALUE (repeatable), e.g. --option temperature=0 --option
+    /// api_key_env=MY_KEY. Keys are never given inline: name the variable that holds one.
+    #[arg(long = "option", value_name = "KEY=VALUE")]
+    pub(crate) options: Vec<String>,
+    /// Stream the reply (HTTP backends): shown on stderr as it arrives when stderr is a
+    /// terminal, then the pack is rendered.
+    #[arg(long)]
+    pub(crate) stream: bool,
 }
 
 /// What a session is about: shared by every command that builds a request.

@@ -1,6 +1,6 @@
 //! `refine prep`: the main job. Topic -> prompt -> backend -> parse + lint -> format.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
@@ -27,12 +27,19 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         .backend(&args.backend)
         .map_err(anyhow::Error::from)?;
     let format = registry.format(&args.format).map_err(anyhow::Error::from)?;
-    let options = Options::new();
+    let options = backend_options(&args)?;
+    let echo = |piece: &str| {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(piece.as_bytes());
+        let _ = err.flush();
+    };
+    let show_stream = args.stream && std::io::stderr().is_terminal();
     let input = PrepInput {
         request: &request,
         guide: &guide,
         options: &options,
         start: start.as_ref(),
+        on_text: if show_stream { Some(&echo) } else { None },
     };
     let pack = prepare(backend, input).map_err(|e| match e {
         PrepError::Backend {
@@ -72,4 +79,30 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The backend options from --model, --base-url, --stream and --option KEY=VALUE.
+fn backend_options(args: &PrepArgs) -> Result<Options, Failure> {
+    let mut options = Options::new();
+    for pair in &args.options {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| anyhow!("--option `{pair}` is not KEY=VALUE"))?;
+        // Numbers and booleans are typed; anything else is text.
+        let value = serde_json::from_str::<serde_json::Value>(value)
+            .ok()
+            .filter(|v| v.is_number() || v.is_boolean())
+            .unwrap_or_else(|| serde_json::Value::String(value.to_string()));
+        options.insert(key.trim().to_string(), value);
+    }
+    if let Some(model) = &args.model {
+        options.insert(String::from("model"), model.clone().into());
+    }
+    if let Some(url) = &args.base_url {
+        options.insert(String::from("base_url"), url.clone().into());
+    }
+    if args.stream {
+        options.insert(String::from("stream"), true.into());
+    }
+    Ok(options)
 }

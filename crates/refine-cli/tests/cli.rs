@@ -566,7 +566,7 @@ fn backends_formats_schema_and_completions() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(ids, ["offline", "replay"]);
+    assert_eq!(ids, ["offline", "replay", "openai", "anthropic"]);
     let formats = stdout(&refine(&["formats"]));
     let ids: Vec<&str> = formats
         .lines()

@@ -23,6 +23,7 @@ fn benches(c: &mut Criterion) {
         guide: &guide,
         options: &options,
         start: Some(&start),
+        on_text: None,
     };
     c.bench_function("prep offline (generate + parse + lint)", |b| {
         b.iter(|| prepare(black_box(backend), black_box(input)))

@@ -62,6 +62,8 @@ impl Registry {
             backends: vec![
                 Box::new(backend_offline::OfflineBackend),
                 Box::new(backend_replay::ReplayBackend::default()),
+                Box::new(backend_openai::OpenAiBackend),
+                Box::new(backend_anthropic::AnthropicBackend),
             ],
             formats: vec![
                 Box::new(format_markdown::MarkdownFormat),
@@ -123,7 +125,7 @@ impl Registry {
 }
 
 /// One preparation: what to ask, of which backend, and when the session starts.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct PrepInput<'a> {
     /// Topic, context and session length.
     pub request: &'a SessionRequest,
@@ -133,6 +135,8 @@ pub struct PrepInput<'a> {
     pub options: &'a Options,
     /// The session start, when known.
     pub start: Option<&'a SessionStart>,
+    /// Told each piece of reply text as it arrives, when the backend streams.
+    pub on_text: Option<&'a (dyn Fn(&str) + Sync)>,
 }
 
 /// Renders the prompt, asks `backend`, and parses and lints the reply into a pack.
@@ -142,6 +146,7 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
         guide,
         options,
         start,
+        on_text,
     } = input;
     let text = prompt::render(guide, request)?;
     let backend_id = backend.info().id;
@@ -151,6 +156,7 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
             request,
             guide,
             options,
+            on_text,
         })
         .map_err(|error| PrepError::Backend {
             backend: backend_id.clone(),

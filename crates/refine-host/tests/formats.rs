@@ -24,6 +24,7 @@ fn pack(topic: &str, minutes: Option<u32>, start: Option<SessionStart>) -> Pack 
             guide: &guide,
             options: &options,
             start: start.as_ref(),
+            on_text: None,
         },
     )
     .expect("pack")

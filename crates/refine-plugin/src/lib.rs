@@ -31,7 +31,7 @@ pub struct PluginInfo {
 }
 
 /// Everything a backend gets for one call.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct BackendInput<'a> {
     /// The rendered prompt, exactly as `refine prompt` prints it.
     pub prompt: &'a str,
@@ -41,6 +41,19 @@ pub struct BackendInput<'a> {
     pub guide: &'a Guide,
     /// Backend options.
     pub options: &'a Options,
+    /// Told each piece of reply text as it arrives, when the backend streams.
+    pub on_text: Option<&'a (dyn Fn(&str) + Sync)>,
+}
+
+impl std::fmt::Debug for BackendInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackendInput")
+            .field("prompt", &self.prompt)
+            .field("request", &self.request)
+            .field("options", &self.options)
+            .field("streams", &self.on_text.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// What is known about how a reply was made.
@@ -54,6 +67,9 @@ pub struct ReplyMeta {
     pub input_tokens: Option<u64>,
     /// Reply tokens, when the backend reports them.
     pub output_tokens: Option<u64>,
+    /// Milliseconds until the first reply text arrived, when streamed.
+    #[serde(default)]
+    pub first_token_ms: Option<u64>,
 }
 
 /// A backend's answer: tagged reply text and how it was made.
