@@ -17,7 +17,11 @@ pub(crate) fn run() -> Result<(), String> {
         "warnings",
     ];
     cargo(&clippy, &[])?;
-    let (passed, failed) = test_workspace()?;
+    // The HTTP backends' integration tests talk to a real model on loopback.
+    crate::model_server::start()?;
+    let tested = test_workspace();
+    let _ = crate::model_server::stop();
+    let (passed, failed) = tested?;
     eval_against_baseline()?;
     // Last, so that CI logs end with the whole suite's count.
     println!("tests: {passed} passed, {failed} failed");
@@ -66,11 +70,14 @@ fn eval_against_baseline() -> Result<(), String> {
 
 /// `cargo test --workspace`, echoed line by line; returns the summed passed and failed counts.
 fn test_workspace() -> Result<(u64, u64), String> {
-    eprintln!("$ INSTA_UPDATE=no cargo test --workspace");
+    eprintln!("$ INSTA_UPDATE=no REFINE_MODEL_URL=... cargo test --workspace");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
+    let url = crate::model_server::url().ok_or("the model server is not running")?;
     let mut child = Command::new(cargo)
         .args(["test", "--workspace"])
         .env("INSTA_UPDATE", "no")
+        .env("REFINE_MODEL_URL", &url)
+        .env("REFINE_MODEL_NAME", crate::model_server::MODEL_ALIAS)
         .current_dir(crate::root())
         .stdout(Stdio::piped())
         .spawn()

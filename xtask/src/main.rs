@@ -4,6 +4,7 @@
 mod bench;
 mod ci;
 mod eval;
+mod model_server;
 mod review;
 
 use std::process::{Command, ExitCode};
@@ -18,6 +19,9 @@ tasks:
            [--resume RUN] [--retry-errors] [--no-cache] [--record DIR]
   bench    criterion benchmarks, then a timed 200-topic eval run (extra args go to `cargo bench`)
   review   review changed insta snapshots (installs cargo-insta when missing)
+  model-server install|start|stop|status
+           a small real model (SmolLM2-135M) behind llama.cpp's server on 127.0.0.1, for the
+           HTTP backends' integration tests and for use without a key
 ";
 
 fn main() -> ExitCode {
@@ -28,6 +32,7 @@ fn main() -> ExitCode {
         Some("ci") => ci::run(),
         Some("bench") => bench::run(&rest),
         Some("eval") => eval::run(&rest),
+        Some("model-server") => model_server::task(&rest),
         Some("review") => review::run(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

@@ -18,6 +18,21 @@ pub const DEFAULTS: Defaults = Defaults {
 /// The API version header this backend speaks.
 pub const API_VERSION: &str = "2023-06-01";
 
+/// Input tokens of a usage object: fresh, cache-read and cache-written tokens together, as the
+/// API splits them.
+fn input_tokens(usage: Option<&Value>) -> Option<u64> {
+    let usage = usage?;
+    let parts: Vec<u64> = [
+        "input_tokens",
+        "cache_read_input_tokens",
+        "cache_creation_input_tokens",
+    ]
+    .iter()
+    .filter_map(|k| usage.get(*k).and_then(Value::as_u64))
+    .collect();
+    (!parts.is_empty()).then(|| parts.iter().sum())
+}
+
 /// The Anthropic Messages backend.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AnthropicBackend;
@@ -60,9 +75,7 @@ impl Backend for AnthropicBackend {
                 let kind = payload.get("type").and_then(Value::as_str).unwrap_or(event);
                 match kind {
                     "message_start" => {
-                        meta.input_tokens = payload
-                            .pointer("/message/usage/input_tokens")
-                            .and_then(Value::as_u64);
+                        meta.input_tokens = input_tokens(payload.pointer("/message/usage"));
                         if let Some(model) =
                             payload.pointer("/message/model").and_then(Value::as_str)
                         {
@@ -88,6 +101,9 @@ impl Backend for AnthropicBackend {
                         {
                             meta.output_tokens = Some(n);
                         }
+                        if let Some(n) = input_tokens(payload.get("usage")).filter(|n| *n > 0) {
+                            meta.input_tokens = Some(n);
+                        }
                     }
                     "message_stop" => return Ok(true),
                     "error" => {
@@ -109,7 +125,7 @@ impl Backend for AnthropicBackend {
             let exchange = post(&s, &url, &headers, &body, None)?;
             let reply: Value = serde_json::from_str(&exchange.body)
                 .map_err(|e| s.error(&url, format!("invalid JSON in the reply: {e}")))?;
-            meta.input_tokens = reply.pointer("/usage/input_tokens").and_then(Value::as_u64);
+            meta.input_tokens = input_tokens(reply.get("usage"));
             meta.output_tokens = reply
                 .pointer("/usage/output_tokens")
                 .and_then(Value::as_u64);
