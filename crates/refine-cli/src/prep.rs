@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
+use refine_host::config::Config;
 use refine_host::{PrepError, PrepInput, Registry, prepare};
 use refine_plugin::{BackendError, FormatError, Options, SessionStart};
 
@@ -21,13 +22,27 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         .map(|s| SessionStart::parse(s, args.tz.as_deref()))
         .transpose()
         .map_err(anyhow::Error::from)?;
+    let config = Config::load(args.config.as_deref()).map_err(anyhow::Error::from)?;
+    let backend_name = args
+        .backend
+        .clone()
+        .or_else(|| config.default_backend.clone())
+        .unwrap_or_else(|| String::from(refine_host::DEFAULT_BACKEND));
+    let format_id = args
+        .format
+        .clone()
+        .or_else(|| config.default_format.clone())
+        .unwrap_or_else(|| String::from(refine_host::DEFAULT_FORMAT));
+    // A name from the config file brings its plugin and options; the command line wins.
+    let (plugin, mut options) = match config.backends.get(&backend_name) {
+        Some(named) => (named.plugin.clone(), named.options.clone()),
+        None => (backend_name.clone(), Options::new()),
+    };
+    options.extend(backend_options(&args)?);
     let registry = Registry::builtin();
     // Name both plugins before doing any work, so a typo costs nothing.
-    let backend = registry
-        .backend(&args.backend)
-        .map_err(anyhow::Error::from)?;
-    let format = registry.format(&args.format).map_err(anyhow::Error::from)?;
-    let options = backend_options(&args)?;
+    let backend = registry.backend(&plugin).map_err(anyhow::Error::from)?;
+    let format = registry.format(&format_id).map_err(anyhow::Error::from)?;
     let echo = |piece: &str| {
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(piece.as_bytes());
@@ -49,7 +64,7 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         other => Failure::Input(anyhow!(other)),
     })?;
     let rendered = format.render(&pack).map_err(|e| {
-        let error = anyhow!("format `{}`: {e}", args.format);
+        let error = anyhow!("format `{format_id}`: {e}");
         match e {
             FormatError::Input(_) | FormatError::Failed(_) => Failure::Input(error),
         }

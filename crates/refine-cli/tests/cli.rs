@@ -14,6 +14,11 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_refine"))
         .args(args)
         .env_remove("NO_COLOR")
+        // A user's own config file must not change what the tests see.
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("refine-cli-test-no-config"),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -582,4 +587,54 @@ fn backends_formats_schema_and_completions() {
         "a bash completion script"
     );
     assert_eq!(refine(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+#[test]
+fn the_config_file_names_backends_and_defaults() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let config = temp_file(
+        "config.toml",
+        format!(
+            "default_backend = \"lab\"\ndefault_format = \"json\"\n\n[backends.lab]\nplugin = \"openai\"\nbase_url = \"http://127.0.0.1:{port}/v1\"\nmodel = \"m\"\ntimeout = 5\n"
+        )
+        .as_bytes(),
+    );
+    let config = config.to_str().expect("path");
+    let o = refine(&["prep", TOPIC, "--config", config]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "the named backend was used: {}",
+        stderr(&o)
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "backend `openai`: http://127.0.0.1:{port}/v1/chat/completions: connection refused"
+        )),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1);
+    let o = refine(&["prep", TOPIC, "--config", config, "--backend", "offline"]);
+    assert_eq!(o.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("default_format json");
+    assert_eq!(json["backend"], "offline");
+
+    let bad = temp_file(
+        "bad-config.toml",
+        b"[backends.lab]\nplugin = \"openai\"\nmodel = \"m\"\napi_key = \"sk-abc\"\n",
+    );
+    let o = refine(&["prep", TOPIC, "--config", bad.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad-config.toml:4: backends.lab.api_key: do not write a key"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("sk-abc"));
+    let o = refine(&["prep", TOPIC, "--config", "/no/such/config.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/no/such/config.toml"));
 }

@@ -1,6 +1,8 @@
 //! `refine-host`: the registry of backends and formats, and the pipeline that turns a request
 //! into a session pack: prompt -> backend -> parse + lint -> [`Pack`].
 
+pub mod config;
+
 use refine_core::{Guide, SessionRequest, analyze, prompt};
 use refine_plugin::{
     Backend, BackendError, BackendInput, Format, Options, Pack, PackMeta, SessionStart,
