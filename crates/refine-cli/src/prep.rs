@@ -2,6 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, anyhow};
 use refine_host::config::Config;
@@ -11,6 +12,11 @@ use refine_plugin::{BackendError, FormatError, Options, SessionStart};
 use crate::cli::PrepArgs;
 use crate::input::{Stdin, load_guide, session_request};
 use crate::{Failure, write_stdout};
+
+/// Set by Ctrl-C while a reply streams.
+static CANCELLED: AtomicBool = AtomicBool::new(false);
+/// The exit status of a run cancelled with Ctrl-C (128 + SIGINT).
+const EXIT_CANCELLED: i32 = 130;
 
 pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure> {
     let topic = stdin.text_or_stdin(&args.topic, "TOPIC")?;
@@ -43,20 +49,38 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
     // Name both plugins before doing any work, so a typo costs nothing.
     let backend = registry.backend(&plugin).map_err(anyhow::Error::from)?;
     let format = registry.format(&format_id).map_err(anyhow::Error::from)?;
-    let echo = |piece: &str| {
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(piece.as_bytes());
-        let _ = err.flush();
-    };
     let show_stream = args.stream && std::io::stderr().is_terminal();
+    if args.stream {
+        // Ctrl-C while streaming stops the request at the next piece of text; a second one, or
+        // one before streaming starts, ends the process at once.
+        let _ = ctrlc::set_handler(|| {
+            if CANCELLED.swap(true, Ordering::SeqCst) {
+                std::process::exit(EXIT_CANCELLED);
+            }
+            eprintln!("\ncancelling... (Ctrl-C again to quit at once)");
+        });
+    }
+    let echo = move |piece: &str| {
+        if show_stream {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(piece.as_bytes());
+            let _ = err.flush();
+        }
+        !CANCELLED.load(Ordering::SeqCst)
+    };
     let input = PrepInput {
         request: &request,
         guide: &guide,
         options: &options,
         start: start.as_ref(),
-        on_text: if show_stream { Some(&echo) } else { None },
+        on_text: if args.stream { Some(&echo) } else { None },
     };
-    let pack = prepare(backend, input).map_err(|e| match e {
+    let prepared = prepare(backend, input);
+    if CANCELLED.load(Ordering::SeqCst) {
+        eprintln!("error: cancelled");
+        return Ok(ExitCode::from(EXIT_CANCELLED as u8));
+    }
+    let pack = prepared.map_err(|e| match e {
         PrepError::Backend {
             error: BackendError::Unavailable(_),
             ..

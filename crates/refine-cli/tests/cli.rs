@@ -638,3 +638,40 @@ fn the_config_file_names_backends_and_defaults() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("/no/such/config.toml"));
 }
+
+#[test]
+fn ctrl_c_cancels_a_streaming_reply() {
+    use std::io::Read as _;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/v1", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buf = [0u8; 65536];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n");
+            // A reply that never ends: one piece every 100 ms.
+            for _ in 0..600 {
+                let chunk = "data: {\"choices\":[{\"delta\":{\"content\":\"word \"}}]}\n\n";
+                if stream.write_all(chunk.as_bytes()).is_err() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        }
+    });
+    let child = Command::new(env!("CARGO_BIN_EXE_refine"))
+        .args(["prep", TOPIC, "--backend", "openai", "--base-url", &url, "--model", "m", "--stream"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("refine runs");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let started = std::time::Instant::now();
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(sent.success());
+    let o = child.wait_with_output().expect("refine finishes");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "cancelled promptly");
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: cancelled"), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "no pack from a cancelled reply");
+}

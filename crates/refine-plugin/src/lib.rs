@@ -30,6 +30,9 @@ pub struct PluginInfo {
     pub description: String,
 }
 
+/// A sink for streamed reply text: answers `false` to cancel the request.
+pub type OnText = dyn Fn(&str) -> bool + Sync;
+
 /// Everything a backend gets for one call.
 #[derive(Clone, Copy)]
 pub struct BackendInput<'a> {
@@ -41,8 +44,9 @@ pub struct BackendInput<'a> {
     pub guide: &'a Guide,
     /// Backend options.
     pub options: &'a Options,
-    /// Told each piece of reply text as it arrives, when the backend streams.
-    pub on_text: Option<&'a (dyn Fn(&str) + Sync)>,
+    /// Told each piece of reply text as it arrives, when the backend streams; answers `false`
+    /// to cancel the request (the user pressed Ctrl-C).
+    pub on_text: Option<&'a OnText>,
 }
 
 impl std::fmt::Debug for BackendInput<'_> {

@@ -89,8 +89,8 @@ impl Backend for AnthropicBackend {
                                 meta.first_token_ms = Some(started.elapsed().as_millis() as u64);
                             }
                             text.push_str(piece);
-                            if let Some(sink) = input.on_text {
-                                sink(piece);
+                            if input.on_text.is_some_and(|sink| !sink(piece)) {
+                                return Err(String::from("cancelled by the user"));
                             }
                         }
                     }

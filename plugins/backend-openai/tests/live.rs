@@ -41,7 +41,10 @@ fn ask(backend: &dyn Backend, url: &str, model: &str, stream: bool, base: &str) 
     options.insert("stream".into(), stream.into());
     options.insert("timeout".into(), 120.into());
     let pieces = std::sync::Mutex::new(0usize);
-    let count = |_: &str| *pieces.lock().expect("lock") += 1;
+    let count = |_: &str| {
+        *pieces.lock().expect("lock") += 1;
+        true
+    };
     let reply = backend
         .generate(&BackendInput {
             prompt: &text,
