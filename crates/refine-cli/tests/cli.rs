@@ -660,17 +660,33 @@ fn ctrl_c_cancels_a_streaming_reply() {
         }
     });
     let child = Command::new(env!("CARGO_BIN_EXE_refine"))
-        .args(["prep", TOPIC, "--backend", "openai", "--base-url", &url, "--model", "m", "--stream"])
+        .args([
+            "prep",
+            TOPIC,
+            "--backend",
+            "openai",
+            "--base-url",
+            &url,
+            "--model",
+            "m",
+            "--stream",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("refine runs");
     std::thread::sleep(std::time::Duration::from_millis(700));
     let started = std::time::Instant::now();
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
     assert!(sent.success());
     let o = child.wait_with_output().expect("refine finishes");
-    assert!(started.elapsed() < std::time::Duration::from_secs(3), "cancelled promptly");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "cancelled promptly"
+    );
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert!(stderr(&o).contains("error: cancelled"), "{}", stderr(&o));
     assert_eq!(stdout(&o), "", "no pack from a cancelled reply");

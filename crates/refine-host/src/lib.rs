@@ -138,7 +138,7 @@ pub struct PrepInput<'a> {
     /// The session start, when known.
     pub start: Option<&'a SessionStart>,
     /// Told each piece of reply text as it arrives, when the backend streams.
-    pub on_text: Option<&'a refine_plugin::OnText>,
+    pub on_text: Option<&'a refine_plugin::OnText<'a>>,
 }
 
 /// Renders the prompt, asks `backend`, and parses and lints the reply into a pack.

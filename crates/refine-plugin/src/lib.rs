@@ -31,7 +31,7 @@ pub struct PluginInfo {
 }
 
 /// A sink for streamed reply text: answers `false` to cancel the request.
-pub type OnText = dyn Fn(&str) -> bool + Sync;
+pub type OnText<'a> = dyn Fn(&str) -> bool + Sync + 'a;
 
 /// Everything a backend gets for one call.
 #[derive(Clone, Copy)]
@@ -46,7 +46,7 @@ pub struct BackendInput<'a> {
     pub options: &'a Options,
     /// Told each piece of reply text as it arrives, when the backend streams; answers `false`
     /// to cancel the request (the user pressed Ctrl-C).
-    pub on_text: Option<&'a OnText>,
+    pub on_text: Option<&'a OnText<'a>>,
 }
 
 impl std::fmt::Debug for BackendInput<'_> {
