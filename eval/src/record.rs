@@ -41,6 +41,9 @@ pub struct CaseRecord {
     pub pass: bool,
     /// Wall time of the backend call in milliseconds (0 when answered from the cache).
     pub latency_ms: Option<u64>,
+    /// Milliseconds to the first streamed reply text, or null when not streamed or cached.
+    #[serde(default)]
+    pub first_token_ms: Option<u64>,
     /// Token counts, or null when unknown.
     pub tokens: Option<Tokens>,
     /// Whether the reply came from the response cache.

@@ -280,6 +280,7 @@ fn run_case(
         scores: None,
         pass: false,
         latency_ms: None,
+        first_token_ms: None,
         tokens: None,
         cached: false,
         error: None,
@@ -322,6 +323,9 @@ fn run_case(
         .iter()
         .any(|f| f.severity == Severity::Error)
         && report.scores.overall >= settings.threshold;
+    if !record.cached {
+        record.first_token_ms = reply.meta.first_token_ms;
+    }
     if reply.meta.input_tokens.is_some() || reply.meta.output_tokens.is_some() {
         record.tokens = Some(Tokens {
             input: reply.meta.input_tokens,

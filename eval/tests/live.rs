@@ -22,7 +22,8 @@ fn eval_through_openai_records_tokens_latency_and_caches() {
     let model = std::env::var("REFINE_MODEL_NAME").unwrap_or_else(|_| String::from("smollm2-135m"));
     let out = std::env::temp_dir().join(format!("refine-eval-live-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    let spec = format!("openai:base_url={url},model={model},temperature=0,max_tokens=120");
+    let spec =
+        format!("openai:base_url={url},model={model},temperature=0,max_tokens=120,stream=true");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     for run_id in ["first", "second"] {
         let output = Command::new(env!("CARGO_BIN_EXE_refine-eval"))
@@ -52,6 +53,11 @@ fn eval_through_openai_records_tokens_latency_and_caches() {
     assert_eq!(record.error, None);
     assert!(!record.cached);
     assert!(record.latency_ms.is_some_and(|ms| ms > 0));
+    assert!(
+        record
+            .first_token_ms
+            .is_some_and(|ms| ms <= record.latency_ms.unwrap_or(0))
+    );
     let tokens = record.tokens.expect("tokens recorded");
     assert!(tokens.input.is_some_and(|n| n > 500) && tokens.output.is_some_and(|n| n > 0));
     let second = latest_records(&out.join("second/results.jsonl")).expect("second");

@@ -691,3 +691,50 @@ fn ctrl_c_cancels_a_streaming_reply() {
     assert!(stderr(&o).contains("error: cancelled"), "{}", stderr(&o));
     assert_eq!(stdout(&o), "", "no pack from a cancelled reply");
 }
+
+#[test]
+fn prep_through_a_real_model_on_loopback() {
+    let Ok(url) = std::env::var("REFINE_MODEL_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the live tests"
+        );
+        eprintln!("no REFINE_MODEL_URL: live prep test not run (cargo xtask ci starts a server)");
+        return;
+    };
+    let model = std::env::var("REFINE_MODEL_NAME").unwrap_or_else(|_| String::from("smollm2-135m"));
+    let o = refine(&[
+        "prep",
+        TOPIC,
+        "--backend",
+        "openai",
+        "--base-url",
+        &url,
+        "--model",
+        &model,
+        "--option",
+        "temperature=0",
+        "--option",
+        "max_tokens=150",
+        "--format",
+        "json",
+    ]);
+    // Whatever the small model wrote, the pack is made; its findings are warnings.
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("a JSON pack");
+    assert_eq!(json["backend"], "openai");
+    assert!(
+        json["reply"]["output_tokens"]
+            .as_u64()
+            .is_some_and(|n| n > 0)
+    );
+    assert!(json["reply"]["latency_ms"].as_u64().is_some());
+    let findings = json["findings"].as_array().map_or(0, Vec::len);
+    assert_eq!(
+        stderr(&o)
+            .lines()
+            .filter(|l| l.starts_with("warning: ["))
+            .count(),
+        findings
+    );
+}
