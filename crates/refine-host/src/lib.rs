@@ -2,6 +2,7 @@
 //! into a session pack: prompt -> backend -> parse + lint -> [`Pack`].
 
 pub mod config;
+pub mod loader;
 
 use refine_core::{Guide, SessionRequest, analyze, prompt};
 use refine_plugin::{
@@ -55,6 +56,8 @@ pub enum PrepError {
 pub struct Registry {
     backends: Vec<Box<dyn Backend>>,
     formats: Vec<Box<dyn Format>>,
+    /// Plugins loaded from libraries: id -> (kind, library, ABI version).
+    loaded: std::collections::BTreeMap<String, (String, std::path::PathBuf, String)>,
 }
 
 impl Registry {
@@ -74,6 +77,7 @@ impl Registry {
                 Box::new(format_ics::IcsFormat),
                 Box::new(format_tagged::TaggedFormat),
             ],
+            loaded: std::collections::BTreeMap::new(),
         }
     }
 
@@ -85,6 +89,51 @@ impl Registry {
         }
         self.backends.push(backend);
         Ok(self)
+    }
+
+    /// Loads the plugins of a library. An id already taken (by a built-in or another library)
+    /// is an error, and then nothing of the library is registered.
+    pub fn load_library(
+        &mut self,
+        path: &std::path::Path,
+        config_for: &dyn Fn(&str) -> String,
+    ) -> Result<(), loader::LoadError> {
+        let (report, plugins) = loader::load(path, config_for)?;
+        for (_, info) in &report.plugins {
+            let taken = self.backends().any(|b| b.info().id == info.id)
+                || self.formats().any(|f| f.info().id == info.id);
+            if taken {
+                let by = self.loaded.get(&info.id).map_or_else(
+                    || String::from("a built-in plugin"),
+                    |(_, p, _)| p.display().to_string(),
+                );
+                return Err(loader::LoadError {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "plugin id `{}` is already taken by {by}; rename it",
+                        info.id
+                    ),
+                });
+            }
+        }
+        for ((kind, info), plugin) in report.plugins.into_iter().zip(plugins) {
+            self.loaded.insert(
+                info.id.clone(),
+                (kind, path.to_path_buf(), report.abi.clone()),
+            );
+            match plugin {
+                loader::LoadedPlugin::Backend(b) => self.backends.push(b),
+                loader::LoadedPlugin::Format(f) => self.formats.push(f),
+            }
+        }
+        Ok(())
+    }
+
+    /// Where a plugin came from: `None` for a built-in, else its library and ABI version.
+    pub fn origin(&self, id: &str) -> Option<(&std::path::Path, &str)> {
+        self.loaded
+            .get(id)
+            .map(|(_, path, abi)| (path.as_path(), abi.as_str()))
     }
 
     /// Every backend, in registration order.

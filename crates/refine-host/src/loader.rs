@@ -1,0 +1,537 @@
+//! Loading plugin libraries through the C ABI (`refine-plugin-abi`, `refine_plugin.h`).
+//!
+//! The only place `libloading` is called. Order of checks, before anything in a library but its
+//! entry function runs: the symbol exists; magic; ABI major equal and minor not newer than the
+//! host's; struct sizes at least what this ABI needs; each plugin's kind known, id well-formed,
+//! strings UTF-8, call function present. Only then `init`. Libraries are never unloaded: unloading
+//! a library with thread-local destructors crashes, and the process ends soon anyway.
+#![allow(unsafe_code)]
+
+use std::os::raw::c_char;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use refine_plugin::{
+    Backend, BackendError, BackendInput, BackendReply, Format, FormatError, Pack, PluginInfo,
+    Rendered, ReplyMeta,
+};
+use refine_plugin_abi::{
+    ENTRY_SYMBOL, EntryFn, RF_ABI_MAJOR, RF_ABI_MINOR, RF_CANCELLED, RF_KIND_BACKEND,
+    RF_KIND_FORMAT, RF_MAGIC, RF_OK, RfCall, RfHost, RfLibrary, RfLibraryHead, RfPlugin, RfStr,
+};
+
+/// Why a library cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("plugin {path}: {message}")]
+pub struct LoadError {
+    /// The library file.
+    pub path: PathBuf,
+    /// What is wrong, and what to do about it.
+    pub message: String,
+}
+
+/// A plugin found in a library.
+pub enum LoadedPlugin {
+    /// A backend.
+    Backend(Box<dyn Backend>),
+    /// A format.
+    Format(Box<dyn Format>),
+}
+
+/// What `refine plugins check` reports of one library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryReport {
+    /// The file.
+    pub path: PathBuf,
+    /// `major.minor` the library was built against.
+    pub abi: String,
+    /// Each plugin: kind, id, version, description.
+    pub plugins: Vec<(String, PluginInfo)>,
+}
+
+/// Reads an `RfStr` as UTF-8.
+///
+/// # Safety
+/// `s.ptr` must point at `s.len` readable bytes, or be NULL with `len` 0.
+unsafe fn read_str(s: RfStr) -> Result<String, String> {
+    if s.ptr.is_null() {
+        return if s.len == 0 {
+            Ok(String::new())
+        } else {
+            Err(String::from("a NULL string with a length"))
+        };
+    }
+    // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
+    let bytes = unsafe { std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len) };
+    String::from_utf8(bytes.to_vec()).map_err(|e| format!("a string is not UTF-8 ({e})"))
+}
+
+fn rebuild(path: &Path, message: impl Into<String>) -> LoadError {
+    LoadError {
+        path: path.to_path_buf(),
+        message: format!(
+            "{}; rebuild it against refine_plugin.h ABI {RF_ABI_MAJOR}.{RF_ABI_MINOR}",
+            message.into()
+        ),
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// Per-call state behind the `rf_call` pointer.
+struct CallState {
+    input: serde_json::Value,
+    output: Vec<u8>,
+    error: Option<String>,
+    /// Strings handed out by `get`, kept alive until the call returns.
+    handed_out: Vec<Box<str>>,
+    on_text: Option<*const refine_plugin::OnText<'static>>,
+    cancelled: bool,
+}
+
+/// # Safety
+/// `call` must be the `CallState` pointer the host passed to the plugin.
+unsafe fn state<'a>(call: *mut RfCall) -> &'a mut CallState {
+    // SAFETY: the host passes a `*mut CallState` cast to `*mut RfCall` and outlives the call.
+    unsafe { &mut *call.cast::<CallState>() }
+}
+
+unsafe extern "C" fn host_write(call: *mut RfCall, bytes: *const c_char, len: usize) -> i32 {
+    catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the plugin passes the call it was given and `len` readable bytes.
+        let st = unsafe { state(call) };
+        if bytes.is_null() && len > 0 {
+            return refine_plugin_abi::RF_ERROR;
+        }
+        let chunk = if len == 0 {
+            &[][..]
+        } else {
+            unsafe { std::slice::from_raw_parts(bytes.cast::<u8>(), len) }
+        };
+        st.output.extend_from_slice(chunk);
+        if let Some(sink) = st.on_text {
+            // SAFETY: the sink outlives the call (see `LoadedBackend::generate`).
+            let sink = unsafe { &*sink };
+            if !sink(&String::from_utf8_lossy(chunk)) {
+                st.cancelled = true;
+            }
+        }
+        if st.cancelled { RF_CANCELLED } else { RF_OK }
+    }))
+    .unwrap_or(refine_plugin_abi::RF_ERROR)
+}
+
+unsafe extern "C" fn host_set_error(call: *mut RfCall, message: *const c_char, len: usize) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: as for `host_write`.
+        let st = unsafe { state(call) };
+        let text = unsafe { read_str(RfStr { ptr: message, len }) }
+            .unwrap_or_else(|_| String::from("(an error message that is not UTF-8)"));
+        st.error = Some(text);
+    }));
+}
+
+unsafe extern "C" fn host_is_cancelled(call: *mut RfCall) -> i32 {
+    // SAFETY: as for `host_write`.
+    catch_unwind(AssertUnwindSafe(|| {
+        i32::from(unsafe { state(call) }.cancelled)
+    }))
+    .unwrap_or(1)
+}
+
+/// # Safety
+/// `pointer` must be NUL-terminated.
+unsafe fn pointer_arg<'a>(pointer: *const c_char) -> Option<&'a str> {
+    if pointer.is_null() {
+        return None;
+    }
+    // SAFETY: the caller passes a NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr(pointer) }.to_str().ok()
+}
+
+unsafe extern "C" fn host_get(call: *mut RfCall, pointer: *const c_char, out: *mut RfStr) -> i32 {
+    catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: as for `host_write`; `pointer` is NUL-terminated and `out` writable.
+        let st = unsafe { state(call) };
+        let Some(path) = (unsafe { pointer_arg(pointer) }) else {
+            return refine_plugin_abi::RF_ERROR;
+        };
+        let Some(value) = st.input.pointer(path) else {
+            return refine_plugin_abi::RF_ERROR;
+        };
+        let text: Box<str> = match value {
+            serde_json::Value::String(s) => s.as_str().into(),
+            other => other.to_string().into(),
+        };
+        if out.is_null() {
+            return refine_plugin_abi::RF_ERROR;
+        }
+        unsafe {
+            *out = RfStr {
+                ptr: text.as_ptr().cast(),
+                len: text.len(),
+            }
+        };
+        st.handed_out.push(text);
+        RF_OK
+    }))
+    .unwrap_or(refine_plugin_abi::RF_ERROR)
+}
+
+unsafe extern "C" fn host_count(call: *mut RfCall, pointer: *const c_char) -> i64 {
+    catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: as for `host_get`.
+        let st = unsafe { state(call) };
+        let path = unsafe { pointer_arg(pointer) }.unwrap_or("\u{0}");
+        st.input
+            .pointer(path)
+            .and_then(|v| v.as_array())
+            .map_or(-1, |a| a.len() as i64)
+    }))
+    .unwrap_or(-1)
+}
+
+const HOST: RfHost = RfHost {
+    struct_size: size_of::<RfHost>() as u32,
+    abi_minor: RF_ABI_MINOR as u32,
+    write: host_write,
+    set_error: host_set_error,
+    is_cancelled: host_is_cancelled,
+    get: host_get,
+    count: host_count,
+};
+
+/// One plugin of a loaded library; calls are serialised.
+struct Native {
+    info: PluginInfo,
+    call: refine_plugin_abi::CallFn,
+    media_type: String,
+    extension: String,
+    config: String,
+    path: PathBuf,
+    lock: Mutex<()>,
+}
+
+// SAFETY: the function pointer lives as long as the never-unloaded library, and calls are
+// serialised by `lock`, as the ABI promises plugins.
+unsafe impl Sync for Native {}
+unsafe impl Send for Native {}
+
+impl Native {
+    /// Calls the plugin with `input`; its output, or the error it reported.
+    fn invoke(
+        &self,
+        input: serde_json::Value,
+        on_text: Option<&refine_plugin::OnText<'_>>,
+    ) -> Result<Vec<u8>, String> {
+        let _serial = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let input_text = input.to_string();
+        // SAFETY of the transmute: the sink is only used during this call, which it outlives.
+        let on_text = on_text.map(|s| unsafe {
+            std::mem::transmute::<
+                *const refine_plugin::OnText<'_>,
+                *const refine_plugin::OnText<'static>,
+            >(s)
+        });
+        let mut st = CallState {
+            input,
+            output: Vec::new(),
+            error: None,
+            handed_out: Vec::new(),
+            on_text,
+            cancelled: false,
+        };
+        let rf = |s: &str| RfStr {
+            ptr: s.as_ptr().cast(),
+            len: s.len(),
+        };
+        // SAFETY: checked at load: `call` is non-NULL and the library stays loaded; the state
+        // pointer stays valid for the whole call.
+        let status = unsafe {
+            (self.call)(
+                &HOST,
+                (&mut st as *mut CallState).cast::<RfCall>(),
+                rf(&input_text),
+                rf(&self.config),
+            )
+        };
+        match status {
+            RF_OK => Ok(st.output),
+            RF_CANCELLED => Err(String::from("cancelled")),
+            _ => Err(st
+                .error
+                .unwrap_or_else(|| format!("failed with status {status} and no message"))),
+        }
+    }
+}
+
+struct LoadedFormat(Native);
+struct LoadedBackend(Native);
+
+impl Format for LoadedFormat {
+    fn info(&self) -> PluginInfo {
+        self.0.info.clone()
+    }
+
+    fn render(&self, pack: &Pack) -> Result<Rendered, FormatError> {
+        let input = serde_json::to_value(format_json::JsonPack::from(pack))
+            .map_err(|e| FormatError::Failed(e.to_string()))?;
+        let bytes = self.0.invoke(input, None).map_err(|e| {
+            FormatError::Failed(format!(
+                "plugin {} ({}): {e}",
+                self.0.info.id,
+                self.0.path.display()
+            ))
+        })?;
+        Ok(Rendered {
+            bytes,
+            media_type: self.0.media_type.clone(),
+            extension: self.0.extension.clone(),
+        })
+    }
+}
+
+impl Backend for LoadedBackend {
+    fn info(&self) -> PluginInfo {
+        self.0.info.clone()
+    }
+
+    fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
+        let request = serde_json::json!({
+            "prompt": input.prompt,
+            "topic": input.request.topic().as_str(),
+            "context": input.request.context(),
+            "minutes": input.request.minutes(),
+            "guide": input.guide.markdown,
+            "options": input.options,
+        });
+        let started = std::time::Instant::now();
+        let bytes = self.0.invoke(request, input.on_text).map_err(|e| {
+            BackendError::Unavailable(format!("plugin {}: {e}", self.0.path.display()))
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            BackendError::Unavailable(format!(
+                "plugin {}: the reply is not UTF-8",
+                self.0.path.display()
+            ))
+        })?;
+        Ok(BackendReply {
+            text,
+            meta: ReplyMeta {
+                latency_ms: Some(started.elapsed().as_millis() as u64),
+                ..ReplyMeta::default()
+            },
+        })
+    }
+}
+
+/// Loads a library and checks it, calling nothing in it but its entry until every check passed.
+/// `configs` gives each plugin id its configuration as JSON.
+pub fn load(
+    path: &Path,
+    config_for: &dyn Fn(&str) -> String,
+) -> Result<(LibraryReport, Vec<LoadedPlugin>), LoadError> {
+    let fail = |m: String| LoadError {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    // SAFETY: loading runs the library's constructors; the ABI asks plugins to do no work in them.
+    let library =
+        unsafe { libloading::Library::new(path) }.map_err(|e| fail(format!("cannot load: {e}")))?;
+    // Never unloaded (see the module doc).
+    let library: &'static libloading::Library = Box::leak(Box::new(library));
+    // SAFETY: the symbol's type is fixed by the ABI.
+    let entry: libloading::Symbol<'static, EntryFn> = unsafe { library.get(ENTRY_SYMBOL) }
+        .map_err(|_| {
+            fail(String::from(
+                "not a refine plugin: it exports no refine_plugin_entry",
+            ))
+        })?;
+    // SAFETY: the entry returns a pointer to static data and does nothing else.
+    let lib_ptr = unsafe { entry() };
+    if lib_ptr.is_null() {
+        return Err(rebuild(path, "refine_plugin_entry returned NULL"));
+    }
+    // SAFETY: the frozen head is present in every version of the ABI.
+    let head = unsafe { *lib_ptr.cast::<RfLibraryHead>() };
+    if head.magic != RF_MAGIC {
+        return Err(rebuild(
+            path,
+            format!("bad magic {:#010x} (expected {RF_MAGIC:#010x})", head.magic),
+        ));
+    }
+    if head.abi_major != RF_ABI_MAJOR {
+        return Err(rebuild(
+            path,
+            format!(
+                "built against ABI {}.{}, this refine speaks {RF_ABI_MAJOR}.x",
+                head.abi_major, head.abi_minor
+            ),
+        ));
+    }
+    if head.abi_minor > RF_ABI_MINOR {
+        return Err(rebuild(
+            path,
+            format!(
+                "built against ABI {}.{}, newer than this refine's {RF_ABI_MAJOR}.{RF_ABI_MINOR}: update refine, or",
+                head.abi_major, head.abi_minor
+            ),
+        ));
+    }
+    if (head.struct_size as usize) < size_of::<RfLibrary>() {
+        return Err(rebuild(
+            path,
+            format!(
+                "rf_library is {} bytes, less than the {} this ABI needs",
+                head.struct_size,
+                size_of::<RfLibrary>()
+            ),
+        ));
+    }
+    // SAFETY: the size check above says the whole struct is there.
+    let lib = unsafe { *lib_ptr };
+    if lib.plugin_count > 0 && lib.plugins.is_null() {
+        return Err(rebuild(path, "plugins is NULL"));
+    }
+    let mut report = LibraryReport {
+        path: path.to_path_buf(),
+        abi: format!("{}.{}", head.abi_major, head.abi_minor),
+        plugins: Vec::new(),
+    };
+    let mut natives = Vec::new();
+    for i in 0..lib.plugin_count as usize {
+        // SAFETY: `plugins` points at `plugin_count` descriptors; the size is checked next.
+        let p: RfPlugin = unsafe { *lib.plugins.add(i) };
+        if (p.struct_size as usize) < size_of::<RfPlugin>() {
+            return Err(rebuild(
+                path,
+                format!(
+                    "plugin {i}: rf_plugin is {} bytes, less than {}",
+                    p.struct_size,
+                    size_of::<RfPlugin>()
+                ),
+            ));
+        }
+        let text = |s: RfStr, what: &str| {
+            unsafe { read_str(s) }.map_err(|e| rebuild(path, format!("plugin {i}: {what}: {e}")))
+        };
+        let id = text(p.id, "id")?;
+        if !valid_id(&id) {
+            return Err(rebuild(
+                path,
+                format!("plugin {i}: id `{id}` must be [a-z0-9_-]{{1,64}}"),
+            ));
+        }
+        let kind = match p.kind {
+            RF_KIND_BACKEND => "backend",
+            RF_KIND_FORMAT => "format",
+            other => {
+                return Err(rebuild(
+                    path,
+                    format!("plugin `{id}`: unknown kind {other}"),
+                ));
+            }
+        };
+        let Some(call) = p.call else {
+            return Err(rebuild(
+                path,
+                format!("plugin `{id}`: its call function is NULL"),
+            ));
+        };
+        if report.plugins.iter().any(|(_, info)| info.id == id) {
+            return Err(rebuild(
+                path,
+                format!("plugin id `{id}` appears twice in the library"),
+            ));
+        }
+        let info = PluginInfo {
+            id: id.clone(),
+            version: text(p.version, "version")?,
+            description: text(p.description, "description")?,
+        };
+        report.plugins.push((kind.to_string(), info.clone()));
+        natives.push((
+            p.kind,
+            Native {
+                info,
+                call,
+                media_type: text(p.media_type, "media_type")?,
+                extension: text(p.extension, "extension")?,
+                config: config_for(&id),
+                path: path.to_path_buf(),
+                lock: Mutex::new(()),
+            },
+        ));
+    }
+    if let Some(init) = lib.init {
+        // SAFETY: every check passed; init is the library's own function.
+        let status = unsafe { init(&HOST) };
+        if status != RF_OK {
+            return Err(fail(format!("init failed with status {status}")));
+        }
+    }
+    let plugins = natives
+        .into_iter()
+        .map(|(kind, native)| {
+            if kind == RF_KIND_BACKEND {
+                LoadedPlugin::Backend(Box::new(LoadedBackend(native)))
+            } else {
+                LoadedPlugin::Format(Box::new(LoadedFormat(native)))
+            }
+        })
+        .collect();
+    Ok((report, plugins))
+}
+
+/// Where plugins are looked for, in order: `REFINE_PLUGIN_PATH` (folders or files, separated by
+/// `:`), `$XDG_DATA_HOME/refine/plugins` (or `~/.local/share/refine/plugins`), and `plugins/`
+/// beside the executable. Never the current directory.
+pub fn search_path() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(list) = std::env::var_os("REFINE_PLUGIN_PATH") {
+        out.extend(
+            std::env::split_paths(&list).filter(|p| p.is_absolute() || p.components().count() > 1),
+        );
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")));
+    if let Some(data) = data {
+        out.push(data.join("refine/plugins"));
+    }
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        out.push(dir.join("plugins"));
+    }
+    out
+}
+
+/// The library files on the search path: the files named, and `*.so`/`*.dylib`/`*.dll` in the
+/// folders, each folder sorted by name.
+pub fn discover() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in search_path() {
+        if entry.is_file() {
+            files.push(entry);
+        } else if let Ok(dir) = std::fs::read_dir(&entry) {
+            let mut found: Vec<PathBuf> = dir
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|x| x == "so" || x == "dylib" || x == "dll")
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        }
+    }
+    files
+}

@@ -1,0 +1,411 @@
+//! Plugins through the C ABI, with real shared libraries the tests compile with the system C
+//! compiler: the C example works end to end, the header matches the Rust definitions, and every
+//! broken library is refused with an error naming the file and what to rebuild against, while
+//! the host keeps working.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use refine_core::{Guide, SessionRequest, Topic};
+use refine_host::{PrepInput, Registry, prepare};
+use refine_plugin::{Options, Pack};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn include() -> PathBuf {
+    root().join("crates/refine-plugin-abi/include")
+}
+
+fn temp() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("refine-plugin-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Compiles C source into a shared library with the flags docs/plugins.md gives authors.
+fn compile(name: &str, source: &str) -> PathBuf {
+    let dir = temp();
+    let c = dir.join(format!("{name}.c"));
+    std::fs::write(&c, source).expect("write source");
+    let lib = dir.join(format!("lib{name}.so"));
+    let out = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Werror", "-fPIC", "-shared", "-I"])
+        .arg(include())
+        .arg("-o")
+        .arg(&lib)
+        .arg(&c)
+        .output()
+        .expect("a C compiler");
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    lib
+}
+
+fn pack() -> Pack {
+    let request =
+        SessionRequest::new(Topic::new("Reduce checkout abandonment on mobile").expect("topic"));
+    let guide = Guide::builtin();
+    let registry = Registry::builtin();
+    let backend = registry.backend("offline").expect("offline");
+    let options = Options::new();
+    prepare(
+        backend,
+        PrepInput {
+            request: &request,
+            guide: &guide,
+            options: &options,
+            start: None,
+            on_text: None,
+        },
+    )
+    .expect("pack")
+}
+
+fn no_config(_: &str) -> String {
+    String::from("{}")
+}
+
+#[test]
+fn the_c_example_renders_a_pack() {
+    let source = std::fs::read_to_string(root().join("plugins/examples/format-c/outline.c"))
+        .expect("example");
+    let lib = compile("outline", &source);
+    let mut registry = Registry::builtin();
+    registry.load_library(&lib, &no_config).expect("loads");
+    let format = registry.format("outline").expect("registered");
+    assert_eq!(
+        registry
+            .origin("outline")
+            .map(|(p, abi)| (p.to_path_buf(), abi.to_string())),
+        Some((lib.clone(), String::from("1.0")))
+    );
+    let pack = pack();
+    let rendered = format.render(&pack).expect("renders");
+    let text = String::from_utf8(rendered.bytes).expect("UTF-8");
+    assert!(text.starts_with("REFINEMENT SESSION: Reduce checkout abandonment on mobile\n\nAGENDA\n  - Context Setting (20 min)\n"), "{text}");
+    for question in &pack.plan.discussion_questions {
+        assert!(text.contains(&format!("  ? {question}\n")), "{text}");
+    }
+    assert_eq!(rendered.media_type, "text/plain; charset=utf-8");
+    assert_eq!(rendered.extension, "txt");
+    // Loading the same library again would register the id twice.
+    let again = registry
+        .load_library(&lib, &no_config)
+        .expect_err("duplicate");
+    assert!(
+        again
+            .to_string()
+            .contains("plugin id `outline` is already taken by"),
+        "{again}"
+    );
+}
+
+#[test]
+fn the_header_matches_the_rust_definitions() {
+    use refine_plugin_abi::*;
+    let probe = r#"
+#include <stdio.h>
+#include <stddef.h>
+#include "refine_plugin.h"
+int main(void) {
+    printf("%zu %zu %zu %zu %zu\n", sizeof(rf_str), sizeof(rf_host), sizeof(rf_plugin), sizeof(rf_library), offsetof(rf_library, plugins));
+    printf("%zu %zu %zu\n", offsetof(rf_plugin, call), offsetof(rf_host, count), offsetof(rf_library, init));
+    printf("%u %u %u %d %d %d %u %u\n", RF_MAGIC, RF_ABI_MAJOR, RF_ABI_MINOR, RF_OK, RF_ERROR, RF_CANCELLED, RF_KIND_BACKEND, RF_KIND_FORMAT);
+    return 0;
+}
+"#;
+    let dir = temp();
+    std::fs::write(dir.join("probe.c"), probe).expect("write");
+    let exe = dir.join("probe");
+    let status = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Werror", "-I"])
+        .arg(include())
+        .arg("-o")
+        .arg(&exe)
+        .arg(dir.join("probe.c"))
+        .status()
+        .expect("cc");
+    assert!(status.success());
+    let out =
+        String::from_utf8(Command::new(&exe).output().expect("probe runs").stdout).expect("UTF-8");
+    let expected = format!(
+        "{} {} {} {} {}\n{} {} {}\n{} {} {} {} {} {} {} {}\n",
+        size_of::<RfStr>(),
+        size_of::<RfHost>(),
+        size_of::<RfPlugin>(),
+        size_of::<RfLibrary>(),
+        std::mem::offset_of!(RfLibrary, plugins),
+        std::mem::offset_of!(RfPlugin, call),
+        std::mem::offset_of!(RfHost, count),
+        std::mem::offset_of!(RfLibrary, init),
+        RF_MAGIC,
+        RF_ABI_MAJOR,
+        RF_ABI_MINOR,
+        RF_OK,
+        RF_ERROR,
+        RF_CANCELLED,
+        RF_KIND_BACKEND,
+        RF_KIND_FORMAT
+    );
+    assert_eq!(out, expected);
+}
+
+/// A library whose one plugin is `plugin` (a C initialiser) and whose rf_library is `library`.
+fn library(name: &str, call_body: &str, plugins: &str, library: &str) -> PathBuf {
+    let source = format!(
+        r#"#include <stdlib.h>
+#include <string.h>
+#include "refine_plugin.h"
+static int32_t call(const rf_host *host, rf_call *c, rf_str input, rf_str config) {{
+    (void)input; (void)config; {call_body}
+}}
+static int32_t abort_init(const rf_host *host) {{ (void)host; abort(); }}
+static const rf_plugin PLUGINS[] = {{ {plugins} }};
+static const rf_library LIBRARY = {{ {library} }};
+const rf_library *refine_plugin_entry(void) {{ (void)abort_init; (void)call; return &LIBRARY; }}
+"#
+    );
+    compile(name, &source)
+}
+
+const GOOD_PLUGIN: &str = r#"{ sizeof(rf_plugin), RF_KIND_FORMAT, RF_STR("fmt"), RF_STR("1"), RF_STR("d"), RF_STR("text/plain"), RF_STR("txt"), call }"#;
+const GOOD_LIBRARY: &str =
+    "RF_MAGIC, RF_ABI_MAJOR, RF_ABI_MINOR, sizeof(rf_library), 1, PLUGINS, NULL";
+const WRITES_OK: &str = r#"host->write(c, "ok", 2); return RF_OK;"#;
+
+fn load_error(lib: &Path) -> String {
+    let mut registry = Registry::builtin();
+    let err = registry
+        .load_library(lib, &no_config)
+        .expect_err("refused")
+        .to_string();
+    // The host keeps working: the built-ins are still there and usable.
+    assert!(
+        registry
+            .format("markdown")
+            .expect("markdown")
+            .render(&pack())
+            .is_ok()
+    );
+    assert!(
+        err.starts_with(&format!("plugin {}: ", lib.display())),
+        "{err}"
+    );
+    err
+}
+
+#[test]
+fn broken_libraries_are_refused_before_anything_is_called() {
+    let cases: Vec<(&str, PathBuf, &str)> = vec![
+        (
+            "no entry",
+            compile("noentry", "int not_a_plugin(void) { return 1; }\n"),
+            "not a refine plugin: it exports no refine_plugin_entry",
+        ),
+        (
+            "bad magic",
+            library(
+                "badmagic",
+                WRITES_OK,
+                GOOD_PLUGIN,
+                "0xDEADBEEF, RF_ABI_MAJOR, RF_ABI_MINOR, sizeof(rf_library), 1, PLUGINS, NULL",
+            ),
+            "bad magic 0xdeadbeef",
+        ),
+        // An ABI-mismatch library whose init aborts: the test process survives only if the host
+        // refuses it before calling in.
+        (
+            "major too new",
+            library(
+                "major",
+                WRITES_OK,
+                GOOD_PLUGIN,
+                "RF_MAGIC, 9, 0, sizeof(rf_library), 1, PLUGINS, abort_init",
+            ),
+            "built against ABI 9.0, this refine speaks 1.x",
+        ),
+        (
+            "major too old",
+            library(
+                "old",
+                WRITES_OK,
+                GOOD_PLUGIN,
+                "RF_MAGIC, 0, 3, sizeof(rf_library), 1, PLUGINS, abort_init",
+            ),
+            "built against ABI 0.3",
+        ),
+        (
+            "minor too new",
+            library(
+                "minor",
+                WRITES_OK,
+                GOOD_PLUGIN,
+                "RF_MAGIC, RF_ABI_MAJOR, 7, sizeof(rf_library), 1, PLUGINS, abort_init",
+            ),
+            "newer than this refine's 1.0",
+        ),
+        (
+            "short library",
+            library(
+                "short",
+                WRITES_OK,
+                GOOD_PLUGIN,
+                "RF_MAGIC, RF_ABI_MAJOR, RF_ABI_MINOR, 12, 1, PLUGINS, abort_init",
+            ),
+            "rf_library is 12 bytes",
+        ),
+        (
+            "short plugin",
+            library(
+                "shortplugin",
+                WRITES_OK,
+                r#"{ 8, RF_KIND_FORMAT, RF_STR("fmt"), RF_STR("1"), RF_STR("d"), RF_STR("t"), RF_STR("t"), call }"#,
+                GOOD_LIBRARY,
+            ),
+            "rf_plugin is 8 bytes",
+        ),
+        (
+            "duplicate id",
+            library(
+                "dup",
+                WRITES_OK,
+                &format!("{GOOD_PLUGIN}, {GOOD_PLUGIN}"),
+                "RF_MAGIC, RF_ABI_MAJOR, RF_ABI_MINOR, sizeof(rf_library), 2, PLUGINS, NULL",
+            ),
+            "plugin id `fmt` appears twice",
+        ),
+        (
+            "null call",
+            library(
+                "nullcall",
+                WRITES_OK,
+                r#"{ sizeof(rf_plugin), RF_KIND_FORMAT, RF_STR("fmt"), RF_STR("1"), RF_STR("d"), RF_STR("t"), RF_STR("t"), NULL }"#,
+                GOOD_LIBRARY,
+            ),
+            "its call function is NULL",
+        ),
+        (
+            "bad id",
+            library(
+                "badid",
+                WRITES_OK,
+                r#"{ sizeof(rf_plugin), RF_KIND_FORMAT, RF_STR("Fancy Format"), RF_STR("1"), RF_STR("d"), RF_STR("t"), RF_STR("t"), call }"#,
+                GOOD_LIBRARY,
+            ),
+            "id `Fancy Format` must be [a-z0-9_-]{1,64}",
+        ),
+        (
+            "bad kind",
+            library(
+                "badkind",
+                WRITES_OK,
+                r#"{ sizeof(rf_plugin), 7, RF_STR("fmt"), RF_STR("1"), RF_STR("d"), RF_STR("t"), RF_STR("t"), call }"#,
+                GOOD_LIBRARY,
+            ),
+            "unknown kind 7",
+        ),
+        (
+            "not UTF-8",
+            library(
+                "notutf8",
+                WRITES_OK,
+                r#"{ sizeof(rf_plugin), RF_KIND_FORMAT, RF_STR("fmt"), RF_STR("1"), RF_STR("caf\xe9"), RF_STR("t"), RF_STR("t"), call }"#,
+                GOOD_LIBRARY,
+            ),
+            "description: a string is not UTF-8",
+        ),
+    ];
+    for (what, lib, expected) in cases {
+        let err = load_error(&lib);
+        assert!(err.contains(expected), "{what}: {err}");
+        if !what.starts_with("no entry") {
+            assert!(
+                err.contains("rebuild it against refine_plugin.h ABI 1.0"),
+                "{what}: {err}"
+            );
+        }
+    }
+    let missing = load_error(Path::new("/no/such/libplugin.so"));
+    assert!(missing.contains("cannot load"), "{missing}");
+}
+
+#[test]
+fn a_plugin_that_reports_an_error_or_writes_garbage_is_a_clear_error() {
+    let failing = library(
+        "failing",
+        r#"const char *m = "the template is missing"; host->set_error(c, m, strlen(m)); return RF_ERROR;"#,
+        GOOD_PLUGIN,
+        GOOD_LIBRARY,
+    );
+    let mut registry = Registry::builtin();
+    registry.load_library(&failing, &no_config).expect("loads");
+    let err = registry
+        .format("fmt")
+        .expect("fmt")
+        .render(&pack())
+        .expect_err("fails")
+        .to_string();
+    assert!(
+        err.contains("the template is missing") && err.contains(&failing.display().to_string()),
+        "{err}"
+    );
+    // Still usable after a failed call.
+    assert!(
+        registry
+            .format("fmt")
+            .expect("fmt")
+            .render(&pack())
+            .is_err()
+    );
+    assert!(
+        registry
+            .format("markdown")
+            .expect("markdown")
+            .render(&pack())
+            .is_ok()
+    );
+
+    let silent = library("silent", "return 42;", GOOD_PLUGIN, GOOD_LIBRARY);
+    let mut registry = Registry::builtin();
+    registry.load_library(&silent, &no_config).expect("loads");
+    let err = registry
+        .format("fmt")
+        .expect("fmt")
+        .render(&pack())
+        .expect_err("fails")
+        .to_string();
+    assert!(
+        err.contains("failed with status 42 and no message"),
+        "{err}"
+    );
+
+    let backend = library(
+        "garbage",
+        r#"host->write(c, "\xff\xfe", 2); return RF_OK;"#,
+        r#"{ sizeof(rf_plugin), RF_KIND_BACKEND, RF_STR("junk"), RF_STR("1"), RF_STR("d"), RF_STR(""), RF_STR(""), call }"#,
+        GOOD_LIBRARY,
+    );
+    let mut registry = Registry::builtin();
+    registry.load_library(&backend, &no_config).expect("loads");
+    let request = SessionRequest::new(Topic::new("x").expect("topic"));
+    let guide = Guide::builtin();
+    let options = Options::new();
+    let err = prepare(
+        registry.backend("junk").expect("junk"),
+        PrepInput {
+            request: &request,
+            guide: &guide,
+            options: &options,
+            start: None,
+            on_text: None,
+        },
+    )
+    .expect_err("invalid UTF-8 reply")
+    .to_string();
+    assert!(err.contains("the reply is not UTF-8"), "{err}");
+}
