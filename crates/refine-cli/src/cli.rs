@@ -31,7 +31,7 @@ pub(crate) enum Command {
     ///
     /// Exit status: 0 success, 1 findings with --strict, 2 usage or input error, 3 backend
     /// failure.
-    Prep(PrepArgs),
+    Prep(Box<PrepArgs>),
     /// Print the exact prompt for a topic.
     ///
     /// The prompt is the seed prompt with the guide and the topic. Angle brackets in the topic,
@@ -46,6 +46,8 @@ pub(crate) enum Command {
     Guide(GuideArgs),
     /// List the finding codes with their severity and meaning.
     Codes,
+    /// List plugins: id, kind, version, ABI version and origin; or check one library.
+    Plugins(PluginsArgs),
     /// List the available backends, one line each.
     Backends,
     /// List the available output formats, one line each.
@@ -79,6 +81,10 @@ pub(crate) struct PrepArgs {
     /// The config file [default: $XDG_CONFIG_HOME/refine/config.toml when it exists].
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
+    /// Load a plugin library (repeatable), besides those found on REFINE_PLUGIN_PATH,
+    /// $XDG_DATA_HOME/refine/plugins and plugins/ beside the executable.
+    #[arg(long = "plugin", value_name = "FILE")]
+    pub(crate) plugins: Vec<PathBuf>,
     /// Write the pack to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
@@ -168,4 +174,22 @@ pub(crate) enum OutputFormat {
     Text,
     /// The documented, stable JSON shape.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PluginsArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<PluginsCommand>,
+    /// Also load this plugin library (repeatable).
+    #[arg(long = "plugin", value_name = "FILE", global = true)]
+    pub(crate) plugins: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PluginsCommand {
+    /// Load one library and print its validation report (exit 2 when it is refused).
+    Check {
+        /// The library, e.g. ./liboutline.so.
+        file: PathBuf,
+    },
 }

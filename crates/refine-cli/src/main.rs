@@ -4,6 +4,7 @@
 mod cli;
 mod input;
 mod output;
+mod plugins;
 mod prep;
 
 use std::io::Write;
@@ -64,7 +65,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let mut stdin = Stdin::default();
     Ok(match cli.command {
-        Command::Prep(args) => return prep::run(args, &mut stdin),
+        Command::Prep(args) => return prep::run(*args, &mut stdin),
+        Command::Plugins(args) => return plugins::command(args),
         Command::Prompt(args) => prompt_command(args, &mut stdin)?,
         Command::Check(args) => check_command(args, &mut stdin)?,
         Command::Guide(args) => guide_command(args)?,

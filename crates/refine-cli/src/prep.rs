@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, anyhow};
 use refine_host::config::Config;
-use refine_host::{PrepError, PrepInput, Registry, prepare};
+use refine_host::{PrepError, PrepInput, prepare};
 use refine_plugin::{BackendError, FormatError, Options, SessionStart};
 
 use crate::cli::PrepArgs;
@@ -45,7 +45,7 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         None => (backend_name.clone(), Options::new()),
     };
     options.extend(backend_options(&args)?);
-    let registry = Registry::builtin();
+    let registry = crate::plugins::registry(&args.plugins, &config)?;
     // Name both plugins before doing any work, so a typo costs nothing.
     let backend = registry.backend(&plugin).map_err(anyhow::Error::from)?;
     let format = registry.format(&format_id).map_err(anyhow::Error::from)?;

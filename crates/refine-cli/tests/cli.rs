@@ -19,6 +19,12 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
             "XDG_CONFIG_HOME",
             std::env::temp_dir().join("refine-cli-test-no-config"),
         )
+        // Nor may plugins installed on the machine.
+        .env_remove("REFINE_PLUGIN_PATH")
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join("refine-cli-test-no-data"),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -737,4 +743,101 @@ fn prep_through_a_real_model_on_loopback() {
             .count(),
         findings
     );
+}
+
+/// Compiles the C example plugin into a temporary library.
+fn c_example() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let lib = std::env::temp_dir().join(format!(
+        "refine-cli-test-{}-liboutline.so",
+        std::process::id()
+    ));
+    let out = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Werror", "-fPIC", "-shared", "-I"])
+        .arg(root.join("crates/refine-plugin-abi/include"))
+        .arg("-o")
+        .arg(&lib)
+        .arg(root.join("plugins/examples/format-c/outline.c"))
+        .output()
+        .expect("a C compiler");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    lib
+}
+
+#[test]
+fn a_c_plugin_on_the_plugin_path_serves_prep_and_is_listed() {
+    let lib = c_example();
+    let run_with = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_refine"))
+            .args(args)
+            .env("REFINE_PLUGIN_PATH", &lib)
+            .env(
+                "XDG_CONFIG_HOME",
+                std::env::temp_dir().join("refine-cli-test-no-config"),
+            )
+            .output()
+            .expect("refine runs")
+    };
+    let o = run_with(&["prep", TOPIC, "--format", "outline"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with(&format!("REFINEMENT SESSION: {TOPIC}\n")),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_with(&["plugins"]);
+    let listing = stdout(&o);
+    let line = listing
+        .lines()
+        .find(|l| l.starts_with("outline "))
+        .expect("listed");
+    assert!(
+        line.contains("format")
+            && line.contains("1.0.0")
+            && line.contains(" 1.0 ")
+            && line.contains("liboutline.so"),
+        "{line}"
+    );
+    let o = refine(&["plugins", "check", lib.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("format   outline"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_bad_plugin_named_is_an_error_and_one_discovered_is_a_warning() {
+    let not_a_plugin = temp_file("libnotaplugin.so", b"this is not a shared library");
+    let path = not_a_plugin.to_str().expect("path");
+    let o = refine(&["prep", TOPIC, "--plugin", path]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("plugin {path}: cannot load")),
+        "{}",
+        stderr(&o)
+    );
+    let o = refine(&["plugins", "check", path]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = Command::new(env!("CARGO_BIN_EXE_refine"))
+        .args(["prep", TOPIC])
+        .env("REFINE_PLUGIN_PATH", &not_a_plugin)
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("refine-cli-test-no-config"),
+        )
+        .output()
+        .expect("refine runs");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "a discovered bad plugin does not stop the job"
+    );
+    assert!(
+        stderr(&o).starts_with(&format!("warning: plugin {path}: cannot load")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("## Agenda"));
 }

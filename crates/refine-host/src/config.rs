@@ -55,6 +55,8 @@ struct RawConfig {
     default_format: Option<Spanned<String>>,
     #[serde(default)]
     backends: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    #[serde(default)]
+    plugins: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
 }
 
 /// A backend defined by name in the configuration.
@@ -75,6 +77,8 @@ pub struct Config {
     pub default_format: Option<String>,
     /// Named backends.
     pub backends: BTreeMap<String, NamedBackend>,
+    /// Each loaded plugin's `[plugins.<id>]` table, as JSON.
+    pub plugins: BTreeMap<String, serde_json::Value>,
 }
 
 fn line_of(text: &str, span: Range<usize>) -> usize {
@@ -103,6 +107,7 @@ impl Config {
             default_backend: None,
             default_format: None,
             backends,
+            plugins: BTreeMap::new(),
         }
     }
 
@@ -142,6 +147,7 @@ impl Config {
             self.default_format = other.default_format;
         }
         self.backends.extend(other.backends);
+        self.plugins.extend(other.plugins);
     }
 
     /// Parses configuration text; `path` is for messages.
@@ -233,10 +239,38 @@ impl Config {
             }
             backends.insert(name.into_inner(), NamedBackend { plugin, options });
         }
+        let mut plugins = BTreeMap::new();
+        for (id, table) in raw.plugins {
+            let mut json = serde_json::Map::new();
+            for (key, value) in table {
+                let key_name = key.get_ref().as_str();
+                if matches!(
+                    key_name,
+                    "api_key" | "key" | "token" | "secret" | "password"
+                ) {
+                    return Err(invalid(
+                        line_of(text, key.span()),
+                        format!(
+                            "plugins.{}.{key_name}: do not write a secret in the config file; put it in an environment variable and name it, e.g. api_key_env = \"VAR\"",
+                            id.get_ref()
+                        ),
+                    ));
+                }
+                let value = serde_json::to_value(value.get_ref()).map_err(|e| {
+                    invalid(
+                        line_of(text, key.span()),
+                        format!("plugins.{}.{key_name}: {e}", id.get_ref()),
+                    )
+                })?;
+                json.insert(key_name.to_string(), value);
+            }
+            plugins.insert(id.into_inner(), serde_json::Value::Object(json));
+        }
         Ok(Config {
             default_backend: raw.default_backend.map(Spanned::into_inner),
             default_format: raw.default_format.map(Spanned::into_inner),
             backends,
+            plugins,
         })
     }
 }
@@ -295,6 +329,21 @@ mod tests {
         assert!(err.starts_with("refine.toml:1: invalid type"), "{err}");
         let err = parse("[backends.lab]\nmodel = \"m\"\n").expect_err("no plugin");
         assert!(err.contains("missing `plugin"), "{err}");
+    }
+
+    #[test]
+    fn plugin_tables_become_json_and_refuse_secrets() {
+        let config = parse("[plugins.outline]\nwidth = 80\nstyle = \"dense\"\n").expect("valid");
+        assert_eq!(
+            config.plugins["outline"],
+            serde_json::json!({"width": 80, "style": "dense"})
+        );
+        let err = parse("[plugins.outline]\nwidth = 80\ntoken = \"abc\"\n").expect_err("secret");
+        assert!(
+            err.starts_with("refine.toml:3: plugins.outline.token: do not write a secret"),
+            "{err}"
+        );
+        assert!(!err.contains("abc"));
     }
 
     #[test]
