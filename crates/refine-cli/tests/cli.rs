@@ -586,7 +586,7 @@ fn backends_formats_schema_and_completions() {
     assert_eq!(ids, ["markdown", "json", "html", "ics", "tagged"]);
     let schema: serde_json::Value =
         serde_json::from_str(&stdout(&refine(&["schema"]))).expect("schema is JSON");
-    assert_eq!(schema["title"], "JsonPack");
+    assert_eq!(schema["title"], "PackDocument");
     let bash = stdout(&refine(&["completions", "bash"]));
     assert!(
         bash.contains("_refine()") && bash.contains("prep"),

@@ -280,7 +280,7 @@ impl Format for LoadedFormat {
     }
 
     fn render(&self, pack: &Pack) -> Result<Rendered, FormatError> {
-        let input = serde_json::to_value(format_json::JsonPack::from(pack))
+        let input = serde_json::to_value(refine_plugin::PackDocument::from(pack))
             .map_err(|e| FormatError::Failed(e.to_string()))?;
         let bytes = self.0.invoke(input, None).map_err(|e| {
             FormatError::Failed(format!(

@@ -409,3 +409,99 @@ fn a_plugin_that_reports_an_error_or_writes_garbage_is_a_clear_error() {
     .to_string();
     assert!(err.contains("the reply is not UTF-8"), "{err}");
 }
+
+/// A first-party plugin library built by cargo in this workspace (built on demand).
+fn cargo_library(package: &str, file: &str) -> PathBuf {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let lib = target.join("debug").join(file);
+    if !lib.is_file() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "--package", package])
+            .current_dir(root())
+            .status()
+            .expect("cargo");
+        assert!(status.success(), "building {package}");
+    }
+    lib
+}
+
+#[test]
+fn a_first_party_cdylib_renders_byte_identical_to_the_built_in() {
+    let lib = cargo_library("format-markdown", "libformat_markdown.so");
+    let (report, plugins) = refine_host::loader::load(&lib, &no_config).expect("loads");
+    assert_eq!(report.plugins.len(), 1);
+    let Some(refine_host::loader::LoadedPlugin::Format(loaded)) = plugins.into_iter().next() else {
+        panic!("a format")
+    };
+    let builtin = Registry::builtin();
+    let pack = pack();
+    let through_abi = loaded.render(&pack).expect("renders");
+    let direct = builtin
+        .format("markdown")
+        .expect("markdown")
+        .render(&pack)
+        .expect("renders");
+    assert_eq!(through_abi.bytes, direct.bytes);
+    assert_eq!(
+        (through_abi.media_type, through_abi.extension),
+        (direct.media_type, direct.extension)
+    );
+}
+
+#[test]
+fn a_rust_backend_plugin_streams_cancels_and_survives_a_panic() {
+    let lib = cargo_library("backend-rust-example", "libbackend_rust_example.so");
+    let mut registry = Registry::builtin();
+    registry.load_library(&lib, &no_config).expect("loads");
+    let backend = registry.backend("echo").expect("echo");
+    let request =
+        SessionRequest::new(Topic::new("Reduce checkout abandonment on mobile").expect("topic"));
+    let guide = Guide::builtin();
+    let generate = |options: &Options, on_text: Option<&refine_plugin::OnText<'_>>| {
+        backend.generate(&refine_plugin::BackendInput {
+            prompt: "P",
+            request: &request,
+            guide: &guide,
+            options,
+            on_text,
+        })
+    };
+
+    let pieces = std::sync::Mutex::new(Vec::new());
+    let collect = |p: &str| {
+        pieces.lock().expect("lock").push(p.to_string());
+        true
+    };
+    let reply = generate(&Options::new(), Some(&collect)).expect("answers");
+    assert!(
+        pieces.lock().expect("lock").len() > 10,
+        "streamed a line at a time"
+    );
+    assert_eq!(pieces.lock().expect("lock").concat(), reply.text);
+    let report = refine_core::analyze(&reply.text, &guide, &request);
+    assert_eq!(report.findings, vec![]);
+
+    let stop = |_: &str| false;
+    let err = generate(&Options::new(), Some(&stop))
+        .expect_err("cancelled")
+        .to_string();
+    assert!(err.contains("cancelled"), "{err}");
+
+    let mut panic = Options::new();
+    panic.insert("panic".into(), true.into());
+    let err = generate(&panic, None).expect_err("panics").to_string();
+    assert!(err.contains("the plugin panicked: asked to panic"), "{err}");
+    let err = generate(&Options::new(), None)
+        .expect_err("poisoned")
+        .to_string();
+    assert!(err.contains("refuses further calls"), "{err}");
+    // The host and its built-ins go on.
+    assert!(
+        registry
+            .format("markdown")
+            .expect("markdown")
+            .render(&pack())
+            .is_ok()
+    );
+}

@@ -6,6 +6,8 @@
 //! First-party plugins implement these traits directly; the run-time C ABI wraps the same
 //! contracts.
 
+mod document;
+pub mod ffi;
 mod start;
 
 use std::collections::BTreeMap;
@@ -14,6 +16,7 @@ use refine_core::{Finding, Guide, Minutes, Scores, SessionPlan, SessionRequest};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use document::{PackDocument, SCHEMA_ID};
 pub use start::{SessionStart, StartError};
 
 /// Options given to a plugin: `key=value` pairs from the command line or a config table.
@@ -163,6 +166,39 @@ pub struct Slot {
 }
 
 impl Pack {
+    /// A pack with nothing in it (and a start, so every format can render it): for learning a
+    /// format's media type and extension.
+    pub fn empty() -> Pack {
+        Pack {
+            plan: SessionPlan {
+                topic: String::new(),
+                agenda: Vec::new(),
+                key_points: Vec::new(),
+                discussion_questions: Vec::new(),
+                closing_statement: None,
+            },
+            meta: PackMeta {
+                topic: String::from("-"),
+                context: None,
+                guide: String::new(),
+                session_minutes: 0,
+                start: SessionStart::parse("2000-01-01 00:00", None).ok(),
+                backend: String::new(),
+                reply: ReplyMeta::default(),
+                findings: Vec::new(),
+                scores: Scores {
+                    structure: 0.0,
+                    adherence: 0.0,
+                    overall: 0.0,
+                },
+                notes: Vec::new(),
+                preparation: Vec::new(),
+                practices: Vec::new(),
+                phase_focus: BTreeMap::new(),
+            },
+        }
+    }
+
     /// The agenda on a clock: each item starts where the previous one ends. A range such as
     /// 15-20 minutes takes its upper end, so the schedule never runs short.
     pub fn timeline(&self) -> Vec<Slot> {

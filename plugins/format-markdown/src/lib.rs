@@ -5,6 +5,9 @@ use std::fmt::Write as _;
 
 use refine_plugin::{Format, FormatError, Pack, PluginInfo, Rendered};
 
+// The same format as a plugin library (target/*/libformat_markdown.so).
+refine_plugin::export_plugins!(format MarkdownFormat);
+
 /// The Markdown format.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MarkdownFormat;

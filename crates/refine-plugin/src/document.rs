@@ -1,0 +1,98 @@
+//! The session pack as a JSON document (`refine.session_pack/1`): what the `json` format writes,
+//! what `refine schema` describes, and what format plugins receive through the C ABI.
+
+use std::collections::BTreeMap;
+
+use refine_core::{Finding, Scores, SessionPlan};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Pack, PackMeta, ReplyMeta, SessionStart};
+
+/// The version tag of the document shape; bumped on any incompatible change.
+pub const SCHEMA_ID: &str = "refine.session_pack/1";
+
+/// A session pack as one JSON document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackDocument {
+    /// Always `refine.session_pack/1`.
+    pub schema: String,
+    /// The session topic.
+    pub topic: String,
+    /// The context notes, when given.
+    pub context: Option<String>,
+    /// The backend id.
+    pub backend: String,
+    /// How the reply was made.
+    pub reply: ReplyMeta,
+    /// The guide's title.
+    pub guide: String,
+    /// The session length in minutes.
+    pub session_minutes: u32,
+    /// When the session starts, when known.
+    pub start: Option<SessionStart>,
+    /// What the pack must tell its reader.
+    pub notes: Vec<String>,
+    /// The plan, exactly as `refine check --format json` prints it.
+    pub plan: SessionPlan,
+    /// What the linter found.
+    pub findings: Vec<Finding>,
+    /// The linter's scores.
+    pub scores: Scores,
+    /// The guide's preparation steps.
+    #[serde(default)]
+    pub preparation: Vec<String>,
+    /// The guide's discussion-management practices.
+    #[serde(default)]
+    pub practices: Vec<String>,
+    /// What each guide phase covers, by phase slug.
+    #[serde(default)]
+    pub phase_focus: BTreeMap<String, Vec<String>>,
+}
+
+impl From<&Pack> for PackDocument {
+    fn from(pack: &Pack) -> Self {
+        let meta = &pack.meta;
+        PackDocument {
+            schema: SCHEMA_ID.to_string(),
+            topic: meta.topic.clone(),
+            context: meta.context.clone(),
+            backend: meta.backend.clone(),
+            reply: meta.reply.clone(),
+            guide: meta.guide.clone(),
+            session_minutes: meta.session_minutes,
+            start: meta.start.clone(),
+            notes: meta.notes.clone(),
+            plan: pack.plan.clone(),
+            findings: meta.findings.clone(),
+            scores: meta.scores,
+            preparation: meta.preparation.clone(),
+            practices: meta.practices.clone(),
+            phase_focus: meta.phase_focus.clone(),
+        }
+    }
+}
+
+impl From<PackDocument> for Pack {
+    fn from(doc: PackDocument) -> Self {
+        Pack {
+            plan: doc.plan,
+            meta: PackMeta {
+                topic: doc.topic,
+                context: doc.context,
+                guide: doc.guide,
+                session_minutes: doc.session_minutes,
+                start: doc.start,
+                backend: doc.backend,
+                reply: doc.reply,
+                findings: doc.findings,
+                scores: doc.scores,
+                notes: doc.notes,
+                preparation: doc.preparation,
+                practices: doc.practices,
+                phase_focus: doc.phase_focus,
+            },
+        }
+    }
+}
