@@ -1,0 +1,67 @@
+//! The cost of a format call through the plugin ABI against the same format built in: the
+//! first-party markdown format, loaded from its cdylib, renders the same pack.
+//! Run with `cargo bench -p refine-host --bench abi` (or `cargo xtask bench`).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::process::Command;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use refine_core::{Guide, SessionRequest, Topic};
+use refine_host::loader::{LoadedPlugin, load};
+use refine_host::{PrepInput, Registry, prepare};
+use refine_plugin::Options;
+
+fn markdown_cdylib() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let lib = target.join("release/libformat_markdown.so");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--package",
+            "format-markdown",
+        ])
+        .current_dir(&root)
+        .status()
+        .expect("cargo builds the cdylib");
+    assert!(status.success());
+    lib
+}
+
+fn benches(c: &mut Criterion) {
+    let guide = Guide::builtin();
+    let request =
+        SessionRequest::new(Topic::new("Reduce checkout abandonment on mobile").expect("topic"));
+    let registry = Registry::builtin();
+    let options = Options::new();
+    let pack = prepare(
+        registry.backend("offline").expect("offline"),
+        PrepInput {
+            request: &request,
+            guide: &guide,
+            options: &options,
+            start: None,
+            on_text: None,
+        },
+    )
+    .expect("pack");
+    let builtin = registry.format("markdown").expect("markdown");
+    let (_, plugins) = load(&markdown_cdylib(), &|_| String::from("{}")).expect("loads");
+    let Some(LoadedPlugin::Format(loaded)) = plugins.into_iter().next() else {
+        panic!("a format plugin")
+    };
+    c.bench_function("render markdown built in", |b| {
+        b.iter(|| builtin.render(black_box(&pack)))
+    });
+    c.bench_function("render markdown through the ABI", |b| {
+        b.iter(|| loaded.render(black_box(&pack)))
+    });
+}
+
+criterion_group!(abi_benches, benches);
+criterion_main!(abi_benches);
