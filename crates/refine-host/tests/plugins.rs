@@ -505,3 +505,31 @@ fn a_rust_backend_plugin_streams_cancels_and_survives_a_panic() {
             .is_ok()
     );
 }
+
+#[test]
+fn the_plugins_config_table_reaches_it_as_json() {
+    let lib = library(
+        "echoconfig",
+        "host->write(c, config.ptr, config.len); return RF_OK;",
+        GOOD_PLUGIN,
+        GOOD_LIBRARY,
+    );
+    let mut registry = Registry::builtin();
+    let config_for = |id: &str| {
+        if id == "fmt" {
+            String::from(r#"{"width":80,"style":"dense"}"#)
+        } else {
+            String::from("{}")
+        }
+    };
+    registry.load_library(&lib, &config_for).expect("loads");
+    let out = registry
+        .format("fmt")
+        .expect("fmt")
+        .render(&pack())
+        .expect("renders");
+    assert_eq!(
+        String::from_utf8(out.bytes).expect("UTF-8"),
+        r#"{"width":80,"style":"dense"}"#
+    );
+}
