@@ -85,6 +85,9 @@ pub(crate) struct PrepArgs {
     /// $XDG_DATA_HOME/refine/plugins and plugins/ beside the executable.
     #[arg(long = "plugin", value_name = "FILE")]
     pub(crate) plugins: Vec<PathBuf>,
+    /// Let loaded plugins replace built-in plugins of the same id (refused otherwise).
+    #[arg(long)]
+    pub(crate) plugin_overrides: bool,
     /// Write the pack to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
@@ -183,6 +186,9 @@ pub(crate) struct PluginsArgs {
     /// Also load this plugin library (repeatable).
     #[arg(long = "plugin", value_name = "FILE", global = true)]
     pub(crate) plugins: Vec<PathBuf>,
+    /// Let loaded plugins replace built-in plugins of the same id.
+    #[arg(long, global = true)]
+    pub(crate) plugin_overrides: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,9 +13,17 @@ use refine_host::loader;
 use crate::Failure;
 use crate::cli::{PluginsArgs, PluginsCommand};
 
+/// Which plugin libraries to load besides the discovered ones.
+pub(crate) struct Selection<'a> {
+    /// Libraries named with `--plugin`.
+    pub(crate) files: &'a [PathBuf],
+    /// `--plugin-overrides`: loaded plugins may replace built-ins.
+    pub(crate) over_builtins: bool,
+}
+
 /// The built-in plugins plus the libraries named and discovered, each plugin configured from
 /// its `[plugins.<id>]` table.
-pub(crate) fn registry(explicit: &[PathBuf], config: &Config) -> Result<Registry, Failure> {
+pub(crate) fn registry(selection: &Selection<'_>, config: &Config) -> Result<Registry, Failure> {
     let mut registry = Registry::builtin();
     let config_for = |id: &str| {
         config
@@ -23,16 +31,21 @@ pub(crate) fn registry(explicit: &[PathBuf], config: &Config) -> Result<Registry
             .get(id)
             .map_or_else(|| String::from("{}"), |v| v.to_string())
     };
-    for path in explicit {
-        registry
-            .load_library(path, &config_for)
-            .map_err(|e| Failure::Input(e.into()))?;
+    let load = |registry: &mut Registry, path: &std::path::Path| {
+        if selection.over_builtins {
+            registry.load_library_over_builtins(path, &config_for)
+        } else {
+            registry.load_library(path, &config_for)
+        }
+    };
+    for path in selection.files {
+        load(&mut registry, path).map_err(|e| Failure::Input(e.into()))?;
     }
     for path in loader::discover() {
-        if explicit.contains(&path) {
+        if selection.files.contains(&path) {
             continue;
         }
-        if let Err(e) = registry.load_library(&path, &config_for) {
+        if let Err(e) = load(&mut registry, &path) {
             eprintln!("warning: {e} (skipped)");
         }
     }
@@ -64,7 +77,11 @@ pub(crate) fn command(args: PluginsArgs) -> Result<ExitCode, Failure> {
         crate::write_stdout(&out, false)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let registry = registry(&args.plugins, &config)?;
+    let selection = Selection {
+        files: &args.plugins,
+        over_builtins: args.plugin_overrides,
+    };
+    let registry = registry(&selection, &config)?;
     let abi = format!(
         "{}.{}",
         refine_plugin_abi_version().0,

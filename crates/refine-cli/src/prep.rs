@@ -45,7 +45,11 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         None => (backend_name.clone(), Options::new()),
     };
     options.extend(backend_options(&args)?);
-    let registry = crate::plugins::registry(&args.plugins, &config)?;
+    let selection = crate::plugins::Selection {
+        files: &args.plugins,
+        over_builtins: args.plugin_overrides,
+    };
+    let registry = crate::plugins::registry(&selection, &config)?;
     // Name both plugins before doing any work, so a typo costs nothing.
     let backend = registry.backend(&plugin).map_err(anyhow::Error::from)?;
     let format = registry.format(&format_id).map_err(anyhow::Error::from)?;

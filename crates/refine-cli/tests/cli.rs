@@ -841,3 +841,47 @@ fn a_bad_plugin_named_is_an_error_and_one_discovered_is_a_warning() {
     );
     assert!(stdout(&o).contains("## Agenda"));
 }
+
+#[test]
+fn a_plugin_replaces_a_built_in_only_when_asked() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let source =
+        std::fs::read_to_string(root.join("plugins/examples/format-c/outline.c")).expect("example");
+    let source = source.replace("RF_STR(\"outline\")", "RF_STR(\"tagged\")");
+    let dir = std::env::temp_dir().join(format!("refine-cli-test-{}-override", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("tagged.c"), source).expect("write");
+    let lib = dir.join("libtagged.so");
+    let status = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Werror", "-fPIC", "-shared", "-I"])
+        .arg(root.join("crates/refine-plugin-abi/include"))
+        .arg("-o")
+        .arg(&lib)
+        .arg(dir.join("tagged.c"))
+        .status()
+        .expect("cc");
+    assert!(status.success());
+    let lib = lib.to_str().expect("path");
+    let o = refine(&["prep", TOPIC, "--plugin", lib, "--format", "tagged"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("plugin id `tagged` is already taken by a built-in plugin"),
+        "{}",
+        stderr(&o)
+    );
+    let o = refine(&[
+        "prep",
+        TOPIC,
+        "--plugin",
+        lib,
+        "--plugin-overrides",
+        "--format",
+        "tagged",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("REFINEMENT SESSION: "),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -98,11 +98,34 @@ impl Registry {
         path: &std::path::Path,
         config_for: &dyn Fn(&str) -> String,
     ) -> Result<(), loader::LoadError> {
+        self.register(path, config_for, Overrides::Refused)
+    }
+
+    /// Loads the plugins of a library, each replacing a built-in plugin of the same id (the user
+    /// asked for it with `--plugin-overrides`); an id taken by another library is still an error.
+    pub fn load_library_over_builtins(
+        &mut self,
+        path: &std::path::Path,
+        config_for: &dyn Fn(&str) -> String,
+    ) -> Result<(), loader::LoadError> {
+        self.register(path, config_for, Overrides::Builtins)
+    }
+
+    fn register(
+        &mut self,
+        path: &std::path::Path,
+        config_for: &dyn Fn(&str) -> String,
+        overrides: Overrides,
+    ) -> Result<(), loader::LoadError> {
         let (report, plugins) = loader::load(path, config_for)?;
         for (_, info) in &report.plugins {
             let taken = self.backends().any(|b| b.info().id == info.id)
                 || self.formats().any(|f| f.info().id == info.id);
-            if taken {
+            let builtin = !self.loaded.contains_key(&info.id);
+            if taken && builtin && overrides == Overrides::Builtins {
+                self.backends.retain(|b| b.info().id != info.id);
+                self.formats.retain(|f| f.info().id != info.id);
+            } else if taken {
                 let by = self.loaded.get(&info.id).map_or_else(
                     || String::from("a built-in plugin"),
                     |(_, p, _)| p.display().to_string(),
@@ -110,7 +133,7 @@ impl Registry {
                 return Err(loader::LoadError {
                     path: path.to_path_buf(),
                     message: format!(
-                        "plugin id `{}` is already taken by {by}; rename it",
+                        "plugin id `{}` is already taken by {by}; rename it (a built-in may be replaced with --plugin-overrides)",
                         info.id
                     ),
                 });
@@ -173,6 +196,13 @@ impl Registry {
                     .join(", "),
             })
     }
+}
+
+/// Whether a loaded plugin may take the id of a built-in one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Overrides {
+    Refused,
+    Builtins,
 }
 
 /// One preparation: what to ask, of which backend, and when the session starts.
