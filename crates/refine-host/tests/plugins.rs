@@ -533,3 +533,22 @@ fn the_plugins_config_table_reaches_it_as_json() {
         r#"{"width":80,"style":"dense"}"#
     );
 }
+
+#[test]
+fn the_c_plugin_in_the_docs_compiles_and_works() {
+    let docs = std::fs::read_to_string(root().join("docs/plugins.md")).expect("docs/plugins.md");
+    let start = docs.find("```c\n").expect("a C block") + 5;
+    let end = start + docs[start..].find("```").expect("closed");
+    let lib = compile("docs_example", &docs[start..end]);
+    let mut registry = Registry::builtin();
+    registry.load_library(&lib, &no_config).expect("loads");
+    let out = registry
+        .format("topic-only")
+        .expect("registered")
+        .render(&pack())
+        .expect("renders");
+    assert_eq!(
+        String::from_utf8(out.bytes).expect("UTF-8"),
+        "Topic: Reduce checkout abandonment on mobile\n"
+    );
+}
