@@ -14,8 +14,8 @@ use refine_plugin::Options;
 
 fn markdown_cdylib() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    // A target folder of its own, so the benchmark's own build is left alone.
+    let target = root.join("target/plugin-libs");
     let lib = target.join("release/libformat_markdown.so");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
     let status = Command::new(cargo)
@@ -26,6 +26,7 @@ fn markdown_cdylib() -> PathBuf {
             "--package",
             "format-markdown",
         ])
+        .env("CARGO_TARGET_DIR", &target)
         .current_dir(&root)
         .status()
         .expect("cargo builds the cdylib");

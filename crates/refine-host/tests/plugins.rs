@@ -410,20 +410,19 @@ fn a_plugin_that_reports_an_error_or_writes_garbage_is_a_clear_error() {
     assert!(err.contains("the reply is not UTF-8"), "{err}");
 }
 
-/// A first-party plugin library built by cargo in this workspace (built on demand).
+/// A first-party plugin library, built by cargo into a target folder of its own: building it in
+/// the main one while `cargo test` runs would rebuild shared dependencies under the feet of the
+/// test binaries and doctests that are linked against them.
 fn cargo_library(package: &str, file: &str) -> PathBuf {
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
-    let lib = target.join("debug").join(file);
-    if !lib.is_file() {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "--package", package])
-            .current_dir(root())
-            .status()
-            .expect("cargo");
-        assert!(status.success(), "building {package}");
-    }
-    lib
+    let target = root().join("target/plugin-libs");
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--package", package])
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(root())
+        .status()
+        .expect("cargo");
+    assert!(status.success(), "building {package}");
+    target.join("debug").join(file)
 }
 
 #[test]
