@@ -297,6 +297,9 @@ macro_rules! export_plugins {
         pub extern "C" fn refine_plugin_entry() -> *const $crate::ffi::abi::RfLibrary {
             static LIBRARY: ::std::sync::OnceLock<$crate::ffi::Library> = ::std::sync::OnceLock::new();
             let library = LIBRARY.get_or_init(|| {
+                // The library's own copy of std prints panics itself; the host reports them,
+                // with their message, as errors of the call.
+                ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
                 $crate::ffi::library(vec![$($crate::export_plugins!(@export $kind $ty)),+])
             });
             library.0 as *const $crate::ffi::abi::RfLibrary
