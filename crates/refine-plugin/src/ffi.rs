@@ -305,7 +305,13 @@ macro_rules! export_plugins {
             library.0 as *const $crate::ffi::abi::RfLibrary
         }
     };
-    (@export format $ty:ty) => {{
+    (@export format $ty:ty) => {
+        $crate::export_plugins!(@trampoline format_call format $ty)
+    };
+    (@export backend $ty:ty) => {
+        $crate::export_plugins!(@trampoline backend_call backend $ty)
+    };
+    (@trampoline $call:ident $describe:ident $ty:ty) => {{
         #[allow(unsafe_code)]
         unsafe extern "C" fn call(
             host: *const $crate::ffi::abi::RfHost,
@@ -315,23 +321,9 @@ macro_rules! export_plugins {
         ) -> i32 {
             static POISONED: ::std::sync::atomic::AtomicBool = ::std::sync::atomic::AtomicBool::new(false);
             // SAFETY: called by the host with the ABI's arguments.
-            unsafe { $crate::ffi::format_call::<$ty>(&POISONED, host, c, input, config) }
+            unsafe { $crate::ffi::$call::<$ty>(&POISONED, host, c, input, config) }
         }
-        $crate::ffi::Export::format::<$ty>(call)
-    }};
-    (@export backend $ty:ty) => {{
-        #[allow(unsafe_code)]
-        unsafe extern "C" fn call(
-            host: *const $crate::ffi::abi::RfHost,
-            c: *mut $crate::ffi::abi::RfCall,
-            input: $crate::ffi::abi::RfStr,
-            config: $crate::ffi::abi::RfStr,
-        ) -> i32 {
-            static POISONED: ::std::sync::atomic::AtomicBool = ::std::sync::atomic::AtomicBool::new(false);
-            // SAFETY: called by the host with the ABI's arguments.
-            unsafe { $crate::ffi::backend_call::<$ty>(&POISONED, host, c, input, config) }
-        }
-        $crate::ffi::Export::backend::<$ty>(call)
+        $crate::ffi::Export::$describe::<$ty>(call)
     }};
 }
 
