@@ -123,6 +123,25 @@ pub fn section(kind: SectionKind) -> &'static SectionContract {
     }
 }
 
+/// Thresholds of the specificity rules: whether a pack speaks about this item or pastes its
+/// title into fixed sentences.
+#[derive(Debug, Clone, Copy)]
+pub struct Specificity {
+    /// A question or closing that repeats this many consecutive words of the title (or more)
+    /// echoes it (`question-echo`, `closing-echo`): a title longer than this should be named in
+    /// a few words of the pack's own.
+    pub echo_run_words: usize,
+    /// With context notes, at least this many questions must use the notes' own terms (words not
+    /// already in the title), or `questions-ungrounded`.
+    pub grounded_questions: usize,
+}
+
+/// The specificity thresholds the linter uses.
+pub const SPECIFICITY: Specificity = Specificity {
+    echo_run_words: 7,
+    grounded_questions: 2,
+};
+
 /// Words and phrases the linter matches against reply text. Phrases are lower case; a phrase
 /// matches on word boundaries. Stems are produced by [`crate::text::stem`].
 #[derive(Debug, Clone, Copy)]

@@ -87,6 +87,9 @@ codes! {
     QuestionSolutioning = "question-solutioning", Warning, "A discussion question jumps to a solution or implementation choice.";
     QuestionEstimation = "question-estimation", Warning, "A discussion question asks for effort, estimates or story points.";
     ClosingNoNextSteps = "closing-no-next-steps", Warning, "The closing statement names no next steps.";
+    QuestionEcho = "question-echo", Warning, "A discussion question repeats a long run of the topic's title instead of naming its subject in a few words.";
+    ClosingEcho = "closing-echo", Warning, "The closing statement repeats a long run of the topic's title.";
+    QuestionsUngrounded = "questions-ungrounded", Warning, "Context notes were given, but too few questions draw on their own terms.";
 }
 
 /// One thing said about a reply.

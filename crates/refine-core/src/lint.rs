@@ -20,12 +20,15 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::contract::{self, SectionKind, VOCABULARY};
+use crate::contract::{self, SPECIFICITY, SectionKind, VOCABULARY};
 use crate::finding::{Code, Finding};
 use crate::guide::Guide;
 use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
-use crate::text::{PhraseMatch, find_phrase, sentence_count, stem, terms, terms_meet, words};
+use crate::text::{
+    PhraseMatch, find_phrase, is_unspaced, same_stem, sentence_count, stem, terms, terms_meet,
+    words,
+};
 use crate::timebox::Minutes;
 
 /// How well a reply follows the contract and the guide.
@@ -433,6 +436,12 @@ impl Linter<'_> {
                 let message = format!("\"{short}\" does not refer to the topic or its context");
                 self.push(Code::QuestionGeneric, message, Some(line));
             }
+            if let Some(run) = self.echo(question) {
+                let message = format!(
+                    "\"{short}\" repeats the title (\"{run}\"); name the subject in a few words of its own"
+                );
+                self.push(Code::QuestionEcho, message, Some(line));
+            }
             if let Some(m) = find_phrase(question, VOCABULARY.solutioning, VOCABULARY.negations) {
                 if self.asserts(m) {
                     let message = format!(
@@ -455,7 +464,53 @@ impl Linter<'_> {
                 clean += 1;
             }
         }
-        share(clean, questions.len())
+        let grounded = self.questions_grounded();
+        share(clean, questions.len()) * if grounded { 1.0 } else { 0.5 }
+    }
+
+    /// With context notes, whether enough questions use the notes' own terms (those not already
+    /// in the title); reports `questions-ungrounded` when not. Notes that add no terms of their
+    /// own cannot be drawn on and are not held against the reply.
+    fn questions_grounded(&mut self) -> bool {
+        let Some(context) = self.request.context() else {
+            return true;
+        };
+        let title_terms = terms(self.request.topic().as_str());
+        let own: BTreeSet<String> = terms(context)
+            .into_iter()
+            .filter(|t| !title_terms.iter().any(|x| same_stem(x, t)))
+            .collect();
+        if own.is_empty() {
+            return true;
+        }
+        let questions = &self.parsed.plan.discussion_questions;
+        let using = questions
+            .iter()
+            .filter(|q| terms_meet(&terms(q), &own))
+            .count();
+        let wanted = SPECIFICITY.grounded_questions.min(questions.len());
+        if using >= wanted {
+            return true;
+        }
+        let line = self.section_line(SectionKind::DiscussionQuestions);
+        self.push(
+            Code::QuestionsUngrounded,
+            format!(
+                "{using} of {} questions use what the context notes say; at least {wanted} should",
+                questions.len()
+            ),
+            line,
+        );
+        false
+    }
+
+    /// The run of title words `text` repeats, when it is long enough to be an echo: at least
+    /// [`SPECIFICITY`]`.echo_run_words` words in a row (a character of a script written without
+    /// spaces counts as a third of a word).
+    fn echo(&self, text: &str) -> Option<String> {
+        longest_shared_run(self.request.topic().as_str(), text)
+            .filter(|(weight, _)| *weight >= SPECIFICITY.echo_run_words * UNSPACED_PER_WORD)
+            .map(|(_, run)| run)
     }
 
     fn closing_next_steps(&mut self) -> f64 {
@@ -480,9 +535,18 @@ impl Linter<'_> {
             || words(closing)
                 .iter()
                 .any(|w| action_stems.contains(&stem(w)));
-        if named {
+        let echo = self.echo(closing);
+        if let Some(run) = &echo {
+            let line = self.parsed.layout.closing_statement;
+            self.push(
+                Code::ClosingEcho,
+                format!("the closing statement repeats the title (\"{run}\"); say what this item needs next in words of its own"),
+                line,
+            );
+        }
+        if named && echo.is_none() {
             1.0
-        } else {
+        } else if !named {
             let line = self.parsed.layout.closing_statement;
             self.push(
                 Code::ClosingNoNextSteps,
@@ -490,8 +554,52 @@ impl Linter<'_> {
                 line,
             );
             0.0
+        } else {
+            0.0
         }
     }
+}
+
+/// How many characters of a script written without spaces weigh as much as one word.
+const UNSPACED_PER_WORD: usize = 3;
+
+/// The longest run of consecutive words `title` and `text` share, by weight (a word weighs
+/// [`UNSPACED_PER_WORD`], a character of an unspaced script 1), with the run as `text` words.
+fn longest_shared_run(title: &str, text: &str) -> Option<(usize, String)> {
+    let a = words(title);
+    let b = words(text);
+    let weight = |w: &String| {
+        if w.chars().any(is_unspaced) {
+            1
+        } else {
+            UNSPACED_PER_WORD
+        }
+    };
+    // Longest common substring over words, weighted: one row of the table at a time.
+    let mut previous = vec![(0usize, 0usize); b.len() + 1];
+    let mut best = (0usize, 0usize, 0usize); // weight, end in b, length in words
+    for x in &a {
+        let mut row = vec![(0usize, 0usize); b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            if x == y {
+                let (w, n) = previous[j];
+                row[j + 1] = (w + weight(y), n + 1);
+                if row[j + 1].0 > best.0 {
+                    best = (row[j + 1].0, j + 1, n + 1);
+                }
+            }
+        }
+        previous = row;
+    }
+    let (w, end, n) = best;
+    (n > 0).then(|| {
+        let sep = if b[end - n..end].iter().all(|x| x.chars().any(is_unspaced)) {
+            ""
+        } else {
+            " "
+        };
+        (w, b[end - n..end].join(sep))
+    })
 }
 
 /// At most 60 characters of `text`, for messages.

@@ -44,7 +44,7 @@ pub fn stem(word: &str) -> String {
 }
 
 /// Whether `c` belongs to a script written without spaces between words.
-fn is_unspaced(c: char) -> bool {
+pub fn is_unspaced(c: char) -> bool {
     matches!(c,
         '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
         | '\u{3400}'..='\u{4DBF}' // CJK extension A
