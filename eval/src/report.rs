@@ -17,7 +17,7 @@ fn fmt_opt(value: Option<u64>) -> String {
 }
 
 /// One row per backend, for the terminal and `report.md`.
-fn backend_rows(summary: &Summary) -> Vec<[String; 10]> {
+fn backend_rows(summary: &Summary) -> Vec<[String; 11]> {
     summary
         .backends
         .iter()
@@ -45,12 +45,15 @@ fn backend_rows(summary: &Summary) -> Vec<[String; 10]> {
                 ),
                 format!("{} / {}", fmt_opt(b.input_tokens), fmt_opt(b.output_tokens)),
                 format!("{:.3}", summary.pass_all(label)),
+                b.wording
+                    .share()
+                    .map_or_else(|| String::from("-"), |s| format!("{:.1}%", s * 100.0)),
             ]
         })
         .collect()
 }
 
-const HEADERS: [&str; 10] = [
+const HEADERS: [&str; 11] = [
     "backend",
     "cases",
     "pass",
@@ -61,6 +64,7 @@ const HEADERS: [&str; 10] = [
     "latency p50/p95 ms",
     "tokens in/out",
     "pass^k",
+    "templated questions",
 ];
 
 /// The terminal summary.
@@ -123,6 +127,20 @@ pub fn markdown(summary: &Summary) -> String {
     for (label, b) in &summary.backends {
         for (code, n) in &b.findings {
             let _ = writeln!(out, "| {label} | `{}` | {n} |", code.as_str());
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n## Distinctness\n\nTemplated questions: the share whose wording, with the topic's own words masked (…), recurs across {} or more topics; lower is better (eval/README.md).\n",
+        refine_core::contract::SPECIFICITY.templated_topics
+    );
+    for (label, b) in &summary.backends {
+        let common = b.wording.most_templated(5);
+        if common.is_empty() {
+            let _ = writeln!(out, "- `{label}`: no templated wording.");
+        }
+        for (wording, n) in common {
+            let _ = writeln!(out, "- `{label}`: {n} × \"{wording}\"");
         }
     }
     let flaky = summary.flaky();

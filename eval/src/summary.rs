@@ -1,9 +1,11 @@
 //! Aggregates of a run, built by streaming its results: per backend, per topic × backend, and
-//! the failing cases. Only numbers and ids are kept, never replies, so memory stays small.
+//! the failing cases. Only numbers, ids and the questions' masked wording are kept, never
+//! replies, so memory stays small.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use refine_core::distinct::WordingTally;
 use refine_core::{Code, Severity};
 
 use crate::record::{CaseRecord, read_records};
@@ -31,6 +33,8 @@ pub struct BackendSummary {
     pub input_tokens: Option<u64>,
     /// Reply tokens, summed over cases that report them.
     pub output_tokens: Option<u64>,
+    /// The questions' wording with each topic's words masked, for the distinctness figure.
+    pub wording: WordingTally,
 }
 
 /// Numbers for one topic on one backend, over its repeats.
@@ -125,6 +129,11 @@ impl Summary {
             backend.overall.push(scores.overall);
             backend.structure.push(scores.structure);
             backend.adherence.push(scores.adherence);
+        }
+        if let Some(plan) = &record.plan {
+            backend
+                .wording
+                .add(&record.topic_id, &plan.topic, &plan.discussion_questions);
         }
         for finding in &record.findings {
             *backend.findings.entry(finding.code).or_default() += 1;

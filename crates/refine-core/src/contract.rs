@@ -134,12 +134,16 @@ pub struct Specificity {
     /// With context notes, at least this many questions must use the notes' own terms (words not
     /// already in the title), or `questions-ungrounded`.
     pub grounded_questions: usize,
+    /// A question's wording (the topic's own words masked) that recurs across this many topics
+    /// of a run or more counts as templated in the run's distinctness figure.
+    pub templated_topics: usize,
 }
 
 /// The specificity thresholds the linter uses.
 pub const SPECIFICITY: Specificity = Specificity {
     echo_run_words: 7,
     grounded_questions: 2,
+    templated_topics: 3,
 };
 
 /// Words and phrases the linter matches against reply text. Phrases are lower case; a phrase

@@ -6,6 +6,7 @@
 //! [`analyze`].
 
 pub mod contract;
+pub mod distinct;
 pub mod finding;
 pub mod guide;
 pub mod lint;

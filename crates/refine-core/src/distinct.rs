@@ -1,0 +1,146 @@
+//! Distinctness across a run: how much of the questions' wording is shared between topics once
+//! each topic's own words are masked. A planner that pastes the title into fixed sentences
+//! writes the same masked wording for every topic; one that reads the item does not.
+//!
+//! A question's *wording* is its lower-cased words with every word of its topic's title (by
+//! stem) replaced by one mask, runs of masks collapsed. A wording is *templated* when it occurs
+//! for [`SPECIFICITY`]`.templated_topics` distinct topics or more. The run's figure is
+//! `templated questions / all questions`: 0 when every topic's questions read differently, 1 for
+//! a pure template. Lower is better.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::contract::SPECIFICITY;
+use crate::text::{stem, words};
+
+/// The mask that stands for the topic's own words.
+const MASK: &str = "…";
+
+/// A question's wording with its topic's own words masked.
+pub fn masked_wording(title: &str, question: &str) -> String {
+    let own: BTreeSet<String> = words(title).iter().map(|w| stem(w)).collect();
+    let mut out: Vec<&str> = Vec::new();
+    let question_words = words(question);
+    for word in &question_words {
+        if own.contains(&stem(word)) {
+            if out.last() != Some(&MASK) {
+                out.push(MASK);
+            }
+        } else {
+            out.push(word);
+        }
+    }
+    out.join(" ")
+}
+
+/// The tally behind a run's distinctness figure: every masked wording, with the topics it was
+/// written for (up to the threshold) and how many questions used it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WordingTally {
+    wordings: HashMap<String, Uses>,
+    questions: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Uses {
+    /// Distinct topic ids, kept only up to the threshold.
+    topics: Vec<String>,
+    questions: usize,
+}
+
+impl WordingTally {
+    /// Adds the questions written for one topic (a repeat of a topic adds to the same topic).
+    pub fn add(&mut self, topic_id: &str, title: &str, questions: &[String]) {
+        for question in questions {
+            let uses = self
+                .wordings
+                .entry(masked_wording(title, question))
+                .or_default();
+            uses.questions += 1;
+            if uses.topics.len() < SPECIFICITY.templated_topics
+                && !uses.topics.iter().any(|t| t == topic_id)
+            {
+                uses.topics.push(topic_id.to_string());
+            }
+            self.questions += 1;
+        }
+    }
+
+    /// Questions tallied.
+    pub fn questions(&self) -> usize {
+        self.questions
+    }
+
+    /// Questions whose wording recurs across the threshold's number of topics or more.
+    pub fn templated(&self) -> usize {
+        self.wordings
+            .values()
+            .filter(|u| u.topics.len() >= SPECIFICITY.templated_topics)
+            .map(|u| u.questions)
+            .sum()
+    }
+
+    /// The distinctness figure: the share of templated questions, or `None` with no questions.
+    pub fn share(&self) -> Option<f64> {
+        (self.questions > 0).then(|| self.templated() as f64 / self.questions as f64)
+    }
+
+    /// The most used templated wordings with their question counts, most used first.
+    pub fn most_templated(&self, n: usize) -> Vec<(&str, usize)> {
+        let mut all: Vec<(&str, usize)> = self
+            .wordings
+            .iter()
+            .filter(|(_, u)| u.topics.len() >= SPECIFICITY.templated_topics)
+            .map(|(w, u)| (w.as_str(), u.questions))
+            .collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        all.truncate(n);
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> Vec<String> {
+        vec![text.to_string()]
+    }
+
+    #[test]
+    fn the_titles_own_words_are_masked() {
+        assert_eq!(
+            masked_wording(
+                "Dark mode",
+                "Who is affected by “dark mode”, and how do modes differ?"
+            ),
+            "who is affected by … and how do … differ"
+        );
+    }
+
+    #[test]
+    fn a_template_scores_one_and_distinct_questions_zero() {
+        let titles = ["Dark mode", "Export to CSV", "Faster search", "SSO login"];
+        let mut template = WordingTally::default();
+        let mut distinct = WordingTally::default();
+        for (i, title) in titles.iter().enumerate() {
+            template.add(title, title, &q(&format!("Who is affected by “{title}”?")));
+            let own = ["night readers", "finance exports", "slow queries", "okta admins"][i];
+            distinct.add(title, title, &q(&format!("What do {own} do today?")));
+        }
+        assert_eq!(template.share(), Some(1.0));
+        assert_eq!(distinct.share(), Some(0.0));
+        assert_eq!(template.most_templated(1), vec![("who is affected by …", 4)]);
+    }
+
+    #[test]
+    fn wording_shared_by_two_topics_is_not_yet_a_template() {
+        let mut tally = WordingTally::default();
+        tally.add("a", "Dark mode", &q("Why “dark mode”?"));
+        tally.add("b", "Light mode", &q("Why “light mode”?"));
+        tally.add("b", "Light mode", &q("Why “light mode”?"));
+        assert_eq!(tally.share(), Some(0.0), "a repeat is the same topic");
+        tally.add("c", "Search", &q("Why “search”?"));
+        assert_eq!(tally.share(), Some(1.0));
+    }
+}
