@@ -1,0 +1,410 @@
+//! Context notes, read: the sentences people wrote (Markdown lists, headings, code blocks and
+//! logs handled; version numbers and abbreviations do not end a sentence) and the facts in them.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use regex::Regex;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The most words a quote from the notes keeps.
+pub const QUOTE_WORDS: usize = 16;
+
+/// What a sentence of the notes tells the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FactKind {
+    /// People disagree about something.
+    Disagreement,
+    /// Somebody proposes a solution.
+    Proposal,
+    /// A limit: must, cannot, legal, a deadline.
+    Constraint,
+    /// A number or a measure.
+    Measure,
+    /// When it happens: after, when, only if, the steps to reproduce.
+    Condition,
+    /// Who is affected.
+    Affected,
+    /// Anything else the notes say.
+    Statement,
+}
+
+/// One thing the notes say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// What it tells.
+    pub kind: FactKind,
+    /// The words to quote: the sentence, or its first clause, at most [`QUOTE_WORDS`] words.
+    pub quote: String,
+}
+
+/// What the context notes say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Notes {
+    /// The sentences, in order, on one line each, Markdown markup removed.
+    pub sentences: Vec<String>,
+    /// One fact per sentence that tells something, in order.
+    pub facts: Vec<Fact>,
+    /// The people the notes name as affected ("finance teams", "mobile users"), at most five.
+    pub affected: Vec<String>,
+    /// Whether the notes hold a code block.
+    pub has_code: bool,
+    /// Whether the notes hold log or stack-trace lines.
+    pub has_log: bool,
+}
+
+impl Notes {
+    /// Reads context notes.
+    pub fn read(text: &str) -> Notes {
+        let mut notes = Notes::default();
+        for block in blocks(text, &mut notes) {
+            for sentence in split_sentences(&block.text) {
+                if is_log_line(&sentence) {
+                    notes.has_log = true;
+                    continue;
+                }
+                if sentence.split_whitespace().count() < 3 && !sentence.chars().any(is_wide) {
+                    continue;
+                }
+                let kind = classify(&sentence, block.heading);
+                for who in affected(&sentence) {
+                    if notes.affected.len() < 5
+                        && !notes.affected.iter().any(|a| a.eq_ignore_ascii_case(&who))
+                    {
+                        notes.affected.push(who);
+                    }
+                }
+                notes.facts.push(Fact {
+                    kind,
+                    quote: quote(&sentence),
+                });
+                notes.sentences.push(sentence);
+            }
+        }
+        notes
+    }
+
+    /// The first fact of a kind.
+    pub fn first(&self, kind: FactKind) -> Option<&Fact> {
+        self.facts.iter().find(|f| f.kind == kind)
+    }
+
+    /// Whether the notes say anything.
+    pub fn is_empty(&self) -> bool {
+        self.sentences.is_empty()
+    }
+}
+
+/// What a heading above a block says its sentences are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Heading {
+    None,
+    Steps,
+    Expected,
+    Skip,
+}
+
+struct Block {
+    text: String,
+    heading: Heading,
+}
+
+/// The text blocks of Markdown notes (paragraphs, list items, table cells), each on one line,
+/// with the heading they sit under. Code blocks are left out and noted.
+fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut heading = Heading::None;
+    let mut heading_text: Option<String> = None;
+    let mut in_code = false;
+    let flush = |current: &mut String, out: &mut Vec<Block>, heading: Heading| {
+        let text = current.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() && heading != Heading::Skip {
+            out.push(Block { text, heading });
+        }
+        current.clear();
+    };
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                flush(&mut current, &mut out, heading);
+                in_code = true;
+                notes.has_code = true;
+            }
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Heading { .. }) => {
+                flush(&mut current, &mut out, heading);
+                heading_text = Some(String::new());
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let h = heading_text.take().unwrap_or_default().to_lowercase();
+                heading = heading_of(&h);
+            }
+            Event::Text(t) | Event::Code(t) if !in_code => match heading_text.as_mut() {
+                Some(h) => h.push_str(&t),
+                None => current.push_str(&t),
+            },
+            Event::Text(t) if in_code => {
+                if t.lines().any(is_log_line) {
+                    notes.has_log = true;
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                // A line that looks like a log starts its own block.
+                current.push('\n');
+            }
+            Event::Start(Tag::Item | Tag::Paragraph | Tag::TableCell)
+            | Event::End(TagEnd::Item | TagEnd::Paragraph | TagEnd::TableCell) => {
+                flush(&mut current, &mut out, heading);
+            }
+            _ => {}
+        }
+    }
+    flush(&mut current, &mut out, heading);
+    out
+}
+
+fn heading_of(text: &str) -> Heading {
+    if ["reproduce", "steps", "repro"].iter().any(|w| text.contains(w)) {
+        Heading::Steps
+    } else if ["expected", "desired", "should"].iter().any(|w| text.contains(w)) {
+        Heading::Expected
+    } else if ["environment", "version", "system info", "logs", "screenshot", "checklist"]
+        .iter()
+        .any(|w| text.contains(w))
+    {
+        Heading::Skip
+    } else {
+        Heading::None
+    }
+}
+
+/// Sentences by Unicode's rules (so "Vue 2.7" and "e.g. this" stay whole), on one line each.
+fn split_sentences(text: &str) -> Vec<String> {
+    if text.trim().is_empty() {
+        // unicode-segmentation's sentence iterator must not see empty input (it overflows).
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for sentence in text.unicode_sentences() {
+        let one_line = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+        if one_line.is_empty() {
+            continue;
+        }
+        // An abbreviation followed by a capital ("approx. Ten", "Mr. Smith") is not an end.
+        if let Some(last) = out.last_mut() {
+            if ends_with_abbreviation(last) {
+                last.push(' ');
+                last.push_str(&one_line);
+                continue;
+            }
+        }
+        out.push(one_line);
+    }
+    out
+}
+
+fn ends_with_abbreviation(sentence: &str) -> bool {
+    const ABBREVIATIONS: &[&str] = &[
+        "e.g.", "i.e.", "etc.", "vs.", "approx.", "mr.", "mrs.", "ms.", "dr.", "no.", "fig.",
+        "cf.", "incl.", "min.", "max.", "z.b.", "bzw.", "ca.", "v.",
+    ];
+    let last = sentence
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_lowercase();
+    ABBREVIATIONS.contains(&last.as_str())
+}
+
+static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^\s*(?:
+            \[?\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2}      # 2026-01-02 10:00
+          | \[?\d{2}:\d{2}:\d{2}                     # 10:00:01
+          | (?:ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\b[\s:\]]
+          | at\s+[\w$.]+\(.*\)                       # Java stack frame
+          | Traceback\s
+          | File\s+\x22[^\x22]+\x22,\s+line\s+\d+     # Python stack frame
+          | [\w.]+(?:Error|Exception):\s
+          | \$\s
+        )",
+    )
+    .expect("static regex")
+});
+
+fn is_log_line(line: &str) -> bool {
+    LOG_LINE.is_match(line)
+}
+
+fn is_wide(c: char) -> bool {
+    refine_core::text::is_unspaced(c)
+}
+
+static DISAGREEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:disagree\w*|however|on the other hand|not everyone|others? (?:say|says|think|thinks|argue|argues|want|wants)|some (?:say|think|argue|want)|push(?:ed)?\s?back|objects?|objection|not convinced|unconvinced|debate|contested|split on|while others|but (?:support|sales|legal|design|engineering|product|ops|security|finance|marketing|others|the team|management)\b)")
+        .expect("static regex")
+});
+
+static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:we could|we should|could we|should we|maybe we|perhaps we|i propose|we propose|proposal|proposed|suggest\w*|one option|an option|the idea is|how about|what if we|the plan is|switch(?:ing)? to|replac\w+ \S+ with|use \S+ instead|add(?:ing)? an? \S+ (?:button|option|toggle|setting|flag|field))\b")
+        .expect("static regex")
+});
+
+static CONSTRAINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:must|mustn't|cannot|can't|can ?not|have to|has to|need to|required|requires?|requirement|mandatory|legal(?:ly)?|law|laws|regulat\w*|complian\w*|deadline|due|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|by (?:the )?(?:end|start) of|by (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|by q[1-4]|before (?:the )?(?:launch|release|audit|renewal|end|q[1-4])|limit\w*|only\b|not allowed|forbidden|contract\w*|sla|budget|policy|gdpr|hipaa|pci|soc ?2|at most|at least|no more than)")
+        .expect("static regex")
+});
+
+static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\d[\d.,]*\s*(?:%|‰|ms\b|s\b|sec\w*|min\w*|hours?|days?|weeks?|months?|k\b|m\b|mb\b|gb\b|kb\b|tickets?|users?|customers?|accounts?|requests?|errors?|times|x\b|orders?|calls?|complaints?|reports?|sessions?|per\b|a (?:day|week|month))|\bp9\d\b|[$€£¥]\s?\d|\d+\s+(?:of|out of)\s+\d+|\b(?:doubled|tripled|halved)\b)")
+        .expect("static regex")
+});
+
+static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:when|whenever|after|only if|if|once|since|while|as soon as|every time|on (?:ios|android|safari|chrome|firefox|edge|windows|macos|mac|linux|mobile|desktop|tablets?))\b|(?:时|後|후에|wenn|quand|lorsque|cuando)")
+        .expect("static regex")
+});
+
+/// Role words that name people a topic affects.
+static AFFECTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b((?:[A-Za-z][\w-]*\s)?(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|support|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|owners?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|accounts?|organi[sz]ations?))\b")
+        .expect("static regex")
+});
+
+/// Words that never modify a role ("the users", "all customers").
+const NOT_MODIFIERS: &[&str] = &[
+    "the", "a", "an", "all", "some", "many", "most", "our", "their", "these", "those", "for",
+    "of", "to", "and", "or", "by", "with", "from", "that", "which", "who", "few", "several",
+    "other", "every", "each", "any", "no", "more", "less", "two", "three", "both", "in", "on",
+    "at", "as", "is", "are", "was", "were", "have", "has", "had", "when", "if", "but", "so",
+    "we", "they", "it", "not", "even", "also", "only", "just", "my", "your", "his", "her",
+    "its", "us", "them", "many", "said", "say", "says", "asked", "ask", "affects", "affected",
+    "hits", "tell", "told", "help", "let", "lets", "make", "makes", "see", "sees",
+];
+
+fn affected(sentence: &str) -> Vec<String> {
+    AFFECTED
+        .captures_iter(sentence)
+        .filter_map(|c| c.get(1))
+        .map(|m| {
+            let phrase = m.as_str();
+            let mut parts: Vec<&str> = phrase.split_whitespace().collect();
+            if parts.len() == 2 && NOT_MODIFIERS.contains(&parts[0].to_lowercase().as_str()) {
+                parts.remove(0);
+            }
+            parts.join(" ")
+        })
+        .collect()
+}
+
+fn classify(sentence: &str, heading: Heading) -> FactKind {
+    if heading == Heading::Steps {
+        return FactKind::Condition;
+    }
+    if DISAGREEMENT.is_match(sentence) {
+        FactKind::Disagreement
+    } else if PROPOSAL.is_match(sentence) || heading == Heading::Expected {
+        FactKind::Proposal
+    } else if CONSTRAINT.is_match(sentence) {
+        FactKind::Constraint
+    } else if MEASURE.is_match(sentence) {
+        FactKind::Measure
+    } else if CONDITION.is_match(sentence) {
+        FactKind::Condition
+    } else if AFFECTED.is_match(sentence) {
+        FactKind::Affected
+    } else {
+        FactKind::Statement
+    }
+}
+
+/// A sentence shortened for quoting: its first clause when the sentence is long, at most
+/// [`QUOTE_WORDS`] words, without its final full stop.
+fn quote(sentence: &str) -> String {
+    let trimmed = sentence.trim_end_matches(['.', '。', '!', '！', ';', ':']).trim();
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    if words.len() <= 1 {
+        // A script without spaces: count characters.
+        let chars: Vec<char> = trimmed.chars().collect();
+        return if chars.len() <= QUOTE_WORDS * 3 {
+            trimmed.to_string()
+        } else {
+            let cut: String = chars[..QUOTE_WORDS * 3].iter().collect();
+            format!("{cut}…")
+        };
+    }
+    if words.len() <= QUOTE_WORDS {
+        return trimmed.to_string();
+    }
+    // Cut at the last clause break within reach, else at the word limit.
+    let mut end = QUOTE_WORDS;
+    for i in (5..QUOTE_WORDS).rev() {
+        if words[i - 1].ends_with([',', ';', ':']) {
+            end = i;
+            break;
+        }
+    }
+    let kept = words[..end]
+        .join(" ")
+        .trim_end_matches([',', ';', ':'])
+        .to_string();
+    format!("{kept} …")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_numbers_and_abbreviations_do_not_end_sentences() {
+        let notes = Notes::read("We are on Vue 2.7 and need Vue 3.4, e.g. for the new router. Approx. ten pages break.");
+        assert_eq!(
+            notes.sentences,
+            vec![
+                "We are on Vue 2.7 and need Vue 3.4, e.g. for the new router.",
+                "Approx. ten pages break."
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_lists_headings_code_and_logs_are_read_apart() {
+        let notes = Notes::read(
+            "## Steps to reproduce\n1. Open a board with 500 cards\n2. Drag a card to another column\n\n## What happens\nThe whole page freezes for about 8 seconds.\n\n## Logs\n```\n2026-01-02 10:00:01 ERROR drag failed\n```\n",
+        );
+        assert!(notes.has_code);
+        assert!(notes.has_log);
+        assert_eq!(notes.facts[0].kind, FactKind::Condition);
+        assert_eq!(notes.facts[1].kind, FactKind::Condition);
+        assert_eq!(notes.facts[2].kind, FactKind::Measure);
+        assert!(!notes.sentences.iter().any(|s| s.contains("ERROR")));
+    }
+
+    #[test]
+    fn facts_are_classified() {
+        let notes = Notes::read(
+            "Finance teams in the EU reconcile by hand. Legal says only public posts may be quoted. \
+             Support logged 14 tickets this month. We could add a quote button. \
+             However, design thinks quoting invites pile-ons.",
+        );
+        let kinds: Vec<FactKind> = notes.facts.iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                FactKind::Affected,
+                FactKind::Constraint,
+                FactKind::Measure,
+                FactKind::Proposal,
+                FactKind::Disagreement
+            ]
+        );
+        assert_eq!(notes.affected, vec!["Finance teams", "Support"]);
+    }
+
+    #[test]
+    fn long_sentences_are_quoted_by_their_first_clause() {
+        let q = quote("When a shopper pays with Apple Pay, the sheet times out after thirty seconds and the order is lost without any message to anyone.");
+        assert_eq!(q, "When a shopper pays with Apple Pay …");
+    }
+}

@@ -1,0 +1,337 @@
+//! A title as a facilitator reads it: tracker decorations set aside, the subject named in a few
+//! words, and, for a title that proposes a solution, the goal it proposes it for.
+
+use std::sync::LazyLock;
+
+use refine_core::text::{is_unspaced, terms};
+use regex::Regex;
+
+/// The most words a subject keeps (in scripts written with spaces).
+pub const SUBJECT_WORDS: usize = 6;
+/// The most characters a subject keeps in scripts written without spaces.
+pub const SUBJECT_CHARS_UNSPACED: usize = 20;
+
+/// A title, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title {
+    /// The title as the user wrote it (trimmed).
+    pub full: String,
+    /// The title without decorations.
+    pub clean: String,
+    /// The decorations set aside, as written: `[FEATURE]`, `Bug:`, `🐛`, a trailing `?`.
+    pub decorations: Vec<String>,
+    /// Whether the title is a question.
+    pub asks: bool,
+    /// The subject in at most [`SUBJECT_WORDS`] words (or [`SUBJECT_CHARS_UNSPACED`]
+    /// characters), for questions and the closing to name.
+    pub subject: String,
+    /// For a title that proposes a solution ("Replace moment with dayjs to reduce bundle
+    /// size"): the solution proposed, as a hypothesis to test.
+    pub proposal: Option<String>,
+    /// What the proposal is meant to achieve, when the title says ("bundle size").
+    pub goal: Option<String>,
+}
+
+/// Leading tracker labels: `[FEATURE]`, `(bug)`, `【バグ】`.
+static BRACKET_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*([\[(【]\s*[^\])】]{1,30}?\s*[\])】])\s*[:：\-–—]?\s*").expect("static regex")
+});
+
+/// Leading prefixes: `feature request:`, `Bug:`, `RFC:`, `feat(ui):`.
+static PREFIX_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*((?:feature\s+request|feature|feat|bug\s+report|bug|bugfix|fix|hotfix|rfc|proposal|enhancement|improvement|request|question|idea|epic|story|task|chore|docs?|perf|refactor|spike|ux|ui|tech\s+debt|security|regression)(?:\s*\([^)]{0,30}\))?\s*[:：]|(?:feature\s+request|bug|rfc|proposal)\s+[\-–—])\s*",
+    )
+    .expect("static regex")
+});
+
+/// Trailing punctuation that is tone, not content.
+static TRAILING_MARKS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*([?!？！]+)\s*$").expect("static regex"));
+
+/// A user story's want: "As a <role>, I want to <want> so that <why>".
+static USER_STORY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^as an? [^,]{1,60}?,? i (?:want|need|would like)(?: to)? (.+?)(?:,? so that .*)?$",
+    )
+    .expect("static regex")
+});
+
+/// A proposal: "Replace X with Y", "Use X instead of Y", "Switch to X", "Migrate to X".
+static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^((?:replace|swap|switch|move|migrate|port|upgrade|rewrite|use|adopt|introduce|drop)\b.+?)(?:\s+(?:to|in order to|so that|so we can|for)\s+(?:\w+ly\s+)?(?:reduce|improve|increase|avoid|speed up|make|allow|enable|support|prevent|lower|cut|save|fix|get|simplify|shrink|remove)\s+(.+))?$",
+    )
+    .expect("static regex")
+});
+
+/// Words that open a title without naming its subject ("We need to figure out why ...").
+const LEAD_IN: &[&str] = &[
+    "we", "i", "need", "needs", "to", "want", "wants", "should", "must", "have", "figure", "find",
+    "out", "why", "how", "what", "the", "our", "a", "an", "let's", "lets", "please", "can", "could", "would", "it",
+    "be", "make", "sure", "that", "there", "so", "nice", "great", "good", "if", "really", "also",
+    "somehow", "maybe", "perhaps", "currently",
+];
+
+/// Verbs that say which way to change a subject ("Reduce checkout abandonment"): the subject is
+/// what follows.
+const CHANGE_VERBS: &[&str] = &[
+    "reduce", "improve", "increase", "decrease", "lower", "raise", "cut", "boost", "optimize",
+    "optimise", "fix", "add", "support", "enable", "allow", "build", "create", "implement",
+    "introduce", "make", "redesign", "streamline", "simplify", "prevent", "avoid", "stop",
+    "handle", "speed", "shorten", "investigate", "explore", "research", "understand",
+];
+
+/// Words after which a long title's first clause ends.
+const CLAUSE_WORDS: &[&str] = &[
+    "because", "since", "so", "which", "while", "but", "although", "when", "after", "whenever",
+    "if", "unless", "for", "with", "by", "via", "to", "from", "in", "on", "at", "as", "that",
+    "who", "where", "and", "or", "about",
+];
+
+/// Words a subject never ends on.
+const DANGLING: &[&str] = &[
+    "a", "an", "the", "of", "to", "for", "with", "and", "or", "in", "on", "at", "by", "from",
+    "is", "are", "be", "when", "that", "which", "our", "their", "its", "your", "my", "this",
+];
+
+impl Title {
+    /// Reads a title.
+    pub fn read(raw: &str) -> Title {
+        let full = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut decorations = Vec::new();
+        let mut rest = strip_emoji(&full, &mut decorations);
+        loop {
+            let caught = [&*BRACKET_LABEL, &*PREFIX_LABEL].iter().find_map(|re| {
+                let c = re.captures(&rest)?;
+                let whole = c.get(0)?;
+                let label = c.get(1)?.as_str().trim().to_string();
+                // Never strip the whole title away.
+                (whole.end() < rest.len()).then(|| (label, whole.end()))
+            });
+            let Some((label, end)) = caught else { break };
+            decorations.push(label);
+            rest = rest[end..].to_string();
+        }
+        let mut asks = false;
+        if let Some(c) = TRAILING_MARKS.captures(&rest) {
+            if let Some(marks) = c.get(1).filter(|m| m.start() > 0) {
+                asks = marks.as_str().contains(['?', '？']);
+                decorations.push(marks.as_str().to_string());
+                rest.truncate(c.get(0).map_or(rest.len(), |m| m.start()));
+            }
+        }
+        let clean = rest.trim().to_string();
+        let clean = if clean.is_empty() { full.clone() } else { clean };
+        let (proposal, goal) = proposal_and_goal(&clean);
+        let subject = subject(&clean);
+        Title {
+            full,
+            clean,
+            decorations,
+            asks,
+            subject,
+            proposal,
+            goal,
+        }
+    }
+
+    /// Whether the title is written in a script without spaces.
+    pub fn unspaced(&self) -> bool {
+        self.clean.chars().filter(|c| is_unspaced(*c)).count() * 2
+            > self.clean.chars().filter(|c| c.is_alphanumeric()).count()
+    }
+}
+
+/// `text` without emoji and pictographs; each removed run is a decoration.
+fn strip_emoji(text: &str, decorations: &mut Vec<String>) -> String {
+    let is_emoji = |c: char| {
+        matches!(c,
+            '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}'
+            | '\u{FE0F}' | '\u{200D}' | '\u{20E3}' | '\u{E0020}'..='\u{E007F}')
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars() {
+        if is_emoji(c) {
+            run.push(c);
+        } else {
+            if !run.is_empty() {
+                decorations.push(std::mem::take(&mut run));
+            }
+            out.push(c);
+        }
+    }
+    if !run.is_empty() {
+        decorations.push(run);
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn proposal_and_goal(clean: &str) -> (Option<String>, Option<String>) {
+    let Some(c) = PROPOSAL.captures(clean) else {
+        return (None, None);
+    };
+    let proposal = c.get(1).map(|m| trim_phrase(m.as_str(), 10));
+    let goal = c.get(2).map(|m| trim_phrase(m.as_str(), SUBJECT_WORDS));
+    // "Use cases for admins" is not a proposal: it needs a second word that is not a noun-ish
+    // continuation; ask that the proposal names something to change to or from.
+    let named = proposal
+        .as_deref()
+        .is_some_and(|p| p.split_whitespace().count() >= 2);
+    if named { (proposal, goal) } else { (None, None) }
+}
+
+/// At most `max` words of `text`, not ending on a dangling word or punctuation.
+fn trim_phrase(text: &str, max: usize) -> String {
+    let mut kept: Vec<&str> = text.split_whitespace().take(max).collect();
+    while kept.len() > 1 {
+        let last = kept[kept.len() - 1]
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if DANGLING.contains(&last.as_str()) || last.is_empty() {
+            kept.pop();
+        } else {
+            break;
+        }
+    }
+    kept.join(" ")
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && !")]\"'”’".contains(c))
+        .to_string()
+}
+
+/// The subject of a clean title: a user story's want, without a leading change verb or lead-in,
+/// cut to its first clause and at most [`SUBJECT_WORDS`] words.
+fn subject(clean: &str) -> String {
+    if clean.split_whitespace().nth(1).is_none() || unspaced_share(clean) {
+        return unspaced_subject(clean);
+    }
+    let wanted = USER_STORY
+        .captures(clean)
+        .and_then(|c| c.get(1))
+        .map_or(clean, |m| m.as_str());
+    let all: Vec<&str> = wanted.split_whitespace().collect();
+    let bare = |w: &str| {
+        w.to_lowercase()
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+            .to_string()
+    };
+    let long = all.len() > SUBJECT_WORDS;
+    let mut start = 0;
+    if long {
+        while start + 1 < all.len() && LEAD_IN.contains(&bare(all[start]).as_str()) {
+            start += 1;
+        }
+    }
+    if start + 1 < all.len()
+        && CHANGE_VERBS.contains(&bare(all[start]).as_str())
+        && !terms(&all[start + 1..].join(" ")).is_empty()
+    {
+        start += 1;
+        if bare(all[start - 1]) == "speed" && bare(all[start]) == "up" && start + 1 < all.len() {
+            start += 1;
+        }
+    }
+    let words = &all[start..];
+    if words.len() <= SUBJECT_WORDS {
+        return trim_phrase(&words.join(" "), SUBJECT_WORDS);
+    }
+    // The first clause that carries a content term, cut at punctuation or a clause word.
+    let mut end = words.len();
+    for (i, w) in words.iter().enumerate().skip(2) {
+        if CLAUSE_WORDS.contains(&bare(w).as_str()) {
+            end = i;
+            break;
+        }
+        if w.ends_with([',', ';', ':']) || w.starts_with('(') {
+            end = if w.starts_with('(') { i } else { i + 1 };
+            break;
+        }
+    }
+    let first = words[..end].join(" ");
+    if terms(&first).is_empty() {
+        return trim_phrase(&words.join(" "), SUBJECT_WORDS);
+    }
+    trim_phrase(&first, SUBJECT_WORDS)
+}
+
+fn unspaced_share(text: &str) -> bool {
+    text.chars().filter(|c| is_unspaced(*c)).count() * 2
+        > text.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// A subject for a title written without spaces: up to its first punctuation, at most
+/// [`SUBJECT_CHARS_UNSPACED`] characters.
+fn unspaced_subject(clean: &str) -> String {
+    let first: String = clean
+        .split(['，', '、', '。', '；', '：', ',', ';', ':', '（', '('])
+        .find(|part| !part.trim().is_empty())
+        .unwrap_or(clean)
+        .trim()
+        .to_string();
+    if first.chars().count() <= SUBJECT_CHARS_UNSPACED {
+        first
+    } else {
+        first.chars().take(SUBJECT_CHARS_UNSPACED).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decorations_are_set_aside() {
+        let t = Title::read("[FEATURE] Add dark mode to the editor 🌙!");
+        assert_eq!(t.clean, "Add dark mode to the editor");
+        assert_eq!(t.decorations, vec!["🌙", "[FEATURE]", "!"]);
+        let t = Title::read("feature request: export boards as PDF");
+        assert_eq!(t.clean, "export boards as PDF");
+        let t = Title::read("Bug: search ignores diacritics in Vietnamese names");
+        assert_eq!(t.clean, "search ignores diacritics in Vietnamese names");
+        assert_eq!(t.decorations, vec!["Bug:"]);
+        let t = Title::read("Why do trial users churn in week one?");
+        assert!(t.asks);
+        assert_eq!(t.clean, "Why do trial users churn in week one");
+        assert_eq!(Title::read("?!").clean, "?!", "never strip everything");
+    }
+
+    #[test]
+    fn subjects_are_a_few_words_of_the_title() {
+        let s = |t: &str| Title::read(t).subject;
+        assert_eq!(
+            s("Reduce checkout abandonment on mobile"),
+            "checkout abandonment on mobile"
+        );
+        assert_eq!(s("Speed up search"), "search");
+        assert_eq!(s("Team calendars"), "Team calendars");
+        assert_eq!(
+            s("CSV export shows wrong totals for multi-currency orders"),
+            "CSV export shows wrong totals"
+        );
+        assert_eq!(
+            s("As a store manager I want to see yesterday's sales so that I can plan staffing"),
+            "see yesterday's sales"
+        );
+        assert_eq!(
+            s("We need to figure out why customers keep complaining about the reporting dashboard being slow"),
+            "customers keep complaining"
+        );
+        let long_cjk = "移动端结账流程".repeat(10);
+        assert_eq!(s(&long_cjk).chars().count(), SUBJECT_CHARS_UNSPACED);
+        for title in [
+            "Replace momentjs with dayjs or luxon to drastically reduce bundle size",
+            "It would be nice if admins could see who changed a setting, when they changed it, and why",
+        ] {
+            assert!(s(title).split_whitespace().count() <= SUBJECT_WORDS, "{title}");
+        }
+    }
+
+    #[test]
+    fn a_proposal_is_a_hypothesis_with_a_goal() {
+        let t = Title::read("Replace momentjs with dayjs or luxon to drastically reduce bundle size");
+        assert_eq!(t.proposal.as_deref(), Some("Replace momentjs with dayjs or luxon"));
+        assert_eq!(t.goal.as_deref(), Some("bundle size"));
+        assert_eq!(Title::read("Dark mode").proposal, None);
+    }
+}
