@@ -560,6 +560,13 @@ impl Linter<'_> {
     }
 }
 
+/// Whether `text` repeats `title` at length, as `question-echo` and `closing-echo` judge it: so
+/// a writer can check a sentence before putting it in a reply.
+pub fn echoes_title(title: &str, text: &str) -> bool {
+    longest_shared_run(title, text)
+        .is_some_and(|(weight, _)| weight >= SPECIFICITY.echo_run_words * UNSPACED_PER_WORD)
+}
+
 /// How many characters of a script written without spaces weigh as much as one word.
 const UNSPACED_PER_WORD: usize = 3;
 

@@ -196,6 +196,31 @@ static TAG: LazyLock<Regex> = LazyLock::new(|| {
 static MENTION_AFTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?i:tags?)\b").expect("static regex"));
 
+/// `text` with every would-be section tag defused (`<agenda>` becomes `‹agenda›`), and nothing
+/// else changed: for writing untrusted text into a reply so that it cannot open or close a
+/// section while a user's `>10k` or `a<b` stays as typed.
+pub fn defuse_section_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for c in TAG.captures_iter(text) {
+        let (Some(whole), Some(name)) = (c.get(0), c.get(2)) else {
+            continue;
+        };
+        let normal = normalise_tag(name.as_str());
+        if !SECTIONS.iter().any(|s| s.tag == normal) {
+            continue;
+        }
+        out.push_str(&text[at..whole.start()]);
+        let inner = &whole.as_str()[1..whole.as_str().len() - 1];
+        out.push('‹');
+        out.push_str(inner);
+        out.push('›');
+        at = whole.end();
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// Normalises a tag name: lower case, runs of spaces, hyphens and underscores as one underscore.
 fn normalise_tag(name: &str) -> String {
     name.to_lowercase()

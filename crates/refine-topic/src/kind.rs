@@ -89,7 +89,7 @@ pub const SIGNALS: &[(TopicKind, &[&str])] = &[
     (
         TopicKind::Bug,
         &[
-            "bug", "bugs", "broken", "breaks", "crash", "crashes", "crashed", "error", "errors",
+            "bug", "bugs", "fix", "broken", "breaks", "crash", "crashes", "crashed", "error", "errors",
             "exception", "fail", "fails", "failing", "failed", "failure", "flaky", "incorrect",
             "wrong", "regression", "defect", "glitch", "unresponsive", "freezes", "frozen",
             "hangs", "stuck", "not working", "doesn't work", "does not work", "stopped working",

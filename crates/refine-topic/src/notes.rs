@@ -268,7 +268,7 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Role words that name people a topic affects.
 static AFFECTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b((?:[A-Za-z][\w-]*\s)?(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|support|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|owners?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|accounts?|organi[sz]ations?))\b")
+    Regex::new(r"(?i)\b((?:[A-Za-z][\w-]*\s)?(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|owners?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|accounts?|organi[sz]ations?))\b")
         .expect("static regex")
 });
 
@@ -280,7 +280,9 @@ const NOT_MODIFIERS: &[&str] = &[
     "at", "as", "is", "are", "was", "were", "have", "has", "had", "when", "if", "but", "so",
     "we", "they", "it", "not", "even", "also", "only", "just", "my", "your", "his", "her",
     "its", "us", "them", "many", "said", "say", "says", "asked", "ask", "affects", "affected",
-    "hits", "tell", "told", "help", "let", "lets", "make", "makes", "see", "sees",
+    "hits", "tell", "told", "help", "let", "lets", "make", "makes", "see", "sees", "between",
+    "among", "across", "within", "without", "about", "into", "onto", "over", "under", "per",
+    "via", "like", "than", "other", "where", "why", "how", "what", "then", "there", "here",
 ];
 
 fn affected(sentence: &str) -> Vec<String> {
@@ -293,7 +295,15 @@ fn affected(sentence: &str) -> Vec<String> {
             if parts.len() == 2 && NOT_MODIFIERS.contains(&parts[0].to_lowercase().as_str()) {
                 parts.remove(0);
             }
-            parts.join(" ")
+            let joined = parts.join(" ");
+            // "Customers" at the start of a sentence is "customers"; "EU customers" stays.
+            let mut chars = joined.chars();
+            match (chars.next(), chars.next()) {
+                (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+                    first.to_lowercase().chain(joined.chars().skip(1)).collect()
+                }
+                _ => joined,
+            }
         })
         .collect()
 }
@@ -399,7 +409,7 @@ mod tests {
                 FactKind::Disagreement
             ]
         );
-        assert_eq!(notes.affected, vec!["Finance teams", "Support"]);
+        assert_eq!(notes.affected, vec!["finance teams"]);
     }
 
     #[test]

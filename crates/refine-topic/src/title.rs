@@ -45,6 +45,10 @@ static PREFIX_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Tags and tag-like markup.
+static MARKUP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"</?[^<>]{0,60}>").expect("static regex"));
+
 /// Trailing punctuation that is tone, not content.
 static TRAILING_MARKS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*([?!？！]+)\s*$").expect("static regex"));
@@ -89,6 +93,15 @@ const CLAUSE_WORDS: &[&str] = &[
     "who", "where", "and", "or", "about",
 ];
 
+/// Verbs a cut subject does not end on: "flaky tests block" says less than "flaky tests".
+const VERBS: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "shows", "show", "block", "blocks",
+    "breaks", "break", "ignores", "ignore", "causes", "cause", "fails", "fail", "returns",
+    "loses", "lose", "keeps", "takes", "does", "do", "doesn't", "don't", "won't", "can't",
+    "cannot", "needs", "lacks", "crashes", "hangs", "freezes", "misses", "uses", "makes",
+    "gets", "get", "becomes", "stays", "leaks", "drops", "sends", "shows", "displays",
+];
+
 /// Words a subject never ends on.
 const DANGLING: &[&str] = &[
     "a", "an", "the", "of", "to", "for", "with", "and", "or", "in", "on", "at", "by", "from",
@@ -123,8 +136,15 @@ impl Title {
         }
         let clean = rest.trim().to_string();
         let clean = if clean.is_empty() { full.clone() } else { clean };
-        let (proposal, goal) = proposal_and_goal(&clean);
-        let subject = subject(&clean);
+        // Markup in a title (a hostile `</session_topic>`) is no part of its subject.
+        let plain = MARKUP.replace_all(&clean, " ");
+        let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (proposal, goal) = proposal_and_goal(&plain);
+        let mut subject = subject(&plain);
+        if terms(&subject).is_empty() {
+            // "Why?": nothing but the title itself can name it.
+            subject = full.clone();
+        }
         Title {
             full,
             clean,
@@ -172,7 +192,7 @@ fn proposal_and_goal(clean: &str) -> (Option<String>, Option<String>) {
     let Some(c) = PROPOSAL.captures(clean) else {
         return (None, None);
     };
-    let proposal = c.get(1).map(|m| trim_phrase(m.as_str(), 10));
+    let proposal = c.get(1).map(|m| trim_phrase(m.as_str(), SUBJECT_WORDS));
     let goal = c.get(2).map(|m| trim_phrase(m.as_str(), SUBJECT_WORDS));
     // "Use cases for admins" is not a proposal: it needs a second word that is not a noun-ish
     // continuation; ask that the proposal names something to change to or from.
@@ -184,12 +204,26 @@ fn proposal_and_goal(clean: &str) -> (Option<String>, Option<String>) {
 
 /// At most `max` words of `text`, not ending on a dangling word or punctuation.
 fn trim_phrase(text: &str, max: usize) -> String {
-    let mut kept: Vec<&str> = text.split_whitespace().take(max).collect();
+    // "end-to-end" is three words to a reader counting repeated words: count as `words` does.
+    let mut kept: Vec<&str> = Vec::new();
+    let mut count = 0;
+    for token in text.split_whitespace() {
+        let n = refine_core::text::words(token).len().max(1);
+        if count + n > max {
+            break;
+        }
+        count += n;
+        kept.push(token);
+    }
+    if kept.is_empty() {
+        kept.extend(text.split_whitespace().take(1));
+    }
+    let cut = count < refine_core::text::words(text).len();
     while kept.len() > 1 {
         let last = kept[kept.len() - 1]
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
-        if DANGLING.contains(&last.as_str()) || last.is_empty() {
+        if DANGLING.contains(&last.as_str()) || last.is_empty() || (cut && VERBS.contains(&last.as_str())) {
             kept.pop();
         } else {
             break;
@@ -233,7 +267,7 @@ fn subject(clean: &str) -> String {
         }
     }
     let words = &all[start..];
-    if words.len() <= SUBJECT_WORDS {
+    if refine_core::text::words(&words.join(" ")).len() <= SUBJECT_WORDS {
         return trim_phrase(&words.join(" "), SUBJECT_WORDS);
     }
     // The first clause that carries a content term, cut at punctuation or a clause word.

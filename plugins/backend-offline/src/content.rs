@@ -1,213 +1,114 @@
-//! The words of an offline pack: the topic's subject, key points chosen from the guide,
-//! problem-space questions and the closing statement.
+//! The words of an offline pack: key points chosen from the guide and applied to this item,
+//! problem-space questions that name its subject and use what its notes say, prompts for the
+//! success criteria, and a closing that says what this item needs next.
+//!
+//! Phrasings come from [`crate::bank`]; which one a topic gets is chosen from a hash of the
+//! topic and its notes, so the same input gives the same bytes and different topics read
+//! differently.
 
-use std::sync::LazyLock;
-
-use refine_core::contract::{DISCUSSION_QUESTIONS, KEY_POINTS};
+use refine_core::contract::{CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
 use refine_core::guide::{Guide, GuideItem, Phase};
-use refine_core::prompt::neutralise;
-use refine_core::text::{sentence_count, terms, words};
-use regex::Regex;
+use refine_core::lint::echoes_title;
+use refine_core::parse::defuse_section_tags;
+use refine_core::text::{same_stem, sentence_count, terms, terms_meet, words};
+use refine_topic::{FactKind, Reading, TopicKind};
+use sha2::{Digest, Sha256};
 
-use crate::kind::TopicKind;
+use crate::bank::{self, Bank};
 
-/// Topics up to this many characters are quoted whole; longer ones by their key words.
-const SHORT_TOPIC_CHARS: usize = 60;
-/// How many words a long topic's subject keeps.
-const SUBJECT_WORDS: usize = 8;
+/// What the planner knows about the item, and how it picks phrasings for it.
+pub(crate) struct Voice<'r> {
+    pub(crate) reading: &'r Reading,
+    /// The subject as questions name it, safe to write into a reply.
+    pub(crate) subject: String,
+    seed: [u8; 32],
+}
 
-/// Words that open a long topic without naming its subject ("We need to figure out why ...").
-const LEAD_IN: &[&str] = &[
-    "we",
-    "i",
-    "need",
-    "needs",
-    "to",
-    "want",
-    "wants",
-    "should",
-    "must",
-    "have",
-    "figure",
-    "find",
-    "out",
-    "why",
-    "how",
-    "what",
-    "the",
-    "our",
-    "a",
-    "an",
-    "let's",
-    "lets",
-    "please",
-    "can",
-    "could",
-    "would",
-    "it",
-    "is",
-    "be",
-    "make",
-    "sure",
-    "that",
-    "there",
-    "are",
-    "so",
-    "nice",
-    "great",
-    "good",
-    "if",
-    "really",
-    "also",
-    "somehow",
-    "maybe",
-    "perhaps",
-    "currently",
-];
-
-/// Verbs that open a topic by saying which way to change its subject ("Reduce checkout
-/// abandonment"): the subject is what follows.
-const CHANGE_VERBS: &[&str] = &[
-    "reduce",
-    "improve",
-    "increase",
-    "decrease",
-    "lower",
-    "raise",
-    "cut",
-    "boost",
-    "optimize",
-    "optimise",
-    "fix",
-    "add",
-    "support",
-    "enable",
-    "allow",
-    "build",
-    "create",
-    "implement",
-    "introduce",
-    "make",
-    "redesign",
-    "streamline",
-    "simplify",
-    "prevent",
-    "avoid",
-    "stop",
-    "handle",
-    "speed",
-    "shorten",
-];
-
-/// The topic's subject as questions quote it: the topic without a leading change verb ("Reduce
-/// checkout abandonment on mobile" is about "checkout abandonment on mobile"); a long topic
-/// keeps its words from the first that is not a lead-in, at most eight, ending where a word
-/// carries a topic term.
-pub(crate) fn subject(topic: &str) -> String {
-    let topic = neutralise(topic);
-    if topic.chars().count() <= SHORT_TOPIC_CHARS {
-        return without_change_verb(&topic);
-    }
-    if topic.split_whitespace().nth(1).is_none() {
-        // A script without spaces: keep the first characters.
-        let cut: String = topic.chars().take(SHORT_TOPIC_CHARS / 2).collect();
-        return format!("{cut}…");
-    }
-    // "As a store manager I want to see yesterday's sales so that ..." is about its want.
-    let wanted = USER_STORY
-        .captures(&topic)
-        .and_then(|c| c.get(1))
-        .map_or(topic.as_str(), |m| m.as_str());
-    let all: Vec<&str> = wanted.split_whitespace().collect();
-    let start = all
-        .iter()
-        .position(|w| {
-            !LEAD_IN.contains(
-                &w.to_lowercase()
-                    .trim_matches(|c: char| !c.is_alphanumeric()),
-            )
-        })
-        .unwrap_or(0);
-    // The first clause: up to a comma or a "because"/"so that" once it has two words.
-    let mut end = all.len();
-    for (i, w) in all.iter().enumerate().skip(start + 1) {
-        let lower = w.to_lowercase();
-        if CLAUSE_WORDS.contains(&lower.as_str()) && i >= start + 2 {
-            end = i;
-            break;
-        }
-        if w.ends_with([',', ';', ':']) && i + 1 >= start + 2 {
-            end = i + 1;
-            break;
+impl<'r> Voice<'r> {
+    pub(crate) fn new(reading: &'r Reading, context: Option<&str>) -> Voice<'r> {
+        let mut hasher = Sha256::new();
+        hasher.update(reading.title.full.as_bytes());
+        hasher.update([0]);
+        hasher.update(context.unwrap_or("").as_bytes());
+        Voice {
+            reading,
+            subject: defuse_section_tags(&lower_first(&reading.title.subject)),
+            seed: hasher.finalize().into(),
         }
     }
-    let mut kept: Vec<&str> = all[start..end]
-        .iter()
-        .take(SUBJECT_WORDS)
-        .copied()
-        .collect();
-    // Keep going until the subject carries one of the topic's own terms.
-    let topic_terms = terms(&topic);
-    let mut next = start + kept.len();
-    while terms(&kept.join(" ")).is_disjoint(&topic_terms) && next < all.len() {
-        kept.push(all[next]);
-        next += 1;
+
+    /// A number from the topic for `slot`, below `n`.
+    fn choose(&self, slot: usize, n: usize) -> usize {
+        let at = (slot * 2) % 32;
+        let value = u16::from_le_bytes([self.seed[at], self.seed[(at + 1) % 32]]);
+        usize::from(value) % n.max(1)
     }
-    let text = kept.join(" ");
-    let text = text.trim_end_matches(|c: char| !c.is_alphanumeric());
-    if next < all.len() || wanted.len() < topic.len() {
-        format!("{text}…")
-    } else {
-        text.to_string()
+
+    /// One of `options` for `slot`.
+    fn pick(&self, slot: usize, options: &'static [&'static str]) -> &'static str {
+        options[self.choose(slot, options.len())]
+    }
+
+    /// A question from a bank: a lead and a follow-up, each chosen for this topic.
+    fn ask(&self, slot: usize, bank: &Bank) -> String {
+        let text = format!(
+            "{}{}",
+            self.pick(slot, bank.leads),
+            self.pick(slot + 7, bank.tails)
+        );
+        self.fill(&text, "")
+    }
+
+    /// `text` with the subject and other placeholders filled in.
+    fn fill(&self, text: &str, quote: &str) -> String {
+        let title = &self.reading.title;
+        let who = defuse_section_tags(&join_and(&self.reading.notes.affected));
+        text.replace("{s}", &self.subject)
+            .replace("{q}", &defuse_section_tags(quote))
+            .replace("{who}", &who)
+            .replace("{p}", &defuse_section_tags(title.proposal.as_deref().unwrap_or("")))
+            .replace("{g}", &defuse_section_tags(title.goal.as_deref().unwrap_or("")))
+    }
+
+    /// The title and notes as one text, for signal words.
+    fn signals(&self) -> String {
+        let mut text = self.reading.title.full.clone();
+        for sentence in &self.reading.notes.sentences {
+            text.push('\n');
+            text.push_str(sentence);
+        }
+        text
+    }
+
+    /// Whether `question` uses the notes' own terms, as `questions-ungrounded` judges it.
+    fn uses_notes(&self, question: &str) -> bool {
+        let title = terms(&self.reading.title.full);
+        let own: std::collections::BTreeSet<String> = terms(&self.reading.notes.sentences.join(" "))
+            .into_iter()
+            .filter(|t| !title.iter().any(|x| same_stem(x, t)))
+            .collect();
+        terms_meet(&terms(question), &own)
+    }
+
+    /// A quote from the notes fit to write: it does not repeat the title at length.
+    fn usable_quote<'f>(&self, quote: &'f str) -> Option<&'f str> {
+        (!echoes_title(&self.reading.title.full, quote)).then_some(quote)
     }
 }
 
-/// A user story's want: "As a <role>, I want to <want> so that <why>".
-static USER_STORY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^as an? [^,]{1,60}?,? i (?:want|need|would like)(?: to)? (.+?)(?:,? so that .*)?$",
-    )
-    .expect("static regex")
-});
-
-/// Words that open a second clause.
-const CLAUSE_WORDS: &[&str] = &[
-    "because", "since", "so", "which", "while", "but", "although",
-];
-
-/// `topic` without its leading change verb (and "up" after "speed"), when what remains still
-/// carries a topic term.
-fn without_change_verb(topic: &str) -> String {
-    let mut parts = topic.splitn(2, char::is_whitespace);
-    let (Some(first), Some(rest)) = (parts.next(), parts.next()) else {
-        return topic.to_string();
-    };
-    if !CHANGE_VERBS.contains(&first.to_lowercase().as_str()) {
-        return topic.to_string();
-    }
-    let rest = rest.trim_start();
-    let rest = rest.strip_prefix("up ").unwrap_or(rest).trim();
-    if terms(rest).is_empty() {
-        topic.to_string()
-    } else {
-        rest.to_string()
+/// "a", "a and b", "a, b and c".
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
-/// The first sentence of the context notes, at most 100 characters, on one line.
-pub(crate) fn context_excerpt(context: &str) -> String {
-    let one_line = neutralise(&context.split_whitespace().collect::<Vec<_>>().join(" "));
-    let first = one_line
-        .split_inclusive(['.', '!', '?', '。', '！', '？'])
-        .next()
-        .unwrap_or(&one_line)
-        .trim();
-    if first.chars().count() <= 100 {
-        first.to_string()
-    } else {
-        let cut: String = first.chars().take(99).collect();
-        format!("{}…", cut.trim_end())
-    }
+/// The first fact line of the notes for the agenda, on one line.
+pub(crate) fn notes_line(voice: &Voice<'_>) -> Option<String> {
+    let fact = voice.reading.notes.facts.first()?;
+    Some(defuse_section_tags(&fact.quote))
 }
 
 /// What a guide statement or a question is about.
@@ -287,48 +188,6 @@ fn kind_themes(kind: TopicKind) -> &'static [Theme] {
     }
 }
 
-/// How a key point on `theme` applies the guide to this subject.
-fn tailoring(theme: Theme, subject: &str) -> String {
-    match theme {
-        Theme::Understanding => format!(
-            "spend the session on what really lies behind “{subject}” before anyone proposes a fix."
-        ),
-        Theme::Estimation => format!(
-            "leave effort talk for later; the team first needs a shared picture of “{subject}”."
-        ),
-        Theme::Stakeholders => format!(
-            "name everyone “{subject}” touches, inside and outside the team, and who should be in the room."
-        ),
-        Theme::Dependencies => format!(
-            "list the systems, teams and vendors “{subject}” relies on before discussing options."
-        ),
-        Theme::Constraints => format!(
-            "write down the limits “{subject}” must respect: rules, contracts, platforms and dates."
-        ),
-        Theme::Assumptions => {
-            format!("say out loud what we believe about “{subject}” and how we could check it.")
-        }
-        Theme::Success => {
-            format!("agree how we will know “{subject}” is solved before talking about solutions.")
-        }
-        Theme::Measurement => format!(
-            "pick the numbers that show whether “{subject}” gets better, and where they come from."
-        ),
-        Theme::Timeboxing => format!(
-            "keep each part of the conversation on “{subject}” to its timebox and park tangents."
-        ),
-        Theme::Preparation => format!(
-            "share the material on “{subject}” ahead of time so people arrive with questions."
-        ),
-        Theme::Priorities => {
-            format!("explain why “{subject}” matters now and how it fits the current goals.")
-        }
-        Theme::Solutions => format!(
-            "resist designing a fix for “{subject}” in the room; understanding comes first."
-        ),
-    }
-}
-
 /// A guide statement a key point can build on.
 struct Candidate<'g> {
     text: &'g str,
@@ -386,15 +245,12 @@ fn topic_themes(topic_and_context: &str) -> Vec<Theme> {
 
 /// 3-5 key points: guide statements chosen for the topic's signals and kind, each applied to
 /// the subject, ending with a pitfall to avoid.
-pub(crate) fn key_points(
-    guide: &Guide,
-    kind: TopicKind,
-    topic_and_context: &str,
-    subject: &str,
-) -> Vec<String> {
+pub(crate) fn key_points(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
+    let kind = voice.reading.kind.kind;
+    let topic_and_context = voice.signals();
     let bounds = KEY_POINTS.bounds().map_or((3, 5), |b| (b.min, b.max));
     let pool = candidates(guide);
-    let mut wanted: Vec<Theme> = topic_themes(topic_and_context);
+    let mut wanted: Vec<Theme> = topic_themes(&topic_and_context);
     wanted.extend(kind_themes(kind));
     let mut chosen: Vec<(usize, Theme)> = Vec::new();
     let target = (bounds.0 + 1).min(bounds.1);
@@ -438,13 +294,24 @@ pub(crate) fn key_points(
     chosen
         .into_iter()
         .map(|(i, theme)| {
-            let text = neutralise(pool[i].text.trim_end_matches(['.', ':', ';']));
+            let text = defuse_section_tags(pool[i].text.trim_end_matches(['.', ':', ';']));
             let text = if pool[i].pitfall {
                 format!("Pitfall to avoid: {text}")
             } else {
                 text
             };
-            format!("**{text}** — {}", tailoring(theme, subject))
+            (text, tailoring(voice, theme))
+        })
+        .enumerate()
+        .map(|(i, (text, tailored))| {
+            // Name the subject in the first points; after that the reader knows what "this
+            // item" is, and the pack does not repeat it line after line.
+            let tailored = if i >= 2 {
+                tailored.replace(&format!("“{}”", voice.subject), "this item")
+            } else {
+                tailored
+            };
+            format!("**{text}** — {tailored}")
         })
         .collect()
 }
@@ -520,152 +387,384 @@ pub(crate) fn exploration_phase(guide: &Guide) -> &Phase {
     best
 }
 
-fn question(angle: Angle, kind: TopicKind, s: &str) -> String {
-    use TopicKind::*;
-    match (angle, kind) {
-        (Angle::Core, Bug) => format!(
-            "When does “{s}” happen, for whom, and what changed around the time it started?"
+/// How a key point on `theme` applies the guide to this item, using its notes where they speak
+/// to the theme.
+fn tailoring(voice: &Voice<'_>, theme: Theme) -> String {
+    let notes = &voice.reading.notes;
+    let s = &voice.subject;
+    let quote = |kind: FactKind| {
+        notes
+            .first(kind)
+            .and_then(|f| voice.usable_quote(&f.quote))
+            .map(defuse_section_tags)
+    };
+    let who = join_and(&notes.affected);
+    let pick = |options: &'static [&'static str]| voice.fill(voice.pick(20 + theme as usize, options), "");
+    match theme {
+        Theme::Constraints => match quote(FactKind::Constraint) {
+            Some(q) => format!("the notes say “{q}”; write down who set that limit and whether it holds."),
+            None => pick(&[
+                "write down the limits “{s}” must respect: rules, contracts, platforms and dates.",
+                "list what cannot change around “{s}”, and who says so.",
+            ]),
+        },
+        Theme::Stakeholders if !who.is_empty() => format!(
+            "start from those the notes name ({}) and ask who else “{s}” touches.",
+            defuse_section_tags(&who)
         ),
-        (Angle::Core, Performance) => format!(
-            "Where exactly do people feel “{s}”, and what are they trying to do at that moment?"
-        ),
-        (Angle::Core, Ux) => format!(
-            "At which step does “{s}” trip people up, and what were they expecting instead?"
-        ),
-        (Angle::Core, Compliance) => format!(
-            "Which obligation lies behind “{s}”, and what happens to customers and to us if it is not met?"
-        ),
-        (Angle::Core, Migration) => {
-            format!("What problem does “{s}” solve for the people who use the current system?")
-        }
-        (Angle::Core, Integration) => {
-            format!("What are people trying to get done across systems when they ask for “{s}”?")
-        }
-        (Angle::Core, TechDebt) => {
-            format!("How does “{s}” slow us down or put customers at risk today?")
-        }
-        (Angle::Core, Research) => format!(
-            "What do we need to learn about “{s}”, and what decision is waiting on the answer?"
-        ),
-        (Angle::Core, Feature) => format!(
-            "What problem are people trying to solve when they ask for “{s}”, and how do we know it is real?"
-        ),
-        (Angle::Stakeholders, Compliance) => format!(
-            "Who is accountable for “{s}”: which teams, customers and outside parties must be heard?"
-        ),
-        (Angle::Stakeholders, Integration) => format!(
-            "Which teams and partners own each side of “{s}”, and who feels it when it goes wrong?"
-        ),
-        (Angle::Stakeholders, _) => {
-            format!("Who is affected by “{s}”, and how does each group experience it differently?")
-        }
-        (Angle::Dependencies, Migration) => {
-            format!("What depends on the current system today, and who must be ready before “{s}”?")
-        }
-        (Angle::Dependencies, _) => {
-            format!("Which systems, teams or vendors does “{s}” depend on, and which depend on it?")
-        }
-        (Angle::Constraints, Compliance) => format!(
-            "Which rules, dates and audit needs bound “{s}”, and which of them are non-negotiable?"
-        ),
-        (Angle::Constraints, Performance) => {
-            format!("What limits (devices, networks, data volumes) shape “{s}” for our users?")
-        }
-        (Angle::Constraints, _) => {
-            format!("What constraints (technical, legal, contractual) shape “{s}”?")
-        }
-        (Angle::Assumptions, Research) => format!(
-            "Which of our beliefs about “{s}” would change our plans if they turned out wrong?"
-        ),
-        (Angle::Assumptions, _) => format!(
-            "What are we assuming about “{s}” that we have not yet checked with users or data?"
-        ),
-        (Angle::Evidence, _) => format!(
-            "What evidence do we have about “{s}” (tickets, interviews, metrics), and what is missing?"
-        ),
-        (Angle::Workarounds, _) => {
-            format!("What do people do today to cope with “{s}”, and what does that cost them?")
-        }
+        Theme::Stakeholders => pick(&[
+            "name everyone “{s}” touches, inside and outside the team, and who should be in the room.",
+            "find the people who live with “{s}” and hear it in their words.",
+        ]),
+        Theme::Measurement => match quote(FactKind::Measure) {
+            Some(q) => format!("the notes cite “{q}”; agree where that number comes from and what it should become."),
+            None => pick(&[
+                "pick the numbers that show whether “{s}” gets better, and where they come from.",
+                "agree which measure would show “{s}” improving, before anyone proposes a change.",
+            ]),
+        },
+        Theme::Assumptions => match quote(FactKind::Proposal) {
+            Some(q) => format!("the notes suggest “{q}”; treat it as a hypothesis until the problem is clear."),
+            None => pick(&[
+                "say out loud what we believe about “{s}” and how we could check it.",
+                "separate what we know about “{s}” from what we have only assumed.",
+            ]),
+        },
+        Theme::Understanding => pick(&[
+            "spend the session on what really lies behind “{s}” before anyone proposes a fix.",
+            "make sure everyone can state the problem behind “{s}” in the same words.",
+        ]),
+        Theme::Estimation => pick(&[
+            "leave effort talk for later; the team first needs a shared picture of “{s}”.",
+            "keep sizing out of the room until “{s}” is understood.",
+        ]),
+        Theme::Dependencies => pick(&[
+            "list the systems, teams and vendors “{s}” relies on before discussing options.",
+            "trace what “{s}” is connected to, and who owns each link.",
+        ]),
+        Theme::Success => pick(&[
+            "agree how we will know “{s}” is solved before talking about solutions.",
+            "describe what would be different for people once “{s}” is behind us.",
+        ]),
+        Theme::Timeboxing => pick(&[
+            "keep each part of the conversation on “{s}” to its timebox and park tangents.",
+            "hold the timeboxes for “{s}” and park what does not belong to it.",
+        ]),
+        Theme::Preparation => pick(&[
+            "share the material on “{s}” ahead of time so people arrive with questions.",
+            "send what we know about “{s}” in advance, with its open questions.",
+        ]),
+        Theme::Priorities => pick(&[
+            "explain why “{s}” matters now and how it fits the current goals.",
+            "say what “{s}” competes with, and why it earns time this week.",
+        ]),
+        Theme::Solutions => pick(&[
+            "resist designing a fix for “{s}” in the room; understanding comes first.",
+            "note proposed fixes for “{s}” in the parking lot and return to the problem.",
+        ]),
     }
 }
 
-/// 3-5 open problem-space questions naming the subject: one per angle the guide's exploration
-/// bullets raise, topped up with the usual angles, shaped by the kind of topic. With context
-/// notes, one question asks what they tell us.
-pub(crate) fn questions(
-    guide: &Guide,
-    kind: TopicKind,
-    subject: &str,
-    context: Option<&str>,
-) -> Vec<String> {
+/// A question on the people the notes name, when they name any.
+fn affected_question(voice: &Voice<'_>, slot: usize) -> Option<String> {
+    (!voice.reading.notes.affected.is_empty())
+        .then(|| voice.fill(voice.pick(slot, bank::facts::AFFECTED), ""))
+}
+
+/// A question that quotes fact `index` of the notes, when it can be quoted; `as_statement`
+/// asks about it as a plain statement whatever it tells.
+fn fact_question(voice: &Voice<'_>, slot: usize, index: usize, as_statement: bool) -> Option<String> {
+    let fact = voice.reading.notes.facts.get(index)?;
+    let quote = voice.usable_quote(&fact.quote)?;
+    let options = match fact.kind {
+        _ if as_statement => bank::facts::STATEMENT,
+        FactKind::Constraint => bank::facts::CONSTRAINT,
+        FactKind::Measure => bank::facts::MEASURE,
+        FactKind::Condition => bank::facts::CONDITION,
+        FactKind::Proposal => bank::facts::PROPOSAL,
+        FactKind::Disagreement => bank::facts::DISAGREEMENT,
+        FactKind::Affected | FactKind::Statement => bank::facts::STATEMENT,
+    };
+    Some(voice.fill(voice.pick(slot, options), quote))
+}
+
+/// The core question: the problem behind a proposal, or the kind's own question.
+fn core_question(voice: &Voice<'_>) -> String {
+    let title = &voice.reading.title;
+    if title.goal.is_some() {
+        voice.ask(0, &bank::GOAL)
+    } else if title.proposal.is_some() {
+        voice.ask(0, &bank::PROPOSAL)
+    } else {
+        voice.ask(0, &bank::core(voice.reading.kind.kind))
+    }
+}
+
+/// 3-5 open problem-space questions: the core problem first, then one per angle the guide's
+/// exploration bullets raise. With notes, angles the notes speak to are asked through what the
+/// notes say (at least two questions when the notes allow), the rest from the banks.
+pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
     let max = DISCUSSION_QUESTIONS.bounds().map_or(5, |b| b.max);
     let mut angles: Vec<Angle> = Vec::new();
-    let exploration = exploration_phase(guide);
-    for text in exploration.items.iter().flat_map(|i| i.texts()) {
-        if let Some(angle) = angles_of(text).filter(|a| !angles.contains(a)) {
+    for text in exploration_phase(guide).items.iter().flat_map(|i| i.texts()) {
+        if let Some(angle) = angles_of(text).filter(|a| !angles.contains(a) && *a != Angle::Core) {
             angles.push(angle);
         }
-    }
-    if angles.first() != Some(&Angle::Core) {
-        angles.retain(|a| *a != Angle::Core);
-        angles.insert(0, Angle::Core);
     }
     for angle in [
         Angle::Stakeholders,
         Angle::Assumptions,
         Angle::Constraints,
         Angle::Dependencies,
+        Angle::Evidence,
     ] {
-        if angles.len() >= 4 {
-            break;
-        }
         if !angles.contains(&angle) {
             angles.push(angle);
         }
     }
-    let room = if context.is_some() { max - 1 } else { max };
-    let mut out: Vec<String> = angles
-        .into_iter()
-        .take(room)
-        .map(|a| question(a, kind, subject))
-        .collect();
-    if let Some(notes) = context {
-        out.push(format!(
-            "The notes say “{}”: what does that tell us about “{subject}”, and what does it leave open?",
-            context_excerpt(notes)
-        ));
+    angles.truncate(max - 1);
+    // Facts that speak to each angle, best first.
+    let speaks_to = |angle: Angle| -> &'static [FactKind] {
+        match angle {
+            Angle::Stakeholders => &[FactKind::Affected],
+            Angle::Constraints => &[FactKind::Constraint],
+            Angle::Assumptions => &[FactKind::Proposal, FactKind::Disagreement],
+            Angle::Dependencies => &[FactKind::Condition],
+            Angle::Evidence | Angle::Workarounds => &[FactKind::Measure],
+            Angle::Core => &[],
+        }
+    };
+    let facts = &voice.reading.notes.facts;
+    let mut out = vec![core_question(voice)];
+    let mut quoted: Vec<usize> = Vec::new();
+    let mut named_people = false;
+    let mut grounded = 0;
+    let mut fallback: Vec<usize> = Vec::new();
+    for (i, angle) in angles.iter().enumerate() {
+        let slot = i + 1;
+        let mut asked = None;
+        for kind in speaks_to(*angle) {
+            if *kind == FactKind::Affected {
+                if !named_people {
+                    asked = affected_question(voice, slot);
+                    named_people = asked.is_some();
+                }
+            } else if let Some(index) = facts
+                .iter()
+                .enumerate()
+                .position(|(n, f)| f.kind == *kind && !quoted.contains(&n))
+            {
+                asked = fact_question(voice, slot, index, false);
+                if asked.is_some() {
+                    quoted.push(index);
+                }
+            }
+            if asked.is_some() {
+                break;
+            }
+        }
+        match asked {
+            Some(q) => {
+                if voice.uses_notes(&q) {
+                    grounded += 1;
+                }
+                out.push(q);
+            }
+            None => {
+                fallback.push(out.len());
+                out.push(voice.ask(slot, angle_bank(*angle)));
+            }
+        }
+    }
+    // What the notes said that no angle asked about replaces bank questions, from the last,
+    // until two questions draw on the notes: unquoted facts in order, then the notes' words.
+    while grounded < 2 {
+        let Some(at) = fallback.pop() else { break };
+        let spare = (0..facts.len())
+            .filter(|n| !quoted.contains(n))
+            .find_map(|n| fact_question(voice, at + 10, n, facts[n].kind == FactKind::Affected).map(|q| (n, q)));
+        let q = match spare {
+            Some((n, q)) => {
+                quoted.push(n);
+                q
+            }
+            None => match terms_question(voice, at + 10) {
+                Some(q) => q,
+                None => break,
+            },
+        };
+        if voice.uses_notes(&q) {
+            grounded += 1;
+        }
+        out[at] = q;
     }
     out
 }
 
-/// A closing statement of 2-3 sentences: why refinement mattered, and the guide's next steps.
-pub(crate) fn closing(guide: &Guide, subject: &str) -> String {
+/// A question on the notes' own words, for notes too short to hold a second fact: the longest
+/// words they use that the title does not.
+fn terms_question(voice: &Voice<'_>, slot: usize) -> Option<String> {
+    let title = words(&voice.reading.title.full);
+    let mut own: Vec<String> = Vec::new();
+    for sentence in &voice.reading.notes.sentences {
+        for word in words(sentence) {
+            let plain = word.chars().all(char::is_alphabetic) && word.chars().count() >= 5;
+            if plain && !title.contains(&word) && !own.contains(&word) {
+                own.push(word);
+            }
+        }
+    }
+    own.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+    let pair = match own.as_slice() {
+        [] => return None,
+        [one] => one.clone(),
+        [a, b, ..] => format!("{a}” and “{b}"),
+    };
+    let text = voice.pick(
+        slot,
+        &[
+            "The notes speak of “{pair}”: what do those tell us about “{s}” that the title does not?",
+            "What do we know about “{pair}” from the notes, and what would we need to ask next?",
+            "How do “{pair}”, as the notes put it, change our picture of “{s}”?",
+        ],
+    );
+    Some(voice.fill(&text.replace("{pair}", &pair), ""))
+}
+
+fn angle_bank(angle: Angle) -> &'static Bank {
+    match angle {
+        Angle::Stakeholders => &bank::STAKEHOLDERS,
+        Angle::Dependencies => &bank::DEPENDENCIES,
+        Angle::Constraints => &bank::CONSTRAINTS,
+        Angle::Assumptions => &bank::ASSUMPTIONS,
+        Angle::Evidence | Angle::Workarounds | Angle::Core => &bank::EVIDENCE,
+    }
+}
+
+/// The guide phase where success is defined: the first whose name or bullets speak of success,
+/// outcomes or measures, other than the exploration phase.
+pub(crate) fn success_phase(guide: &Guide) -> Option<&Phase> {
+    let exploration = &exploration_phase(guide).slug;
+    guide.phases.iter().find(|phase| {
+        &phase.slug != exploration
+            && std::iter::once(phase.name.as_str())
+                .chain(phase.items.iter().flat_map(|i| i.texts()))
+                .any(|t| {
+                    words(t)
+                        .iter()
+                        .any(|w| ["success", "outcome", "outcomes", "measure", "criteria"].contains(&w.as_str()))
+                })
+    })
+}
+
+/// Prompts for the success-criteria phase: what would tell us it is solved, and how we would
+/// measure it. Agenda lines, not discussion questions.
+pub(crate) fn success_prompts(voice: &Voice<'_>) -> [String; 2] {
+    let notes = &voice.reading.notes;
+    let who = if notes.affected.is_empty() {
+        String::from("the people it affects")
+    } else {
+        defuse_section_tags(&join_and(&notes.affected))
+    };
+    let solved = voice.fill(
+        &voice
+            .pick(
+                30,
+                &[
+                    "Ask: what would tell {who} that “{s}” is solved?",
+                    "Ask: what would {who} notice first once “{s}” is behind us?",
+                    "Ask: how would {who} describe “{s}” going well?",
+                ],
+            )
+            .replace("{who}", &who),
+        "",
+    );
+    let measured = match notes
+        .first(FactKind::Measure)
+        .and_then(|f| voice.usable_quote(&f.quote))
+    {
+        Some(q) => format!(
+            "Ask: how would we measure it, starting from what the notes cite: “{}”?",
+            defuse_section_tags(q)
+        ),
+        None => voice.fill(
+            voice.pick(
+                31,
+                &[
+                    "Ask: how would we measure it, and what do we know about today's level?",
+                    "Ask: which signal would show it, and where would we read it?",
+                    "Ask: what would we count or observe to know, and who can see it today?",
+                ],
+            ),
+            "",
+        ),
+    };
+    [solved, measured]
+}
+
+/// What this item needs next, by what the notes raised and the kind of item.
+fn needs_next(voice: &Voice<'_>) -> String {
+    let notes = &voice.reading.notes;
+    if notes.first(FactKind::Disagreement).is_some() {
+        return String::from("this item needs the two views in the notes settled with evidence, in a deep-dive with both sides");
+    }
+    if notes.first(FactKind::Constraint).is_some() {
+        return String::from("this item needs a deep-dive on the limit the notes name, with whoever set it");
+    }
+    if notes.first(FactKind::Proposal).is_some() {
+        return String::from("the idea in the notes stays a hypothesis until the problem behind it is confirmed");
+    }
+    use TopicKind::*;
+    let by_kind = match voice.reading.kind.kind {
+        Bug => "this item needs a reliable reproduction and a clear picture of who is hit",
+        Performance => "this item needs numbers on where the time goes and for whom",
+        Ux => "this item needs a look at real people at the step that trips them",
+        Compliance => "this item needs the exact obligation in writing and an owner for it",
+        Migration => "this item needs a list of what depends on the current system",
+        Integration => "this item needs both owners' view of what travels between the systems",
+        TechDebt => "this item needs evidence of what it costs us today",
+        Research => "this item needs the decision its answers feed, named",
+        Feature => "this item needs evidence that the need is real, and for whom",
+    };
+    voice.fill(by_kind, "")
+}
+
+/// A closing statement of 2-3 sentences: thanks for this item's exploration, what it needs
+/// next, and the guide's next steps.
+pub(crate) fn closing(voice: &Voice<'_>, guide: &Guide) -> String {
     let steps: Vec<String> = guide
         .post_session
         .iter()
         .filter_map(|g| g.items.first())
         .take(3)
-        .map(|item| lower_first(&neutralise(item.text.trim_end_matches(['.', ':', ';']))))
+        .map(|item| lower_first(&defuse_section_tags(item.text.trim_end_matches(['.', ':', ';']))))
         .collect();
     let next = match steps.as_slice() {
-        [] => String::from(
-            "Next steps: I will share the session notes and follow up on the open questions and action items.",
-        ),
+        [] => String::from("Next steps: I will share the session notes and follow up on the open questions and action items."),
         [one] => format!("Next steps: {one}, and follow up on the action items."),
         [init @ .., last] => format!("Next steps: {}, and {last}.", init.join(", ")),
     };
-    let value = "understanding the problem together before choosing a solution is what makes the work that follows worth doing";
-    let with_subject =
-        format!("Thank you for exploring “{subject}” with such care: {value}. {next}");
-    let bounds = refine_core::contract::CLOSING_STATEMENT
-        .bounds()
-        .map_or((2, 3), |b| (b.min, b.max));
+    let thanks = voice.fill(
+        voice.pick(
+            40,
+            &[
+                "Thank you for staying with the problem behind “{s}” rather than its fix.",
+                "Thanks for the care you put into understanding “{s}” before reaching for a solution.",
+                "Thank you all: we know more about “{s}” than when we started.",
+                "Thanks for questioning what we thought we knew about “{s}”.",
+            ],
+        ),
+        "",
+    );
+    let needs = needs_next(voice);
+    let full = format!("{thanks} Before it is ready, {needs}. {next}");
+    let bounds = CLOSING_STATEMENT.bounds().map_or((2, 3), |b| (b.min, b.max));
     let fits = |s: &str| (bounds.0..=bounds.1).contains(&sentence_count(s));
-    if fits(&with_subject) {
-        with_subject
+    if fits(&full) {
+        full
     } else {
         // The subject itself holds sentence breaks ("Fix login. Then ship!"): leave it out.
-        format!("Thank you for exploring this problem with such care: {value}. {next}")
+        format!("Thank you for exploring this problem with such care. {next}")
     }
 }
 
@@ -674,53 +773,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_topics_are_quoted_whole_and_long_ones_by_their_key_words() {
-        assert_eq!(
-            subject("Reduce checkout abandonment on mobile"),
-            "checkout abandonment on mobile"
-        );
-        assert_eq!(subject("Speed up search"), "search");
-        assert_eq!(
-            subject("Fix it"),
-            "Fix it",
-            "nothing but the verb would be left"
-        );
-        assert_eq!(subject("Team calendars"), "Team calendars");
-        assert_eq!(
-            subject(
-                "We need to figure out why customers keep complaining about the reporting dashboard being slow and hard to read"
-            ),
-            "customers keep complaining about the reporting dashboard being…"
-        );
-        assert_eq!(subject("a</session_topic>"), "a‹/session_topic›");
-        assert_eq!(
-            subject(
-                "As a store manager I want to see yesterday's sales so that I can plan staffing"
-            ),
-            "see yesterday's sales…"
-        );
-        assert_eq!(
-            subject(
-                "It would be nice if admins could see who changed a setting, when they changed it, and why, because support spends hours on it"
-            ),
-            "admins could see who changed a setting…"
-        );
-        let long_cjk = "移动端结账流程".repeat(10);
-        assert_eq!(subject(&long_cjk).chars().count(), 31);
-    }
-
-    #[test]
-    fn context_excerpts_are_one_short_sentence() {
-        assert_eq!(
-            context_excerpt("Drop-off doubled.\nSecond line."),
-            "Drop-off doubled."
-        );
-        assert_eq!(context_excerpt(&"word ".repeat(50)).chars().count(), 100);
-    }
-
-    #[test]
     fn the_default_guide_explores_the_second_phase() {
         let guide = Guide::builtin();
         assert_eq!(exploration_phase(&guide).slug, "problem-space-exploration");
+    }
+
+    #[test]
+    fn notes_ground_at_least_two_questions() {
+        let notes = "Support logged 14 tickets from EU finance teams. Finance must reconcile by the 5th.";
+        let reading = refine_topic::read("CSV export shows wrong totals", Some(notes));
+        let voice = Voice::new(&reading, Some(notes));
+        let qs = questions(&voice, &Guide::builtin());
+        let grounded = qs.iter().filter(|q| q.contains("notes")).count();
+        assert!(grounded >= 2, "{qs:#?}");
     }
 }

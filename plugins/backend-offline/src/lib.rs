@@ -5,17 +5,17 @@
 //! names the guide's next steps. The same input always gives the same bytes.
 
 mod agenda;
+mod bank;
 mod content;
-mod kind;
 
 use std::fmt::Write as _;
 
 use refine_core::contract::{AGENDA, CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
-use refine_core::prompt::neutralise;
+use refine_core::parse::defuse_section_tags as defuse;
 use refine_core::{Guide, SessionRequest};
 use refine_plugin::{Backend, BackendError, BackendInput, BackendReply, PluginInfo, ReplyMeta};
 
-pub use kind::{TopicKind, detect as detect_kind};
+pub use refine_topic::TopicKind;
 
 /// The offline planner.
 #[derive(Debug, Clone, Copy, Default)]
@@ -56,13 +56,8 @@ impl Backend for OfflineBackend {
 /// Writes the tagged reply for `request` with `guide`.
 pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, BackendError> {
     let topic = request.topic().as_str();
-    let mut signals = topic.to_string();
-    if let Some(context) = request.context() {
-        signals.push('\n');
-        signals.push_str(context);
-    }
-    let kind = kind::detect(&signals);
-    let subject = content::subject(topic);
+    let reading = refine_topic::read(topic, request.context());
+    let voice = content::Voice::new(&reading, request.context());
     let total = request.minutes().unwrap_or_else(|| guide.natural_minutes());
     let minutes = agenda::allocate(guide, total).map_err(|short| {
         BackendError::Input(format!(
@@ -75,46 +70,45 @@ pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, Bac
     let _ = writeln!(out, "<{}>", AGENDA.tag);
     let _ = writeln!(out, "**Agenda: {total} minutes**\n");
     let exploration = content::exploration_phase(guide).slug.clone();
+    let success = content::success_phase(guide).map(|p| p.slug.clone());
     for (i, (phase, m)) in guide.phases.iter().zip(&minutes).enumerate() {
         practices(&mut out, guide, i);
-        let _ = writeln!(out, "{}. **{}** ({m} min)", i + 1, neutralise(&phase.name));
+        let _ = writeln!(out, "{}. **{}** ({m} min)", i + 1, defuse(&phase.name));
         if i == 0 {
-            let _ = writeln!(out, "   - Topic: {}", neutralise(topic));
-            if let Some(notes) = request.context() {
-                let _ = writeln!(
-                    out,
-                    "   - From the notes: {}",
-                    content::context_excerpt(notes)
-                );
+            let _ = writeln!(out, "   - Topic: {}", defuse(&reading.title.full));
+            if let Some(line) = content::notes_line(&voice) {
+                let _ = writeln!(out, "   - From the notes: {line}");
             }
         }
         for text in phase.items.iter().flat_map(|item| item.texts()) {
-            let _ = writeln!(out, "   - {}", neutralise(text));
+            let _ = writeln!(out, "   - {}", defuse(text));
         }
         if phase.slug == exploration {
             let _ = writeln!(out, "   - Work through the discussion questions below");
+        }
+        if Some(&phase.slug) == success.as_ref() {
+            for prompt in content::success_prompts(&voice) {
+                let _ = writeln!(out, "   - {prompt}");
+            }
         }
     }
     practices(&mut out, guide, guide.phases.len());
     let _ = writeln!(out, "</{}>\n", AGENDA.tag);
 
     let _ = writeln!(out, "<{}>", KEY_POINTS.tag);
-    for point in content::key_points(guide, kind, &signals, &subject) {
+    for point in content::key_points(&voice, guide) {
         let _ = writeln!(out, "- {point}");
     }
     let _ = writeln!(out, "</{}>\n", KEY_POINTS.tag);
 
     let _ = writeln!(out, "<{}>", DISCUSSION_QUESTIONS.tag);
-    for (i, q) in content::questions(guide, kind, &subject, request.context())
-        .iter()
-        .enumerate()
-    {
+    for (i, q) in content::questions(&voice, guide).iter().enumerate() {
         let _ = writeln!(out, "{}. {q}", i + 1);
     }
     let _ = writeln!(out, "</{}>\n", DISCUSSION_QUESTIONS.tag);
 
     let _ = writeln!(out, "<{}>", CLOSING_STATEMENT.tag);
-    let _ = writeln!(out, "{}", content::closing(guide, &subject));
+    let _ = writeln!(out, "{}", content::closing(&voice, guide));
     let _ = writeln!(out, "</{}>", CLOSING_STATEMENT.tag);
     Ok(out)
 }
@@ -131,12 +125,12 @@ fn practices(out: &mut String, guide: &Guide, phases_before: usize) {
             .items
             .iter()
             .flat_map(|i| i.texts())
-            .map(|t| neutralise(t.trim_end_matches(['.', ';'])))
+            .map(|t| defuse(t.trim_end_matches(['.', ';'])))
             .collect();
         let _ = writeln!(
             out,
             "\n_Throughout the session ({}): {}._\n",
-            neutralise(&block.name),
+            defuse(&block.name),
             items.join("; ")
         );
     }
