@@ -671,6 +671,7 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
                     title,
                     minutes,
                     phase,
+                    details: details.clone(),
                 },
                 ItemLayout {
                     line: line_no,

@@ -14,6 +14,10 @@ pub struct AgendaItem {
     pub minutes: Option<Minutes>,
     /// The slug of the guide phase it maps to, when it maps to one.
     pub phase: Option<String>,
+    /// The lines written under the item (sub-bullets, notes, prompts), without markup; left
+    /// out of the JSON when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
 }
 
 /// A session plan: the four sections of a reply.

@@ -6,7 +6,7 @@ pub mod loader;
 
 use refine_core::{Guide, SessionRequest, analyze, prompt};
 use refine_plugin::{
-    Backend, BackendError, BackendInput, Format, Options, Pack, PackMeta, SessionStart,
+    Backend, BackendError, BackendInput, Format, ItemKind, Options, Pack, PackMeta, SessionStart,
 };
 
 /// The id of the default backend.
@@ -244,11 +244,17 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
             error,
         })?;
     let report = analyze(&reply.text, guide, request);
+    let reading = refine_topic::read(request.topic().as_str(), request.context());
+    let kind = ItemKind {
+        name: reading.kind.kind.as_str().to_string(),
+        because: reading.kind.because,
+    };
     let mut pack = Pack {
         plan: report.plan,
         meta: PackMeta {
             topic: request.topic().to_string(),
             context: request.context().map(str::to_string),
+            kind: Some(kind),
             guide: guide.title.clone(),
             session_minutes: 0,
             start: start.cloned(),

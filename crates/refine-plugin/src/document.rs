@@ -7,7 +7,7 @@ use refine_core::{Finding, Scores, SessionPlan};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Pack, PackMeta, ReplyMeta, SessionStart};
+use crate::{ItemKind, Pack, PackMeta, ReplyMeta, SessionStart};
 
 /// The version tag of the document shape; bumped on any incompatible change.
 pub const SCHEMA_ID: &str = "refine.session_pack/1";
@@ -22,6 +22,9 @@ pub struct PackDocument {
     pub topic: String,
     /// The context notes, when given.
     pub context: Option<String>,
+    /// What kind of item the topic is, and the words that decided it, when known.
+    #[serde(default)]
+    pub kind: Option<ItemKind>,
     /// The backend id.
     pub backend: String,
     /// How the reply was made.
@@ -58,6 +61,7 @@ impl From<&Pack> for PackDocument {
             schema: SCHEMA_ID.to_string(),
             topic: meta.topic.clone(),
             context: meta.context.clone(),
+            kind: meta.kind.clone(),
             backend: meta.backend.clone(),
             reply: meta.reply.clone(),
             guide: meta.guide.clone(),
@@ -81,6 +85,7 @@ impl From<PackDocument> for Pack {
             meta: PackMeta {
                 topic: doc.topic,
                 context: doc.context,
+                kind: doc.kind,
                 guide: doc.guide,
                 session_minutes: doc.session_minutes,
                 start: doc.start,

@@ -112,6 +112,28 @@ pub trait Backend: Send + Sync {
     }
 }
 
+/// What kind of backlog item the topic is (bug, feature, migration, ...), and the words that
+/// decided it, so a reader can see why the pack asks what it asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ItemKind {
+    /// The kind: `feature`, `bug`, `performance`, `ux`, `compliance`, `migration`,
+    /// `integration`, `tech-debt` or `research`.
+    pub name: String,
+    /// The signals that decided it, as people read them: `“crash” in the title`.
+    pub because: Vec<String>,
+}
+
+impl ItemKind {
+    /// One line for people: `bug (“crash” in the title, “error” in the notes)`.
+    pub fn describe(&self) -> String {
+        if self.because.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, self.because.join(", "))
+        }
+    }
+}
+
 /// Everything a format knows besides the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PackMeta {
@@ -119,6 +141,9 @@ pub struct PackMeta {
     pub topic: String,
     /// The context notes, when given.
     pub context: Option<String>,
+    /// What kind of item the topic is, when known.
+    #[serde(default)]
+    pub kind: Option<ItemKind>,
     /// The guide's title.
     pub guide: String,
     /// The requested session length, or the agenda's total when none was requested.
@@ -180,6 +205,7 @@ impl Pack {
             meta: PackMeta {
                 topic: String::from("-"),
                 context: None,
+                kind: None,
                 guide: String::new(),
                 session_minutes: 0,
                 start: SessionStart::parse("2000-01-01 00:00", None).ok(),
@@ -237,6 +263,24 @@ impl Pack {
             Some(start) => start.local_at(offset).format("%H:%M").to_string(),
             None => clock(offset),
         }
+    }
+
+    /// What the reply wrote under the agenda item at `index` beyond its guide phase's bullets
+    /// and the guide's practices: the topic, what the notes say, prompts for the phase.
+    pub fn item_details(&self, index: usize) -> Vec<&str> {
+        let Some(item) = self.plan.agenda.get(index) else {
+            return Vec::new();
+        };
+        let focus = self.focus(index);
+        item.details
+            .iter()
+            .map(String::as_str)
+            .filter(|d| {
+                !d.ends_with(':')
+                    && !focus.iter().any(|f| f == d)
+                    && !self.meta.practices.iter().any(|p| d.contains(p.trim_end_matches(['.', ';'])))
+            })
+            .collect()
     }
 
     /// How an agenda item's length reads in a table: `15`, `15-20`, or `untimed`.

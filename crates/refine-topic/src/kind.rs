@@ -82,7 +82,8 @@ pub struct KindReading {
     pub because: Vec<String>,
 }
 
-/// Signal words per kind, in tie-break order. An ASCII word without spaces matches a word of the
+/// Signal words per kind, in tie-break order: kinds named by what is wrong (broken, slow,
+/// confusing) before kinds named by the domain (an API, a sync). An ASCII word without spaces matches a word of the
 /// text (as a prefix when it has five letters or more); a phrase matches whole words in
 /// sequence; anything else (other scripts) matches as a substring.
 pub const SIGNALS: &[(TopicKind, &[&str])] = &[
@@ -95,7 +96,8 @@ pub const SIGNALS: &[(TopicKind, &[&str])] = &[
             "hangs", "stuck", "not working", "doesn't work", "does not work", "stopped working",
             "not responding", "can't", "cannot", "unable", "no longer",
             "fehler", "absturz", "funktioniert nicht", "erreur", "bogue", "plantage",
-            "ne fonctionne pas", "ne marche pas", "no funciona", "falla", "não funciona",
+            "ne fonctionne pas", "ne fonctionnent pas", "ne fonctionne plus", "ne marche pas",
+            "ne marchent pas", "no funciona", "falla", "não funciona",
             "non funziona", "バグ", "不具合", "動かない", "落ちる", "エラー", "错误", "故障",
             "崩溃", "闪退", "报错", "卡", "无法", "버그", "오류", "작동하지", "안 됨",
         ],
@@ -103,7 +105,7 @@ pub const SIGNALS: &[(TopicKind, &[&str])] = &[
     (
         TopicKind::Performance,
         &[
-            "slow", "slowly", "slower", "latency", "performance", "speed", "load time",
+            "slow", "slowly", "slower", "load", "loads", "loading", "latency", "performance", "speed", "load time",
             "timeout", "timeouts", "lag", "laggy", "memory", "cpu", "throughput", "p95", "p99",
             "sluggish", "langsam", "lent", "lento", "遅い", "重い", "慢", "卡顿", "性能", "速度",
             "느림", "느린",
@@ -125,14 +127,6 @@ pub const SIGNALS: &[(TopicKind, &[&str])] = &[
             "deprecation", "deprecated", "sunset", "replatform", "switch to", "decommission",
             "port to", "replace", "eol", "end of life", "end-of-life", "drop support",
             "迁移", "升级", "移行", "migración", "migrer", "migrieren",
-        ],
-    ),
-    (
-        TopicKind::Integration,
-        &[
-            "integrate", "integration", "api", "sync", "connect", "connector", "webhook",
-            "webhooks", "third-party", "partner", "salesforce", "sso", "saml", "okta", "oauth",
-            "slack", "zapier", "import from", "export to", "集成", "対応連携", "連携", "연동",
         ],
     ),
     (
@@ -160,6 +154,15 @@ pub const SIGNALS: &[(TopicKind, &[&str])] = &[
             "hard to find", "difficult", "unclear", "abandonment", "magical", "magic",
             "discoverability", "discoverable", "intuitive", "unintuitive", "cluttered",
             "使いやすさ", "分かりにくい", "体验", "难用", "사용성", "unübersichtlich",
+        ],
+    ),
+    (
+        TopicKind::Integration,
+        &[
+            "integrate", "integration", "api", "sync", "connect", "connector", "webhook",
+            "webhooks", "third-party", "partner", "salesforce", "sso", "saml", "okta", "oauth",
+            "slack", "zapier", "import", "imports", "importing", "importer", "import from",
+            "export to", "集成", "対応連携", "連携", "연동",
         ],
     ),
     (
@@ -196,6 +199,11 @@ pub fn detect(title: &Title, context: Option<&str>) -> KindReading {
         for (lower, text_words, weight, place) in &prepared {
             for signal in signals.iter() {
                 if matches_signal(signal, lower, text_words) {
+                    // The notes repeating the title's own signal ("sync" twice) add nothing.
+                    let in_title = || matches_signal(signal, &prepared[1].0, &prepared[1].1);
+                    if *place == "notes" && in_title() {
+                        continue;
+                    }
                     if *place == "notes" {
                         if notes_score >= WEIGHTS.notes_cap {
                             continue;
@@ -234,9 +242,13 @@ fn matches_signal(signal: &str, lower: &str, text_words: &[String]) -> bool {
             .windows(phrase.len())
             .any(|w| w == phrase.as_slice());
     }
+    // A longer signal also matches its inflections ("crashes", "migrated"), not every word it
+    // starts ("import" is not "important").
+    const INFLECTIONS: &[&str] = &["", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ion", "ions"];
     text_words.iter().any(|w| {
         if signal.len() >= 5 {
-            w.starts_with(signal)
+            w.strip_prefix(signal)
+                .is_some_and(|rest| INFLECTIONS.contains(&rest))
         } else {
             w == signal
         }

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -68,15 +68,26 @@ impl Notes {
                 }
                 let kind = classify(&sentence, block.heading);
                 for who in affected(&sentence) {
-                    if notes.affected.len() < 5
-                        && !notes.affected.iter().any(|a| a.eq_ignore_ascii_case(&who))
-                    {
+                    // "leads" after "warehouse lead" names no one new.
+                    let head = |p: &str| {
+                        p.rsplit(' ')
+                            .next()
+                            .unwrap_or_default()
+                            .to_lowercase()
+                            .trim_end_matches('s')
+                            .to_string()
+                    };
+                    let known = notes.affected.iter().any(|a| {
+                        a.eq_ignore_ascii_case(&who)
+                            || (head(a) == head(&who) && !who.contains(' '))
+                    });
+                    if notes.affected.len() < 5 && !known {
                         notes.affected.push(who);
                     }
                 }
                 notes.facts.push(Fact {
                     kind,
-                    quote: quote(&sentence),
+                    quote: quote(&sentence, kind),
                 });
                 notes.sentences.push(sentence);
             }
@@ -117,23 +128,33 @@ fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
     let mut heading = Heading::None;
     let mut heading_text: Option<String> = None;
     let mut in_code = false;
-    let flush = |current: &mut String, out: &mut Vec<Block>, heading: Heading| {
+    // A paragraph in bold only is an issue template's heading ("**Describe the bug**").
+    let mut strong = 0usize;
+    let mut all_strong = true;
+    let flush = |current: &mut String, out: &mut Vec<Block>, heading: &mut Heading, all_strong: &mut bool| {
         let text = current.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !text.is_empty() && heading != Heading::Skip {
-            out.push(Block { text, heading });
+        if !text.is_empty() {
+            if *all_strong {
+                *heading = heading_of(&text.to_lowercase());
+            } else if *heading != Heading::Skip {
+                out.push(Block { text, heading: *heading });
+            }
         }
         current.clear();
+        *all_strong = true;
     };
-    for event in Parser::new(text) {
+    for event in Parser::new_ext(text, Options::ENABLE_TABLES) {
         match event {
+            Event::Start(Tag::Strong) => strong += 1,
+            Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
             Event::Start(Tag::CodeBlock(_)) => {
-                flush(&mut current, &mut out, heading);
+                flush(&mut current, &mut out, &mut heading, &mut all_strong);
                 in_code = true;
                 notes.has_code = true;
             }
             Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Start(Tag::Heading { .. }) => {
-                flush(&mut current, &mut out, heading);
+                flush(&mut current, &mut out, &mut heading, &mut all_strong);
                 heading_text = Some(String::new());
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -142,7 +163,12 @@ fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
             }
             Event::Text(t) | Event::Code(t) if !in_code => match heading_text.as_mut() {
                 Some(h) => h.push_str(&t),
-                None => current.push_str(&t),
+                None => {
+                    if strong == 0 && !t.trim().is_empty() {
+                        all_strong = false;
+                    }
+                    current.push_str(&t);
+                }
             },
             Event::Text(t) if in_code => {
                 if t.lines().any(is_log_line) {
@@ -150,17 +176,21 @@ fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                // A line that looks like a log starts its own block.
-                current.push('\n');
+                // A bold-only first line ("**Describe the bug**") is a heading of its own.
+                if all_strong && !current.trim().is_empty() {
+                    flush(&mut current, &mut out, &mut heading, &mut all_strong);
+                } else {
+                    current.push('\n');
+                }
             }
             Event::Start(Tag::Item | Tag::Paragraph | Tag::TableCell)
             | Event::End(TagEnd::Item | TagEnd::Paragraph | TagEnd::TableCell) => {
-                flush(&mut current, &mut out, heading);
+                flush(&mut current, &mut out, &mut heading, &mut all_strong);
             }
             _ => {}
         }
     }
-    flush(&mut current, &mut out, heading);
+    flush(&mut current, &mut out, &mut heading, &mut all_strong);
     out
 }
 
@@ -242,7 +272,7 @@ fn is_wide(c: char) -> bool {
 }
 
 static DISAGREEMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:disagree\w*|however|on the other hand|not everyone|others? (?:say|says|think|thinks|argue|argues|want|wants)|some (?:say|think|argue|want)|push(?:ed)?\s?back|objects?|objection|not convinced|unconvinced|debate|contested|split on|while others|but (?:support|sales|legal|design|engineering|product|ops|security|finance|marketing|others|the team|management)\b)")
+    Regex::new(r"(?i)\b(?:disagree\w*|however|on the other hand|not everyone|others? (?:say|says|think|thinks|argue|argues|want|wants)|some (?:say|think|argue|want)|push(?:ed)?\s?back|objects?|objection|not convinced|unconvinced|debate|contested|split on|while others|but (?:support|sales|legal|design|engineering|product|ops|security|finance|marketing|others|the team|management))\b")
         .expect("static regex")
 });
 
@@ -252,7 +282,7 @@ static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CONSTRAINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:must|mustn't|cannot|can't|can ?not|have to|has to|need to|required|requires?|requirement|mandatory|legal(?:ly)?|law|laws|regulat\w*|complian\w*|deadline|due|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|by (?:the )?(?:end|start) of|by (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|by q[1-4]|before (?:the )?(?:launch|release|audit|renewal|end|q[1-4])|limit\w*|only\b|not allowed|forbidden|contract\w*|sla|budget|policy|gdpr|hipaa|pci|soc ?2|at most|at least|no more than)")
+    Regex::new(r"(?i)\b(?:must|mustn't|cannot|can't|can ?not|have to|has to|need to|required|requires?|requirement|mandatory|legal(?:ly)?|law|laws|regulat\w*|complian\w*|deadline|due|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|by (?:the )?(?:end|start) of|by (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|by q[1-4]|before (?:the )?(?:launch|release|audit|renewal|end|q[1-4])|limit\w*|not allowed|forbidden|contract\w*|sla|budget|policy|gdpr|hipaa|pci|soc ?2|at most|at least|no more than)\b")
         .expect("static regex")
 });
 
@@ -268,7 +298,7 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Role words that name people a topic affects.
 static AFFECTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b((?:[A-Za-z][\w-]*\s)?(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|owners?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|accounts?|organi[sz]ations?))\b")
+    Regex::new(r"(?i)\b((?:[A-Za-z][\w-]*\s)?(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|creators?|leads?|reps?))\b")
         .expect("static regex")
 });
 
@@ -283,6 +313,7 @@ const NOT_MODIFIERS: &[&str] = &[
     "hits", "tell", "told", "help", "let", "lets", "make", "makes", "see", "sees", "between",
     "among", "across", "within", "without", "about", "into", "onto", "over", "under", "per",
     "via", "like", "than", "other", "where", "why", "how", "what", "then", "there", "here",
+    "own",
 ];
 
 fn affected(sentence: &str) -> Vec<String> {
@@ -290,16 +321,22 @@ fn affected(sentence: &str) -> Vec<String> {
         .captures_iter(sentence)
         .filter_map(|c| c.get(1))
         .map(|m| {
-            let phrase = m.as_str();
-            let mut parts: Vec<&str> = phrase.split_whitespace().collect();
+            let mut parts: Vec<&str> = m.as_str().split_whitespace().collect();
+            let mut at_start = m.start() == 0;
             if parts.len() == 2 && NOT_MODIFIERS.contains(&parts[0].to_lowercase().as_str()) {
                 parts.remove(0);
+                at_start = false;
             }
             let joined = parts.join(" ");
-            // "Customers" at the start of a sentence is "customers"; "EU customers" stays.
+            // "Customers ..." or "Finance teams ..." opening a sentence are not names; "EU
+            // customers" and "Vietnamese customers" elsewhere stay as written.
             let mut chars = joined.chars();
             match (chars.next(), chars.next()) {
-                (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+                (Some(first), Some(second))
+                    if (at_start || parts.len() == 1)
+                        && first.is_uppercase()
+                        && second.is_lowercase() =>
+                {
                     first.to_lowercase().chain(joined.chars().skip(1)).collect()
                 }
                 _ => joined,
@@ -329,9 +366,24 @@ fn classify(sentence: &str, heading: Heading) -> FactKind {
     }
 }
 
-/// A sentence shortened for quoting: its first clause when the sentence is long, at most
-/// [`QUOTE_WORDS`] words, without its final full stop.
-fn quote(sentence: &str) -> String {
+/// Where in `sentence` the words that made it a fact of `kind` stand.
+fn anchor(sentence: &str, kind: FactKind) -> Option<usize> {
+    let re: &Regex = match kind {
+        FactKind::Disagreement => &DISAGREEMENT,
+        FactKind::Proposal => &PROPOSAL,
+        FactKind::Constraint => &CONSTRAINT,
+        FactKind::Measure => &MEASURE,
+        FactKind::Condition => &CONDITION,
+        FactKind::Affected => &AFFECTED,
+        FactKind::Statement => return None,
+    };
+    re.find(sentence).map(|m| m.start())
+}
+
+/// A sentence shortened for quoting: whole when short; else the clause that holds what made
+/// it a fact (with the clause before it when that one is short), at most [`QUOTE_WORDS`] words,
+/// with "…" where words were left out. No final full stop.
+fn quote(sentence: &str, kind: FactKind) -> String {
     let trimmed = sentence.trim_end_matches(['.', '。', '!', '！', ';', ':']).trim();
     let words: Vec<&str> = trimmed.split_whitespace().collect();
     if words.len() <= 1 {
@@ -347,19 +399,47 @@ fn quote(sentence: &str) -> String {
     if words.len() <= QUOTE_WORDS {
         return trimmed.to_string();
     }
-    // Cut at the last clause break within reach, else at the word limit.
-    let mut end = QUOTE_WORDS;
-    for i in (5..QUOTE_WORDS).rev() {
-        if words[i - 1].ends_with([',', ';', ':']) {
-            end = i;
-            break;
+    // Clauses as word ranges: a word ending in , ; : closes one, "but" opens one.
+    let mut clauses: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for (i, w) in words.iter().enumerate() {
+        if i > start && w.eq_ignore_ascii_case("but") {
+            clauses.push((start, i));
+            start = i;
+        }
+        if w.ends_with([',', ';', ':']) {
+            clauses.push((start, i + 1));
+            start = i + 1;
         }
     }
-    let kept = words[..end]
+    if start < words.len() {
+        clauses.push((start, words.len()));
+    }
+    // The word the anchor falls in.
+    let at_word = anchor(trimmed, kind).map_or(0, |byte| {
+        trimmed[..byte].split_whitespace().count()
+    });
+    let index = clauses
+        .iter()
+        .position(|(a, b)| (*a..*b).contains(&at_word))
+        .unwrap_or(0);
+    let (mut a, mut b) = clauses[index];
+    if b - a < 6 && index > 0 {
+        a = clauses[index - 1].0;
+    }
+    if b - a < 6 && index + 1 < clauses.len() {
+        b = clauses[index + 1].1;
+    }
+    if b - a > QUOTE_WORDS {
+        b = a + QUOTE_WORDS;
+    }
+    let kept = words[a..b]
         .join(" ")
         .trim_end_matches([',', ';', ':'])
         .to_string();
-    format!("{kept} …")
+    let before = if a > 0 { "… " } else { "" };
+    let after = if b < words.len() { " …" } else { "" };
+    format!("{before}{kept}{after}")
 }
 
 #[cfg(test)]
@@ -413,8 +493,15 @@ mod tests {
     }
 
     #[test]
-    fn long_sentences_are_quoted_by_their_first_clause() {
-        let q = quote("When a shopper pays with Apple Pay, the sheet times out after thirty seconds and the order is lost without any message to anyone.");
-        assert_eq!(q, "When a shopper pays with Apple Pay …");
+    fn long_sentences_are_quoted_by_the_clause_that_holds_the_fact() {
+        let sentence = "When a shopper pays with Apple Pay, the sheet times out after 30 seconds and the order is lost without any message to anyone.";
+        assert_eq!(
+            quote(sentence, FactKind::Measure),
+            "… the sheet times out after 30 seconds and the order is lost without any message to …"
+        );
+        assert_eq!(
+            quote(sentence, FactKind::Condition),
+            "When a shopper pays with Apple Pay …"
+        );
     }
 }

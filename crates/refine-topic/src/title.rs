@@ -84,6 +84,23 @@ const CHANGE_VERBS: &[&str] = &[
     "optimise", "fix", "add", "support", "enable", "allow", "build", "create", "implement",
     "introduce", "make", "redesign", "streamline", "simplify", "prevent", "avoid", "stop",
     "handle", "speed", "shorten", "investigate", "explore", "research", "understand",
+    "replace", "swap", "switch", "move", "migrate", "port", "upgrade", "rewrite", "use", "adopt",
+    "drop", "remove", "deprecate", "clean", "refactor", "evaluate",
+];
+
+/// Comparatives that close a "make X better" title without naming anything.
+const COMPARATIVES: &[&str] = &[
+    "better", "faster", "easier", "simpler", "clearer", "nicer", "smoother", "quicker", "safer",
+    "cheaper", "friendlier", "great", "good", "work",
+];
+
+/// Heads that say what kind of talk a title asks for, not what it is about: in "Status and
+/// roadmap for the GraphQL API" the subject is the API.
+const GENERIC_HEADS: &[&str] = &[
+    "status", "roadmap", "update", "updates", "plan", "plans", "ideas", "idea", "questions",
+    "question", "support", "improvements", "improvement", "issues", "problems", "docs",
+    "documentation", "tests", "thoughts", "discussion", "proposal", "overview", "review", "and",
+    "&", "the", "a", "an", "of", "our", "new",
 ];
 
 /// Words after which a long title's first clause ends.
@@ -138,6 +155,8 @@ impl Title {
         let clean = if clean.is_empty() { full.clone() } else { clean };
         // Markup in a title (a hostile `</session_topic>`) is no part of its subject.
         let plain = MARKUP.replace_all(&clean, " ");
+        // Emphasis and code marks are how the title was typed, not what it says.
+        let plain = refine_core::text::strip_markup(&plain).replace('`', "");
         let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
         let (proposal, goal) = proposal_and_goal(&plain);
         let mut subject = subject(&plain);
@@ -262,31 +281,54 @@ fn subject(clean: &str) -> String {
         && !terms(&all[start + 1..].join(" ")).is_empty()
     {
         start += 1;
-        if bare(all[start - 1]) == "speed" && bare(all[start]) == "up" && start + 1 < all.len() {
+        // "Speed up search", "Clean up the scripts": the particle belongs to the verb.
+        if bare(all[start]) == "up" && start + 1 < all.len() {
             start += 1;
         }
     }
-    let words = &all[start..];
+    let mut end_all = all.len();
+    if start > 0
+        && end_all - start > 1
+        && COMPARATIVES.contains(&bare(all[end_all - 1]).as_str())
+    {
+        end_all -= 1;
+    }
+    let words = &all[start..end_all];
     if refine_core::text::words(&words.join(" ")).len() <= SUBJECT_WORDS {
         return trim_phrase(&words.join(" "), SUBJECT_WORDS);
     }
-    // The first clause that carries a content term, cut at punctuation or a clause word.
-    let mut end = words.len();
-    for (i, w) in words.iter().enumerate().skip(2) {
-        if CLAUSE_WORDS.contains(&bare(w).as_str()) {
-            end = i;
-            break;
+    // The first clause that carries a content term, cut at punctuation or a clause word; a
+    // clause of generic heads ("Status and roadmap for ...") hands over to the next one.
+    let mut words = words;
+    loop {
+        let mut end = words.len();
+        for (i, w) in words.iter().enumerate().skip(1) {
+            if CLAUSE_WORDS.contains(&bare(w).as_str()) {
+                end = i;
+                break;
+            }
+            if w.ends_with([',', ';', ':']) || w.starts_with('(') {
+                end = if w.starts_with('(') { i } else { i + 1 };
+                break;
+            }
         }
-        if w.ends_with([',', ';', ':']) || w.starts_with('(') {
-            end = if w.starts_with('(') { i } else { i + 1 };
-            break;
+        let generic = words[..end]
+            .iter()
+            .all(|w| GENERIC_HEADS.contains(&bare(w).as_str()));
+        if generic && end + 1 < words.len() {
+            let mut rest = &words[end + 1..];
+            while rest.len() > 1 && DANGLING.contains(&bare(rest[0]).as_str()) {
+                rest = &rest[1..];
+            }
+            words = rest;
+            continue;
         }
+        let first = words[..end].join(" ");
+        if terms(&first).is_empty() {
+            return trim_phrase(&words.join(" "), SUBJECT_WORDS);
+        }
+        return trim_phrase(&first, SUBJECT_WORDS);
     }
-    let first = words[..end].join(" ");
-    if terms(&first).is_empty() {
-        return trim_phrase(&words.join(" "), SUBJECT_WORDS);
-    }
-    trim_phrase(&first, SUBJECT_WORDS)
 }
 
 fn unspaced_share(text: &str) -> bool {
@@ -353,6 +395,17 @@ mod tests {
         );
         let long_cjk = "移动端结账流程".repeat(10);
         assert_eq!(s(&long_cjk).chars().count(), SUBJECT_CHARS_UNSPACED);
+        assert_eq!(s("Status and Roadmap for the GraphQL API"), "GraphQL API");
+        assert_eq!(s("Make onboarding better"), "onboarding");
+        assert_eq!(s("Clean up Python 2 leftovers in the billing scripts"), "Python 2 leftovers");
+        assert_eq!(
+            s("Replace momentjs with dayjs or luxon to drastically reduce bundle size"),
+            "momentjs"
+        );
+        assert_eq!(
+            s("Migrate card payments from Braintree to Stripe before the contract ends"),
+            "card payments"
+        );
         for title in [
             "Replace momentjs with dayjs or luxon to drastically reduce bundle size",
             "It would be nice if admins could see who changed a setting, when they changed it, and why",

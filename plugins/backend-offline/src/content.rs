@@ -32,7 +32,7 @@ impl<'r> Voice<'r> {
         hasher.update(context.unwrap_or("").as_bytes());
         Voice {
             reading,
-            subject: defuse_section_tags(&lower_first(&reading.title.subject)),
+            subject: defuse_section_tags(&reading.title.subject),
             seed: hasher.finalize().into(),
         }
     }

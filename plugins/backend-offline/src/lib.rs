@@ -75,7 +75,6 @@ pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, Bac
         practices(&mut out, guide, i);
         let _ = writeln!(out, "{}. **{}** ({m} min)", i + 1, defuse(&phase.name));
         if i == 0 {
-            let _ = writeln!(out, "   - Topic: {}", defuse(&reading.title.full));
             if let Some(line) = content::notes_line(&voice) {
                 let _ = writeln!(out, "   - From the notes: {line}");
             }

@@ -43,6 +43,7 @@ struct Timeline {
 
 #[derive(Serialize)]
 struct Row {
+    details: Vec<String>,
     focus: Vec<String>,
     at: String,
     until: String,
@@ -117,6 +118,7 @@ pub fn html(pack: &Pack) -> Result<String, minijinja::Error> {
         .zip(&pack.plan.agenda)
         .enumerate()
         .map(|(i, (slot, item))| Row {
+            details: pack.item_details(i).into_iter().map(str::to_string).collect(),
             focus: pack.focus(i).to_vec(),
             at: at(slot.start),
             until: at(slot.start + slot.minutes),
@@ -130,6 +132,7 @@ pub fn html(pack: &Pack) -> Result<String, minijinja::Error> {
     env.add_template("pack.html", TEMPLATE)?;
     env.get_template("pack.html")?.render(context! {
         topic => meta.topic.clone(),
+        kind => meta.kind.as_ref().map(|k| k.describe()),
         guide => meta.guide.clone(),
         session_minutes => meta.session_minutes,
         start => start,

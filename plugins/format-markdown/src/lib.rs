@@ -51,6 +51,9 @@ pub fn markdown(pack: &Pack) -> String {
     let plan = &pack.plan;
     let mut out = String::new();
     let _ = writeln!(out, "# Refinement session: {}\n", escape(&meta.topic));
+    if let Some(kind) = &meta.kind {
+        let _ = writeln!(out, "- **Kind:** {}", escape(&kind.describe()));
+    }
     let _ = writeln!(out, "- **Guide:** {}", escape(&meta.guide));
     let _ = writeln!(out, "- **Length:** {} minutes", meta.session_minutes);
     if let Some(start) = &meta.start {
@@ -68,7 +71,12 @@ pub fn markdown(pack: &Pack) -> String {
     for (i, (slot, item)) in pack.timeline().iter().zip(&plan.agenda).enumerate() {
         let at = |offset: u32| pack.clock_at(offset);
         let minutes = Pack::minutes_text(item);
-        let focus: Vec<String> = pack.focus(i).iter().map(|f| escape(f)).collect();
+        let focus: Vec<String> = pack
+            .item_details(i)
+            .into_iter()
+            .map(|d| format!("**{}**", escape(d)))
+            .chain(pack.focus(i).iter().map(|f| escape(f)))
+            .collect();
         let _ = writeln!(
             out,
             "| {}–{} | {} | {minutes} | {} |",
