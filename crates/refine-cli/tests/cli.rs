@@ -326,10 +326,13 @@ fn codes_lists_every_code() {
         "agenda-untimed",
         "question-generic",
         "closing-no-next-steps",
+        "question-echo",
+        "closing-echo",
+        "questions-ungrounded",
     ] {
         assert!(text.contains(code), "{code} in {text}");
     }
-    assert_eq!(text.lines().count(), 19);
+    assert_eq!(text.lines().count(), refine_core::Code::ALL.len());
 }
 
 #[test]

@@ -125,12 +125,20 @@ mod tests {
         let mut distinct = WordingTally::default();
         for (i, title) in titles.iter().enumerate() {
             template.add(title, title, &q(&format!("Who is affected by “{title}”?")));
-            let own = ["night readers", "finance exports", "slow queries", "okta admins"][i];
+            let own = [
+                "night readers",
+                "finance exports",
+                "slow queries",
+                "okta admins",
+            ][i];
             distinct.add(title, title, &q(&format!("What do {own} do today?")));
         }
         assert_eq!(template.share(), Some(1.0));
         assert_eq!(distinct.share(), Some(0.0));
-        assert_eq!(template.most_templated(1), vec![("who is affected by …", 4)]);
+        assert_eq!(
+            template.most_templated(1),
+            vec![("who is affected by …", 4)]
+        );
     }
 
     #[test]

@@ -278,7 +278,11 @@ impl Pack {
             .filter(|d| {
                 !d.ends_with(':')
                     && !focus.iter().any(|f| f == d)
-                    && !self.meta.practices.iter().any(|p| d.contains(p.trim_end_matches(['.', ';'])))
+                    && !self
+                        .meta
+                        .practices
+                        .iter()
+                        .any(|p| d.contains(p.trim_end_matches(['.', ';'])))
             })
             .collect()
     }

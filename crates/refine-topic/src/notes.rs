@@ -131,13 +131,19 @@ fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
     // A paragraph in bold only is an issue template's heading ("**Describe the bug**").
     let mut strong = 0usize;
     let mut all_strong = true;
-    let flush = |current: &mut String, out: &mut Vec<Block>, heading: &mut Heading, all_strong: &mut bool| {
+    let flush = |current: &mut String,
+                 out: &mut Vec<Block>,
+                 heading: &mut Heading,
+                 all_strong: &mut bool| {
         let text = current.split_whitespace().collect::<Vec<_>>().join(" ");
         if !text.is_empty() {
             if *all_strong {
                 *heading = heading_of(&text.to_lowercase());
             } else if *heading != Heading::Skip {
-                out.push(Block { text, heading: *heading });
+                out.push(Block {
+                    text,
+                    heading: *heading,
+                });
             }
         }
         current.clear();
@@ -170,11 +176,7 @@ fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
                     current.push_str(&t);
                 }
             },
-            Event::Text(t) if in_code => {
-                if t.lines().any(is_log_line) {
-                    notes.has_log = true;
-                }
-            }
+            Event::Text(t) if in_code && t.lines().any(is_log_line) => notes.has_log = true,
             Event::SoftBreak | Event::HardBreak => {
                 // A bold-only first line ("**Describe the bug**") is a heading of its own.
                 if all_strong && !current.trim().is_empty() {
@@ -195,13 +197,26 @@ fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
 }
 
 fn heading_of(text: &str) -> Heading {
-    if ["reproduce", "steps", "repro"].iter().any(|w| text.contains(w)) {
-        Heading::Steps
-    } else if ["expected", "desired", "should"].iter().any(|w| text.contains(w)) {
-        Heading::Expected
-    } else if ["environment", "version", "system info", "logs", "screenshot", "checklist"]
+    if ["reproduce", "steps", "repro"]
         .iter()
         .any(|w| text.contains(w))
+    {
+        Heading::Steps
+    } else if ["expected", "desired", "should"]
+        .iter()
+        .any(|w| text.contains(w))
+    {
+        Heading::Expected
+    } else if [
+        "environment",
+        "version",
+        "system info",
+        "logs",
+        "screenshot",
+        "checklist",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
     {
         Heading::Skip
     } else {
@@ -298,22 +313,21 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Role words that name people a topic affects.
 static AFFECTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b((?:[A-Za-z][\w-]*\s)?(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|creators?|leads?|reps?))\b")
+    Regex::new(r"(?i)\b((?:[A-Za-z][\w-]*\s){0,2}(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|creators?|leads?|reps?))\b")
         .expect("static regex")
 });
 
 /// Words that never modify a role ("the users", "all customers").
 const NOT_MODIFIERS: &[&str] = &[
-    "the", "a", "an", "all", "some", "many", "most", "our", "their", "these", "those", "for",
-    "of", "to", "and", "or", "by", "with", "from", "that", "which", "who", "few", "several",
-    "other", "every", "each", "any", "no", "more", "less", "two", "three", "both", "in", "on",
-    "at", "as", "is", "are", "was", "were", "have", "has", "had", "when", "if", "but", "so",
-    "we", "they", "it", "not", "even", "also", "only", "just", "my", "your", "his", "her",
-    "its", "us", "them", "many", "said", "say", "says", "asked", "ask", "affects", "affected",
-    "hits", "tell", "told", "help", "let", "lets", "make", "makes", "see", "sees", "between",
-    "among", "across", "within", "without", "about", "into", "onto", "over", "under", "per",
-    "via", "like", "than", "other", "where", "why", "how", "what", "then", "there", "here",
-    "own",
+    "the", "a", "an", "all", "some", "many", "most", "our", "their", "these", "those", "for", "of",
+    "to", "and", "or", "by", "with", "from", "that", "which", "who", "few", "several", "other",
+    "every", "each", "any", "no", "more", "less", "two", "three", "both", "in", "on", "at", "as",
+    "is", "are", "was", "were", "have", "has", "had", "when", "if", "but", "so", "we", "they",
+    "it", "not", "even", "also", "only", "just", "my", "your", "his", "her", "its", "us", "them",
+    "many", "said", "say", "says", "asked", "ask", "affects", "affected", "hits", "tell", "told",
+    "help", "let", "lets", "make", "makes", "see", "sees", "between", "among", "across", "within",
+    "without", "about", "into", "onto", "over", "under", "per", "via", "like", "than", "other",
+    "where", "why", "how", "what", "then", "there", "here", "own",
 ];
 
 fn affected(sentence: &str) -> Vec<String> {
@@ -323,7 +337,7 @@ fn affected(sentence: &str) -> Vec<String> {
         .map(|m| {
             let mut parts: Vec<&str> = m.as_str().split_whitespace().collect();
             let mut at_start = m.start() == 0;
-            if parts.len() == 2 && NOT_MODIFIERS.contains(&parts[0].to_lowercase().as_str()) {
+            while parts.len() > 1 && NOT_MODIFIERS.contains(&parts[0].to_lowercase().as_str()) {
                 parts.remove(0);
                 at_start = false;
             }
@@ -384,7 +398,9 @@ fn anchor(sentence: &str, kind: FactKind) -> Option<usize> {
 /// it a fact (with the clause before it when that one is short), at most [`QUOTE_WORDS`] words,
 /// with "…" where words were left out. No final full stop.
 fn quote(sentence: &str, kind: FactKind) -> String {
-    let trimmed = sentence.trim_end_matches(['.', '。', '!', '！', ';', ':']).trim();
+    let trimmed = sentence
+        .trim_end_matches(['.', '。', '!', '！', ';', ':'])
+        .trim();
     let words: Vec<&str> = trimmed.split_whitespace().collect();
     if words.len() <= 1 {
         // A script without spaces: count characters.
@@ -416,9 +432,8 @@ fn quote(sentence: &str, kind: FactKind) -> String {
         clauses.push((start, words.len()));
     }
     // The word the anchor falls in.
-    let at_word = anchor(trimmed, kind).map_or(0, |byte| {
-        trimmed[..byte].split_whitespace().count()
-    });
+    let at_word =
+        anchor(trimmed, kind).map_or(0, |byte| trimmed[..byte].split_whitespace().count());
     let index = clauses
         .iter()
         .position(|(a, b)| (*a..*b).contains(&at_word))
@@ -448,7 +463,9 @@ mod tests {
 
     #[test]
     fn version_numbers_and_abbreviations_do_not_end_sentences() {
-        let notes = Notes::read("We are on Vue 2.7 and need Vue 3.4, e.g. for the new router. Approx. ten pages break.");
+        let notes = Notes::read(
+            "We are on Vue 2.7 and need Vue 3.4, e.g. for the new router. Approx. ten pages break.",
+        );
         assert_eq!(
             notes.sentences,
             vec![

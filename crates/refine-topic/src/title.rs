@@ -71,36 +71,157 @@ static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that open a title without naming its subject ("We need to figure out why ...").
 const LEAD_IN: &[&str] = &[
-    "we", "i", "need", "needs", "to", "want", "wants", "should", "must", "have", "figure", "find",
-    "out", "why", "how", "what", "the", "our", "a", "an", "let's", "lets", "please", "can", "could", "would", "it",
-    "be", "make", "sure", "that", "there", "so", "nice", "great", "good", "if", "really", "also",
-    "somehow", "maybe", "perhaps", "currently",
+    "we",
+    "i",
+    "need",
+    "needs",
+    "to",
+    "want",
+    "wants",
+    "should",
+    "must",
+    "have",
+    "figure",
+    "find",
+    "out",
+    "why",
+    "how",
+    "what",
+    "the",
+    "our",
+    "a",
+    "an",
+    "let's",
+    "lets",
+    "please",
+    "can",
+    "could",
+    "would",
+    "it",
+    "be",
+    "make",
+    "sure",
+    "that",
+    "there",
+    "so",
+    "nice",
+    "great",
+    "good",
+    "if",
+    "really",
+    "also",
+    "somehow",
+    "maybe",
+    "perhaps",
+    "currently",
 ];
 
 /// Verbs that say which way to change a subject ("Reduce checkout abandonment"): the subject is
 /// what follows.
 const CHANGE_VERBS: &[&str] = &[
-    "reduce", "improve", "increase", "decrease", "lower", "raise", "cut", "boost", "optimize",
-    "optimise", "fix", "add", "support", "enable", "allow", "build", "create", "implement",
-    "introduce", "make", "redesign", "streamline", "simplify", "prevent", "avoid", "stop",
-    "handle", "speed", "shorten", "investigate", "explore", "research", "understand",
-    "replace", "swap", "switch", "move", "migrate", "port", "upgrade", "rewrite", "use", "adopt",
-    "drop", "remove", "deprecate", "clean", "refactor", "evaluate",
+    "reduce",
+    "improve",
+    "increase",
+    "decrease",
+    "lower",
+    "raise",
+    "cut",
+    "boost",
+    "optimize",
+    "optimise",
+    "fix",
+    "add",
+    "support",
+    "enable",
+    "allow",
+    "build",
+    "create",
+    "implement",
+    "introduce",
+    "make",
+    "redesign",
+    "streamline",
+    "simplify",
+    "prevent",
+    "avoid",
+    "stop",
+    "handle",
+    "speed",
+    "shorten",
+    "investigate",
+    "explore",
+    "research",
+    "understand",
+    "replace",
+    "swap",
+    "switch",
+    "move",
+    "migrate",
+    "port",
+    "upgrade",
+    "rewrite",
+    "use",
+    "adopt",
+    "drop",
+    "remove",
+    "deprecate",
+    "clean",
+    "refactor",
+    "evaluate",
 ];
 
 /// Comparatives that close a "make X better" title without naming anything.
 const COMPARATIVES: &[&str] = &[
-    "better", "faster", "easier", "simpler", "clearer", "nicer", "smoother", "quicker", "safer",
-    "cheaper", "friendlier", "great", "good", "work",
+    "better",
+    "faster",
+    "easier",
+    "simpler",
+    "clearer",
+    "nicer",
+    "smoother",
+    "quicker",
+    "safer",
+    "cheaper",
+    "friendlier",
+    "great",
+    "good",
+    "work",
 ];
 
 /// Heads that say what kind of talk a title asks for, not what it is about: in "Status and
 /// roadmap for the GraphQL API" the subject is the API.
 const GENERIC_HEADS: &[&str] = &[
-    "status", "roadmap", "update", "updates", "plan", "plans", "ideas", "idea", "questions",
-    "question", "support", "improvements", "improvement", "issues", "problems", "docs",
-    "documentation", "tests", "thoughts", "discussion", "proposal", "overview", "review", "and",
-    "&", "the", "a", "an", "of", "our", "new",
+    "status",
+    "roadmap",
+    "update",
+    "updates",
+    "plan",
+    "plans",
+    "ideas",
+    "idea",
+    "questions",
+    "question",
+    "support",
+    "improvements",
+    "improvement",
+    "issues",
+    "problems",
+    "docs",
+    "documentation",
+    "tests",
+    "thoughts",
+    "discussion",
+    "proposal",
+    "overview",
+    "review",
+    "and",
+    "&",
+    "the",
+    "a",
+    "an",
+    "of",
+    "our",
+    "new",
 ];
 
 /// Words after which a long title's first clause ends.
@@ -112,17 +233,17 @@ const CLAUSE_WORDS: &[&str] = &[
 
 /// Verbs a cut subject does not end on: "flaky tests block" says less than "flaky tests".
 const VERBS: &[&str] = &[
-    "is", "are", "was", "were", "has", "have", "had", "shows", "show", "block", "blocks",
-    "breaks", "break", "ignores", "ignore", "causes", "cause", "fails", "fail", "returns",
-    "loses", "lose", "keeps", "takes", "does", "do", "doesn't", "don't", "won't", "can't",
-    "cannot", "needs", "lacks", "crashes", "hangs", "freezes", "misses", "uses", "makes",
-    "gets", "get", "becomes", "stays", "leaks", "drops", "sends", "shows", "displays",
+    "is", "are", "was", "were", "has", "have", "had", "shows", "show", "block", "blocks", "breaks",
+    "break", "ignores", "ignore", "causes", "cause", "fails", "fail", "returns", "loses", "lose",
+    "keeps", "takes", "does", "do", "doesn't", "don't", "won't", "can't", "cannot", "needs",
+    "lacks", "crashes", "hangs", "freezes", "misses", "uses", "makes", "gets", "get", "becomes",
+    "stays", "leaks", "drops", "sends", "shows", "displays",
 ];
 
 /// Words a subject never ends on.
 const DANGLING: &[&str] = &[
-    "a", "an", "the", "of", "to", "for", "with", "and", "or", "in", "on", "at", "by", "from",
-    "is", "are", "be", "when", "that", "which", "our", "their", "its", "your", "my", "this",
+    "a", "an", "the", "of", "to", "for", "with", "and", "or", "in", "on", "at", "by", "from", "is",
+    "are", "be", "when", "that", "which", "our", "their", "its", "your", "my", "this",
 ];
 
 impl Title {
@@ -152,7 +273,11 @@ impl Title {
             }
         }
         let clean = rest.trim().to_string();
-        let clean = if clean.is_empty() { full.clone() } else { clean };
+        let clean = if clean.is_empty() {
+            full.clone()
+        } else {
+            clean
+        };
         // Markup in a title (a hostile `</session_topic>`) is no part of its subject.
         let plain = MARKUP.replace_all(&clean, " ");
         // Emphasis and code marks are how the title was typed, not what it says.
@@ -218,7 +343,11 @@ fn proposal_and_goal(clean: &str) -> (Option<String>, Option<String>) {
     let named = proposal
         .as_deref()
         .is_some_and(|p| p.split_whitespace().count() >= 2);
-    if named { (proposal, goal) } else { (None, None) }
+    if named {
+        (proposal, goal)
+    } else {
+        (None, None)
+    }
 }
 
 /// At most `max` words of `text`, not ending on a dangling word or punctuation.
@@ -242,7 +371,10 @@ fn trim_phrase(text: &str, max: usize) -> String {
         let last = kept[kept.len() - 1]
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
-        if DANGLING.contains(&last.as_str()) || last.is_empty() || (cut && VERBS.contains(&last.as_str())) {
+        if DANGLING.contains(&last.as_str())
+            || last.is_empty()
+            || (cut && VERBS.contains(&last.as_str()))
+        {
             kept.pop();
         } else {
             break;
@@ -287,10 +419,7 @@ fn subject(clean: &str) -> String {
         }
     }
     let mut end_all = all.len();
-    if start > 0
-        && end_all - start > 1
-        && COMPARATIVES.contains(&bare(all[end_all - 1]).as_str())
-    {
+    if start > 0 && end_all - start > 1 && COMPARATIVES.contains(&bare(all[end_all - 1]).as_str()) {
         end_all -= 1;
     }
     let words = &all[start..end_all];
@@ -390,14 +519,19 @@ mod tests {
             "see yesterday's sales"
         );
         assert_eq!(
-            s("We need to figure out why customers keep complaining about the reporting dashboard being slow"),
+            s(
+                "We need to figure out why customers keep complaining about the reporting dashboard being slow"
+            ),
             "customers keep complaining"
         );
         let long_cjk = "移动端结账流程".repeat(10);
         assert_eq!(s(&long_cjk).chars().count(), SUBJECT_CHARS_UNSPACED);
         assert_eq!(s("Status and Roadmap for the GraphQL API"), "GraphQL API");
         assert_eq!(s("Make onboarding better"), "onboarding");
-        assert_eq!(s("Clean up Python 2 leftovers in the billing scripts"), "Python 2 leftovers");
+        assert_eq!(
+            s("Clean up Python 2 leftovers in the billing scripts"),
+            "Python 2 leftovers"
+        );
         assert_eq!(
             s("Replace momentjs with dayjs or luxon to drastically reduce bundle size"),
             "momentjs"
@@ -410,14 +544,21 @@ mod tests {
             "Replace momentjs with dayjs or luxon to drastically reduce bundle size",
             "It would be nice if admins could see who changed a setting, when they changed it, and why",
         ] {
-            assert!(s(title).split_whitespace().count() <= SUBJECT_WORDS, "{title}");
+            assert!(
+                s(title).split_whitespace().count() <= SUBJECT_WORDS,
+                "{title}"
+            );
         }
     }
 
     #[test]
     fn a_proposal_is_a_hypothesis_with_a_goal() {
-        let t = Title::read("Replace momentjs with dayjs or luxon to drastically reduce bundle size");
-        assert_eq!(t.proposal.as_deref(), Some("Replace momentjs with dayjs or luxon"));
+        let t =
+            Title::read("Replace momentjs with dayjs or luxon to drastically reduce bundle size");
+        assert_eq!(
+            t.proposal.as_deref(),
+            Some("Replace momentjs with dayjs or luxon")
+        );
         assert_eq!(t.goal.as_deref(), Some("bundle size"));
         assert_eq!(Title::read("Dark mode").proposal, None);
     }

@@ -25,7 +25,7 @@ pub(crate) fn core(kind: TopicKind) -> Bank {
             tails: &[
                 ", and what changed around the time it started?",
                 ", and how do they work around it?",
-                ", and how many of them run into it?",
+                ", and how many people run into it?",
                 ", and what does it cost them each time?",
                 ", and what would they expect to happen instead?",
             ],
@@ -189,12 +189,12 @@ pub(crate) const STAKEHOLDERS: Bank = Bank {
     ],
     tails: &[
         ", and how does each group experience it differently?",
-        ", and who of them should be in the room next time?",
+        ", and which of those people should be in the room next time?",
         ", and whose voice is missing from what we know?",
-        ", and what does each of them lose today?",
+        ", and what does each group lose today?",
         ", and who only hears about it second-hand?",
         ", and do they all describe it the same way?",
-        ", and which of them have we actually talked to?",
+        ", and which of those people have we actually talked to?",
         ", and who would disagree with how we describe it?",
     ],
 };
@@ -212,14 +212,14 @@ pub(crate) const DEPENDENCIES: Bank = Bank {
         "Where does “{s}” cross a team or system boundary",
     ],
     tails: &[
-        ", and which of those do we not control?",
+        ", and which of those pieces do we not control?",
         ", and what depends on it in turn?",
         ", and who would we need to ask before going further?",
-        ", and which of them could block us?",
+        ", and which of those pieces could block us?",
         ", and what breaks elsewhere if we get it wrong?",
-        ", and when did we last check with their owners?",
+        ", and when did we last talk to the people who own those pieces?",
         ", and which link do we understand least?",
-        ", and what would we need from them to learn more?",
+        ", and what would we need from their owners to learn more?",
     ],
 };
 
@@ -236,14 +236,14 @@ pub(crate) const CONSTRAINTS: Bank = Bank {
         "Which constraints on “{s}” are real and which are habit",
     ],
     tails: &[
-        ", and which of them are truly non-negotiable?",
-        ", and who set each of them?",
-        ", and which could we question?",
-        ", and how do we know they still hold?",
-        ", and what do they rule out before we start?",
-        ", and which would we regret ignoring?",
-        ", and where are they written down?",
-        ", and which have we only assumed?",
+        ", and which limits are truly non-negotiable?",
+        ", and who set those limits?",
+        ", and which limits could we question?",
+        ", and how do we know the limits still hold?",
+        ", and what do the limits rule out before we start?",
+        ", and which limit would we regret ignoring?",
+        ", and where are the limits written down?",
+        ", and which limits have we only assumed?",
     ],
 };
 
@@ -331,4 +331,87 @@ pub(crate) mod facts {
         "What lies behind “{q}”, as the notes put it, and who could tell us more?",
         "The notes say “{q}”: is that true for everyone, or only for some?",
     ];
+}
+
+/// The closing statement's parts.
+pub(crate) mod closing {
+    use refine_topic::TopicKind;
+
+    /// The thanks, naming the subject.
+    pub(crate) const THANKS: &[&str] = &[
+        "Thank you for staying with the problem behind “{s}” rather than its fix.",
+        "Thanks for the care you put into understanding “{s}” before reaching for a solution.",
+        "Thank you all: we know more about “{s}” than when we started.",
+        "Thanks for questioning what we thought we knew about “{s}”.",
+        "Thank you for keeping today's talk about “{s}” on the problem.",
+        "Thanks for the honest questions about “{s}”; they were the point of today.",
+    ];
+
+    /// What an item needs next when the notes raised a disagreement.
+    pub(crate) const DISAGREEMENT: &[&str] = &[
+        "Before it is ready, the disagreement in the notes (“{q}”) needs settling with evidence, in a deep-dive with both sides.",
+        "Before it is ready, we need the evidence that would settle “{q}”, gathered with both sides.",
+    ];
+    /// What an item needs next when the notes name a limit.
+    pub(crate) const CONSTRAINT: &[&str] = &[
+        "Before it is ready, it needs a deep-dive on “{q}” with whoever set that limit.",
+        "Before it is ready, someone has to confirm “{q}” with its owner and write down what it rules out.",
+    ];
+    /// What an item needs next when the notes propose a solution.
+    pub(crate) const PROPOSAL: &[&str] = &[
+        "Before it is ready, the idea in the notes (“{q}”) stays a hypothesis until the problem behind it is confirmed.",
+        "Before it is ready, we need to confirm the problem that “{q}” is meant to answer.",
+    ];
+
+    /// What an item needs next, by kind, when the notes raise nothing more pressing.
+    pub(crate) fn by_kind(kind: TopicKind) -> &'static [&'static str] {
+        use TopicKind::*;
+        match kind {
+            Bug => &[
+                "Before it is ready, it needs a reliable reproduction and a clear picture of who is hit.",
+                "Before it is ready, we need to know when it started and how many people it reaches.",
+                "Before it is ready, it needs the exact conditions written down, and who first reported it.",
+            ],
+            Performance => &[
+                "Before it is ready, it needs numbers on where the time goes and for whom.",
+                "Before it is ready, we need a measurement everyone trusts, taken where people feel it.",
+                "Before it is ready, it needs an agreed answer to how fast is fast enough, and for which moment.",
+            ],
+            Ux => &[
+                "Before it is ready, it needs a look at real people at the step that trips them.",
+                "Before it is ready, we need a few sessions watching people use it, not our own opinions.",
+                "Before it is ready, it needs the moment of confusion named, in users' own words.",
+            ],
+            Compliance => &[
+                "Before it is ready, it needs the exact obligation in writing and an owner for it.",
+                "Before it is ready, we need the rule's text and a date, confirmed by whoever answers for it.",
+                "Before it is ready, it needs legal's reading of what is required and what is our interpretation.",
+            ],
+            Migration => &[
+                "Before it is ready, it needs a list of what depends on the current system.",
+                "Before it is ready, we need to know who is affected by the move and what they stand to lose.",
+                "Before it is ready, it needs the reason for moving now written down, with what staying would cost.",
+            ],
+            Integration => &[
+                "Before it is ready, it needs both owners' view of what travels between the systems.",
+                "Before it is ready, we need the people on each side of the connection in one conversation.",
+                "Before it is ready, it needs the data that must travel named, with who owns each end.",
+            ],
+            TechDebt => &[
+                "Before it is ready, it needs evidence of what it costs us today.",
+                "Before it is ready, we need the incidents and delays it caused, collected in one place.",
+                "Before it is ready, it needs a case someone outside the team would recognise.",
+            ],
+            Research => &[
+                "Before it is ready, it needs the decision its answers feed, named.",
+                "Before it is ready, we need to agree which answer would change our plans.",
+                "Before it is ready, it needs a date by which we must know, and who will decide.",
+            ],
+            Feature => &[
+                "Before it is ready, it needs evidence that the need is real, and for whom.",
+                "Before it is ready, we need to hear the need from the people who have it.",
+                "Before it is ready, it needs a clear picture of what people do today instead.",
+            ],
+        }
+    }
 }

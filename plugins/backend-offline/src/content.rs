@@ -66,8 +66,14 @@ impl<'r> Voice<'r> {
         text.replace("{s}", &self.subject)
             .replace("{q}", &defuse_section_tags(quote))
             .replace("{who}", &who)
-            .replace("{p}", &defuse_section_tags(title.proposal.as_deref().unwrap_or("")))
-            .replace("{g}", &defuse_section_tags(title.goal.as_deref().unwrap_or("")))
+            .replace(
+                "{p}",
+                &defuse_section_tags(title.proposal.as_deref().unwrap_or("")),
+            )
+            .replace(
+                "{g}",
+                &defuse_section_tags(title.goal.as_deref().unwrap_or("")),
+            )
     }
 
     /// The title and notes as one text, for signal words.
@@ -83,10 +89,11 @@ impl<'r> Voice<'r> {
     /// Whether `question` uses the notes' own terms, as `questions-ungrounded` judges it.
     fn uses_notes(&self, question: &str) -> bool {
         let title = terms(&self.reading.title.full);
-        let own: std::collections::BTreeSet<String> = terms(&self.reading.notes.sentences.join(" "))
-            .into_iter()
-            .filter(|t| !title.iter().any(|x| same_stem(x, t)))
-            .collect();
+        let own: std::collections::BTreeSet<String> =
+            terms(&self.reading.notes.sentences.join(" "))
+                .into_iter()
+                .filter(|t| !title.iter().any(|x| same_stem(x, t)))
+                .collect();
         terms_meet(&terms(question), &own)
     }
 
@@ -399,10 +406,13 @@ fn tailoring(voice: &Voice<'_>, theme: Theme) -> String {
             .map(defuse_section_tags)
     };
     let who = join_and(&notes.affected);
-    let pick = |options: &'static [&'static str]| voice.fill(voice.pick(20 + theme as usize, options), "");
+    let pick =
+        |options: &'static [&'static str]| voice.fill(voice.pick(20 + theme as usize, options), "");
     match theme {
         Theme::Constraints => match quote(FactKind::Constraint) {
-            Some(q) => format!("the notes say “{q}”; write down who set that limit and whether it holds."),
+            Some(q) => {
+                format!("the notes say “{q}”; write down who set that limit and whether it holds.")
+            }
             None => pick(&[
                 "write down the limits “{s}” must respect: rules, contracts, platforms and dates.",
                 "list what cannot change around “{s}”, and who says so.",
@@ -417,14 +427,18 @@ fn tailoring(voice: &Voice<'_>, theme: Theme) -> String {
             "find the people who live with “{s}” and hear it in their words.",
         ]),
         Theme::Measurement => match quote(FactKind::Measure) {
-            Some(q) => format!("the notes cite “{q}”; agree where that number comes from and what it should become."),
+            Some(q) => format!(
+                "the notes cite “{q}”; agree where that number comes from and what it should become."
+            ),
             None => pick(&[
                 "pick the numbers that show whether “{s}” gets better, and where they come from.",
                 "agree which measure would show “{s}” improving, before anyone proposes a change.",
             ]),
         },
         Theme::Assumptions => match quote(FactKind::Proposal) {
-            Some(q) => format!("the notes suggest “{q}”; treat it as a hypothesis until the problem is clear."),
+            Some(q) => format!(
+                "the notes suggest “{q}”; treat it as a hypothesis until the problem is clear."
+            ),
             None => pick(&[
                 "say out loud what we believe about “{s}” and how we could check it.",
                 "separate what we know about “{s}” from what we have only assumed.",
@@ -473,7 +487,12 @@ fn affected_question(voice: &Voice<'_>, slot: usize) -> Option<String> {
 
 /// A question that quotes fact `index` of the notes, when it can be quoted; `as_statement`
 /// asks about it as a plain statement whatever it tells.
-fn fact_question(voice: &Voice<'_>, slot: usize, index: usize, as_statement: bool) -> Option<String> {
+fn fact_question(
+    voice: &Voice<'_>,
+    slot: usize,
+    index: usize,
+    as_statement: bool,
+) -> Option<String> {
     let fact = voice.reading.notes.facts.get(index)?;
     let quote = voice.usable_quote(&fact.quote)?;
     let options = match fact.kind {
@@ -506,7 +525,11 @@ fn core_question(voice: &Voice<'_>) -> String {
 pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
     let max = DISCUSSION_QUESTIONS.bounds().map_or(5, |b| b.max);
     let mut angles: Vec<Angle> = Vec::new();
-    for text in exploration_phase(guide).items.iter().flat_map(|i| i.texts()) {
+    for text in exploration_phase(guide)
+        .items
+        .iter()
+        .flat_map(|i| i.texts())
+    {
         if let Some(angle) = angles_of(text).filter(|a| !angles.contains(a) && *a != Angle::Core) {
             angles.push(angle);
         }
@@ -582,7 +605,10 @@ pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
         let Some(at) = fallback.pop() else { break };
         let spare = (0..facts.len())
             .filter(|n| !quoted.contains(n))
-            .find_map(|n| fact_question(voice, at + 10, n, facts[n].kind == FactKind::Affected).map(|q| (n, q)));
+            .find_map(|n| {
+                fact_question(voice, at + 10, n, facts[n].kind == FactKind::Affected)
+                    .map(|q| (n, q))
+            });
         let q = match spare {
             Some((n, q)) => {
                 quoted.push(n);
@@ -650,9 +676,10 @@ pub(crate) fn success_phase(guide: &Guide) -> Option<&Phase> {
             && std::iter::once(phase.name.as_str())
                 .chain(phase.items.iter().flat_map(|i| i.texts()))
                 .any(|t| {
-                    words(t)
-                        .iter()
-                        .any(|w| ["success", "outcome", "outcomes", "measure", "criteria"].contains(&w.as_str()))
+                    words(t).iter().any(|w| {
+                        ["success", "outcome", "outcomes", "measure", "criteria"]
+                            .contains(&w.as_str())
+                    })
                 })
     })
 }
@@ -702,31 +729,24 @@ pub(crate) fn success_prompts(voice: &Voice<'_>) -> [String; 2] {
     [solved, measured]
 }
 
-/// What this item needs next, by what the notes raised and the kind of item.
+/// What this item needs next, one sentence: what the notes raised (a disagreement, a limit, a
+/// proposal, quoted) or else what its kind of item usually lacks.
 fn needs_next(voice: &Voice<'_>) -> String {
+    use bank::closing;
     let notes = &voice.reading.notes;
-    if notes.first(FactKind::Disagreement).is_some() {
-        return String::from("this item needs the two views in the notes settled with evidence, in a deep-dive with both sides");
+    for (kind, options) in [
+        (FactKind::Disagreement, closing::DISAGREEMENT),
+        (FactKind::Constraint, closing::CONSTRAINT),
+        (FactKind::Proposal, closing::PROPOSAL),
+    ] {
+        if let Some(quote) = notes.first(kind).and_then(|f| voice.usable_quote(&f.quote)) {
+            return voice.fill(voice.pick(41, options), quote);
+        }
     }
-    if notes.first(FactKind::Constraint).is_some() {
-        return String::from("this item needs a deep-dive on the limit the notes name, with whoever set it");
-    }
-    if notes.first(FactKind::Proposal).is_some() {
-        return String::from("the idea in the notes stays a hypothesis until the problem behind it is confirmed");
-    }
-    use TopicKind::*;
-    let by_kind = match voice.reading.kind.kind {
-        Bug => "this item needs a reliable reproduction and a clear picture of who is hit",
-        Performance => "this item needs numbers on where the time goes and for whom",
-        Ux => "this item needs a look at real people at the step that trips them",
-        Compliance => "this item needs the exact obligation in writing and an owner for it",
-        Migration => "this item needs a list of what depends on the current system",
-        Integration => "this item needs both owners' view of what travels between the systems",
-        TechDebt => "this item needs evidence of what it costs us today",
-        Research => "this item needs the decision its answers feed, named",
-        Feature => "this item needs evidence that the need is real, and for whom",
-    };
-    voice.fill(by_kind, "")
+    voice.fill(
+        voice.pick(41, closing::by_kind(voice.reading.kind.kind)),
+        "",
+    )
 }
 
 /// A closing statement of 2-3 sentences: thanks for this item's exploration, what it needs
@@ -737,35 +757,38 @@ pub(crate) fn closing(voice: &Voice<'_>, guide: &Guide) -> String {
         .iter()
         .filter_map(|g| g.items.first())
         .take(3)
-        .map(|item| lower_first(&defuse_section_tags(item.text.trim_end_matches(['.', ':', ';']))))
+        .map(|item| {
+            lower_first(&defuse_section_tags(
+                item.text.trim_end_matches(['.', ':', ';']),
+            ))
+        })
         .collect();
     let next = match steps.as_slice() {
-        [] => String::from("Next steps: I will share the session notes and follow up on the open questions and action items."),
+        [] => String::from(
+            "Next steps: I will share the session notes and follow up on the open questions and action items.",
+        ),
         [one] => format!("Next steps: {one}, and follow up on the action items."),
         [init @ .., last] => format!("Next steps: {}, and {last}.", init.join(", ")),
     };
-    let thanks = voice.fill(
-        voice.pick(
-            40,
-            &[
-                "Thank you for staying with the problem behind “{s}” rather than its fix.",
-                "Thanks for the care you put into understanding “{s}” before reaching for a solution.",
-                "Thank you all: we know more about “{s}” than when we started.",
-                "Thanks for questioning what we thought we knew about “{s}”.",
-            ],
-        ),
+    let thanks = voice.fill(voice.pick(40, bank::closing::THANKS), "");
+    let by_kind = voice.fill(
+        voice.pick(41, bank::closing::by_kind(voice.reading.kind.kind)),
         "",
     );
-    let needs = needs_next(voice);
-    let full = format!("{thanks} Before it is ready, {needs}. {next}");
-    let bounds = CLOSING_STATEMENT.bounds().map_or((2, 3), |b| (b.min, b.max));
-    let fits = |s: &str| (bounds.0..=bounds.1).contains(&sentence_count(s));
-    if fits(&full) {
-        full
-    } else {
-        // The subject itself holds sentence breaks ("Fix login. Then ship!"): leave it out.
-        format!("Thank you for exploring this problem with such care. {next}")
-    }
+    let bounds = CLOSING_STATEMENT
+        .bounds()
+        .map_or((2, 3), |b| (b.min, b.max));
+    let fits = |s: &String| (bounds.0..=bounds.1).contains(&sentence_count(s));
+    // A quote or a subject can hold sentence breaks ("Fix login. Then ship!"): fall back to
+    // wordings without them.
+    [
+        format!("{thanks} {} {next}", needs_next(voice)),
+        format!("{thanks} {by_kind} {next}"),
+        format!("Thank you for exploring this problem with such care. {by_kind} {next}"),
+    ]
+    .into_iter()
+    .find(fits)
+    .unwrap_or_else(|| format!("Thank you for exploring this problem with such care. {next}"))
 }
 
 #[cfg(test)]
@@ -780,7 +803,8 @@ mod tests {
 
     #[test]
     fn notes_ground_at_least_two_questions() {
-        let notes = "Support logged 14 tickets from EU finance teams. Finance must reconcile by the 5th.";
+        let notes =
+            "Support logged 14 tickets from EU finance teams. Finance must reconcile by the 5th.";
         let reading = refine_topic::read("CSV export shows wrong totals", Some(notes));
         let voice = Voice::new(&reading, Some(notes));
         let qs = questions(&voice, &Guide::builtin());

@@ -1,10 +1,13 @@
 //! The offline planner over every fixture topic: its packs pass `refine check` with no findings
-//! (for both guides and many session lengths), every question names the topic's subject, the
-//! kind is read right, the same input gives the same bytes, and each reply matches its snapshot.
+//! (for both guides and many session lengths), questions name the subject in a few words and
+//! never echo the title, questions and closings read differently from topic to topic (and the
+//! measure of that fails a planner that pastes the title), the kind is read right, the same
+//! input gives the same bytes, and each reply matches its snapshot.
 
 use std::path::{Path, PathBuf};
 
 use backend_offline::plan_reply;
+use refine_core::distinct::{WordingTally, masked_wording};
 use refine_core::{Guide, SessionRequest, Topic, analyze};
 use serde::Deserialize;
 
@@ -154,7 +157,12 @@ fn questions_name_the_subject_in_a_few_words_and_never_echo_the_title() {
                     .any(|w| w == subject_words.as_slice())
             })
             .count();
-        assert!(naming >= 3, "{}: {:#?}", topic.id, report.plan.discussion_questions);
+        assert!(
+            naming >= 3,
+            "{}: {:#?}",
+            topic.id,
+            report.plan.discussion_questions
+        );
         for question in &report.plan.discussion_questions {
             assert!(question.ends_with('?'), "{}: {question}", topic.id);
             assert!(
@@ -212,4 +220,129 @@ fn replies() {
         let reply = plan_reply(&request(&topic, None), &Guide::builtin()).expect("reply");
         insta::assert_snapshot!(reply);
     });
+}
+
+/// The questions and closings of every fixture topic's pack, tallied for distinctness.
+fn tallies(with_context: bool) -> (WordingTally, WordingTally, usize) {
+    let mut questions = WordingTally::default();
+    let mut closings = WordingTally::default();
+    let mut count = 0;
+    for topic in topics() {
+        if with_context && topic.context.is_none() {
+            continue;
+        }
+        let mut request = SessionRequest::new(Topic::new(&topic.title).expect("valid topic"));
+        if with_context {
+            if let Some(context) = &topic.context {
+                request = request.with_context(context).expect("valid context");
+            }
+        }
+        let reply = plan_reply(&request, &Guide::builtin()).expect("reply");
+        let plan = analyze(&reply, &Guide::builtin(), &request).plan;
+        questions.add(&topic.id, &topic.title, &plan.discussion_questions);
+        closings.add(
+            &topic.id,
+            &topic.title,
+            &[plan.closing_statement.unwrap_or_default()],
+        );
+        count += 1;
+    }
+    (questions, closings, count)
+}
+
+/// The most questions any two topics share, by masked wording.
+fn most_shared(template: fn(&str) -> Vec<String>) -> usize {
+    let all: Vec<(String, Vec<String>)> = topics()
+        .iter()
+        .map(|t| {
+            let wordings = template(&t.title)
+                .iter()
+                .map(|q| masked_wording(&t.title, q))
+                .collect();
+            (t.id.clone(), wordings)
+        })
+        .collect();
+    let mut most = (0, String::new());
+    for (i, (x, a)) in all.iter().enumerate() {
+        for (y, b) in &all[i + 1..] {
+            let shared: Vec<&String> = a.iter().filter(|w| b.contains(w)).collect();
+            if shared.len() > most.0 {
+                most = (shared.len(), format!("{x} and {y}: {shared:?}"));
+            }
+        }
+    }
+    eprintln!("most shared: {}", most.1);
+    most.0
+}
+
+fn offline_questions(title: &str) -> Vec<String> {
+    let request = SessionRequest::new(Topic::new(title).expect("valid topic"));
+    let reply = plan_reply(&request, &Guide::builtin()).expect("reply");
+    analyze(&reply, &Guide::builtin(), &request)
+        .plan
+        .discussion_questions
+}
+
+/// The planner as it was before issue 10: the title pasted into fixed sentences.
+fn pasted_title_questions(title: &str) -> Vec<String> {
+    [
+        "What problem are people trying to solve when they ask for “{t}”?",
+        "Who is affected by “{t}”, and how does each group experience it differently?",
+        "Which systems, teams or vendors does “{t}” depend on?",
+        "What constraints (technical, legal, contractual) shape “{t}”?",
+        "What are we assuming about “{t}” that we have not yet checked?",
+    ]
+    .iter()
+    .map(|q| q.replace("{t}", title))
+    .collect()
+}
+
+#[test]
+fn questions_and_closings_read_differently_from_topic_to_topic() {
+    let (questions, closings, n) = tallies(true);
+    assert!(n >= 30, "{n} topics with bodies");
+    let share = questions.share().expect("questions");
+    assert!(
+        share < 0.25,
+        "with bodies: {share:.3} templated, {:?}",
+        questions.most_templated(5)
+    );
+    let share = closings.share().expect("closings");
+    assert!(
+        share < 0.25,
+        "closings with bodies: {share:.3}, {:?}",
+        closings.most_templated(5)
+    );
+    let (questions, closings, _) = tallies(false);
+    let share = questions.share().expect("questions");
+    assert!(
+        share < 0.5,
+        "titles alone: {share:.3} templated, {:?}",
+        questions.most_templated(5)
+    );
+    let share = closings.share().expect("closings");
+    assert!(
+        share < 0.5,
+        "closings from titles: {share:.3}, {:?}",
+        closings.most_templated(5)
+    );
+    // Chance alone lets a pair of 78 topics meet on two of their five questions; a template
+    // makes every pair meet on all five (the test below).
+    let shared = most_shared(offline_questions);
+    assert!(shared <= 2, "two topics share {shared} question wordings");
+}
+
+#[test]
+fn the_distinctness_measure_fails_a_planner_that_pastes_the_title() {
+    let mut tally = WordingTally::default();
+    for topic in topics() {
+        tally.add(
+            &topic.id,
+            &topic.title,
+            &pasted_title_questions(&topic.title),
+        );
+    }
+    let share = tally.share().expect("questions");
+    assert!(share > 0.9, "{share}");
+    assert_eq!(most_shared(pasted_title_questions), 5);
 }

@@ -118,7 +118,11 @@ pub fn html(pack: &Pack) -> Result<String, minijinja::Error> {
         .zip(&pack.plan.agenda)
         .enumerate()
         .map(|(i, (slot, item))| Row {
-            details: pack.item_details(i).into_iter().map(str::to_string).collect(),
+            details: pack
+                .item_details(i)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             focus: pack.focus(i).to_vec(),
             at: at(slot.start),
             until: at(slot.start + slot.minutes),

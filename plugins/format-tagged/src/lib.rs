@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use refine_core::contract::{AGENDA, CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
-use refine_core::prompt::neutralise;
+use refine_core::parse::defuse_section_tags;
 use refine_plugin::{Format, FormatError, Pack, PluginInfo, Rendered};
 
 /// The tagged format.
@@ -35,7 +35,7 @@ pub fn tagged(pack: &Pack) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "<{}>", AGENDA.tag);
     for (i, item) in plan.agenda.iter().enumerate() {
-        let title = neutralise(&item.title);
+        let title = defuse_section_tags(&item.title);
         match item.minutes {
             Some(m) => {
                 let _ = writeln!(out, "{}. {title} ({m})", i + 1);
@@ -44,10 +44,13 @@ pub fn tagged(pack: &Pack) -> String {
                 let _ = writeln!(out, "{}. {title}", i + 1);
             }
         }
+        for detail in &item.details {
+            let _ = writeln!(out, "   - {}", defuse_section_tags(detail));
+        }
     }
     let _ = writeln!(out, "</{}>\n\n<{}>", AGENDA.tag, KEY_POINTS.tag);
     for point in &plan.key_points {
-        let _ = writeln!(out, "- {}", neutralise(point));
+        let _ = writeln!(out, "- {}", defuse_section_tags(point));
     }
     let _ = writeln!(
         out,
@@ -55,7 +58,7 @@ pub fn tagged(pack: &Pack) -> String {
         KEY_POINTS.tag, DISCUSSION_QUESTIONS.tag
     );
     for (i, question) in plan.discussion_questions.iter().enumerate() {
-        let _ = writeln!(out, "{}. {}", i + 1, neutralise(question));
+        let _ = writeln!(out, "{}. {}", i + 1, defuse_section_tags(question));
     }
     let _ = writeln!(
         out,
@@ -63,7 +66,7 @@ pub fn tagged(pack: &Pack) -> String {
         DISCUSSION_QUESTIONS.tag, CLOSING_STATEMENT.tag
     );
     if let Some(closing) = &plan.closing_statement {
-        let _ = writeln!(out, "{}", neutralise(closing));
+        let _ = writeln!(out, "{}", defuse_section_tags(closing));
     }
     let _ = writeln!(out, "</{}>", CLOSING_STATEMENT.tag);
     out
