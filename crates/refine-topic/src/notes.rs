@@ -85,10 +85,10 @@ impl Notes {
                         notes.affected.push(who);
                     }
                 }
-                notes.facts.push(Fact {
-                    kind,
-                    quote: quote(&sentence, kind),
-                });
+                let quote = quote(&sentence, kind);
+                if quote.chars().filter(|c| c.is_alphanumeric()).count() >= 3 {
+                    notes.facts.push(Fact { kind, quote });
+                }
                 notes.sentences.push(sentence);
             }
         }
@@ -297,7 +297,7 @@ static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CONSTRAINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:must|mustn't|cannot|can't|can ?not|have to|has to|need to|required|requires?|requirement|mandatory|legal(?:ly)?|law|laws|regulat\w*|complian\w*|deadline|due|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|by (?:the )?(?:end|start) of|by (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|by q[1-4]|before (?:the )?(?:launch|release|audit|renewal|end|q[1-4])|limit\w*|not allowed|forbidden|contract\w*|sla|budget|policy|gdpr|hipaa|pci|soc ?2|at most|at least|no more than)\b")
+    Regex::new(r"(?i)\b(?:must|mustn't|must not|have to|has to|need to|required|requires?|requirement|mandatory|legal(?:ly)?|law|laws|regulat\w*|complian\w*|deadline|due (?:by|on|date)|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|by (?:the )?(?:end|start) of|by (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|by q[1-4]|before (?:the )?(?:launch|release|audit|renewal|end|q[1-4])|limit\w*|not allowed|forbidden|contract\w*|sla|budget|policy|gdpr|hipaa|pci|soc ?2|at most|at least|no more than)\b")
         .expect("static regex")
 });
 
@@ -319,21 +319,166 @@ static AFFECTED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that never modify a role ("the users", "all customers").
 const NOT_MODIFIERS: &[&str] = &[
-    "the", "a", "an", "all", "some", "many", "most", "our", "their", "these", "those", "for", "of",
-    "to", "and", "or", "by", "with", "from", "that", "which", "who", "few", "several", "other",
-    "every", "each", "any", "no", "more", "less", "two", "three", "both", "in", "on", "at", "as",
-    "is", "are", "was", "were", "have", "has", "had", "when", "if", "but", "so", "we", "they",
-    "it", "not", "even", "also", "only", "just", "my", "your", "his", "her", "its", "us", "them",
-    "many", "said", "say", "says", "asked", "ask", "affects", "affected", "hits", "tell", "told",
-    "help", "let", "lets", "make", "makes", "see", "sees", "between", "among", "across", "within",
-    "without", "about", "into", "onto", "over", "under", "per", "via", "like", "than", "other",
-    "where", "why", "how", "what", "then", "there", "here", "own",
+    "the",
+    "a",
+    "an",
+    "all",
+    "some",
+    "many",
+    "most",
+    "our",
+    "their",
+    "these",
+    "those",
+    "for",
+    "of",
+    "to",
+    "and",
+    "or",
+    "by",
+    "with",
+    "from",
+    "that",
+    "which",
+    "who",
+    "few",
+    "several",
+    "other",
+    "every",
+    "each",
+    "any",
+    "no",
+    "more",
+    "less",
+    "two",
+    "three",
+    "both",
+    "in",
+    "on",
+    "at",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "have",
+    "has",
+    "had",
+    "when",
+    "if",
+    "but",
+    "so",
+    "we",
+    "they",
+    "it",
+    "not",
+    "even",
+    "also",
+    "only",
+    "just",
+    "my",
+    "your",
+    "his",
+    "her",
+    "its",
+    "us",
+    "them",
+    "many",
+    "said",
+    "say",
+    "says",
+    "asked",
+    "ask",
+    "affects",
+    "affected",
+    "hits",
+    "tell",
+    "told",
+    "help",
+    "let",
+    "lets",
+    "make",
+    "makes",
+    "see",
+    "sees",
+    "between",
+    "among",
+    "across",
+    "within",
+    "without",
+    "about",
+    "into",
+    "onto",
+    "over",
+    "under",
+    "per",
+    "via",
+    "like",
+    "than",
+    "other",
+    "where",
+    "why",
+    "how",
+    "what",
+    "then",
+    "there",
+    "here",
+    "own",
+    "mostly",
+    "mainly",
+    "especially",
+    "usually",
+    "often",
+    "still",
+    "whether",
+    "although",
+    "because",
+    "while",
+    "since",
+    "unless",
+    "though",
+    "such",
+    "whose",
+    "belong",
+    "belongs",
+    "blind",
+];
+
+/// Role words that name a group even in the singular.
+const COLLECTIVES: &[&str] = &[
+    "finance",
+    "sales",
+    "staff",
+    "employees",
+    "devs",
+    "support",
+    "team",
+];
+
+/// Modifiers that make a role word a thing, not people: "file manager", "feature owner".
+const THING_MODIFIERS: &[&str] = &[
+    "file", "feature", "page", "app", "system", "test", "task", "package", "window", "process",
+    "resource", "device", "event", "service", "project", "product", "data", "new",
 ];
 
 fn affected(sentence: &str) -> Vec<String> {
     AFFECTED
         .captures_iter(sentence)
         .filter_map(|c| c.get(1))
+        .filter(|m| {
+            // One person ("the file manager", "a user") is rarely who a topic affects; groups are.
+            let words: Vec<String> = m
+                .as_str()
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect();
+            let role = words.last().map_or("", String::as_str);
+            let group = role.ends_with('s') || COLLECTIVES.contains(&role);
+            let thing = words[..words.len().saturating_sub(1)]
+                .iter()
+                .any(|w| THING_MODIFIERS.contains(&w.as_str()));
+            group && !thing
+        })
         .map(|m| {
             let mut parts: Vec<&str> = m.as_str().split_whitespace().collect();
             let mut at_start = m.start() == 0;
@@ -380,6 +525,9 @@ fn classify(sentence: &str, heading: Heading) -> FactKind {
     }
 }
 
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(?<?https?://[^\s)>]+>?\)?").expect("static regex"));
+
 /// Where in `sentence` the words that made it a fact of `kind` stand.
 fn anchor(sentence: &str, kind: FactKind) -> Option<usize> {
     let re: &Regex = match kind {
@@ -398,7 +546,13 @@ fn anchor(sentence: &str, kind: FactKind) -> Option<usize> {
 /// it a fact (with the clause before it when that one is short), at most [`QUOTE_WORDS`] words,
 /// with "…" where words were left out. No final full stop.
 fn quote(sentence: &str, kind: FactKind) -> String {
-    let trimmed = sentence
+    // A link says where to read more, not what the notes say.
+    let without_links = URL.replace_all(sentence, "");
+    let one_line = without_links
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let trimmed = one_line
         .trim_end_matches(['.', '。', '!', '！', ';', ':'])
         .trim();
     let words: Vec<&str> = trimmed.split_whitespace().collect();
@@ -486,6 +640,15 @@ mod tests {
         assert_eq!(notes.facts[1].kind, FactKind::Condition);
         assert_eq!(notes.facts[2].kind, FactKind::Measure);
         assert!(!notes.sentences.iter().any(|s| s.contains("ERROR")));
+    }
+
+    #[test]
+    fn links_are_not_quoted_and_single_roles_are_not_groups() {
+        let notes = Notes::read(
+            "It will be end-of-life (https://endoflife.date/python) next year. The file manager freezes for every user.",
+        );
+        assert_eq!(notes.facts[0].quote, "It will be end-of-life next year");
+        assert!(notes.affected.is_empty(), "{:?}", notes.affected);
     }
 
     #[test]

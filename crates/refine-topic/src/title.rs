@@ -49,6 +49,10 @@ static PREFIX_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static MARKUP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"</?[^<>]{0,60}>").expect("static regex"));
 
+/// A trailing label in square brackets.
+static TRAILING_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*(\[[^\]]{1,30}\])\s*$").expect("static regex"));
+
 /// Trailing punctuation that is tone, not content.
 static TRAILING_MARKS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*([?!？！]+)\s*$").expect("static regex"));
@@ -73,6 +77,13 @@ static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
 const LEAD_IN: &[&str] = &[
     "we",
     "i",
+    "do",
+    "does",
+    "did",
+    "is",
+    "are",
+    "was",
+    "were",
     "need",
     "needs",
     "to",
@@ -243,7 +254,13 @@ const VERBS: &[&str] = &[
 /// Words a subject never ends on.
 const DANGLING: &[&str] = &[
     "a", "an", "the", "of", "to", "for", "with", "and", "or", "in", "on", "at", "by", "from", "is",
-    "are", "be", "when", "that", "which", "our", "their", "its", "your", "my", "this",
+    "are", "be", "when", "that", "which", "our", "their", "its", "your", "my", "this", "out", "up",
+    "off", "into", "onto", "over", "about",
+    // French, Spanish, Portuguese, German and Italian function words.
+    "ne", "pas", "de", "du", "des", "la", "le", "les", "et", "ou", "pour", "par", "en", "au", "aux",
+    "el", "los", "las", "y", "o", "para", "por", "con", "del", "da", "do", "dos", "das", "e",
+    "com", "em", "no", "na", "der", "die", "und", "oder", "für", "mit", "von", "zu", "il", "di",
+    "per", "che", "non",
 ];
 
 impl Title {
@@ -263,6 +280,15 @@ impl Title {
             let Some((label, end)) = caught else { break };
             decorations.push(label);
             rest = rest[end..].to_string();
+        }
+        // A trailing tracker label in square brackets: "Add PDF export [Request]".
+        if let Some(c) = TRAILING_LABEL.captures(&rest) {
+            if let (Some(whole), Some(label)) = (c.get(0), c.get(1)) {
+                if whole.start() > 0 {
+                    decorations.push(label.as_str().to_string());
+                    rest.truncate(whole.start());
+                }
+            }
         }
         let mut asks = false;
         if let Some(c) = TRAILING_MARKS.captures(&rest) {
@@ -495,6 +521,9 @@ mod tests {
         let t = Title::read("Bug: search ignores diacritics in Vietnamese names");
         assert_eq!(t.clean, "search ignores diacritics in Vietnamese names");
         assert_eq!(t.decorations, vec!["Bug:"]);
+        let t = Title::read("增加导出PDF选项[Request]");
+        assert_eq!(t.clean, "增加导出PDF选项");
+        assert_eq!(t.decorations, vec!["[Request]"]);
         let t = Title::read("Why do trial users churn in week one?");
         assert!(t.asks);
         assert_eq!(t.clean, "Why do trial users churn in week one");
