@@ -888,3 +888,74 @@ fn a_plugin_replaces_a_built_in_only_when_asked() {
         stdout(&o)
     );
 }
+
+/// The two specificity fixtures' topic and notes, as `refine check` takes them.
+const CSV_TOPIC: &str = "CSV export shows wrong totals for multi-currency orders";
+
+fn csv_notes() -> PathBuf {
+    let text = std::fs::read_to_string(fixtures().join("replies/template-pasted-title.md"))
+        .expect("fixture");
+    let notes = text
+        .split_once("context = \"\"\"")
+        .and_then(|(_, rest)| rest.split_once("\"\"\""))
+        .map(|(notes, _)| notes)
+        .expect("notes in the front matter");
+    temp_file("csv-notes.md", notes.as_bytes())
+}
+
+fn codes(o: &Output) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&stdout(o)).expect("JSON");
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code").to_string())
+        .collect()
+}
+
+#[test]
+fn check_tells_a_template_with_the_title_pasted_in_from_a_pack_about_the_item() {
+    let notes = csv_notes();
+    let notes = notes.to_str().expect("path");
+    let template = reply_file("template-pasted-title.md");
+    let args = |reply: &Path| {
+        refine(&[
+            "check",
+            reply.to_str().expect("path"),
+            "--topic",
+            CSV_TOPIC,
+            "--context",
+            notes,
+            "--format",
+            "json",
+        ])
+    };
+    let found = codes(&args(&template));
+    for code in ["question-echo", "closing-echo", "questions-ungrounded"] {
+        assert!(found.iter().any(|c| c == code), "{code} in {found:?}");
+    }
+    let good = reply_file("clean-specific-long-title.md");
+    let o = args(&good);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(codes(&o), Vec::<String>::new());
+}
+
+#[test]
+fn the_pack_shows_the_users_own_characters_and_states_the_kind() {
+    let notes = temp_file(
+        "gt-notes.md",
+        b"Exports over >10k rows fail with an error since 3.2; a<b in the filter breaks too.",
+    );
+    let o = refine(&[
+        "prep",
+        "Bug: CSV export fails for >10k rows",
+        "--context",
+        notes.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains(">10k"), "{text}");
+    assert!(!text.contains('›') && !text.contains('‹'), "{text}");
+    assert!(text.contains("- **Kind:** bug ("), "{text}");
+    assert_eq!(stderr(&o), "", "no findings");
+}
