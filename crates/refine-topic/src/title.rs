@@ -325,12 +325,6 @@ impl Title {
             goal,
         }
     }
-
-    /// Whether the title is written in a script without spaces.
-    pub fn unspaced(&self) -> bool {
-        self.clean.chars().filter(|c| is_unspaced(*c)).count() * 2
-            > self.clean.chars().filter(|c| c.is_alphanumeric()).count()
-    }
 }
 
 /// `text` without emoji and pictographs; each removed run is a decoration.

@@ -1,6 +1,7 @@
-//! The planner's phrasings, as data. A question is a lead and a follow-up, each chosen from the
-//! topic so that different topics read differently; `{s}` is the subject, `{q}` a quote from the
-//! notes, `{who}` the people the notes name, `{p}` a proposal, `{g}` its goal.
+//! The planner's phrasings, as data: questions, key points and closings. A question is a lead
+//! and a follow-up, each chosen from the topic so that different topics read differently; `{s}`
+//! is the subject, `{q}` a quote from the notes, `{who}` the people the notes name, `{p}` a
+//! proposal, `{g}` its goal.
 
 use refine_topic::TopicKind;
 
@@ -411,6 +412,90 @@ pub(crate) mod closing {
                 "Before it is ready, it needs evidence that the need is real, and for whom.",
                 "Before it is ready, we need to hear the need from the people who have it.",
                 "Before it is ready, it needs a clear picture of what people do today instead.",
+            ],
+        }
+    }
+}
+
+/// How a key point applies a guide statement to the item.
+pub(crate) mod key_points {
+    use refine_topic::FactKind;
+
+    use crate::content::Theme;
+
+    /// When the notes name the people affected.
+    pub(crate) const NAMED_PEOPLE: &str =
+        "start from those the notes name ({who}) and ask who else “{s}” touches.";
+
+    /// When the notes say something about the theme: the kind of fact and how to use it.
+    pub(crate) fn from_notes(theme: Theme) -> Option<(FactKind, &'static str)> {
+        match theme {
+            Theme::Constraints => Some((
+                FactKind::Constraint,
+                "the notes say “{q}”; write down who set that limit and whether it holds.",
+            )),
+            Theme::Measurement => Some((
+                FactKind::Measure,
+                "the notes cite “{q}”; agree where that number comes from and what it should become.",
+            )),
+            Theme::Assumptions => Some((
+                FactKind::Proposal,
+                "the notes suggest “{q}”; treat it as a hypothesis until the problem is clear.",
+            )),
+            _ => None,
+        }
+    }
+
+    /// Phrasings of a theme for the subject.
+    pub(crate) fn plain(theme: Theme) -> &'static [&'static str] {
+        match theme {
+            Theme::Constraints => &[
+                "write down the limits “{s}” must respect: rules, contracts, platforms and dates.",
+                "list what cannot change around “{s}”, and who says so.",
+            ],
+            Theme::Stakeholders => &[
+                "name everyone “{s}” touches, inside and outside the team, and who should be in the room.",
+                "find the people who live with “{s}” and hear it in their words.",
+            ],
+            Theme::Measurement => &[
+                "pick the numbers that show whether “{s}” gets better, and where they come from.",
+                "agree which measure would show “{s}” improving, before anyone proposes a change.",
+            ],
+            Theme::Assumptions => &[
+                "say out loud what we believe about “{s}” and how we could check it.",
+                "separate what we know about “{s}” from what we have only assumed.",
+            ],
+            Theme::Understanding => &[
+                "spend the session on what really lies behind “{s}” before anyone proposes a fix.",
+                "make sure everyone can state the problem behind “{s}” in the same words.",
+            ],
+            Theme::Estimation => &[
+                "leave effort talk for later; the team first needs a shared picture of “{s}”.",
+                "keep sizing out of the room until “{s}” is understood.",
+            ],
+            Theme::Dependencies => &[
+                "list the systems, teams and vendors “{s}” relies on before discussing options.",
+                "trace what “{s}” is connected to, and who owns each link.",
+            ],
+            Theme::Success => &[
+                "agree how we will know “{s}” is solved before talking about solutions.",
+                "describe what would be different for people once “{s}” is behind us.",
+            ],
+            Theme::Timeboxing => &[
+                "keep each part of the conversation on “{s}” to its timebox and park tangents.",
+                "hold the timeboxes for “{s}” and park what does not belong to it.",
+            ],
+            Theme::Preparation => &[
+                "share the material on “{s}” ahead of time so people arrive with questions.",
+                "send what we know about “{s}” in advance, with its open questions.",
+            ],
+            Theme::Priorities => &[
+                "explain why “{s}” matters now and how it fits the current goals.",
+                "say what “{s}” competes with, and why it earns time this week.",
+            ],
+            Theme::Solutions => &[
+                "resist designing a fix for “{s}” in the room; understanding comes first.",
+                "note proposed fixes for “{s}” in the parking lot and return to the problem.",
             ],
         }
     }

@@ -120,7 +120,7 @@ pub(crate) fn notes_line(voice: &Voice<'_>) -> Option<String> {
 
 /// What a guide statement or a question is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Theme {
+pub(crate) enum Theme {
     Understanding,
     Estimation,
     Stakeholders,
@@ -394,89 +394,19 @@ pub(crate) fn exploration_phase(guide: &Guide) -> &Phase {
     best
 }
 
-/// How a key point on `theme` applies the guide to this item, using its notes where they speak
-/// to the theme.
+/// How a key point on `theme` applies the guide to this item: through what the notes say
+/// about the theme when they say something, else a phrasing of the theme for the subject.
 fn tailoring(voice: &Voice<'_>, theme: Theme) -> String {
     let notes = &voice.reading.notes;
-    let s = &voice.subject;
-    let quote = |kind: FactKind| {
-        notes
-            .first(kind)
-            .and_then(|f| voice.usable_quote(&f.quote))
-            .map(defuse_section_tags)
-    };
-    let who = join_and(&notes.affected);
-    let pick =
-        |options: &'static [&'static str]| voice.fill(voice.pick(20 + theme as usize, options), "");
-    match theme {
-        Theme::Constraints => match quote(FactKind::Constraint) {
-            Some(q) => {
-                format!("the notes say “{q}”; write down who set that limit and whether it holds.")
-            }
-            None => pick(&[
-                "write down the limits “{s}” must respect: rules, contracts, platforms and dates.",
-                "list what cannot change around “{s}”, and who says so.",
-            ]),
-        },
-        Theme::Stakeholders if !who.is_empty() => format!(
-            "start from those the notes name ({}) and ask who else “{s}” touches.",
-            defuse_section_tags(&who)
-        ),
-        Theme::Stakeholders => pick(&[
-            "name everyone “{s}” touches, inside and outside the team, and who should be in the room.",
-            "find the people who live with “{s}” and hear it in their words.",
-        ]),
-        Theme::Measurement => match quote(FactKind::Measure) {
-            Some(q) => format!(
-                "the notes cite “{q}”; agree where that number comes from and what it should become."
-            ),
-            None => pick(&[
-                "pick the numbers that show whether “{s}” gets better, and where they come from.",
-                "agree which measure would show “{s}” improving, before anyone proposes a change.",
-            ]),
-        },
-        Theme::Assumptions => match quote(FactKind::Proposal) {
-            Some(q) => format!(
-                "the notes suggest “{q}”; treat it as a hypothesis until the problem is clear."
-            ),
-            None => pick(&[
-                "say out loud what we believe about “{s}” and how we could check it.",
-                "separate what we know about “{s}” from what we have only assumed.",
-            ]),
-        },
-        Theme::Understanding => pick(&[
-            "spend the session on what really lies behind “{s}” before anyone proposes a fix.",
-            "make sure everyone can state the problem behind “{s}” in the same words.",
-        ]),
-        Theme::Estimation => pick(&[
-            "leave effort talk for later; the team first needs a shared picture of “{s}”.",
-            "keep sizing out of the room until “{s}” is understood.",
-        ]),
-        Theme::Dependencies => pick(&[
-            "list the systems, teams and vendors “{s}” relies on before discussing options.",
-            "trace what “{s}” is connected to, and who owns each link.",
-        ]),
-        Theme::Success => pick(&[
-            "agree how we will know “{s}” is solved before talking about solutions.",
-            "describe what would be different for people once “{s}” is behind us.",
-        ]),
-        Theme::Timeboxing => pick(&[
-            "keep each part of the conversation on “{s}” to its timebox and park tangents.",
-            "hold the timeboxes for “{s}” and park what does not belong to it.",
-        ]),
-        Theme::Preparation => pick(&[
-            "share the material on “{s}” ahead of time so people arrive with questions.",
-            "send what we know about “{s}” in advance, with its open questions.",
-        ]),
-        Theme::Priorities => pick(&[
-            "explain why “{s}” matters now and how it fits the current goals.",
-            "say what “{s}” competes with, and why it earns time this week.",
-        ]),
-        Theme::Solutions => pick(&[
-            "resist designing a fix for “{s}” in the room; understanding comes first.",
-            "note proposed fixes for “{s}” in the parking lot and return to the problem.",
-        ]),
+    let slot = 20 + theme as usize;
+    if theme == Theme::Stakeholders && !notes.affected.is_empty() {
+        return voice.fill(bank::key_points::NAMED_PEOPLE, "");
     }
+    let from_notes = bank::key_points::from_notes(theme).and_then(|(kind, text)| {
+        let fact = notes.first(kind)?;
+        Some(voice.fill(text, voice.usable_quote(&fact.quote)?))
+    });
+    from_notes.unwrap_or_else(|| voice.fill(voice.pick(slot, bank::key_points::plain(theme)), ""))
 }
 
 /// A question on the people the notes name, when they name any.
