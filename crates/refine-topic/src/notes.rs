@@ -21,6 +21,8 @@ pub enum FactKind {
     Constraint,
     /// A number or a measure.
     Measure,
+    /// Something it relies on or waits for: another team, system or vendor.
+    Dependency,
     /// When it happens: after, when, only if, the steps to reproduce.
     Condition,
     /// Who is affected.
@@ -514,6 +516,8 @@ fn classify(sentence: &str, heading: Heading) -> FactKind {
         FactKind::Proposal
     } else if CONSTRAINT.is_match(sentence) {
         FactKind::Constraint
+    } else if DEPENDENCY.is_match(sentence) {
+        FactKind::Dependency
     } else if MEASURE.is_match(sentence) {
         FactKind::Measure
     } else if CONDITION.is_match(sentence) {
@@ -525,6 +529,11 @@ fn classify(sentence: &str, heading: Heading) -> FactKind {
     }
 }
 
+static DEPENDENCY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:depends? on|dependent on|dependency|dependencies|relies on|rely on|relying on|blocked (?:on|by)|waiting (?:on|for)|upstream|downstream|third-party|vendor|owned by|needs? (?:the|a|an) \S+ team|hängt von|dépend de|depende de)\b")
+        .expect("static regex")
+});
+
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(?<?https?://[^\s)>]+>?\)?").expect("static regex"));
 
@@ -535,6 +544,7 @@ fn anchor(sentence: &str, kind: FactKind) -> Option<usize> {
         FactKind::Proposal => &PROPOSAL,
         FactKind::Constraint => &CONSTRAINT,
         FactKind::Measure => &MEASURE,
+        FactKind::Dependency => &DEPENDENCY,
         FactKind::Condition => &CONDITION,
         FactKind::Affected => &AFFECTED,
         FactKind::Statement => return None,
@@ -656,7 +666,8 @@ mod tests {
         let notes = Notes::read(
             "Finance teams in the EU reconcile by hand. Legal says only public posts may be quoted. \
              Support logged 14 tickets this month. We could add a quote button. \
-             However, design thinks quoting invites pile-ons.",
+             However, design thinks quoting invites pile-ons. \
+             The mobile app is blocked on the new feed API.",
         );
         let kinds: Vec<FactKind> = notes.facts.iter().map(|f| f.kind).collect();
         assert_eq!(
@@ -666,7 +677,8 @@ mod tests {
                 FactKind::Constraint,
                 FactKind::Measure,
                 FactKind::Proposal,
-                FactKind::Disagreement
+                FactKind::Disagreement,
+                FactKind::Dependency
             ]
         );
         assert_eq!(notes.affected, vec!["finance teams"]);

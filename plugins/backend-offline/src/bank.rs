@@ -314,6 +314,12 @@ pub(crate) mod facts {
         "According to the notes, “{q}”: which other situations lead to the same result?",
         "The notes describe “{q}”: how many people are in that situation, and how often?",
     ];
+    /// Something it relies on.
+    pub(crate) const DEPENDENCY: &[&str] = &[
+        "The notes say “{q}”: who owns that piece, and what do they know about “{s}”?",
+        "According to the notes, “{q}”: what would we need from the people on the other side?",
+        "The notes say “{q}”: how much of “{s}” is really in our hands?",
+    ];
     /// A proposed solution.
     pub(crate) const PROPOSAL: &[&str] = &[
         "The notes suggest “{q}”: what problem would that answer, and how would we know it is the right one?",
@@ -357,6 +363,11 @@ pub(crate) mod closing {
     pub(crate) const CONSTRAINT: &[&str] = &[
         "Before it is ready, it needs a deep-dive on “{q}” with whoever set that limit.",
         "Before it is ready, someone has to confirm “{q}” with its owner and write down what it rules out.",
+    ];
+    /// What an item needs next when the notes name something it relies on.
+    pub(crate) const DEPENDENCY: &[&str] = &[
+        "Before it is ready, it needs a deep-dive with the owners of what the notes say it relies on (“{q}”).",
+        "Before it is ready, we need the other side of “{q}” in the room, or their answers in writing.",
     ];
     /// What an item needs next when the notes propose a solution.
     pub(crate) const PROPOSAL: &[&str] = &[

@@ -430,6 +430,7 @@ fn fact_question(
         FactKind::Constraint => bank::facts::CONSTRAINT,
         FactKind::Measure => bank::facts::MEASURE,
         FactKind::Condition => bank::facts::CONDITION,
+        FactKind::Dependency => bank::facts::DEPENDENCY,
         FactKind::Proposal => bank::facts::PROPOSAL,
         FactKind::Disagreement => bank::facts::DISAGREEMENT,
         FactKind::Affected | FactKind::Statement => bank::facts::STATEMENT,
@@ -482,7 +483,7 @@ pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
             Angle::Stakeholders => &[FactKind::Affected],
             Angle::Constraints => &[FactKind::Constraint],
             Angle::Assumptions => &[FactKind::Proposal, FactKind::Disagreement],
-            Angle::Dependencies => &[FactKind::Condition],
+            Angle::Dependencies => &[FactKind::Dependency, FactKind::Condition],
             Angle::Evidence | Angle::Workarounds => &[FactKind::Measure],
             Angle::Core => &[],
         }
@@ -667,6 +668,7 @@ fn needs_next(voice: &Voice<'_>) -> String {
     for (kind, options) in [
         (FactKind::Disagreement, closing::DISAGREEMENT),
         (FactKind::Constraint, closing::CONSTRAINT),
+        (FactKind::Dependency, closing::DEPENDENCY),
         (FactKind::Proposal, closing::PROPOSAL),
     ] {
         if let Some(quote) = notes.first(kind).and_then(|f| voice.usable_quote(&f.quote)) {
