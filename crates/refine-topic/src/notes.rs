@@ -65,7 +65,10 @@ impl Notes {
                     notes.has_log = true;
                     continue;
                 }
-                if sentence.split_whitespace().count() < 3 && !sentence.chars().any(is_wide) {
+                // Too short to say anything, or a salutation ("Hi team,", "Moin ihr Lieben,").
+                let short =
+                    sentence.split_whitespace().count() < 4 && !sentence.chars().any(is_wide);
+                if short || sentence.ends_with([',', ':', '：', '，']) {
                     continue;
                 }
                 let kind = classify(&sentence, block.heading);
@@ -309,7 +312,7 @@ static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:when|whenever|after|only if|if|once|since|while|as soon as|every time|on (?:ios|android|safari|chrome|firefox|edge|windows|macos|mac|linux|mobile|desktop|tablets?))\b|(?:时|後|후에|wenn|quand|lorsque|cuando)")
+    Regex::new(r"(?i)\b(?:when|whenever|after|only if|if|once|as soon as|every time|on (?:ios|android|safari|chrome|firefox|edge|windows|macos|mac|linux|mobile|desktop|tablets?))\b|(?:时|後|후에|wenn|quand|lorsque|cuando)")
         .expect("static regex")
 });
 

@@ -53,6 +53,12 @@ static MARKUP: LazyLock<Regex> =
 static TRAILING_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*(\[[^\]]{1,30}\])\s*$").expect("static regex"));
 
+/// A leading label in capitals: "BUG MM:", "UX-07:", "WIP:".
+static CAPS_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*([A-Z][A-Z0-9_-]{1,10}(?:\s+[A-Z][A-Z0-9_-]{0,10}){0,2}\s*:)\s+")
+        .expect("static regex")
+});
+
 /// Trailing punctuation that is tone, not content.
 static TRAILING_MARKS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*([?!？！]+)\s*$").expect("static regex"));
@@ -270,13 +276,15 @@ impl Title {
         let mut decorations = Vec::new();
         let mut rest = strip_emoji(&full, &mut decorations);
         loop {
-            let caught = [&*BRACKET_LABEL, &*PREFIX_LABEL].iter().find_map(|re| {
-                let c = re.captures(&rest)?;
-                let whole = c.get(0)?;
-                let label = c.get(1)?.as_str().trim().to_string();
-                // Never strip the whole title away.
-                (whole.end() < rest.len()).then(|| (label, whole.end()))
-            });
+            let caught = [&*BRACKET_LABEL, &*PREFIX_LABEL, &*CAPS_LABEL]
+                .iter()
+                .find_map(|re| {
+                    let c = re.captures(&rest)?;
+                    let whole = c.get(0)?;
+                    let label = c.get(1)?.as_str().trim().to_string();
+                    // Never strip the whole title away.
+                    (whole.end() < rest.len()).then(|| (label, whole.end()))
+                });
             let Some((label, end)) = caught else { break };
             decorations.push(label);
             rest = rest[end..].to_string();
@@ -512,6 +520,11 @@ mod tests {
         assert_eq!(t.decorations, vec!["🌙", "[FEATURE]", "!"]);
         let t = Title::read("feature request: export boards as PDF");
         assert_eq!(t.clean, "export boards as PDF");
+        assert_eq!(
+            Title::read("BUG MM: Kein Log-In möglich").clean,
+            "Kein Log-In möglich"
+        );
+        assert_eq!(Title::read("API: rate limits").clean, "rate limits");
         let t = Title::read("Bug: search ignores diacritics in Vietnamese names");
         assert_eq!(t.clean, "search ignores diacritics in Vietnamese names");
         assert_eq!(t.decorations, vec!["Bug:"]);
