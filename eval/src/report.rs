@@ -6,7 +6,7 @@ use std::path::Path;
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use serde::Serialize;
 
 use crate::record::read_records;
@@ -174,12 +174,17 @@ pub fn markdown(summary: &Summary) -> String {
     out
 }
 
-/// `junit.xml`: one test suite per backend, one test case per topic, failing on an error
-/// finding, a failed call, or an overall score under the threshold in any repeat.
+/// `junit.xml`: one test suite per backend (with its templated-questions share as the property
+/// `templated_questions`), one test case per topic, failing on an error finding, a failed call,
+/// or an overall score under the threshold in any repeat.
 pub fn junit(summary: &Summary) -> Result<String, quick_junit::SerializeError> {
     let mut report = Report::new("refine-eval");
-    for label in summary.backends.keys() {
+    for (label, backend) in &summary.backends {
         let mut suite = TestSuite::new(label.as_str());
+        // The run-level distinctness figure, for CI dashboards that read suite properties.
+        if let Some(share) = backend.wording.share() {
+            suite.add_property(Property::new("templated_questions", format!("{share:.4}")));
+        }
         for ((topic, backend), cell) in summary.cells.iter().filter(|((_, b), _)| b == label) {
             let status = if cell.passes == cell.runs {
                 TestCaseStatus::success()

@@ -141,6 +141,15 @@ fn junit_reads_back_with_a_junit_parser() {
         .count() as u64;
     assert!(failing > 0, "some recorded replies break the contract");
     assert_eq!(replay.failures + replay.errors, failing);
+    // Each suite carries the run's distinctness figure; the replay recordings written in the
+    // old planner's style share wording across topics, the offline planner's do not.
+    let templated = |suite: &junit_parser::TestSuite| -> f64 {
+        suite.properties.hashmap["templated_questions"]
+            .parse()
+            .expect("a number")
+    };
+    assert!(templated(offline) < 0.25, "{}", templated(offline));
+    assert!(templated(replay) > templated(offline));
     let _ = std::fs::remove_dir_all(out);
 }
 
