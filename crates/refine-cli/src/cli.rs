@@ -26,8 +26,10 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Prepare a session pack for a topic: agenda, key points, questions and closing.
     ///
-    /// The default backend, `offline`, plans the session from the guide and the topic with no
-    /// network and no key. Findings on the pack go to stderr as warnings.
+    /// The default backend, `offline`, plans the session from the guide and the item with no
+    /// network and no key: give the item's body with --context and its questions draw on it.
+    /// The pack states the kind of item (bug, feature, migration, ...) and why. Findings on the
+    /// pack go to stderr as warnings.
     ///
     /// Exit status: 0 success, 1 findings with --strict, 2 usage or input error, 3 backend
     /// failure.
@@ -120,7 +122,9 @@ pub(crate) struct PrepArgs {
 /// What a session is about: shared by every command that builds a request.
 #[derive(Debug, Args)]
 pub(crate) struct SessionArgs {
-    /// Context notes for the topic (a text or Markdown file; `-` for stdin).
+    /// Context notes for the topic: the item's body from the tracker or your own notes (a text
+    /// or Markdown file; `-` for stdin). The offline planner quotes what they say about who is
+    /// affected, numbers, limits, dependencies, proposals and disagreements.
     #[arg(long, value_name = "FILE")]
     pub(crate) context: Option<PathBuf>,
     /// Session length in minutes [default: the guide's natural length].
