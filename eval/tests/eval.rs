@@ -360,3 +360,35 @@ fn repeats_give_pass_rates_and_an_existing_run_is_not_overwritten() {
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(out);
 }
+
+#[test]
+fn titles_only_leaves_the_notes_out_of_every_case() {
+    let out = temp("titles-only");
+    let run = |id: &str, extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--topics",
+            "fixtures/topics/item-node-eol.toml",
+            "--out",
+            out.to_str().expect("path"),
+            "--run-id",
+            id,
+            "--plain",
+        ];
+        args.extend_from_slice(extra);
+        ok(&eval(&args));
+        records(&out.join(id))
+            .pop()
+            .and_then(|r| r.plan)
+            .expect("a plan")
+            .discussion_questions
+            .join("\n")
+    };
+    let with_notes = run("notes", &[]);
+    let titles = run("titles", &["--titles-only"]);
+    assert!(with_notes.contains("The notes"), "{with_notes}");
+    assert!(!titles.contains("notes"), "{titles}");
+    let settings = std::fs::read_to_string(out.join("titles/run.json")).expect("run.json");
+    assert!(settings.contains("\"context\": null"), "{settings}");
+    let _ = std::fs::remove_dir_all(out);
+}
