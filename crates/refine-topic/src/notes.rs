@@ -66,8 +66,14 @@ impl Notes {
                     continue;
                 }
                 // Too short to say anything, or a salutation ("Hi team,", "Moin ihr Lieben,").
+                // A step to reproduce says something in two words ("Rotate the phone").
+                let least = if block.heading == Heading::Steps {
+                    2
+                } else {
+                    4
+                };
                 let short =
-                    sentence.split_whitespace().count() < 4 && !sentence.chars().any(is_wide);
+                    sentence.split_whitespace().count() < least && !sentence.chars().any(is_wide);
                 if short || sentence.ends_with([',', ':', '：', '，']) {
                     continue;
                 }
@@ -91,7 +97,9 @@ impl Notes {
                     }
                 }
                 let quote = quote(&sentence, kind);
-                if quote.chars().filter(|c| c.is_alphanumeric()).count() >= 3 {
+                // A quote with no content word ("It works.") gives a question nothing to ask.
+                let says_something = !refine_core::text::terms(&quote).is_empty();
+                if says_something && quote.chars().filter(|c| c.is_alphanumeric()).count() >= 3 {
                     notes.facts.push(Fact { kind, quote });
                 }
                 notes.sentences.push(sentence);
@@ -139,8 +147,22 @@ fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
     let flush = |current: &mut String,
                  out: &mut Vec<Block>,
                  heading: &mut Heading,
-                 all_strong: &mut bool| {
-        let text = current.split_whitespace().collect::<Vec<_>>().join(" ");
+                 all_strong: &mut bool,
+                 has_log: &mut bool| {
+        // A log line pasted into a paragraph is left out, line by line.
+        let kept: Vec<&str> = current
+            .lines()
+            .filter(|line| {
+                let log = is_log_line(line);
+                *has_log |= log;
+                !log
+            })
+            .collect();
+        let text = kept
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if !text.is_empty() {
             if *all_strong {
                 *heading = heading_of(&text.to_lowercase());
@@ -159,13 +181,25 @@ fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
             Event::Start(Tag::Strong) => strong += 1,
             Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
             Event::Start(Tag::CodeBlock(_)) => {
-                flush(&mut current, &mut out, &mut heading, &mut all_strong);
+                flush(
+                    &mut current,
+                    &mut out,
+                    &mut heading,
+                    &mut all_strong,
+                    &mut notes.has_log,
+                );
                 in_code = true;
                 notes.has_code = true;
             }
             Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Start(Tag::Heading { .. }) => {
-                flush(&mut current, &mut out, &mut heading, &mut all_strong);
+                flush(
+                    &mut current,
+                    &mut out,
+                    &mut heading,
+                    &mut all_strong,
+                    &mut notes.has_log,
+                );
                 heading_text = Some(String::new());
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -185,19 +219,37 @@ fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
             Event::SoftBreak | Event::HardBreak => {
                 // A bold-only first line ("**Describe the bug**") is a heading of its own.
                 if all_strong && !current.trim().is_empty() {
-                    flush(&mut current, &mut out, &mut heading, &mut all_strong);
+                    flush(
+                        &mut current,
+                        &mut out,
+                        &mut heading,
+                        &mut all_strong,
+                        &mut notes.has_log,
+                    );
                 } else {
                     current.push('\n');
                 }
             }
             Event::Start(Tag::Item | Tag::Paragraph | Tag::TableCell)
             | Event::End(TagEnd::Item | TagEnd::Paragraph | TagEnd::TableCell) => {
-                flush(&mut current, &mut out, &mut heading, &mut all_strong);
+                flush(
+                    &mut current,
+                    &mut out,
+                    &mut heading,
+                    &mut all_strong,
+                    &mut notes.has_log,
+                );
             }
             _ => {}
         }
     }
-    flush(&mut current, &mut out, &mut heading, &mut all_strong);
+    flush(
+        &mut current,
+        &mut out,
+        &mut heading,
+        &mut all_strong,
+        &mut notes.has_log,
+    );
     out
 }
 

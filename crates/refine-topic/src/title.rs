@@ -320,8 +320,12 @@ impl Title {
         let (proposal, goal) = proposal_and_goal(&plain);
         let mut subject = subject(&plain);
         if terms(&subject).is_empty() {
-            // "Why?": nothing but the title itself can name it.
-            subject = full.clone();
+            // "Why?": nothing but the title itself can name it, whole when it is short.
+            subject = if refine_core::text::words(&full).len() <= SUBJECT_WORDS {
+                full.clone()
+            } else {
+                window_with_a_term(&full)
+            };
         }
         Title {
             full,
@@ -378,14 +382,40 @@ fn proposal_and_goal(clean: &str) -> (Option<String>, Option<String>) {
     }
 }
 
+/// The first run of at most [`SUBJECT_WORDS`] tokens of `text` that carries a content term,
+/// for a title whose subject found none (its only term may sit in a label: "... [Bug]").
+fn window_with_a_term(text: &str) -> String {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let start = tokens
+        .iter()
+        .position(|t| !terms(t).is_empty())
+        .unwrap_or(0);
+    // Two words of lead-up keep the term in a phrase of its own.
+    trim_phrase(&tokens[start.saturating_sub(2)..].join(" "), SUBJECT_WORDS)
+}
+
+/// At most `max` words of `text` (a character of a script without spaces weighing a third),
+/// not ending on a function word, a bare verb or punctuation.
+pub fn shorten(text: &str, max: usize) -> String {
+    trim_phrase(text, max)
+}
+
 /// At most `max` words of `text`, not ending on a dangling word or punctuation.
 fn trim_phrase(text: &str, max: usize) -> String {
     // "end-to-end" is three words to a reader counting repeated words: count as `words` does.
+    // A character of a script without spaces weighs a third of a word, as the echo rule has it.
+    let weight = |token: &str| {
+        refine_core::text::words(token)
+            .iter()
+            .map(|w| if w.chars().all(is_unspaced) { 1 } else { 3 })
+            .sum::<usize>()
+            .max(1)
+    };
     let mut kept: Vec<&str> = Vec::new();
     let mut count = 0;
     for token in text.split_whitespace() {
-        let n = refine_core::text::words(token).len().max(1);
-        if count + n > max {
+        let n = weight(token);
+        if count + n > max * 3 {
             break;
         }
         count += n;
@@ -394,7 +424,7 @@ fn trim_phrase(text: &str, max: usize) -> String {
     if kept.is_empty() {
         kept.extend(text.split_whitespace().take(1));
     }
-    let cut = count < refine_core::text::words(text).len();
+    let cut = count < weight(text);
     while kept.len() > 1 {
         let last = kept[kept.len() - 1]
             .trim_matches(|c: char| !c.is_alphanumeric())

@@ -10,7 +10,7 @@ use refine_core::contract::{CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS}
 use refine_core::guide::{Guide, GuideItem, Phase};
 use refine_core::lint::echoes_title;
 use refine_core::parse::defuse_section_tags;
-use refine_core::text::{same_stem, sentence_count, terms, terms_meet, words};
+use refine_core::text::{is_unspaced, same_stem, sentence_count, terms, terms_meet, words};
 use refine_topic::{FactKind, Reading, TopicKind};
 use sha2::{Digest, Sha256};
 
@@ -21,18 +21,43 @@ pub(crate) struct Voice<'r> {
     pub(crate) reading: &'r Reading,
     /// The subject as questions name it, safe to write into a reply.
     pub(crate) subject: String,
+    /// The notes as given, for their words when no sentence of them says enough.
+    context: Option<&'r str>,
     seed: [u8; 32],
 }
 
+/// How later key points name the item once the first have named its subject.
+const THIS_ITEM: &str = "this item";
+
 impl<'r> Voice<'r> {
-    pub(crate) fn new(reading: &'r Reading, context: Option<&str>) -> Voice<'r> {
+    /// The same voice naming the subject `subject`.
+    fn naming(&self, subject: &str) -> Voice<'r> {
+        Voice {
+            reading: self.reading,
+            subject: subject.to_string(),
+            context: self.context,
+            seed: self.seed,
+        }
+    }
+
+    pub(crate) fn new(reading: &'r Reading, context: Option<&'r str>) -> Voice<'r> {
         let mut hasher = Sha256::new();
         hasher.update(reading.title.full.as_bytes());
         hasher.update([0]);
         hasher.update(context.unwrap_or("").as_bytes());
+        let mut subject = reading.title.subject.clone();
+        let whole = subject == reading.title.full;
+        if terms(&subject).is_empty() && !whole {
+            // A long title of nothing but common words ("How can we make this better for
+            // everyone?"): the notes say what it is about.
+            if let Some(word) = context.and_then(main_word) {
+                subject = word;
+            }
+        }
         Voice {
             reading,
-            subject: defuse_section_tags(&reading.title.subject),
+            subject: defuse_section_tags(&subject),
+            context,
             seed: hasher.finalize().into(),
         }
     }
@@ -63,17 +88,32 @@ impl<'r> Voice<'r> {
     fn fill(&self, text: &str, quote: &str) -> String {
         let title = &self.reading.title;
         let who = defuse_section_tags(&join_and(&self.reading.notes.affected));
-        text.replace("{s}", &self.subject)
-            .replace("{q}", &defuse_section_tags(quote))
-            .replace("{who}", &who)
-            .replace(
-                "{p}",
-                &defuse_section_tags(title.proposal.as_deref().unwrap_or("")),
-            )
-            .replace(
-                "{g}",
-                &defuse_section_tags(title.goal.as_deref().unwrap_or("")),
-            )
+        let with = |subject: &str| {
+            text.replace("{s}", subject)
+                .replace("{q}", &defuse_section_tags(quote))
+                .replace("{who}", &who)
+                .replace(
+                    "{p}",
+                    &defuse_section_tags(title.proposal.as_deref().unwrap_or("")),
+                )
+                .replace(
+                    "{g}",
+                    &defuse_section_tags(title.goal.as_deref().unwrap_or("")),
+                )
+        };
+        // The words around the subject can meet the title's own ("How slow is “...”" after a
+        // title "... is ..."): name the subject in fewer words until the sentence no longer
+        // repeats the title at length.
+        let mut filled = with(&self.subject);
+        let mut words = refine_core::text::words(&self.subject).len();
+        while words > 1 && echoes_title(&title.full, &filled) {
+            words -= 1;
+            filled = with(&defuse_section_tags(&refine_topic::title::shorten(
+                &self.subject,
+                words,
+            )));
+        }
+        filled
     }
 
     /// The title and notes as one text, for signal words.
@@ -86,14 +126,14 @@ impl<'r> Voice<'r> {
         text
     }
 
-    /// Whether `question` uses the notes' own terms, as `questions-ungrounded` judges it.
+    /// Whether `question` uses the notes' own terms, as `questions-ungrounded` judges it (on the
+    /// notes as given).
     fn uses_notes(&self, question: &str) -> bool {
         let title = terms(&self.reading.title.full);
-        let own: std::collections::BTreeSet<String> =
-            terms(&self.reading.notes.sentences.join(" "))
-                .into_iter()
-                .filter(|t| !title.iter().any(|x| same_stem(x, t)))
-                .collect();
+        let own: std::collections::BTreeSet<String> = terms(self.context.unwrap_or_default())
+            .into_iter()
+            .filter(|t| !title.iter().any(|x| same_stem(x, t)))
+            .collect();
         terms_meet(&terms(question), &own)
     }
 
@@ -101,6 +141,22 @@ impl<'r> Voice<'r> {
     fn usable_quote<'f>(&self, quote: &'f str) -> Option<&'f str> {
         (!echoes_title(&self.reading.title.full, quote)).then_some(quote)
     }
+}
+
+/// The content word the notes use most (first used on a tie), for a title that names nothing.
+fn main_word(notes: &str) -> Option<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for word in words(notes) {
+        if terms(&word).is_empty() || !word.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        match counts.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((word, 1)),
+        }
+    }
+    let most = counts.iter().map(|(_, n)| *n).max()?;
+    counts.into_iter().find(|(_, n)| *n == most).map(|(w, _)| w)
 }
 
 /// "a", "a and b", "a, b and c".
@@ -307,16 +363,17 @@ pub(crate) fn key_points(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
             } else {
                 text
             };
-            (text, tailoring(voice, theme))
+            (text, theme)
         })
         .enumerate()
-        .map(|(i, (text, tailored))| {
+        .map(|(i, (text, theme))| {
             // Name the subject in the first points; after that the reader knows what "this
             // item" is, and the pack does not repeat it line after line.
             let tailored = if i >= 2 {
-                tailored.replace(&format!("“{}”", voice.subject), "this item")
+                tailoring(&voice.naming(THIS_ITEM), theme)
+                    .replace(&format!("“{THIS_ITEM}”"), THIS_ITEM)
             } else {
-                tailored
+                tailoring(voice, theme)
             };
             format!("**{text}** — {tailored}")
         })
@@ -562,16 +619,39 @@ pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
 /// words they use that the title does not.
 fn terms_question(voice: &Voice<'_>, slot: usize) -> Option<String> {
     let title = words(&voice.reading.title.full);
-    let mut own: Vec<String> = Vec::new();
-    for sentence in &voice.reading.notes.sentences {
-        for word in words(sentence) {
-            let plain = word.chars().all(char::is_alphabetic) && word.chars().count() >= 5;
-            if plain && !title.contains(&word) && !own.contains(&word) {
-                own.push(word);
+    // The words of the notes' sentences first, then of everything else in them (headings,
+    // code, logs), longest plain words first.
+    let mut own: Vec<(usize, String)> = Vec::new();
+    let sentences = voice.reading.notes.sentences.iter().map(String::as_str);
+    let texts = sentences
+        .map(|t| (0, t))
+        .chain(voice.context.map(|t| (1, t)));
+    for (rank, text) in texts {
+        // Scripts without spaces offer runs of characters, not words.
+        let runs = text
+            .split(|c: char| !is_unspaced(c))
+            .filter(|run| (2..=6).contains(&run.chars().count()))
+            .map(str::to_string);
+        for word in words(text).into_iter().chain(runs) {
+            let plain = (word.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && !terms(&word).is_empty())
+                || (word.chars().all(is_unspaced) && word.chars().count() >= 2);
+            if plain && !title.contains(&word) && !own.iter().any(|(_, w)| *w == word) {
+                own.push((rank, word));
             }
         }
     }
-    own.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+    own.sort_by_key(|(rank, w)| {
+        // Identifiers from code or logs last.
+        let identifier = !w.chars().all(char::is_alphabetic);
+        (
+            *rank,
+            identifier,
+            std::cmp::Reverse(w.chars().count()),
+            w.clone(),
+        )
+    });
+    let own: Vec<String> = own.into_iter().map(|(_, w)| w).collect();
     let pair = match own.as_slice() {
         [] => return None,
         [one] => one.clone(),
