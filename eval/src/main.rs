@@ -1,7 +1,7 @@
 //! `refine-eval`: run, report on and merge evaluation runs. `cargo xtask eval` drives `run`.
 //! Exit status: 0 success, 1 a regression against the baseline, 2 usage or input error.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -121,8 +121,33 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            let _ = writeln!(std::io::stderr(), "error: {error:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Standard output that goes quiet once its reader has gone (`refine-eval run | head -1`): a
+/// closed pipe is not an error and never changes the exit status; any other write error (a full
+/// disk) is.
+#[derive(Default)]
+struct Stdout {
+    closed: bool,
+}
+
+impl Stdout {
+    fn print(&mut self, text: &str) -> Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => Err(e).context("writing to standard output"),
         }
     }
 }
@@ -165,7 +190,12 @@ impl Progress for Reporter {
                 let score = record
                     .scores
                     .map_or_else(|| String::from("-"), |s| format!("{:.2}", s.overall));
-                eprintln!("[{n}/{total}] {} {verdict} {score}", record.case_id);
+                // A closed stderr only loses the progress line.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "[{n}/{total}] {} {verdict} {score}",
+                    record.case_id
+                );
             }
         }
     }
@@ -268,36 +298,38 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
     let stats = run::run(&dir, &settings, &options, &registry, &guide, &progress)?;
     let summary =
         report::write_all(&dir).with_context(|| format!("writing reports in {}", dir.display()))?;
-    print!("{}", report::terminal(&summary));
-    println!(
-        "run {}: {} cases run, {} kept from before, {} errors; reports in {}",
+    let mut out = Stdout::default();
+    out.print(&report::terminal(&summary))?;
+    out.print(&format!(
+        "run {}: {} cases run, {} kept from before, {} errors; reports in {}\n",
         settings.run_id,
         stats.ran,
         stats.kept,
         stats.errors,
         dir.display()
-    );
+    ))?;
     let now = Baseline::from_summary(&summary);
     if args.bless {
         now.save(Path::new(BASELINE))
             .with_context(|| format!("writing {BASELINE}"))?;
-        println!("wrote the baseline {BASELINE}");
+        out.print(&format!("wrote the baseline {BASELINE}\n"))?;
     }
     if let Some(path) = &args.baseline {
         let before = Baseline::load(path).map_err(anyhow::Error::msg)?;
         let regressions = before.regressions(&now, args.tolerance);
         for r in &regressions {
-            println!("regression: {} {}", r.case, r.message);
+            out.print(&format!("regression: {} {}\n", r.case, r.message))?;
         }
         if !regressions.is_empty() {
-            println!(
-                "{} regressions against {}",
+            out.print(&format!(
+                "{} regressions against {}\n",
                 regressions.len(),
                 path.display()
-            );
+            ))?;
+            // Whether or not anyone still reads stdout, a regression fails.
             return Ok(ExitCode::from(1));
         }
-        println!("no regressions against {}", path.display());
+        out.print(&format!("no regressions against {}\n", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -307,8 +339,7 @@ fn report_command(dir: &Path) -> Result<()> {
         bail!("{} has no {RESULTS}", dir.display());
     }
     let summary = report::write_all(dir)?;
-    print!("{}", report::terminal(&summary));
-    Ok(())
+    Stdout::default().print(&report::terminal(&summary))
 }
 
 fn merge_command(dirs: &[PathBuf], into: &Path) -> Result<()> {
@@ -345,6 +376,5 @@ fn merge_command(dirs: &[PathBuf], into: &Path) -> Result<()> {
     std::io::Write::flush(&mut out)?;
     drop(out);
     let summary = report::write_all(into)?;
-    print!("{}", report::terminal(&summary));
-    Ok(())
+    Stdout::default().print(&report::terminal(&summary))
 }

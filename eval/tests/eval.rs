@@ -392,3 +392,70 @@ fn titles_only_leaves_the_notes_out_of_every_case() {
     assert!(settings.contains("\"context\": null"), "{settings}");
     let _ = std::fs::remove_dir_all(out);
 }
+
+/// Runs `refine-eval` with its stdout going to `stdout`.
+fn eval_into(args: &[&str], stdout: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_refine-eval"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("refine-eval runs")
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error_and_a_full_disk_is_one_line() {
+    let out = temp("pipes");
+    let run = |id: &str, stdout: Stdio, baseline: Option<&Path>| {
+        let mut args = vec![
+            "run",
+            "--topics",
+            "fixtures/topics/dark-mode.toml",
+            "--out",
+            out.to_str().expect("path"),
+            "--run-id",
+            id,
+            "--plain",
+        ];
+        if let Some(b) = baseline {
+            args.extend(["--baseline", b.to_str().expect("path")]);
+        }
+        eval_into(&args, stdout)
+    };
+    // The reader has gone before anything is written, as in `refine-eval run | head -0`.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let o = run("closed", Stdio::from(writer), None);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // A closed stdout never turns a regression into success.
+    let baseline = out.join("strict-baseline.json");
+    std::fs::write(
+        &baseline,
+        r#"{"cases": {"dark-mode:offline": {"pass_rate": 1.0, "overall": 1.5}}}"#,
+    )
+    .expect("write baseline");
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let o = run("closed-regression", Stdio::from(writer), Some(&baseline));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    // A full disk is an error, said in one line.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let o = run("full", Stdio::from(full), None);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: writing to standard output") && last.contains("No space left"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(out);
+}
