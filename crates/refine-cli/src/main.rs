@@ -161,17 +161,23 @@ fn guide_command(args: GuideArgs) -> Result<ExitCode> {
 
 /// Writes to stdout; `styled` text may carry colour, which is dropped when stdout is not a
 /// terminal or `NO_COLOR` is set.
+///
+/// A reader that has gone (`refine check reply.md | head -1`) is not an error, and the command
+/// goes on to its own exit status: findings still exit 1.
 pub(crate) fn write_stdout(text: &str, styled: bool) -> Result<()> {
-    if styled {
+    let written = if styled {
         let mut out = anstream::stdout().lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
     } else {
         let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("writing to standard output")
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -959,3 +959,19 @@ fn the_pack_shows_the_users_own_characters_and_states_the_kind() {
     assert!(text.contains("- **Kind:** bug ("), "{text}");
     assert_eq!(stderr(&o), "", "no findings");
 }
+
+#[test]
+fn a_closed_stdout_never_turns_findings_into_success() {
+    let reply = reply_file("untimed-item.md");
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let o = Command::new(env!("CARGO_BIN_EXE_refine"))
+        .args(["check", reply.to_str().expect("path"), "--topic", TOPIC])
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(writer))
+        .stderr(Stdio::piped())
+        .output()
+        .expect("refine runs");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
