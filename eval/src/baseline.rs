@@ -53,6 +53,19 @@ impl Baseline {
         Baseline { cases }
     }
 
+    /// The part of the baseline whose topics `keep` accepts (a partition's share), and how many
+    /// cases were left out.
+    pub fn restricted(&self, keep: impl Fn(&str) -> bool) -> (Baseline, usize) {
+        let cases: BTreeMap<String, BaselineCase> = self
+            .cases
+            .iter()
+            .filter(|(case, _)| keep(case.split_once(':').map_or(case.as_str(), |(t, _)| t)))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        let skipped = self.cases.len() - cases.len();
+        (Baseline { cases }, skipped)
+    }
+
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let text = std::fs::read_to_string(path)
@@ -72,6 +85,13 @@ impl Baseline {
         let mut out = Vec::new();
         for (case, before) in &self.cases {
             let Some(after) = now.cases.get(case) else {
+                // A fixture or backend that disappeared must not pass as "no regressions".
+                out.push(Regression {
+                    case: case.clone(),
+                    message: String::from(
+                        "is in the baseline but missing from this run (a deleted topic or backend? bless a new baseline if so)",
+                    ),
+                });
                 continue;
             };
             if before.pass_rate >= 1.0 && after.pass_rate < 1.0 {
@@ -129,5 +149,26 @@ mod tests {
             found,
             vec![("a:x".to_string(), true), ("b:x".to_string(), false)]
         );
+    }
+
+    #[test]
+    fn a_case_missing_from_the_run_is_a_regression_unless_outside_the_partition() {
+        let case = BaselineCase {
+            pass_rate: 1.0,
+            overall: 1.0,
+        };
+        let before = Baseline {
+            cases: [("a:x".to_string(), case), ("b:x".to_string(), case)].into(),
+        };
+        let now = Baseline {
+            cases: [("a:x".to_string(), case)].into(),
+        };
+        let found = before.regressions(&now, 0.05);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].case, "b:x");
+        assert!(found[0].message.contains("missing from this run"));
+        let (part, skipped) = before.restricted(|topic| topic == "a");
+        assert_eq!(skipped, 1);
+        assert!(part.regressions(&now, 0.05).is_empty());
     }
 }

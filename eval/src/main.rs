@@ -315,7 +315,18 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
         out.print(&format!("wrote the baseline {BASELINE}\n"))?;
     }
     if let Some(path) = &args.baseline {
-        let before = Baseline::load(path).map_err(anyhow::Error::msg)?;
+        let mut before = Baseline::load(path).map_err(anyhow::Error::msg)?;
+        if let Some(partition) = &args.partition {
+            // A partition answers for its own topics only, and says what it left to the others.
+            let ids: std::collections::BTreeSet<&str> =
+                settings.topics.iter().map(|t| t.id.as_str()).collect();
+            let (part, skipped) = before.restricted(|topic| ids.contains(topic));
+            before = part;
+            out.print(&format!(
+                "partition {}/{}: {skipped} baseline cases belong to other partitions\n",
+                partition.k, partition.n
+            ))?;
+        }
         let regressions = before.regressions(&now, args.tolerance);
         for r in &regressions {
             out.print(&format!("regression: {} {}\n", r.case, r.message))?;

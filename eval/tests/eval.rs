@@ -459,3 +459,49 @@ fn a_closed_stdout_is_not_an_error_and_a_full_disk_is_one_line() {
     );
     let _ = std::fs::remove_dir_all(out);
 }
+
+#[test]
+fn a_run_missing_baseline_cases_fails_unless_it_is_a_partition() {
+    let out = temp("missing");
+    let o = eval(&[
+        "run",
+        "--topics",
+        "fixtures/topics/dark-mode.toml",
+        "--baseline",
+        "eval/baseline.json",
+        "--out",
+        out.to_str().expect("path"),
+        "--run-id",
+        "one",
+        "--plain",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("regression: api-rate-limits:offline is in the baseline but missing"),
+        "{text}"
+    );
+    let o = eval(&[
+        "run",
+        "--backend",
+        "offline",
+        "--backend",
+        "replay",
+        "--partition",
+        "1/2",
+        "--baseline",
+        "eval/baseline.json",
+        "--out",
+        out.to_str().expect("path"),
+        "--run-id",
+        "half",
+        "--plain",
+    ]);
+    let text = ok(&o);
+    assert!(
+        text.contains("partition 1/2: ") && text.contains("baseline cases belong to other partitions"),
+        "{text}"
+    );
+    assert!(text.contains("no regressions"), "{text}");
+    let _ = std::fs::remove_dir_all(out);
+}
