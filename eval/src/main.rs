@@ -127,6 +127,51 @@ fn main() -> ExitCode {
     }
 }
 
+/// A run id is a folder name inside `--out`, never a path.
+fn check_run_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !ok {
+        bail!(
+            "run id `{id}` must be a name of at most 64 letters, digits, '.', '_' or '-', not starting with '.'"
+        );
+    }
+    Ok(())
+}
+
+/// Makes a new run's folder, which no other run can then take: with `--run-id` that folder, or
+/// a refusal if it exists; by default the UTC time, with `-2`, `-3`, ... when runs start in the
+/// same second.
+fn claim_run_folder(out: &Path, asked: Option<&str>) -> Result<(String, PathBuf)> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let base = asked.map_or_else(
+        || chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string(),
+        str::to_string,
+    );
+    for n in 1..=1000 {
+        let id = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let dir = out.join(&id);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok((id, dir)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && asked.is_none() => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+                "run `{id}` already exists in {}: add to it with --resume {id}, or choose another --run-id",
+                out.display()
+            ),
+            Err(e) => return Err(e).with_context(|| format!("creating {}", dir.display())),
+        }
+    }
+    bail!("no free run id from `{base}` in {}", out.display())
+}
+
 /// Standard output that goes quiet once its reader has gone (`refine-eval run | head -1`): a
 /// closed pipe is not an error and never changes the exit status; any other write error (a full
 /// disk) is.
@@ -229,6 +274,21 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
     if args.retry_errors && args.resume.is_none() {
         bail!("--retry-errors goes with --resume RUN");
     }
+    // Every option is checked before any folder is made or case is run.
+    if let Some(m) = args.minutes {
+        if m == 0 || m > refine_core::request::SESSION_MAX_MINUTES {
+            bail!(
+                "--minutes {m} must lie in 1-{}",
+                refine_core::request::SESSION_MAX_MINUTES
+            );
+        }
+    }
+    for id in args.run_id.iter().chain(&args.resume) {
+        check_run_id(id)?;
+    }
+    if let Some(path) = &args.guide {
+        Guide::from_file(path)?;
+    }
     let (dir, settings) = match &args.resume {
         Some(run_id) => {
             let dir = args.out.join(run_id);
@@ -257,17 +317,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
             if topics.is_empty() {
                 bail!("no topics in {}", args.topics.display());
             }
-            let run_id = args
-                .run_id
-                .clone()
-                .unwrap_or_else(|| chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string());
-            let dir = args.out.join(&run_id);
-            if dir.join(RESULTS).exists() {
-                bail!(
-                    "run `{run_id}` already exists in {}; continue it with --resume {run_id}",
-                    args.out.display()
-                );
-            }
+            let (run_id, dir) = claim_run_folder(&args.out, args.run_id.as_deref())?;
             let settings = RunSettings {
                 run_id,
                 topics,

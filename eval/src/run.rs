@@ -24,6 +24,8 @@ use crate::topics::TopicFixture;
 pub const RESULTS: &str = "results.jsonl";
 /// The settings file of a run folder.
 pub const SETTINGS: &str = "run.json";
+/// The lock file of a run folder: held by the one process that writes the run.
+pub const LOCK: &str = ".lock";
 
 /// Why a run could not go on.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +37,14 @@ pub enum RunError {
         path: PathBuf,
         /// Why.
         source: std::io::Error,
+    },
+    /// Another process is writing this run.
+    #[error(
+        "run folder {dir} is being written by another refine-eval process; wait for it to finish, then resume the run to fill any gaps"
+    )]
+    Busy {
+        /// The run folder.
+        dir: PathBuf,
     },
     /// A backend id is unknown.
     #[error(transparent)]
@@ -140,6 +150,29 @@ struct Case<'a> {
     repeat: u32,
 }
 
+/// Takes the run folder's lock, or says who holds it.
+fn lock(path: &Path) -> Result<File, RunError> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|source| RunError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(RunError::Busy {
+            dir: path.parent().unwrap_or(path).to_path_buf(),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(RunError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
 /// Cuts a trailing line that a kill left half-written, so appended lines start clean.
 fn repair(path: &Path) -> std::io::Result<()> {
     let mut file = match OpenOptions::new().read(true).write(true).open(path) {
@@ -173,6 +206,10 @@ pub fn run(
         move |source| RunError::Io { path, source }
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
+    // One writer per run folder: the OS releases the lock when this process ends, however it
+    // ends, so a crashed run can be resumed at once.
+    let lock_path = dir.join(LOCK);
+    let _lock = lock(&lock_path)?;
     settings.save(dir)?;
     let results = dir.join(RESULTS);
     repair(&results).map_err(io(&results))?;

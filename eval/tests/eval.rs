@@ -499,9 +499,109 @@ fn a_run_missing_baseline_cases_fails_unless_it_is_a_partition() {
     ]);
     let text = ok(&o);
     assert!(
-        text.contains("partition 1/2: ") && text.contains("baseline cases belong to other partitions"),
+        text.contains("partition 1/2: ")
+            && text.contains("baseline cases belong to other partitions"),
         "{text}"
     );
     assert!(text.contains("no regressions"), "{text}");
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn runs_started_together_never_share_a_folder() {
+    let out = temp("together");
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_refine-eval"))
+            .args(["run", "--out", out.to_str().expect("path"), "--plain"])
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("refine-eval starts")
+    };
+    let children: Vec<_> = (0..3).map(|_| start()).collect();
+    for child in children {
+        let o = child.wait_with_output().expect("refine-eval ends");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let topics = std::fs::read_dir(root().join("fixtures/topics"))
+        .expect("topics")
+        .count();
+    let mut runs = 0;
+    for entry in std::fs::read_dir(&out).expect("out") {
+        let dir = entry.expect("entry").path();
+        if dir.join("results.jsonl").is_file() {
+            runs += 1;
+            let records = records(&dir);
+            assert_eq!(records.len(), topics, "{}", dir.display());
+        }
+    }
+    assert_eq!(runs, 3, "three runs, three folders");
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn a_run_being_written_cannot_be_resumed_or_taken_and_bad_options_stop_before_any_work() {
+    let out = temp("locked");
+    let run_dir = out.join("live");
+    ok(&eval(&[
+        "run",
+        "--topics",
+        "fixtures/topics/dark-mode.toml",
+        "--out",
+        out.to_str().expect("path"),
+        "--run-id",
+        "live",
+        "--plain",
+    ]));
+    // Another process holds the run's lock, as a run still going would.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(run_dir.join(".lock"))
+        .expect("the run's lock file");
+    lock.try_lock()
+        .expect("the lock is free once the run ended");
+    let o = eval(&[
+        "run",
+        "--out",
+        out.to_str().expect("path"),
+        "--resume",
+        "live",
+        "--plain",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("being written by another refine-eval process"),
+        "{stderr}"
+    );
+    drop(lock);
+    let o = eval(&[
+        "run",
+        "--out",
+        out.to_str().expect("path"),
+        "--run-id",
+        "live",
+        "--plain",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("add to it with --resume live"), "{stderr}");
+    for (args, says) in [
+        (vec!["--run-id", "../escape"], "must be a name"),
+        (vec!["--minutes", "0"], "--minutes 0 must lie in 1-480"),
+        (vec!["--guide", "/no/such/guide.md"], "/no/such/guide.md"),
+    ] {
+        let mut all = vec!["run", "--out", out.to_str().expect("path"), "--plain"];
+        all.extend(args);
+        let o = eval(&all);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{says}: {stderr}");
+    }
+    assert!(!out.join("../escape").exists());
+    let folders = std::fs::read_dir(&out).expect("out").count();
+    assert_eq!(folders, 1, "no run folder was made for a refused run");
     let _ = std::fs::remove_dir_all(out);
 }
