@@ -275,13 +275,13 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
         bail!("--retry-errors goes with --resume RUN");
     }
     // Every option is checked before any folder is made or case is run.
-    if let Some(m) = args.minutes {
-        if m == 0 || m > refine_core::request::SESSION_MAX_MINUTES {
-            bail!(
-                "--minutes {m} must lie in 1-{}",
-                refine_core::request::SESSION_MAX_MINUTES
-            );
-        }
+    if let Some(m) = args.minutes
+        && (m == 0 || m > refine_core::request::SESSION_MAX_MINUTES)
+    {
+        bail!(
+            "--minutes {m} must lie in 1-{}",
+            refine_core::request::SESSION_MAX_MINUTES
+        );
     }
     for id in args.run_id.iter().chain(&args.resume) {
         check_run_id(id)?;

@@ -402,10 +402,10 @@ fn ask(
 ) -> Result<(refine_plugin::BackendReply, bool, u64), refine_plugin::BackendError> {
     let cache = options.cache.as_ref().filter(|_| !backend.is_local());
     let key = cache.map(|_| Cache::key(&case.spec.id, &case.spec.options, prompt));
-    if let (Some(cache), Some(key)) = (cache, &key) {
-        if let Some(hit) = cache.get(key) {
-            return Ok((hit, true, 0));
-        }
+    if let (Some(cache), Some(key)) = (cache, &key)
+        && let Some(hit) = cache.get(key)
+    {
+        return Ok((hit, true, 0));
     }
     let started = Instant::now();
     let reply = backend.generate(&BackendInput {

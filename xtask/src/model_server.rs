@@ -185,12 +185,12 @@ fn healthy(port: u16) -> bool {
 
 /// Starts the server on a free loopback port and waits until it is healthy; prints the base URL.
 pub(crate) fn start() -> Result<(), String> {
-    if let Some((pid, port)) = read_state() {
-        if healthy(port) {
-            println!("http://127.0.0.1:{port}/v1");
-            eprintln!("model-server: already running (pid {pid})");
-            return Ok(());
-        }
+    if let Some((pid, port)) = read_state()
+        && healthy(port)
+    {
+        println!("http://127.0.0.1:{port}/v1");
+        eprintln!("model-server: already running (pid {pid})");
+        return Ok(());
     }
     let (server, model) = install()?;
     // The built-in `local` backend looks on this port; any free port will do when it is taken.

@@ -350,17 +350,17 @@ impl Linter<'_> {
         {
             let texts = std::iter::once(&item.title).chain(&at.details);
             for text in texts {
-                if let Some(m) = find_phrase(text, VOCABULARY.estimation, VOCABULARY.negations) {
-                    if self.asserts(m) {
-                        hits.push((
+                if let Some(m) = find_phrase(text, VOCABULARY.estimation, VOCABULARY.negations)
+                    && self.asserts(m)
+                {
+                    hits.push((
                             format!(
                                 "agenda item `{}` schedules estimation (\"{}\"); the guide warns against focusing on estimation instead of understanding",
                                 item.title, m.phrase
                             ),
                             at.line,
                         ));
-                        break;
-                    }
+                    break;
                 }
             }
         }
@@ -442,23 +442,23 @@ impl Linter<'_> {
                 );
                 self.push(Code::QuestionEcho, message, Some(line));
             }
-            if let Some(m) = find_phrase(question, VOCABULARY.solutioning, VOCABULARY.negations) {
-                if self.asserts(m) {
-                    let message = format!(
-                        "\"{short}\" jumps to a solution (\"{}\"); explore the problem first",
-                        m.phrase
-                    );
-                    self.push(Code::QuestionSolutioning, message, Some(line));
-                }
+            if let Some(m) = find_phrase(question, VOCABULARY.solutioning, VOCABULARY.negations)
+                && self.asserts(m)
+            {
+                let message = format!(
+                    "\"{short}\" jumps to a solution (\"{}\"); explore the problem first",
+                    m.phrase
+                );
+                self.push(Code::QuestionSolutioning, message, Some(line));
             }
-            if let Some(m) = find_phrase(question, VOCABULARY.estimation, VOCABULARY.negations) {
-                if self.asserts(m) {
-                    let message = format!(
-                        "\"{short}\" asks for an estimate (\"{}\"); refinement is about understanding",
-                        m.phrase
-                    );
-                    self.push(Code::QuestionEstimation, message, Some(line));
-                }
+            if let Some(m) = find_phrase(question, VOCABULARY.estimation, VOCABULARY.negations)
+                && self.asserts(m)
+            {
+                let message = format!(
+                    "\"{short}\" asks for an estimate (\"{}\"); refinement is about understanding",
+                    m.phrase
+                );
+                self.push(Code::QuestionEstimation, message, Some(line));
             }
             if self.findings.len() == before {
                 clean += 1;

@@ -770,10 +770,10 @@ fn clean_title(raw: &str) -> String {
         .to_string();
     title = ORDINAL_PREFIX.replace(&title, "").to_string();
     for separator in [": ", " — ", " – ", " - ", " | "] {
-        if let Some(at) = title.find(separator) {
-            if title[..at].chars().any(char::is_alphabetic) {
-                title.truncate(at);
-            }
+        if let Some(at) = title.find(separator)
+            && title[..at].chars().any(char::is_alphabetic)
+        {
+            title.truncate(at);
         }
     }
     title.trim_matches(TITLE_TRIM).to_string()

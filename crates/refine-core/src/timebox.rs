@@ -96,34 +96,35 @@ pub fn find_timebox(text: &str) -> Option<FoundTimebox> {
     if let Some(c) = CLOCK_RANGE.captures(text) {
         let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
         let meridiem = |i: usize| c.get(i).map(|m| m.as_str().to_ascii_lowercase());
-        if let (Some(h1), Some(m1), Some(h2), Some(m2)) = (num(1), num(2), num(4), num(5)) {
-            if m1 < 60 && m2 < 60 {
-                let to_minutes = |h: u32, m: u32, ampm: Option<String>| {
-                    let h = match ampm.as_deref() {
-                        Some("pm") if h < 12 => h + 12,
-                        Some("am") if h == 12 => 0,
-                        _ => h,
-                    };
-                    h * 60 + m
+        if let (Some(h1), Some(m1), Some(h2), Some(m2)) = (num(1), num(2), num(4), num(5))
+            && m1 < 60
+            && m2 < 60
+        {
+            let to_minutes = |h: u32, m: u32, ampm: Option<String>| {
+                let h = match ampm.as_deref() {
+                    Some("pm") if h < 12 => h + 12,
+                    Some("am") if h == 12 => 0,
+                    _ => h,
                 };
-                let end_ampm = meridiem(6);
-                let start_ampm = meridiem(3).or_else(|| end_ampm.clone());
-                let start = to_minutes(h1, m1, start_ampm);
-                let mut end = to_minutes(h2, m2, end_ampm);
-                if end <= start {
-                    // 11:50-12:10 on a 12-hour clock, or a range past midnight.
-                    end += if end + 12 * 60 > start {
-                        12 * 60
-                    } else {
-                        24 * 60
-                    };
-                }
-                let span = c.get(0).map_or(0..0, |m| m.range());
-                return Some(FoundTimebox {
-                    minutes: Minutes::exactly(end - start),
-                    span,
-                });
+                h * 60 + m
+            };
+            let end_ampm = meridiem(6);
+            let start_ampm = meridiem(3).or_else(|| end_ampm.clone());
+            let start = to_minutes(h1, m1, start_ampm);
+            let mut end = to_minutes(h2, m2, end_ampm);
+            if end <= start {
+                // 11:50-12:10 on a 12-hour clock, or a range past midnight.
+                end += if end + 12 * 60 > start {
+                    12 * 60
+                } else {
+                    24 * 60
+                };
             }
+            let span = c.get(0).map_or(0..0, |m| m.range());
+            return Some(FoundTimebox {
+                minutes: Minutes::exactly(end - start),
+                span,
+            });
         }
     }
     let hours = HOURS.captures(text).and_then(|c| {

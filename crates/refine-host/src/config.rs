@@ -219,23 +219,22 @@ impl Config {
                     ),
                 )
             })?;
-            if plugin == "openai" || plugin == "anthropic" {
-                if let Some((key, _)) = options
+            if (plugin == "openai" || plugin == "anthropic")
+                && let Some((key, _)) = options
                     .iter()
                     .find(|(k, _)| !refine_http::KNOWN_OPTIONS.contains(&k.as_str()))
-                {
-                    let at = text
-                        .find(&format!("\n{key}"))
-                        .map_or(line_of(text, name.span()), |i| line_of(text, i + 1..i + 2));
-                    return Err(invalid(
-                        at,
-                        format!(
-                            "backends.{}.{key}: unknown option (known: {})",
-                            name.get_ref(),
-                            refine_http::KNOWN_OPTIONS.join(", ")
-                        ),
-                    ));
-                }
+            {
+                let at = text
+                    .find(&format!("\n{key}"))
+                    .map_or(line_of(text, name.span()), |i| line_of(text, i + 1..i + 2));
+                return Err(invalid(
+                    at,
+                    format!(
+                        "backends.{}.{key}: unknown option (known: {})",
+                        name.get_ref(),
+                        refine_http::KNOWN_OPTIONS.join(", ")
+                    ),
+                ));
             }
             backends.insert(name.into_inner(), NamedBackend { plugin, options });
         }

@@ -294,12 +294,12 @@ fn split_sentences(text: &str) -> Vec<String> {
             continue;
         }
         // An abbreviation followed by a capital ("approx. Ten", "Mr. Smith") is not an end.
-        if let Some(last) = out.last_mut() {
-            if ends_with_abbreviation(last) {
-                last.push(' ');
-                last.push_str(&one_line);
-                continue;
-            }
+        if let Some(last) = out.last_mut()
+            && ends_with_abbreviation(last)
+        {
+            last.push(' ');
+            last.push_str(&one_line);
+            continue;
         }
         out.push(one_line);
     }

@@ -290,21 +290,20 @@ impl Title {
             rest = rest[end..].to_string();
         }
         // A trailing tracker label in square brackets: "Add PDF export [Request]".
-        if let Some(c) = TRAILING_LABEL.captures(&rest) {
-            if let (Some(whole), Some(label)) = (c.get(0), c.get(1)) {
-                if whole.start() > 0 {
-                    decorations.push(label.as_str().to_string());
-                    rest.truncate(whole.start());
-                }
-            }
+        if let Some(c) = TRAILING_LABEL.captures(&rest)
+            && let (Some(whole), Some(label)) = (c.get(0), c.get(1))
+            && whole.start() > 0
+        {
+            decorations.push(label.as_str().to_string());
+            rest.truncate(whole.start());
         }
         let mut asks = false;
-        if let Some(c) = TRAILING_MARKS.captures(&rest) {
-            if let Some(marks) = c.get(1).filter(|m| m.start() > 0) {
-                asks = marks.as_str().contains(['?', '？']);
-                decorations.push(marks.as_str().to_string());
-                rest.truncate(c.get(0).map_or(rest.len(), |m| m.start()));
-            }
+        if let Some(c) = TRAILING_MARKS.captures(&rest)
+            && let Some(marks) = c.get(1).filter(|m| m.start() > 0)
+        {
+            asks = marks.as_str().contains(['?', '？']);
+            decorations.push(marks.as_str().to_string());
+            rest.truncate(c.get(0).map_or(rest.len(), |m| m.start()));
         }
         let clean = rest.trim().to_string();
         let clean = if clean.is_empty() {

@@ -335,15 +335,14 @@ pub(crate) fn key_points(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
         }
     }
     // Always warn against the guide's first pitfall not yet covered, when there is room.
-    if chosen.len() < bounds.1 {
-        if let Some((i, c)) = pool
+    if chosen.len() < bounds.1
+        && let Some((i, c)) = pool
             .iter()
             .enumerate()
             .find(|(i, c)| c.pitfall && !chosen.iter().any(|(j, _)| j == i))
-        {
-            let theme = c.themes.first().copied().unwrap_or(Theme::Solutions);
-            chosen.push((i, theme));
-        }
+    {
+        let theme = c.themes.first().copied().unwrap_or(Theme::Solutions);
+        chosen.push((i, theme));
     }
     // A sparse guide: fill with its first statements.
     for (i, c) in pool.iter().enumerate() {

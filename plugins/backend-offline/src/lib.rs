@@ -74,10 +74,10 @@ pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, Bac
     for (i, (phase, m)) in guide.phases.iter().zip(&minutes).enumerate() {
         practices(&mut out, guide, i);
         let _ = writeln!(out, "{}. **{}** ({m} min)", i + 1, defuse(&phase.name));
-        if i == 0 {
-            if let Some(line) = content::notes_line(&voice) {
-                let _ = writeln!(out, "   - From the notes: {line}");
-            }
+        if i == 0
+            && let Some(line) = content::notes_line(&voice)
+        {
+            let _ = writeln!(out, "   - From the notes: {line}");
         }
         for text in phase.items.iter().flat_map(|item| item.texts()) {
             let _ = writeln!(out, "   - {}", defuse(text));

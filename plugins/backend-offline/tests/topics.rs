@@ -232,10 +232,8 @@ fn tallies(with_context: bool) -> (WordingTally, WordingTally, usize) {
             continue;
         }
         let mut request = SessionRequest::new(Topic::new(&topic.title).expect("valid topic"));
-        if with_context {
-            if let Some(context) = &topic.context {
-                request = request.with_context(context).expect("valid context");
-            }
+        if with_context && let Some(context) = &topic.context {
+            request = request.with_context(context).expect("valid context");
         }
         let reply = plan_reply(&request, &Guide::builtin()).expect("reply");
         let plan = analyze(&reply, &Guide::builtin(), &request).plan;

@@ -56,10 +56,10 @@ impl Backend for Echo {
         let mut text = String::new();
         for line in lines {
             let line = line + "\n";
-            if let Some(sink) = input.on_text {
-                if !sink(&line) {
-                    return Err(BackendError::Unavailable(String::from("cancelled")));
-                }
+            if let Some(sink) = input.on_text
+                && !sink(&line)
+            {
+                return Err(BackendError::Unavailable(String::from("cancelled")));
             }
             text.push_str(&line);
         }
