@@ -127,6 +127,25 @@ fn main() -> ExitCode {
     }
 }
 
+/// A flag that the first Ctrl-C sets (cases in flight finish, no new case starts, the reports
+/// are written); a second Ctrl-C exits at once, keeping every line already written.
+fn stop_on_ctrl_c() -> Result<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "stopping: the cases in flight finish, then the reports are written (Ctrl-C again to quit now)"
+        );
+    })
+    .context("installing the Ctrl-C handler")?;
+    Ok(stop)
+}
+
 /// A run id is a folder name inside `--out`, never a path.
 fn check_run_id(id: &str) -> Result<()> {
     let ok = !id.is_empty()
@@ -342,6 +361,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
         cache: (!args.no_cache).then(|| Cache::new(&args.out.join("cache"))),
         record: args.record.clone(),
         retry_errors: args.retry_errors,
+        stop: Some(stop_on_ctrl_c()?),
     };
     let registry = Registry::builtin();
     let progress = reporter(args.plain);
@@ -350,6 +370,19 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
         report::write_all(&dir).with_context(|| format!("writing reports in {}", dir.display()))?;
     let mut out = Stdout::default();
     out.print(&report::terminal(&summary))?;
+    if stats.skipped > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "interrupted: {} cases ran, {} kept from before, {} not started; reports of what finished are in {}\ncontinue with: refine-eval run --out {} --resume {}",
+            stats.ran,
+            stats.kept,
+            stats.skipped,
+            dir.display(),
+            args.out.display(),
+            settings.run_id
+        );
+        return Ok(ExitCode::from(130));
+    }
     out.print(&format!(
         "run {}: {} cases run, {} kept from before, {} errors; reports in {}\n",
         settings.run_id,

@@ -5,7 +5,8 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use backend_replay::{RecordingMeta, recording};
@@ -110,6 +111,8 @@ pub struct RunOptions {
     pub record: Option<PathBuf>,
     /// Rerun cases whose backend call failed.
     pub retry_errors: bool,
+    /// Set to stop the run: no case starts after it is set, cases in flight finish.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 /// Told about each case as it ends.
@@ -141,6 +144,8 @@ pub struct RunStats {
     pub kept: usize,
     /// Cases run now whose backend call failed.
     pub errors: usize,
+    /// Cases not started because the run was stopped.
+    pub skipped: usize,
 }
 
 /// One case to run.
@@ -261,12 +266,23 @@ pub fn run(
             message: e.to_string(),
         })?;
     progress.start(cases.len());
-    let errors = std::sync::atomic::AtomicUsize::new(0);
+    let errors = AtomicUsize::new(0);
+    let skipped = AtomicUsize::new(0);
+    let stopped = || {
+        options
+            .stop
+            .as_ref()
+            .is_some_and(|stop| stop.load(Ordering::SeqCst))
+    };
     pool.install(|| {
         cases.par_iter().for_each(|case| {
+            if stopped() {
+                skipped.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
             let record = run_case(case, settings, options, registry, guide);
             if record.error.is_some() {
-                errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                errors.fetch_add(1, Ordering::Relaxed);
             }
             let mut line = serde_json::to_string(&record).unwrap_or_default();
             line.push('\n');
@@ -291,10 +307,12 @@ pub fn run(
     if let Some(error) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(error);
     }
+    let skipped = skipped.into_inner();
     Ok(RunStats {
-        ran: cases.len(),
+        ran: cases.len() - skipped,
         kept,
         errors: errors.into_inner(),
+        skipped,
     })
 }
 

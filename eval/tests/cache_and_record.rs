@@ -85,6 +85,7 @@ fn a_second_identical_run_is_answered_by_the_cache_and_recordings_replay() {
         cache: Some(Cache::new(&root.join("cache"))),
         record: Some(recordings.clone()),
         retry_errors: false,
+        stop: None,
     };
     let guide = Guide::builtin();
 
@@ -200,6 +201,7 @@ fn a_failing_backend_is_recorded_and_retried() {
         cache: None,
         record: None,
         retry_errors: false,
+        stop: None,
     };
     let guide = Guide::builtin();
     let s = settings("f", &["failing", "offline"]);
@@ -226,5 +228,15 @@ fn a_failing_backend_is_recorded_and_retried() {
     };
     let retried = run(&root.join("f"), &s, &retry, &registry, &guide, &Quiet).expect("retry");
     assert_eq!((retried.ran, retried.kept, retried.errors), (4, 4, 4));
+    // A run told to stop starts no case and says how many it left.
+    let stopped = RunOptions {
+        stop: Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
+            true,
+        ))),
+        ..retry
+    };
+    let s2 = settings("g", &["offline"]);
+    let none = run(&root.join("g"), &s2, &stopped, &registry, &guide, &Quiet).expect("stopped");
+    assert_eq!((none.ran, none.skipped), (0, 4));
     let _ = std::fs::remove_dir_all(root);
 }

@@ -178,7 +178,10 @@ fn an_interrupted_run_resumes_with_every_case_exactly_once() {
         ])
         .current_dir(root())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        // A file, not a pipe: 3000 progress lines would fill a pipe nobody reads.
+        .stderr(Stdio::from(
+            std::fs::File::create(out.join("stderr.txt")).expect("stderr file"),
+        ))
         .spawn()
         .expect("spawn");
     let results = out.join("r/results.jsonl");
@@ -194,7 +197,18 @@ fn an_interrupted_run_resumes_with_every_case_exactly_once() {
         .expect("kill");
     assert!(status.success());
     let exit = child.wait().expect("wait");
-    assert!(!exit.success(), "the run was interrupted");
+    let stderr = std::fs::read_to_string(out.join("stderr.txt")).expect("stderr");
+    assert_eq!(exit.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "continue with: refine-eval run --out {out_s} --resume r"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        out.join("r/report.md").is_file(),
+        "reports of what finished"
+    );
     let before = records(&out.join("r")).len();
     assert!(
         before > 0 && before < 3000,
