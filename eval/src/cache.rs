@@ -2,8 +2,10 @@
 //! prompt), one JSON file each, written to a temporary file and renamed into place so that
 //! concurrent runs never see a half-written entry.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use refine_plugin::{BackendReply, Options};
 use sha2::{Digest, Sha256};
@@ -12,6 +14,8 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: PathBuf,
+    /// One lock per key being fetched, so identical prompts in flight are asked once.
+    in_flight: Arc<Mutex<HashMap<String, Arc<Mutex<()>>>>>,
 }
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -21,7 +25,21 @@ impl Cache {
     pub fn new(dir: &Path) -> Cache {
         Cache {
             dir: dir.to_path_buf(),
+            in_flight: Arc::default(),
         }
+    }
+
+    /// The lock for fetching `key`: whoever holds it asks the backend, the others wait and then
+    /// find the reply in the cache.
+    pub fn fetching(&self, key: &str) -> Arc<Mutex<()>> {
+        let mut map = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(map.entry(key.to_string()).or_default())
+    }
+
+    /// Forgets the lock of a fetched key (those waiting on it still hold their copy).
+    pub fn fetched(&self, key: &str) {
+        let mut map = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(key);
     }
 
     /// The key of one call.

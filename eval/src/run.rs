@@ -425,6 +425,18 @@ fn ask(
     {
         return Ok((hit, true, 0));
     }
+    // A miss: one case per prompt asks, the others with the same prompt wait for its answer.
+    let flight = cache
+        .zip(key.as_deref())
+        .map(|(cache, key)| cache.fetching(key));
+    let _asking = flight
+        .as_ref()
+        .map(|lock| lock.lock().unwrap_or_else(|p| p.into_inner()));
+    if let (Some(cache), Some(key)) = (cache, &key)
+        && let Some(hit) = cache.get(key)
+    {
+        return Ok((hit, true, 0));
+    }
     let started = Instant::now();
     let reply = backend.generate(&BackendInput {
         prompt,
@@ -437,6 +449,7 @@ fn ask(
     if let (Some(cache), Some(key)) = (cache, &key) {
         // A cache that cannot be written costs speed, not results.
         let _ = cache.put(key, &reply);
+        cache.fetched(key);
     }
     if let Some(dir) = options.record.as_ref().filter(|_| !backend.is_local()) {
         let meta = RecordingMeta {
