@@ -366,6 +366,12 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
     let registry = Registry::builtin();
     let progress = reporter(args.plain);
     let stats = run::run(&dir, &settings, &options, &registry, &guide, &progress)?;
+    if let Some(note) = report::unreadable_note(&stats.unreadable) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: {note}; their cases ran again unless another line holds them"
+        );
+    }
     let summary =
         report::write_all(&dir).with_context(|| format!("writing reports in {}", dir.display()))?;
     let mut out = Stdout::default();

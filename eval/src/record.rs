@@ -83,6 +83,24 @@ pub fn read_records(
 }
 
 /// The latest record of each case, by case id (a rerun's line supersedes the earlier one).
+/// What a resume needs to know of the results so far, without holding any reply: whether each
+/// case's latest line records a failed call, and the numbers of lines that are not whole
+/// records.
+pub fn case_states(path: &Path) -> std::io::Result<(BTreeMap<String, bool>, Vec<usize>)> {
+    let mut failed = BTreeMap::new();
+    let mut bad = Vec::new();
+    read_records(
+        path,
+        |r| {
+            failed.insert(r.case_id, r.error.is_some());
+        },
+        |line| bad.push(line),
+    )?;
+    Ok((failed, bad))
+}
+
+/// Every case's latest record, replies included (for tests and small runs; a resume uses
+/// [`case_states`]).
 pub fn latest_records(path: &Path) -> std::io::Result<BTreeMap<String, CaseRecord>> {
     let mut out = BTreeMap::new();
     read_records(

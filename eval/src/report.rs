@@ -67,6 +67,32 @@ const HEADERS: [&str; 11] = [
     "templated questions",
 ];
 
+/// What the reports say about lines of the results that are not whole records, if any.
+pub fn unreadable_note(lines: &[usize]) -> Option<String> {
+    const SHOWN: usize = 10;
+    if lines.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
+    let more = lines.len().saturating_sub(SHOWN);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    Some(if lines.len() == 1 {
+        format!(
+            "results.jsonl line {} is not a whole record and was left out",
+            shown[0]
+        )
+    } else {
+        format!(
+            "results.jsonl lines {}{more} are not whole records and were left out",
+            shown.join(", ")
+        )
+    })
+}
+
 /// The terminal summary.
 pub fn terminal(summary: &Summary) -> String {
     let rows = backend_rows(summary);
@@ -101,6 +127,9 @@ pub fn terminal(summary: &Summary) -> String {
             let _ = writeln!(out, "{label} findings: {}", codes.join(", "));
         }
     }
+    if let Some(note) = unreadable_note(&summary.unreadable_lines) {
+        let _ = writeln!(out, "warning: {note}");
+    }
     let flaky = summary.flaky();
     if !flaky.is_empty() {
         let names: Vec<String> = flaky
@@ -117,6 +146,9 @@ pub fn markdown(summary: &Summary) -> String {
     let mut out = String::new();
     let runs: Vec<&str> = summary.run_ids.iter().map(String::as_str).collect();
     let _ = writeln!(out, "# Evaluation report\n\nRuns: {}\n", runs.join(", "));
+    if let Some(note) = unreadable_note(&summary.unreadable_lines) {
+        let _ = writeln!(out, "> **Warning:** {note}.\n");
+    }
     let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
     let _ = writeln!(out, "|{}", " --- |".repeat(HEADERS.len()));
     for row in backend_rows(summary) {

@@ -17,7 +17,7 @@ use refine_plugin::{Backend, BackendInput};
 use serde::{Deserialize, Serialize};
 
 use crate::cache::Cache;
-use crate::record::{CaseRecord, Tokens, case_id, latest_records};
+use crate::record::{CaseRecord, Tokens, case_id, case_states};
 use crate::spec::BackendSpec;
 use crate::topics::TopicFixture;
 
@@ -136,7 +136,7 @@ impl Progress for Quiet {
 }
 
 /// What a run did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunStats {
     /// Cases run now.
     pub ran: usize,
@@ -146,6 +146,9 @@ pub struct RunStats {
     pub errors: usize,
     /// Cases not started because the run was stopped.
     pub skipped: usize,
+    /// Lines of the results that were not whole records when the run started (their cases,
+    /// if no other line holds them, ran again).
+    pub unreadable: Vec<usize>,
 }
 
 /// One case to run.
@@ -218,7 +221,7 @@ pub fn run(
     settings.save(dir)?;
     let results = dir.join(RESULTS);
     repair(&results).map_err(io(&results))?;
-    let existing = latest_records(&results).map_err(io(&results))?;
+    let (existing, unreadable) = case_states(&results).map_err(io(&results))?;
 
     let specs: Vec<BackendSpec> = settings
         .backends
@@ -239,7 +242,7 @@ pub fn run(
             for repeat in 1..=settings.repeat {
                 let id = case_id(&topic.id, &spec.label, repeat);
                 match existing.get(&id) {
-                    Some(r) if r.error.is_none() || !options.retry_errors => kept += 1,
+                    Some(failed) if !failed || !options.retry_errors => kept += 1,
                     _ => cases.push(Case {
                         topic,
                         spec,
@@ -313,6 +316,7 @@ pub fn run(
         kept,
         errors: errors.into_inner(),
         skipped,
+        unreadable,
     })
 }
 

@@ -84,8 +84,9 @@ pub struct Summary {
     pub backends: BTreeMap<String, BackendSummary>,
     /// By (topic id, backend label).
     pub cells: BTreeMap<(String, String), CellSummary>,
-    /// Lines in the results that could not be read (a write cut short).
-    pub unreadable_lines: usize,
+    /// Numbers of the lines in the results that are not whole records (a write cut short, an
+    /// edit), which every report leaves out and says so.
+    pub unreadable_lines: Vec<usize>,
 }
 
 /// Why a case did not pass, in one line.
@@ -179,7 +180,7 @@ impl Summary {
         )?;
         let mut summary = Summary::default();
         let mut index = 0usize;
-        let mut unreadable = 0usize;
+        let mut unreadable = Vec::new();
         read_records(
             results,
             |r| {
@@ -188,7 +189,7 @@ impl Summary {
                 }
                 index += 1;
             },
-            |_| unreadable += 1,
+            |line| unreadable.push(line),
         )?;
         summary.unreadable_lines = unreadable;
         Ok(summary)

@@ -619,3 +619,42 @@ fn a_run_being_written_cannot_be_resumed_or_taken_and_bad_options_stop_before_an
     assert_eq!(folders, 1, "no run folder was made for a refused run");
     let _ = std::fs::remove_dir_all(out);
 }
+
+#[test]
+fn a_corrupt_results_line_is_named_by_its_number_on_resume_and_in_reports() {
+    let out = temp("corrupt");
+    let out_s = out.to_str().expect("path");
+    let args = [
+        "run",
+        "--topics",
+        "fixtures/topics/dark-mode.toml",
+        "--out",
+        out_s,
+        "--run-id",
+        "c",
+        "--plain",
+    ];
+    ok(&eval(&args));
+    let results = out.join("c/results.jsonl");
+    let good = std::fs::read_to_string(&results).expect("results");
+    std::fs::write(&results, format!("{{\"an edit\": gone wrong\n{good}")).expect("corrupt it");
+    let o = eval(&["run", "--resume", "c", "--out", out_s, "--plain"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("results.jsonl line 1 is not a whole record and was left out"),
+        "{stderr}"
+    );
+    let report = std::fs::read_to_string(out.join("c/report.md")).expect("report.md");
+    assert!(report.contains("line 1 is not a whole record"), "{report}");
+    let stdout = ok(&eval(&["report", out.join("c").to_str().expect("path")]));
+    assert!(stdout.contains("warning: results.jsonl line 1"), "{stdout}");
+    let (cases, bad) =
+        refine_eval::record::case_states(&out.join("c/results.jsonl")).expect("results");
+    assert_eq!(
+        (cases.len(), bad),
+        (1, vec![1]),
+        "the case is not run again"
+    );
+    let _ = std::fs::remove_dir_all(out);
+}
