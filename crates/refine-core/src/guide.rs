@@ -15,6 +15,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde::Serialize;
 
+use crate::request::SESSION_MAX_MINUTES;
 use crate::text::{slug, strip_markup, terms};
 use crate::timebox::{Minutes, find_timebox};
 
@@ -82,6 +83,32 @@ pub enum GuideError {
         first_line: usize,
         /// The phase name.
         name: String,
+    },
+    /// A phase's timebox is longer than a session may be.
+    #[error(
+        "{origin}:{line}: phase heading `{heading}` asks for {minutes} minutes; a whole session is at most {SESSION_MAX_MINUTES}"
+    )]
+    PhaseTooLong {
+        /// The guide.
+        origin: GuideOrigin,
+        /// 1-based line of the heading.
+        line: usize,
+        /// The heading text.
+        heading: String,
+        /// The minutes it asks for.
+        minutes: u64,
+    },
+    /// The phases together need more than a session may last.
+    #[error(
+        "{origin}:{line}: with this phase the guide's phases need at least {minutes} minutes; a whole session is at most {SESSION_MAX_MINUTES}"
+    )]
+    TooLong {
+        /// The guide.
+        origin: GuideOrigin,
+        /// 1-based line of the phase that goes over.
+        line: usize,
+        /// The least the phases need up to and with it.
+        minutes: u32,
     },
     /// A phase's timebox allows no time at all.
     #[error("{origin}:{line}: phase `{name}` has a timebox of 0 minutes")]
@@ -239,6 +266,10 @@ fn classify(heading: &str) -> Part {
     }
 }
 
+static LONG_MINUTES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{4,})\s*-?\s*(?:minutes?|mins?|m)\b").expect("static regex")
+});
+
 static NUMBERED_MINUTES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\d+\s*(?:-|–|—|to)\s*\d+\s*(?:minutes?|mins?|m)\b").expect("static regex")
 });
@@ -323,6 +354,17 @@ impl Guide {
                 origin: guide.origin,
             });
         }
+        let mut least = 0u32;
+        for phase in &guide.phases {
+            least = least.saturating_add(phase.minutes.min);
+            if least > SESSION_MAX_MINUTES {
+                return Err(GuideError::TooLong {
+                    origin: guide.origin.clone(),
+                    line: phase.line,
+                    minutes: least,
+                });
+            }
+        }
         guide.statement_terms = guide
             .statements()
             .iter()
@@ -334,6 +376,18 @@ impl Guide {
 
     /// When `heading` names a timeboxed phase, registers it and returns its index.
     fn phase_heading(&mut self, heading: &str, line: usize) -> Result<Option<usize>, GuideError> {
+        let too_long = |minutes: u64| GuideError::PhaseTooLong {
+            origin: self.origin.clone(),
+            line,
+            heading: heading.to_string(),
+            minutes,
+        };
+        // Minutes in four digits or more are no timebox the reader accepts, but they are meant
+        // as one: say so rather than read the heading as untimed.
+        if let Some(c) = LONG_MINUTES.captures(heading) {
+            let minutes = c[1].parse::<u64>().unwrap_or(u64::MAX);
+            return Err(too_long(minutes));
+        }
         let Some(found) = find_timebox(heading) else {
             if NUMBERED_MINUTES.is_match(heading) {
                 return Err(GuideError::BadTimebox {
@@ -354,6 +408,9 @@ impl Guide {
                 .trim(),
         );
         let name = name.trim_end_matches([':', '-', '–', '—', ' ']).to_string();
+        if found.minutes.min > SESSION_MAX_MINUTES {
+            return Err(too_long(u64::from(found.minutes.min)));
+        }
         if found.minutes.max == 0 {
             return Err(GuideError::ZeroPhase {
                 origin: self.origin.clone(),
@@ -566,6 +623,47 @@ fn blocks(markdown: &str) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeboxes_past_a_sessions_limit_are_errors_naming_the_line() {
+        let parse = |phases: &str| {
+            Guide::parse(
+                &format!("# G\n\n## During the Session\n{phases}"),
+                GuideOrigin::BuiltIn,
+            )
+        };
+        let err = parse("### 1. A (5000 minutes)\n").expect_err("too long");
+        assert!(
+            matches!(
+                err,
+                GuideError::PhaseTooLong {
+                    line: 4,
+                    minutes: 5000,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let err = parse("### 1. A (999 minutes)\n").expect_err("too long");
+        assert!(
+            matches!(err, GuideError::PhaseTooLong { minutes: 999, .. }),
+            "{err}"
+        );
+        let err = parse("### 1. A (200 minutes)\n### 2. B (200 minutes)\n### 3. C (200 minutes)\n")
+            .expect_err("too long in all");
+        assert!(
+            matches!(
+                err,
+                GuideError::TooLong {
+                    line: 6,
+                    minutes: 600,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(parse("### 1. A (240 minutes)\n### 2. B (240 minutes)\n").is_ok());
+    }
 
     #[test]
     fn the_builtin_guide_has_the_seed_phases() {

@@ -34,6 +34,16 @@ pub enum RequestError {
         /// Their length in characters.
         chars: usize,
     },
+    /// The topic holds a control character other than white space (NUL, ESC, DEL, ...).
+    #[error(
+        "the topic holds the control character U+{code:04X} at character {at}; remove it (a topic is one line of plain text)"
+    )]
+    TopicControlCharacter {
+        /// The character's code point.
+        code: u32,
+        /// Its 1-based position in the trimmed topic.
+        at: usize,
+    },
     /// The session length is zero or over [`SESSION_MAX_MINUTES`].
     #[error("a session length of {minutes} minutes is out of range (1-{SESSION_MAX_MINUTES})")]
     MinutesOutOfRange {
@@ -56,6 +66,16 @@ impl Topic {
         let chars = trimmed.chars().count();
         if chars > TOPIC_MAX_CHARS {
             return Err(RequestError::TopicTooLong { chars });
+        }
+        if let Some((i, c)) = trimmed
+            .chars()
+            .enumerate()
+            .find(|(_, c)| c.is_control() && !c.is_whitespace())
+        {
+            return Err(RequestError::TopicControlCharacter {
+                code: u32::from(c),
+                at: i + 1,
+            });
         }
         Ok(Topic(trimmed.to_string()))
     }
@@ -90,8 +110,22 @@ impl SessionRequest {
         }
     }
 
-    /// Adds context notes; blank notes count as none.
+    /// Adds context notes; blank notes count as none. Control characters other than white space
+    /// (NUL, the ESC of terminal colours pasted with a log) are removed.
     pub fn with_context(mut self, context: &str) -> Result<Self, RequestError> {
+        let cleaned: String;
+        let context = if context
+            .chars()
+            .any(|c| c.is_control() && !c.is_whitespace())
+        {
+            cleaned = context
+                .chars()
+                .filter(|c| !c.is_control() || c.is_whitespace())
+                .collect();
+            cleaned.as_str()
+        } else {
+            context
+        };
         let trimmed = context.trim();
         let chars = trimmed.chars().count();
         if chars > CONTEXT_MAX_CHARS {
@@ -145,6 +179,22 @@ mod tests {
             })
         );
         assert!(Topic::new(&"界".repeat(TOPIC_MAX_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_topics_and_removed_from_notes() {
+        assert_eq!(
+            Topic::new("Export\u{0}CSV"),
+            Err(RequestError::TopicControlCharacter { code: 0, at: 7 })
+        );
+        assert!(
+            Topic::new("Export\tCSV").is_ok(),
+            "white space is not refused"
+        );
+        let request = SessionRequest::new(Topic::new("t").expect("topic"))
+            .with_context("\u{1b}[31mERROR\u{1b}[0m upload\u{0} failed")
+            .expect("notes");
+        assert_eq!(request.context(), Some("[31mERROR[0m upload failed"));
     }
 
     #[test]
