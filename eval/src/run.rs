@@ -376,6 +376,15 @@ fn run_case(
             return record;
         }
     };
+    if reply.text.len() > refine_core::request::REPLY_MAX_BYTES {
+        record.error = Some(format!(
+            "backend `{}` answered with {} bytes, over the limit of {} bytes (1 MiB) for a reply",
+            case.spec.label,
+            reply.text.len(),
+            refine_core::request::REPLY_MAX_BYTES
+        ));
+        return record;
+    }
     let report = analyze(&reply.text, guide, &request);
     record.pass = !report
         .findings

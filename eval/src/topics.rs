@@ -71,6 +71,7 @@ pub fn load(path: &Path) -> Result<Vec<TopicFixture>, TopicError> {
         vec![path.to_path_buf()]
     };
     let mut topics: Vec<(TopicFixture, PathBuf)> = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for file in files {
         let text = std::fs::read_to_string(&file).map_err(|source| TopicError::Read {
             path: file.clone(),
@@ -80,13 +81,15 @@ pub fn load(path: &Path) -> Result<Vec<TopicFixture>, TopicError> {
             path: file.clone(),
             message: e.to_string(),
         })?;
-        if let Some((_, first)) = topics.iter().find(|(t, _)| t.id == topic.id) {
+        // By id, so 20,000 topics load in linear time.
+        if let Some(first) = seen.get(&topic.id) {
             return Err(TopicError::DuplicateId {
                 id: topic.id,
-                first: first.clone(),
+                first: topics[*first].1.clone(),
                 second: file,
             });
         }
+        seen.insert(topic.id.clone(), topics.len());
         topics.push((topic, file));
     }
     let mut topics: Vec<TopicFixture> = topics.into_iter().map(|(t, _)| t).collect();

@@ -121,6 +121,14 @@ fn prompt_command(args: PromptArgs, stdin: &mut Stdin) -> Result<ExitCode> {
 fn check_command(args: CheckArgs, stdin: &mut Stdin) -> Result<ExitCode> {
     let topic = stdin.text_or_stdin(&args.topic, "--topic")?;
     let reply = stdin.file_or_stdin(&args.reply_file, "REPLY_FILE")?;
+    if reply.len() > refine_core::request::REPLY_MAX_BYTES {
+        return Err(anyhow::anyhow!(
+            "{}: the reply is {} bytes, over the limit of {} bytes (1 MiB)",
+            args.reply_file.display(),
+            reply.len(),
+            refine_core::request::REPLY_MAX_BYTES
+        ));
+    }
     let request = session_request(&topic, &args.session, stdin)?;
     let guide = load_guide(&args.session.guide)?;
     let report = analyze(&reply, &guide, &request);

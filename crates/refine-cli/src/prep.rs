@@ -88,7 +88,8 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         PrepError::Backend {
             error: BackendError::Unavailable(_),
             ..
-        } => Failure::Backend(anyhow!(e)),
+        }
+        | PrepError::ReplyTooLarge { .. } => Failure::Backend(anyhow!(e)),
         other => Failure::Input(anyhow!(other)),
     })?;
     let rendered = format.render(&pack).map_err(|e| {

@@ -975,3 +975,36 @@ fn a_closed_stdout_never_turns_findings_into_success() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
 }
+
+#[test]
+fn replies_and_guides_over_their_size_limits_are_refused_naming_the_limit() {
+    let big = temp_file("big-reply.md", "x".repeat((1 << 20) + 1).as_bytes());
+    let o = refine(&["check", big.to_str().expect("path"), "--topic", TOPIC]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("over the limit of 1048576 bytes (1 MiB)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = refine(&["prep", TOPIC, "--guide", big.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("over the limit of 1048576 bytes"),
+        "{}",
+        stderr(&o)
+    );
+    let guide = temp_file(
+        "long-guide.md",
+        b"# G\n\n## During the Session\n### 1. A (200 minutes)\n### 2. B (200 minutes)\n### 3. C (200 minutes)\n",
+    );
+    let o = refine(&["prep", TOPIC, "--guide", guide.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("long-guide.md:6:"), "{}", stderr(&o));
+    let o = refine(&["prep", "Export\u{1b}[31m CSV"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("U+001B at character 7"),
+        "{}",
+        stderr(&o)
+    );
+}

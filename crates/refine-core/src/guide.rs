@@ -15,7 +15,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde::Serialize;
 
-use crate::request::SESSION_MAX_MINUTES;
+use crate::request::{GUIDE_MAX_BYTES, SESSION_MAX_MINUTES};
 use crate::text::{slug, strip_markup, terms};
 use crate::timebox::{Minutes, find_timebox};
 
@@ -83,6 +83,16 @@ pub enum GuideError {
         first_line: usize,
         /// The phase name.
         name: String,
+    },
+    /// The guide file is larger than [`GUIDE_MAX_BYTES`].
+    #[error(
+        "guide {path} is {bytes} bytes, over the limit of {GUIDE_MAX_BYTES} bytes (1 MiB); a team guide is a few pages"
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
     },
     /// A phase's timebox is longer than a session may be.
     #[error(
@@ -284,10 +294,18 @@ impl Guide {
 
     /// Reads and parses a guide file.
     pub fn from_file(path: &Path) -> Result<Guide, GuideError> {
-        let markdown = std::fs::read_to_string(path).map_err(|source| GuideError::Read {
+        let read = |source| GuideError::Read {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let bytes = std::fs::metadata(path).map_err(read)?.len();
+        if bytes > GUIDE_MAX_BYTES as u64 {
+            return Err(GuideError::TooLarge {
+                path: path.to_path_buf(),
+                bytes,
+            });
+        }
+        let markdown = std::fs::read_to_string(path).map_err(read)?;
         Guide::parse(&markdown, GuideOrigin::File(path.to_path_buf()))
     }
 
@@ -571,7 +589,12 @@ fn tree(flat: &[(usize, String)]) -> Vec<GuideItem> {
 
 /// The headings and list items of a Markdown document, with heading lines.
 fn blocks(markdown: &str) -> Vec<Block> {
-    let line_of = |offset: usize| markdown[..offset.min(markdown.len())].matches('\n').count() + 1;
+    // Line starts, found once, so each heading's line is a binary search rather than a recount
+    // of everything before it (which made a guide of many headings quadratic).
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(markdown.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset);
     let mut out: Vec<Block> = Vec::new();
     let mut depth = 0usize;
     // Index into `out` of the item or heading currently collecting text.

@@ -9,6 +9,12 @@ pub const TOPIC_MAX_CHARS: usize = 500;
 /// The most characters context notes may have (about 10 pages of notes).
 pub const CONTEXT_MAX_CHARS: usize = 40_000;
 
+/// The largest reply read, in bytes: a reply is a few kilobytes; a megabyte is no reply.
+pub const REPLY_MAX_BYTES: usize = 1 << 20;
+
+/// The largest guide read, in bytes.
+pub const GUIDE_MAX_BYTES: usize = 1 << 20;
+
 /// The longest session length accepted, in minutes (one working day).
 pub const SESSION_MAX_MINUTES: u32 = 480;
 

@@ -39,6 +39,17 @@ pub enum PrepError {
         /// The ids there are, comma-separated.
         known: String,
     },
+    /// The backend's reply is larger than a reply can be.
+    #[error(
+        "backend `{backend}` answered with {bytes} bytes, over the limit of {} bytes (1 MiB) for a reply",
+        refine_core::request::REPLY_MAX_BYTES
+    )]
+    ReplyTooLarge {
+        /// The backend id.
+        backend: String,
+        /// The reply's size.
+        bytes: usize,
+    },
     /// The prompt could not be rendered.
     #[error(transparent)]
     Prompt(#[from] prompt::PromptError),
@@ -243,6 +254,12 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
             backend: backend_id.clone(),
             error,
         })?;
+    if reply.text.len() > refine_core::request::REPLY_MAX_BYTES {
+        return Err(PrepError::ReplyTooLarge {
+            backend: backend_id,
+            bytes: reply.text.len(),
+        });
+    }
     let report = analyze(&reply.text, guide, request);
     let reading = refine_topic::read(request.topic().as_str(), request.context());
     let kind = ItemKind {
