@@ -29,6 +29,33 @@ fn benches(c: &mut Criterion) {
     c.bench_function("render prompt", |b| {
         b.iter(|| prompt::render(black_box(&guide), black_box(&request)))
     });
+    // Adversarial replies at 1x, 10x and 100x: time should grow tenfold per step, not a
+    // hundredfold (unclosed tags once re-scanned every tag).
+    let mut group = c.benchmark_group("analyze unclosed tags");
+    group.sample_size(10);
+    for n in [400usize, 4_000, 40_000] {
+        let reply = "<agenda>\n<key_points>\n".repeat(n / 2);
+        group.bench_with_input(criterion::BenchmarkId::from_parameter(n), &reply, |b, r| {
+            b.iter(|| analyze(black_box(r), black_box(&guide), black_box(&request)))
+        });
+    }
+    group.finish();
+    // A guide of many headings at 1x, 10x and 100x.
+    let mut group = c.benchmark_group("parse guide of headings");
+    group.sample_size(10);
+    for n in [300usize, 3_000, 30_000] {
+        let mut markdown =
+            String::from("# G\n\n## During the Session\n### 1. Context (15 minutes)\n- a\n");
+        for i in 0..n {
+            markdown.push_str(&format!("## Heading {i}\n"));
+        }
+        group.bench_with_input(
+            criterion::BenchmarkId::from_parameter(n),
+            &markdown,
+            |b, m| b.iter(|| Guide::parse(black_box(m), refine_core::GuideOrigin::BuiltIn)),
+        );
+    }
+    group.finish();
 }
 
 criterion_group!(analyze_benches, benches);

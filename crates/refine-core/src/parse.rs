@@ -341,9 +341,11 @@ fn section_body(
 
 /// An unclosed section runs to the next tag of another section, or to the end of the reply.
 fn unclosed_body(reply: &str, tags: &[TagHit], open: &TagHit, lines: &LineIndex) -> SectionBody {
-    let end = tags
+    // Tags are in reply order: start after this one rather than filtering them all, so a
+    // reply of many unclosed tags stays linear.
+    let after = tags.partition_point(|t| t.start <= open.start);
+    let end = tags[after..]
         .iter()
-        .filter(|t| t.start > open.start)
         .find(|t| t.kind != open.kind || !t.closing)
         .map_or(reply.len(), |t| t.start);
     SectionBody {
