@@ -658,3 +658,59 @@ fn a_corrupt_results_line_is_named_by_its_number_on_resume_and_in_reports() {
     );
     let _ = std::fs::remove_dir_all(out);
 }
+
+#[test]
+fn a_run_killed_hard_resumes_with_every_case_exactly_once() {
+    let out = temp("killed");
+    let topics = out.join("topics");
+    std::fs::create_dir_all(&topics).expect("topics dir");
+    for i in 0..2000 {
+        std::fs::write(
+            topics.join(format!("k{i:04}.toml")),
+            format!("id = \"k{i:04}\"\ntitle = \"Item {i}: exports fail for large accounts\"\nkind = \"bug\"\n"),
+        )
+        .expect("topic");
+    }
+    let out_s = out.to_str().expect("path");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_refine-eval"))
+        .args([
+            "run",
+            "--topics",
+            topics.to_str().expect("path"),
+            "-j",
+            "2",
+            "--out",
+            out_s,
+            "--run-id",
+            "k",
+            "--plain",
+        ])
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let results = out.join("k/results.jsonl");
+    let started = std::time::Instant::now();
+    while std::fs::metadata(&results).map_or(0, |m| m.len()) < 100_000
+        && started.elapsed().as_secs() < 60
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    // The lock died with the process: the resume may start at once.
+    let stdout = ok(&eval(&["run", "--resume", "k", "--out", out_s, "--plain"]));
+    assert!(stdout.contains("kept from before"), "{stdout}");
+    let ids: Vec<String> = records(&out.join("k"))
+        .into_iter()
+        .map(|r| r.case_id)
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(
+        (ids.len(), unique.len()),
+        (2000, 2000),
+        "every case exactly once"
+    );
+    let _ = std::fs::remove_dir_all(out);
+}
