@@ -153,44 +153,64 @@ fn junit_reads_back_with_a_junit_parser() {
     let _ = std::fs::remove_dir_all(out);
 }
 
-#[test]
-fn an_interrupted_run_resumes_with_every_case_exactly_once() {
-    let out = temp("resume");
+/// Starts a run of `n` generated topics in `out` with run id `id`, and returns once its results
+/// hold `bytes` bytes: a run caught in the middle, for interruption tests.
+fn start_big_run(out: &Path, n: usize, id: &str, jobs: &str, bytes: u64) -> std::process::Child {
     let topics = out.join("topics");
     std::fs::create_dir_all(&topics).expect("topics dir");
-    for i in 0..3000 {
-        std::fs::write(topics.join(format!("t{i:04}.toml")), format!("id = \"t{i:04}\"\ntitle = \"Topic number {i} about invoices\"\nkind = \"feature\"\n"))
-            .expect("topic");
+    for i in 0..n {
+        std::fs::write(
+            topics.join(format!("t{i:04}.toml")),
+            format!("id = \"t{i:04}\"\ntitle = \"Topic number {i} about invoices\"\nkind = \"feature\"\n"),
+        )
+        .expect("topic");
     }
-    let out_s = out.to_str().expect("path");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_refine-eval"))
+    let child = Command::new(env!("CARGO_BIN_EXE_refine-eval"))
         .args([
             "run",
             "--topics",
             topics.to_str().expect("path"),
             "-j",
-            "1",
+            jobs,
+        ])
+        .args([
             "--out",
-            out_s,
+            out.to_str().expect("path"),
             "--run-id",
-            "r",
+            id,
             "--plain",
         ])
         .current_dir(root())
         .stdout(Stdio::null())
-        // A file, not a pipe: 3000 progress lines would fill a pipe nobody reads.
+        // A file, not a pipe: thousands of progress lines would fill a pipe nobody reads.
         .stderr(Stdio::from(
             std::fs::File::create(out.join("stderr.txt")).expect("stderr file"),
         ))
         .spawn()
         .expect("spawn");
-    let results = out.join("r/results.jsonl");
+    let results = out.join(id).join("results.jsonl");
     let started = std::time::Instant::now();
-    while std::fs::metadata(&results).map_or(0, |m| m.len()) < 200_000
+    while std::fs::metadata(&results).map_or(0, |m| m.len()) < bytes
         && started.elapsed().as_secs() < 60
     {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
+    child
+}
+
+/// Asserts that every one of the run's `n` cases appears exactly once in its results.
+fn each_case_once(dir: &Path, n: usize) {
+    let ids: Vec<String> = records(dir).into_iter().map(|r| r.case_id).collect();
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!((ids.len(), unique.len()), (n, n), "every case exactly once");
+}
+
+#[test]
+fn an_interrupted_run_resumes_with_every_case_exactly_once() {
+    let out = temp("resume");
+    let out_s = out.to_str().expect("path");
+    let results = out.join("r/results.jsonl");
+    let mut child = start_big_run(&out, 3000, "r", "1", 200_000);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -225,13 +245,7 @@ fn an_interrupted_run_resumes_with_every_case_exactly_once() {
         stdout.contains(&format!("{} kept from before", before)),
         "{stdout}"
     );
-    let ids: Vec<String> = records(&out.join("r"))
-        .into_iter()
-        .map(|r| r.case_id)
-        .collect();
-    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
-    assert_eq!(ids.len(), 3000, "every case exactly once");
-    assert_eq!(unique.len(), 3000);
+    each_case_once(&out.join("r"), 3000);
     let _ = std::fs::remove_dir_all(out);
 }
 
@@ -662,55 +676,13 @@ fn a_corrupt_results_line_is_named_by_its_number_on_resume_and_in_reports() {
 #[test]
 fn a_run_killed_hard_resumes_with_every_case_exactly_once() {
     let out = temp("killed");
-    let topics = out.join("topics");
-    std::fs::create_dir_all(&topics).expect("topics dir");
-    for i in 0..2000 {
-        std::fs::write(
-            topics.join(format!("k{i:04}.toml")),
-            format!("id = \"k{i:04}\"\ntitle = \"Item {i}: exports fail for large accounts\"\nkind = \"bug\"\n"),
-        )
-        .expect("topic");
-    }
     let out_s = out.to_str().expect("path");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_refine-eval"))
-        .args([
-            "run",
-            "--topics",
-            topics.to_str().expect("path"),
-            "-j",
-            "2",
-            "--out",
-            out_s,
-            "--run-id",
-            "k",
-            "--plain",
-        ])
-        .current_dir(root())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let results = out.join("k/results.jsonl");
-    let started = std::time::Instant::now();
-    while std::fs::metadata(&results).map_or(0, |m| m.len()) < 100_000
-        && started.elapsed().as_secs() < 60
-    {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let mut child = start_big_run(&out, 2000, "k", "2", 100_000);
     child.kill().expect("kill -9");
     let _ = child.wait();
     // The lock died with the process: the resume may start at once.
     let stdout = ok(&eval(&["run", "--resume", "k", "--out", out_s, "--plain"]));
     assert!(stdout.contains("kept from before"), "{stdout}");
-    let ids: Vec<String> = records(&out.join("k"))
-        .into_iter()
-        .map(|r| r.case_id)
-        .collect();
-    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
-    assert_eq!(
-        (ids.len(), unique.len()),
-        (2000, 2000),
-        "every case exactly once"
-    );
+    each_case_once(&out.join("k"), 2000);
     let _ = std::fs::remove_dir_all(out);
 }
