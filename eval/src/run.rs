@@ -188,13 +188,30 @@ fn repair(path: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e),
     };
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
-    if bytes.is_empty() || bytes.ends_with(b"\n") {
-        return Ok(());
+    // Read backwards from the end, a block at a time: the results of a large run are far too
+    // big to read whole just to look at their last line.
+    const BLOCK: u64 = 64 * 1024;
+    let len = file.seek(SeekFrom::End(0))?;
+    let mut end = len;
+    let mut block = vec![0u8; BLOCK as usize];
+    let mut keep = 0;
+    while end > 0 {
+        let start = end.saturating_sub(BLOCK);
+        let chunk = &mut block[..(end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(chunk)?;
+        if end == len && chunk.last() == Some(&b'\n') {
+            return Ok(());
+        }
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            keep = start + i as u64 + 1;
+            break;
+        }
+        end = start;
     }
-    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    file.set_len(keep as u64)?;
+    if len > 0 {
+        file.set_len(keep)?;
+    }
     file.seek(SeekFrom::End(0))?;
     Ok(())
 }
