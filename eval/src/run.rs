@@ -493,3 +493,31 @@ fn ask(
     }
     Ok((reply, false, latency))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repair_cuts_a_half_line_even_when_it_spans_blocks() {
+        let path = std::env::temp_dir().join(format!("refine-eval-repair-{}", std::process::id()));
+        let whole = "x".repeat(10) + "\n";
+        // A last line longer than a block, so the newline before it lies blocks back.
+        let half = "y".repeat(150 * 1024);
+        std::fs::write(&path, format!("{whole}{whole}{half}")).expect("write");
+        repair(&path).expect("repair");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            whole.repeat(2)
+        );
+        repair(&path).expect("a whole file is left alone");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            whole.repeat(2)
+        );
+        std::fs::write(&path, "no newline at all").expect("write");
+        repair(&path).expect("repair");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "");
+        let _ = std::fs::remove_file(path);
+    }
+}
