@@ -88,30 +88,37 @@ impl<'r> Voice<'r> {
     fn fill(&self, text: &str, quote: &str) -> String {
         let title = &self.reading.title;
         let who = defuse_section_tags(&join_and(&self.reading.notes.affected));
-        let with = |subject: &str| {
-            text.replace("{s}", subject)
+        let proposal = title.proposal.as_deref().unwrap_or("");
+        let goal = title.goal.as_deref().unwrap_or("");
+        // `limit` words at most for each piece of the title the text names.
+        let with = |limit: Option<usize>| {
+            let cut = |piece: &str| match limit {
+                Some(n) => defuse_section_tags(&refine_topic::title::shorten(piece, n)),
+                None => defuse_section_tags(piece),
+            };
+            let subject = match limit {
+                Some(n) => refine_topic::title::shorten(&self.subject, n),
+                None => self.subject.clone(),
+            };
+            text.replace("{s}", &subject)
                 .replace("{q}", &defuse_section_tags(quote))
                 .replace("{who}", &who)
-                .replace(
-                    "{p}",
-                    &defuse_section_tags(title.proposal.as_deref().unwrap_or("")),
-                )
-                .replace(
-                    "{g}",
-                    &defuse_section_tags(title.goal.as_deref().unwrap_or("")),
-                )
+                .replace("{p}", &cut(proposal))
+                .replace("{g}", &cut(goal))
         };
-        // The words around the subject can meet the title's own ("How slow is “...”" after a
-        // title "... is ..."): name the subject in fewer words until the sentence no longer
-        // repeats the title at length.
-        let mut filled = with(&self.subject);
-        let mut words = refine_core::text::words(&self.subject).len();
-        while words > 1 && echoes_title(&title.full, &filled) {
-            words -= 1;
-            filled = with(&defuse_section_tags(&refine_topic::title::shorten(
-                &self.subject,
-                words,
-            )));
+        // The words around a piece of the title can meet the title's own ("How slow is “...”"
+        // after a title "... is ..."): name the pieces in fewer words until the sentence no
+        // longer repeats the title at length.
+        let mut filled = with(None);
+        let longest = [self.subject.as_str(), proposal, goal]
+            .iter()
+            .map(|piece| refine_core::text::words(piece).len())
+            .max()
+            .unwrap_or(0);
+        let mut limit = longest;
+        while limit > 1 && echoes_title(&title.full, &filled) {
+            limit -= 1;
+            filled = with(Some(limit));
         }
         filled
     }
