@@ -72,8 +72,8 @@ impl Notes {
                 } else {
                     4
                 };
-                let short =
-                    sentence.split_whitespace().count() < least && !sentence.chars().any(is_wide);
+                let short = sentence.split_whitespace().count() < least
+                    && !sentence.chars().any(refine_core::text::is_unspaced);
                 if short || sentence.ends_with([',', ':', '：', '，']) {
                     continue;
                 }
@@ -337,10 +337,6 @@ static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn is_log_line(line: &str) -> bool {
     LOG_LINE.is_match(line)
-}
-
-fn is_wide(c: char) -> bool {
-    refine_core::text::is_unspaced(c)
 }
 
 static DISAGREEMENT: LazyLock<Regex> = LazyLock::new(|| {

@@ -133,15 +133,14 @@ impl<'r> Voice<'r> {
         text
     }
 
-    /// Whether `question` uses the notes' own terms, as `questions-ungrounded` judges it (on the
-    /// notes as given).
-    fn uses_notes(&self, question: &str) -> bool {
+    /// The notes' own terms (those not in the title), as `questions-ungrounded` judges a
+    /// question's use of the notes (on the notes as given).
+    fn notes_own_terms(&self) -> std::collections::BTreeSet<String> {
         let title = terms(&self.reading.title.full);
-        let own: std::collections::BTreeSet<String> = terms(self.context.unwrap_or_default())
+        terms(self.context.unwrap_or_default())
             .into_iter()
             .filter(|t| !title.iter().any(|x| same_stem(x, t)))
-            .collect();
-        terms_meet(&terms(question), &own)
+            .collect()
     }
 
     /// A quote from the notes fit to write: it does not repeat the title at length.
@@ -552,6 +551,9 @@ pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
         }
     };
     let facts = &voice.reading.notes.facts;
+    // The notes' own terms, found once for every question checked against them.
+    let own = voice.notes_own_terms();
+    let uses_notes = |question: &str| terms_meet(&terms(question), &own);
     let mut out = vec![core_question(voice)];
     let mut quoted: Vec<usize> = Vec::new();
     let mut named_people = false;
@@ -582,7 +584,7 @@ pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
         }
         match asked {
             Some(q) => {
-                if voice.uses_notes(&q) {
+                if uses_notes(&q) {
                     grounded += 1;
                 }
                 out.push(q);
@@ -613,7 +615,7 @@ pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
                 None => break,
             },
         };
-        if voice.uses_notes(&q) {
+        if uses_notes(&q) {
             grounded += 1;
         }
         out[at] = q;
