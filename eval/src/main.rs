@@ -79,8 +79,12 @@ struct RunArgs {
     /// Write this run as the committed baseline, eval/baseline.json.
     #[arg(long)]
     bless: bool,
-    /// Continue the run with this id: only missing cases run.
-    #[arg(long, value_name = "RUN")]
+    /// Continue the run with this id: only missing cases run, with the settings it was started
+    /// with (so the options that define a run cannot be given again).
+    #[arg(long, value_name = "RUN", conflicts_with_all = [
+        "backends", "topics", "repeat", "partition", "titles_only", "threshold", "run_id",
+        "minutes", "guide",
+    ])]
     resume: Option<String>,
     /// With --resume, also rerun cases whose backend call failed.
     #[arg(long)]
@@ -345,6 +349,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
                 threshold: args.threshold,
                 minutes: args.minutes,
                 guide: args.guide.clone(),
+                partition: args.partition,
             };
             (dir, settings)
         }
@@ -405,7 +410,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
     }
     if let Some(path) = &args.baseline {
         let mut before = Baseline::load(path).map_err(anyhow::Error::msg)?;
-        if let Some(partition) = &args.partition {
+        if let Some(partition) = &settings.partition {
             // A partition answers for its own topics only, and says what it left to the others.
             let ids: std::collections::BTreeSet<&str> =
                 settings.topics.iter().map(|t| t.id.as_str()).collect();

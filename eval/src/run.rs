@@ -77,6 +77,9 @@ pub struct RunSettings {
     pub minutes: Option<u32>,
     /// The guide file, if not the built-in guide.
     pub guide: Option<PathBuf>,
+    /// The part of the topics this run answers for, when it is one of several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<crate::topics::Partition>,
 }
 
 impl RunSettings {

@@ -69,6 +69,7 @@ fn settings(run_id: &str, backends: &[&str]) -> RunSettings {
         threshold: 0.8,
         minutes: None,
         guide: None,
+        partition: None,
     }
 }
 

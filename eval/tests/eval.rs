@@ -532,6 +532,35 @@ fn a_run_missing_baseline_cases_fails_unless_it_is_a_partition() {
         "{text}"
     );
     assert!(text.contains("no regressions"), "{text}");
+    // A resumed partition is still that partition: run.json keeps it.
+    let resume = |extra: &[&str]| {
+        let base = [
+            "run",
+            "--resume",
+            "half",
+            "--baseline",
+            "eval/baseline.json",
+            "--out",
+            out.to_str().expect("path"),
+            "--plain",
+        ];
+        eval(&[&base[..], extra].concat())
+    };
+    let text = ok(&resume(&[]));
+    assert!(text.contains("partition 1/2: "), "{text}");
+    assert!(text.contains("no regressions"), "{text}");
+    // The options that define a run are the run's: giving them again is refused, not ignored.
+    for extra in [
+        &["--partition", "2/2"][..],
+        &["--backend", "offline"],
+        &["--topics", "fixtures/topics/dark-mode.toml"],
+        &["--minutes", "30"],
+    ] {
+        let o = resume(extra);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains("cannot be used with"), "{extra:?}: {err}");
+    }
     let _ = std::fs::remove_dir_all(out);
 }
 
