@@ -15,7 +15,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde::Serialize;
 
-use crate::request::{GUIDE_MAX_BYTES, SESSION_MAX_MINUTES};
+use crate::request::{GUIDE_MAX_BYTES, GUIDE_MAX_DEPTH, SESSION_MAX_MINUTES};
 use crate::text::{slug, strip_markup, terms};
 use crate::timebox::{Minutes, find_timebox};
 
@@ -120,6 +120,18 @@ pub enum GuideError {
         /// The least the phases need up to and with it.
         minutes: u32,
     },
+    /// More phases than a session has minutes: each phase needs one at least.
+    #[error(
+        "{origin}:{line}: this is phase {count}; a session of at most {SESSION_MAX_MINUTES} minutes cannot give each phase a minute"
+    )]
+    TooManyPhases {
+        /// The guide.
+        origin: GuideOrigin,
+        /// 1-based line of the phase heading over the limit.
+        line: usize,
+        /// Its number among the phases.
+        count: usize,
+    },
     /// A phase's timebox allows no time at all.
     #[error("{origin}:{line}: phase `{name}` has a timebox of 0 minutes")]
     ZeroPhase {
@@ -150,6 +162,33 @@ impl GuideItem {
         }
         out
     }
+}
+
+/// The most guide bullets shown for one phase, group or practice block, and the most characters
+/// of each: a pack is read in the room, and a guide of thousands of bullets must not make a pack
+/// (or an offline reply) of megabytes.
+pub const BULLETS_SHOWN: usize = 12;
+/// See [`BULLETS_SHOWN`].
+pub const BULLET_CHARS_SHOWN: usize = 300;
+
+/// The texts of `items` (depth first) as a pack shows them: the first [`BULLETS_SHOWN`], each cut
+/// to [`BULLET_CHARS_SHOWN`] characters with `…`, then `and N more in the guide` when there are
+/// more. The offline planner and the host both show bullets through this, so they agree.
+pub fn shown_bullets<'a>(items: impl IntoIterator<Item = &'a GuideItem>) -> Vec<String> {
+    let mut all = items.into_iter().flat_map(GuideItem::texts);
+    let mut shown: Vec<String> = all
+        .by_ref()
+        .take(BULLETS_SHOWN)
+        .map(|text| match text.char_indices().nth(BULLET_CHARS_SHOWN) {
+            Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+            None => text.to_string(),
+        })
+        .collect();
+    let more = all.count();
+    if more > 0 {
+        shown.push(format!("and {more} more in the guide"));
+    }
+    shown
 }
 
 /// A group of bullets under a `###` heading (preparation for one audience, one kind of follow-up).
@@ -362,7 +401,13 @@ impl Guide {
                         _ => Target::Part,
                     };
                 }
-                Block::Item { depth, text } => pending.push((depth, strip_markup(&text))),
+                Block::Item { depth, text } => {
+                    // A bullet with no words of its own (`- - x` nests lists) adds nothing.
+                    let text = strip_markup(&text);
+                    if !text.trim().is_empty() {
+                        pending.push((depth, text));
+                    }
+                }
             }
         }
         guide.flush(&mut target, &mut pending, part);
@@ -434,6 +479,13 @@ impl Guide {
                 origin: self.origin.clone(),
                 line,
                 name,
+            });
+        }
+        if self.phases.len() >= SESSION_MAX_MINUTES as usize {
+            return Err(GuideError::TooManyPhases {
+                origin: self.origin.clone(),
+                line,
+                count: self.phases.len() + 1,
             });
         }
         let slug = slug(&name);
@@ -615,7 +667,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
             Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
             Event::Start(Tag::Item) => {
                 out.push(Block::Item {
-                    depth,
+                    depth: depth.min(GUIDE_MAX_DEPTH),
                     text: String::new(),
                 });
                 open.push(out.len() - 1);

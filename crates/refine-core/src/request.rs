@@ -18,6 +18,10 @@ pub const GUIDE_MAX_BYTES: usize = 1 << 20;
 /// The longest session length accepted, in minutes (one working day).
 pub const SESSION_MAX_MINUTES: u32 = 480;
 
+/// The deepest bullet nesting a guide keeps: bullets nested deeper are read as this level, so no
+/// guide, however deeply nested, makes the reader recurse without bound.
+pub const GUIDE_MAX_DEPTH: usize = 8;
+
 /// Why a request is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestError {

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod loader;
 
+use refine_core::guide::shown_bullets;
 use refine_core::{Guide, SessionRequest, analyze, prompt};
 use refine_plugin::{
     Backend, BackendError, BackendInput, Format, ItemKind, Options, Pack, PackMeta, SessionStart,
@@ -283,24 +284,21 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
             preparation: guide
                 .preparation
                 .iter()
-                .flat_map(|g| g.items.iter().flat_map(|i| i.texts()))
-                .map(str::to_string)
+                .flat_map(|g| shown_bullets(&g.items))
                 .collect(),
             practices: guide
                 .practices
                 .iter()
-                .flat_map(|b| b.items.iter().flat_map(|i| i.texts()))
-                .map(str::to_string)
+                .flat_map(|b| shown_bullets(&b.items))
                 .collect(),
             phase_focus: guide
                 .phases
                 .iter()
                 .map(|p| {
-                    let bullets = p.items.iter().flat_map(|i| i.texts());
                     // "Discuss each refinement item:" introduces the bullets under it.
-                    let focus = bullets
+                    let focus = shown_bullets(&p.items)
+                        .into_iter()
                         .filter(|t| !t.ends_with(':'))
-                        .map(str::to_string)
                         .collect();
                     (p.slug.clone(), focus)
                 })

@@ -7,7 +7,7 @@
 //! differently.
 
 use refine_core::contract::{CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
-use refine_core::guide::{Guide, GuideItem, Phase};
+use refine_core::guide::{BULLET_CHARS_SHOWN, Guide, GuideItem, Phase};
 use refine_core::lint::echoes_title;
 use refine_core::parse::defuse_section_tags;
 use refine_core::text::{is_unspaced, same_stem, sentence_count, terms, terms_meet, words};
@@ -268,8 +268,12 @@ fn candidates(guide: &Guide) -> Vec<Candidate<'_>> {
     fn add<'g>(items: &'g [GuideItem], pitfall: bool, out: &mut Vec<Candidate<'g>>) {
         for item in items {
             for text in item.texts() {
-                // A heading-like bullet ("Discuss each refinement item:") introduces others.
-                if !text.ends_with(':') && text.chars().any(char::is_alphabetic) {
+                // A heading-like bullet ("Discuss each refinement item:") introduces others;
+                // a paragraph-long one is no point to take into the room.
+                if !text.ends_with(':')
+                    && text.chars().any(char::is_alphabetic)
+                    && text.chars().nth(BULLET_CHARS_SHOWN).is_none()
+                {
                     out.push(Candidate {
                         text,
                         themes: themes_of(text),

@@ -11,6 +11,7 @@ mod content;
 use std::fmt::Write as _;
 
 use refine_core::contract::{AGENDA, CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
+use refine_core::guide::shown_bullets;
 use refine_core::parse::defuse_section_tags as defuse;
 use refine_core::{Guide, SessionRequest};
 use refine_plugin::{Backend, BackendError, BackendInput, BackendReply, PluginInfo, ReplyMeta};
@@ -79,8 +80,8 @@ pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, Bac
         {
             let _ = writeln!(out, "   - From the notes: {line}");
         }
-        for text in phase.items.iter().flat_map(|item| item.texts()) {
-            let _ = writeln!(out, "   - {}", defuse(text));
+        for text in shown_bullets(&phase.items) {
+            let _ = writeln!(out, "   - {}", defuse(&text));
         }
         if phase.slug == exploration {
             let _ = writeln!(out, "   - Work through the discussion questions below");
@@ -120,10 +121,8 @@ fn practices(out: &mut String, guide: &Guide, phases_before: usize) {
         .iter()
         .filter(|b| b.after_phases == phases_before)
     {
-        let items: Vec<String> = block
-            .items
+        let items: Vec<String> = shown_bullets(&block.items)
             .iter()
-            .flat_map(|i| i.texts())
             .map(|t| defuse(t.trim_end_matches(['.', ';'])))
             .collect();
         let _ = writeln!(
