@@ -6,7 +6,7 @@
 //! `### 1. Context Setting (15-20 minutes)`. Session headings without a timebox (the seed's
 //! "Discussion Management") hold practices that apply throughout the session.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::request::{GUIDE_MAX_BYTES, GUIDE_MAX_DEPTH, SESSION_MAX_MINUTES};
 use crate::text::{slug, strip_markup, terms};
 use crate::timebox::{Minutes, find_timebox};
+use crate::work;
 
 /// The Markdown of the default guide: the seed prompt's guide.
 pub const DEFAULT_GUIDE_MARKDOWN: &str = include_str!("../assets/refinement-guide.md");
@@ -369,6 +370,8 @@ impl Guide {
         // Items collect into the current target: Some(group name) or the part's flat list.
         let mut pending: Vec<(usize, String)> = Vec::new();
         let mut target = Target::None;
+        // Each phase's slug and heading line, to find a duplicate without a search per heading.
+        let mut slugs: HashMap<String, usize> = HashMap::new();
 
         for block in blocks {
             match block {
@@ -382,7 +385,7 @@ impl Guide {
                     }
                     if level <= HeadingLevel::H2 {
                         // A team guide may put timeboxed phases straight under `##`.
-                        if let Some(phase) = guide.phase_heading(&name, line)? {
+                        if let Some(phase) = guide.phase_heading(&name, line, &mut slugs)? {
                             part = Part::Session;
                             target = Target::Phase(phase);
                         } else {
@@ -392,11 +395,13 @@ impl Guide {
                         continue;
                     }
                     target = match part {
-                        Part::Session | Part::Other => match guide.phase_heading(&name, line)? {
-                            Some(phase) => Target::Phase(phase),
-                            None if part == Part::Session => Target::Practice(name),
-                            None => Target::None,
-                        },
+                        Part::Session | Part::Other => {
+                            match guide.phase_heading(&name, line, &mut slugs)? {
+                                Some(phase) => Target::Phase(phase),
+                                None if part == Part::Session => Target::Practice(name),
+                                None => Target::None,
+                            }
+                        }
                         Part::Preparation | Part::PostSession => Target::Group(name),
                         _ => Target::Part,
                     };
@@ -431,6 +436,7 @@ impl Guide {
         guide.statement_terms = guide
             .statements()
             .iter()
+            .inspect(|s| work::step(s.len()))
             .map(|s| terms(s))
             .filter(|t| !t.is_empty())
             .collect();
@@ -438,7 +444,12 @@ impl Guide {
     }
 
     /// When `heading` names a timeboxed phase, registers it and returns its index.
-    fn phase_heading(&mut self, heading: &str, line: usize) -> Result<Option<usize>, GuideError> {
+    fn phase_heading(
+        &mut self,
+        heading: &str,
+        line: usize,
+        slugs: &mut HashMap<String, usize>,
+    ) -> Result<Option<usize>, GuideError> {
         let too_long = |minutes: u64| GuideError::PhaseTooLong {
             origin: self.origin.clone(),
             line,
@@ -488,15 +499,17 @@ impl Guide {
                 count: self.phases.len() + 1,
             });
         }
+        work::step(heading.len());
         let slug = slug(&name);
-        if let Some(first) = self.phases.iter().find(|p| p.slug == slug) {
+        if let Some(&first_line) = slugs.get(&slug) {
             return Err(GuideError::DuplicatePhase {
                 origin: self.origin.clone(),
                 line,
-                first_line: first.line,
+                first_line,
                 name,
             });
         }
+        slugs.insert(slug.clone(), line);
         self.phases.push(Phase {
             name,
             slug,
@@ -634,6 +647,7 @@ fn tree(flat: &[(usize, String)]) -> Vec<GuideItem> {
         }
         out
     }
+    work::step(2 * flat.len());
     let min_depth = flat.iter().map(|(d, _)| *d).min().unwrap_or(0);
     let mut at = 0;
     build(flat, &mut at, min_depth)
@@ -643,16 +657,21 @@ fn tree(flat: &[(usize, String)]) -> Vec<GuideItem> {
 fn blocks(markdown: &str) -> Vec<Block> {
     // Line starts, found once, so each heading's line is a binary search rather than a recount
     // of everything before it (which made a guide of many headings quadratic).
+    work::step(markdown.len());
     let starts: Vec<usize> = std::iter::once(0)
         .chain(markdown.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset);
+    let line_of = |offset: usize| {
+        work::search(starts.len());
+        starts.partition_point(|&s| s <= offset)
+    };
     let mut out: Vec<Block> = Vec::new();
     let mut depth = 0usize;
     // Index into `out` of the item or heading currently collecting text.
     let mut open: Vec<usize> = Vec::new();
     let mut heading: Option<usize> = None;
     for (event, range) in Parser::new(markdown).into_offset_iter() {
+        work::step(1);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 out.push(Block::Heading {
@@ -676,6 +695,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
                 open.pop();
             }
             Event::Text(t) | Event::Code(t) => {
+                work::step(t.len());
                 let at = heading.or_else(|| open.last().copied());
                 if let Some(Block::Heading { text, .. } | Block::Item { text, .. }) =
                     at.and_then(|i| out.get_mut(i))

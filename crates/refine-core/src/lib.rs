@@ -16,6 +16,7 @@ pub mod prompt;
 pub mod request;
 pub mod text;
 pub mod timebox;
+pub mod work;
 
 use serde::{Deserialize, Serialize};
 

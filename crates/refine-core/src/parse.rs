@@ -16,6 +16,7 @@ use crate::guide::Guide;
 use crate::plan::{AgendaItem, SessionPlan};
 use crate::text::{same_stem, stem, strip_markup, terms, words};
 use crate::timebox::{Minutes, find_timebox};
+use crate::work;
 
 /// Where things stand in the reply, for findings that point at lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -143,6 +144,7 @@ pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
                 }
             }
             SectionKind::ClosingStatement => {
+                work::step(2 * classified.len());
                 let text = classified
                     .iter()
                     .filter(|(_, l)| !matches!(l, Line::Blank | Line::Fence | Line::TableSep))
@@ -170,12 +172,14 @@ struct LineIndex(Vec<usize>);
 
 impl LineIndex {
     fn new(text: &str) -> Self {
+        work::step(text.len());
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex(starts)
     }
 
     fn line_of(&self, offset: usize) -> usize {
+        work::search(self.0.len());
         self.0.partition_point(|&start| start <= offset)
     }
 }
@@ -234,7 +238,9 @@ fn normalise_tag(name: &str) -> String {
 /// or "in <agenda> tags" and self-closing `<agenda/>`.
 fn scan_tags(reply: &str) -> Vec<TagHit> {
     let mut hits = Vec::new();
+    work::step(reply.len());
     for c in TAG.captures_iter(reply) {
+        work::step(1);
         let (Some(whole), Some(name)) = (c.get(0), c.get(2)) else {
             continue;
         };
@@ -284,6 +290,7 @@ fn section_body(
     let mut unclosed: Vec<SectionBody> = Vec::new();
     let mut stray_close: Option<usize> = None;
     let mut open: Option<&TagHit> = None;
+    work::step(tags.len());
     for hit in tags.iter().filter(|t| t.kind == contract.kind) {
         match (hit.closing, open) {
             (false, None) => open = Some(hit),
@@ -343,9 +350,11 @@ fn section_body(
 fn unclosed_body(reply: &str, tags: &[TagHit], open: &TagHit, lines: &LineIndex) -> SectionBody {
     // Tags are in reply order: start after this one rather than filtering them all, so a
     // reply of many unclosed tags stays linear.
+    work::search(tags.len());
     let after = tags.partition_point(|t| t.start <= open.start);
     let end = tags[after..]
         .iter()
+        .inspect(|_| work::step(1))
         .find(|t| t.kind != open.kind || !t.closing)
         .map_or(reply.len(), |t| t.start);
     SectionBody {
@@ -356,6 +365,7 @@ fn unclosed_body(reply: &str, tags: &[TagHit], open: &TagHit, lines: &LineIndex)
 
 /// The lines of a section body with their 1-based numbers; text on the tag's own line counts.
 fn content_lines(body: &str, first_line: usize) -> Vec<(usize, &str)> {
+    work::step(body.len());
     body.split('\n')
         .enumerate()
         .map(|(i, l)| (first_line + i, l.trim_end_matches('\r')))
@@ -396,6 +406,7 @@ fn indent_of(line: &str) -> usize {
 
 impl Line {
     fn classify(raw: &str) -> Line {
+        work::step(raw.len());
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Line::Blank;
@@ -485,6 +496,8 @@ fn is_bold_line(trimmed: &str) -> bool {
 /// Items of a list section: top-level list items with their continuation lines; else table rows;
 /// else headings or bold lines with the text under them; else paragraphs, or lines.
 fn list_items(lines: &[(usize, Line)]) -> Vec<(usize, String)> {
+    // Each way of reading items below is one pass over the lines.
+    work::step(lines.len());
     let min_indent = lines
         .iter()
         .filter_map(|(_, l)| match l {
@@ -493,6 +506,7 @@ fn list_items(lines: &[(usize, Line)]) -> Vec<(usize, String)> {
         })
         .min();
     if let Some(top) = min_indent {
+        work::step(lines.len());
         let mut items: Vec<(usize, String)> = Vec::new();
         let mut after_blank = false;
         let mut in_item = false;
@@ -520,12 +534,15 @@ fn list_items(lines: &[(usize, Line)]) -> Vec<(usize, String)> {
         }
         return items;
     }
+    work::step(lines.len());
     let rows = table_rows(lines);
     if !rows.is_empty() {
         return rows.into_iter().map(|(n, l)| (n, l.plain())).collect();
     }
     let starts_item = |l: &Line| matches!(l, Line::Heading(_) | Line::Bold(_));
+    work::step(lines.len());
     if lines.iter().any(|(_, l)| starts_item(l)) {
+        work::step(lines.len());
         let mut items: Vec<(usize, String)> = Vec::new();
         for (n, line) in lines {
             if starts_item(line) {
@@ -540,6 +557,7 @@ fn list_items(lines: &[(usize, Line)]) -> Vec<(usize, String)> {
         return items;
     }
     // Prose: paragraphs when blank lines separate several, else one item per line.
+    work::step(2 * lines.len());
     let mut paragraphs: Vec<(usize, String)> = Vec::new();
     let mut open = false;
     for (n, line) in lines {
@@ -604,13 +622,13 @@ fn level_of(line: &Line) -> Option<ItemLevel> {
 /// The agenda's items: the most prominent kind of line that is not framing (an "Agenda" title or
 /// a "Total" line), each with the lines under it as details.
 fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, ItemLayout)> {
-    let header_rows: Vec<usize> = lines
+    work::step(lines.len());
+    let header_row: Vec<bool> = lines
         .iter()
         .enumerate()
-        .filter(|(i, (_, l))| {
+        .map(|(i, (_, l))| {
             matches!(l, Line::TableRow(_)) && matches!(lines.get(i + 1), Some((_, Line::TableSep)))
         })
-        .map(|(i, _)| i)
         .collect();
     // Each line's level as a candidate item, computed once: framing lines and table headers are
     // no candidates.
@@ -619,7 +637,8 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
         .enumerate()
         .map(|(i, (_, line))| {
             let level = level_of(line)?;
-            if header_rows.contains(&i) || is_framing(&item_text(line)) {
+            work::step(1);
+            if header_row[i] || is_framing(&item_text(line)) {
                 return None;
             }
             Some(level)
@@ -647,6 +666,7 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
         return Vec::new();
     };
 
+    work::step(3 * lines.len());
     let mut items: Vec<(usize, &Line, Vec<String>)> = Vec::new();
     for ((n, line), line_level) in lines.iter().zip(&levels) {
         if *line_level == Some(level) {
@@ -687,6 +707,7 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
 /// Reads "0-15 min", "15-60 min", "60-80 min" as elapsed-time offsets, not as ranges: when the
 /// timed items' ranges chain end to start from minute 0, each becomes its own duration.
 fn offsets_to_durations(items: &mut [(AgendaItem, ItemLayout)]) {
+    work::step(2 * items.len());
     let spans: Vec<Minutes> = items.iter().filter_map(|(item, _)| item.minutes).collect();
     let chained = spans.len() >= 2
         && spans[0].min == 0
@@ -807,6 +828,7 @@ const PHASE_FILLER: &[&str] = &[
 /// The guide phase an agenda title names, by word overlap: the phase with the largest share of its
 /// distinctive words in the title, when that share is at least a third.
 pub fn match_phase(title: &str, guide: &Guide) -> Option<String> {
+    work::step(title.len() + guide.phases.len());
     let title_stems: Vec<String> = words(title).iter().map(|w| stem(w)).collect();
     let mut best: Option<(f64, &str)> = None;
     for phase in &guide.phases {
@@ -843,6 +865,7 @@ fn match_phase_by_bullets(title: &str, guide: &Guide) -> Option<String> {
                 .items
                 .iter()
                 .flat_map(|item| item.texts())
+                .inspect(|text| work::step(text.len()))
                 .flat_map(terms)
                 .collect();
             let shared = title_terms

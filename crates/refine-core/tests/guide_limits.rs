@@ -25,8 +25,18 @@ fn lists_nested_two_hundred_thousand_deep_read_as_a_bounded_tree() {
     let items = &guide.phases[0].items;
     assert!(depth(items) <= GUIDE_MAX_DEPTH + 1, "{}", depth(items));
     // Bullets with no words of their own are dropped; the words are kept.
-    assert!(items.iter().flat_map(GuideItem::texts).any(|t| t == "deepest"));
-    assert!(items.iter().flat_map(GuideItem::texts).all(|t| !t.trim().is_empty()));
+    assert!(
+        items
+            .iter()
+            .flat_map(GuideItem::texts)
+            .any(|t| t == "deepest")
+    );
+    assert!(
+        items
+            .iter()
+            .flat_map(GuideItem::texts)
+            .all(|t| !t.trim().is_empty())
+    );
 }
 
 #[test]
@@ -47,15 +57,23 @@ fn more_phases_than_a_session_has_minutes_are_refused_at_the_first_too_many() {
     let phases: String = (1..=limit + 5)
         .map(|i| format!("### P{i} (0-1 minutes)\n"))
         .collect();
-    let err = Guide::parse(&format!("# G\n\n## Session\n\n{phases}"), GuideOrigin::BuiltIn)
-        .expect_err("too many phases");
+    let err = Guide::parse(
+        &format!("# G\n\n## Session\n\n{phases}"),
+        GuideOrigin::BuiltIn,
+    )
+    .expect_err("too many phases");
     // Phase n sits on line 4 + n.
     assert!(
         matches!(err, GuideError::TooManyPhases { line, count, .. } if count == limit + 1 && line == 5 + limit),
         "{err}"
     );
-    assert!(err.to_string().contains(&format!(":{}:", 5 + limit)), "{err}");
-    let ok: String = (1..=limit).map(|i| format!("### P{i} (0-1 minutes)\n")).collect();
+    assert!(
+        err.to_string().contains(&format!(":{}:", 5 + limit)),
+        "{err}"
+    );
+    let ok: String = (1..=limit)
+        .map(|i| format!("### P{i} (0-1 minutes)\n"))
+        .collect();
     assert!(Guide::parse(&format!("# G\n\n## Session\n\n{ok}"), GuideOrigin::BuiltIn).is_ok());
 }
 
