@@ -50,10 +50,11 @@ pub(crate) enum Command {
     Codes,
     /// List plugins: id, kind, version, ABI version and origin; or check one library.
     Plugins(PluginsArgs),
-    /// List the available backends, one line each.
-    Backends,
-    /// List the available output formats, one line each.
-    Formats,
+    /// List the available backends, one line each: built-in and loaded plugins, with origin.
+    Backends(PluginFlags),
+    /// List the available output formats, one line each: built-in and loaded plugins, with
+    /// origin.
+    Formats(PluginFlags),
     /// Print the JSON Schema of `refine prep --format json` output.
     Schema,
     /// Print a shell completion script, e.g. `refine completions bash > /etc/bash_completion.d/refine`.
@@ -83,13 +84,8 @@ pub(crate) struct PrepArgs {
     /// The config file [default: $XDG_CONFIG_HOME/refine/config.toml when it exists].
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
-    /// Load a plugin library (repeatable), besides those found on REFINE_PLUGIN_PATH,
-    /// $XDG_DATA_HOME/refine/plugins and plugins/ beside the executable.
-    #[arg(long = "plugin", value_name = "FILE")]
-    pub(crate) plugins: Vec<PathBuf>,
-    /// Let loaded plugins replace built-in plugins of the same id (refused otherwise).
-    #[arg(long)]
-    pub(crate) plugin_overrides: bool,
+    #[command(flatten)]
+    pub(crate) plugins: PluginFlags,
     /// Write the pack to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
@@ -187,12 +183,35 @@ pub(crate) enum OutputFormat {
 pub(crate) struct PluginsArgs {
     #[command(subcommand)]
     pub(crate) command: Option<PluginsCommand>,
-    /// Also load this plugin library (repeatable).
-    #[arg(long = "plugin", value_name = "FILE", global = true)]
-    pub(crate) plugins: Vec<PathBuf>,
-    /// Let loaded plugins replace built-in plugins of the same id.
-    #[arg(long, global = true)]
+    #[command(flatten)]
+    pub(crate) plugins: PluginFlags,
+}
+
+/// Which plugin libraries to load and how they run.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct PluginFlags {
+    /// Load a plugin library (repeatable), besides those found on REFINE_PLUGIN_PATH,
+    /// $XDG_DATA_HOME/refine/plugins and plugins/ beside the executable.
+    #[arg(long = "plugin", value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// Let loaded plugins replace built-in plugins of the same id (refused otherwise).
+    #[arg(long)]
     pub(crate) plugin_overrides: bool,
+    /// Where plugins run: `process` (each library in a process of its own, so a crash or hang
+    /// cannot take refine down) or `none` (in refine's process: trusted plugins only).
+    #[arg(long, value_name = "MODE", default_value = "process", value_parser = ["process", "none"])]
+    pub(crate) plugin_isolation: String,
+    /// Every plugin call's deadline in seconds, past which its process is killed [default: the
+    /// plugin's `timeout` in its [plugins.<id>] table, else 300 for backends, 30 for formats].
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub(crate) plugin_timeout: Option<std::time::Duration>,
+}
+
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(std::time::Duration::from_secs_f64(s)),
+        _ => Err(format!("`{text}` is not a number of seconds in (0, 86400]")),
+    }
 }
 
 #[derive(Debug, Subcommand)]

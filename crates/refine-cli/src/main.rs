@@ -48,6 +48,8 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
+    // Re-executed as a plugin host process, this serves one plugin library and never returns.
+    refine_host::isolate::serve_if_asked();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -74,22 +76,28 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             write_stdout(&output::codes(), true)?;
             ExitCode::SUCCESS
         }
-        Command::Backends => {
-            write_stdout(
-                &output::plugins(
-                    refine_host::Registry::builtin()
-                        .backends()
-                        .map(|b| b.info()),
-                ),
-                true,
-            )?;
+        Command::Backends(flags) => {
+            let config = refine_host::config::Config::load(None).map_err(anyhow::Error::from)?;
+            let registry = plugins::registry(&flags, &config)?;
+            let rows = registry.backends().map(|b| b.info()).map(|info| {
+                (
+                    registry.origin(&info.id).map(|(p, _)| p.to_path_buf()),
+                    info,
+                )
+            });
+            write_stdout(&output::plugins(rows), true)?;
             ExitCode::SUCCESS
         }
-        Command::Formats => {
-            write_stdout(
-                &output::plugins(refine_host::Registry::builtin().formats().map(|f| f.info())),
-                true,
-            )?;
+        Command::Formats(flags) => {
+            let config = refine_host::config::Config::load(None).map_err(anyhow::Error::from)?;
+            let registry = plugins::registry(&flags, &config)?;
+            let rows = registry.formats().map(|f| f.info()).map(|info| {
+                (
+                    registry.origin(&info.id).map(|(p, _)| p.to_path_buf()),
+                    info,
+                )
+            });
+            write_stdout(&output::plugins(rows), true)?;
             ExitCode::SUCCESS
         }
         Command::Schema => {

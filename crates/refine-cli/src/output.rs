@@ -203,12 +203,18 @@ pub(crate) fn codes() -> String {
 }
 
 /// One line per plugin: id, version and description.
-pub(crate) fn plugins(infos: impl Iterator<Item = refine_plugin::PluginInfo>) -> String {
+/// One line per plugin; a loaded one names its library.
+pub(crate) fn plugins(
+    rows: impl Iterator<Item = (Option<std::path::PathBuf>, refine_plugin::PluginInfo)>,
+) -> String {
     let mut out = String::new();
-    for info in infos {
+    for (origin, info) in rows {
+        let from = origin.map_or(String::new(), |p| {
+            format!(" {DIM}(plugin {}){DIM:#}", p.display())
+        });
         let _ = writeln!(
             out,
-            "{HEADING}{:<10}{HEADING:#} {DIM}{:<7}{DIM:#} {}",
+            "{HEADING}{:<10}{HEADING:#} {DIM}{:<7}{DIM:#} {}{from}",
             info.id, info.version, info.description
         );
     }

@@ -3,72 +3,92 @@
 //! `refine plugins`.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::path::Path;
+
+use anyhow::Context;
 use refine_host::Registry;
 use refine_host::config::Config;
-use refine_host::loader;
+use refine_host::isolate::HostCommand;
+use refine_host::plugin_set::{self, Isolation, PluginSelection};
 
 use crate::Failure;
-use crate::cli::{PluginsArgs, PluginsCommand};
+use crate::cli::{PluginFlags, PluginsArgs, PluginsCommand};
 
-/// Which plugin libraries to load besides the discovered ones.
-pub(crate) struct Selection<'a> {
-    /// Libraries named with `--plugin`.
-    pub(crate) files: &'a [PathBuf],
-    /// `--plugin-overrides`: loaded plugins may replace built-ins.
-    pub(crate) over_builtins: bool,
-}
-
-/// The built-in plugins plus the libraries named and discovered, each plugin configured from
-/// its `[plugins.<id>]` table.
-pub(crate) fn registry(selection: &Selection<'_>, config: &Config) -> Result<Registry, Failure> {
-    let mut registry = Registry::builtin();
-    let config_for = |id: &str| {
-        config
-            .plugins
-            .get(id)
-            .map_or_else(|| String::from("{}"), |v| v.to_string())
-    };
-    let load = |registry: &mut Registry, path: &std::path::Path| {
-        if selection.over_builtins {
-            registry.load_library_over_builtins(path, &config_for)
-        } else {
-            registry.load_library(path, &config_for)
-        }
-    };
-    for path in selection.files {
-        load(&mut registry, path).map_err(|e| Failure::Input(e.into()))?;
-    }
-    for path in loader::discover() {
-        if selection.files.contains(&path) {
-            continue;
-        }
-        if let Err(e) = load(&mut registry, &path) {
-            eprintln!("warning: {e} (skipped)");
-        }
+/// The built-in plugins plus the libraries named and discovered (warnings for those that could
+/// not load), each plugin configured from its `[plugins.<id>]` table.
+pub(crate) fn registry(flags: &PluginFlags, config: &Config) -> Result<Registry, Failure> {
+    let (registry, warnings) = plugin_set::registry_with_plugins(&selection(flags)?, config)
+        .map_err(|e| Failure::Input(e.into()))?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
     }
     Ok(registry)
+}
+
+/// What the flags select.
+pub(crate) fn selection(flags: &PluginFlags) -> Result<PluginSelection, Failure> {
+    let isolation = match flags.plugin_isolation.as_str() {
+        "none" => Isolation::None,
+        _ => Isolation::Process(
+            HostCommand::this_executable()
+                .context("cannot find this executable to host plugins")?,
+        ),
+    };
+    // A bare `name.so` means the file in the current folder, as the user sees it.
+    let files = flags
+        .files
+        .iter()
+        .map(|f| {
+            if f.components().count() == 1 {
+                Path::new(".").join(f)
+            } else {
+                f.clone()
+            }
+        })
+        .collect();
+    Ok(PluginSelection {
+        files,
+        over_builtins: flags.plugin_overrides,
+        isolation,
+        timeout: flags.plugin_timeout,
+    })
 }
 
 /// `refine plugins` and `refine plugins check FILE`.
 pub(crate) fn command(args: PluginsArgs) -> Result<ExitCode, Failure> {
     let config = Config::load(None).map_err(|e| Failure::Input(e.into()))?;
     if let Some(PluginsCommand::Check { file }) = args.command {
-        let (report, _) =
-            loader::load(&file, &|_| String::from("{}")).map_err(|e| Failure::Input(e.into()))?;
-        let mut out = format!(
-            "{}: a refine plugin library, ABI {}\n",
-            report.path.display(),
-            report.abi
-        );
-        for (kind, info) in &report.plugins {
-            let _ = writeln!(
-                out,
-                "  {kind:<8} {:<16} {:<8} {}",
-                info.id, info.version, info.description
-            );
+        // Checked as prep would load it: beside the built-ins, in its own process.
+        let mut flags = args.plugins.clone();
+        flags.files = vec![file];
+        let selection = selection(&flags)?;
+        let file = &selection.files[0];
+        let mut registry = Registry::builtin();
+        registry
+            .load_library_with(file, &config, &selection)
+            .map_err(|e| Failure::Input(e.into()))?;
+        let mut out = String::new();
+        let rows = registry
+            .backends()
+            .map(|b| ("backend", b.info()))
+            .chain(registry.formats().map(|f| ("format", f.info())));
+        for (kind, info) in rows {
+            if let Some((_, abi)) = registry.origin(&info.id) {
+                if out.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "{}: a refine plugin library, ABI {abi}",
+                        file.display()
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "  {kind:<8} {:<16} {:<8} {}",
+                    info.id, info.version, info.description
+                );
+            }
         }
         let _ = writeln!(
             out,
@@ -77,11 +97,7 @@ pub(crate) fn command(args: PluginsArgs) -> Result<ExitCode, Failure> {
         crate::write_stdout(&out, false)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let selection = Selection {
-        files: &args.plugins,
-        over_builtins: args.plugin_overrides,
-    };
-    let registry = registry(&selection, &config)?;
+    let registry = registry(&args.plugins, &config)?;
     let abi = format!(
         "{}.{}",
         refine_plugin_abi_version().0,

@@ -45,25 +45,21 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         None => (backend_name.clone(), Options::new()),
     };
     options.extend(backend_options(&args)?);
-    let selection = crate::plugins::Selection {
-        files: &args.plugins,
-        over_builtins: args.plugin_overrides,
-    };
-    let registry = crate::plugins::registry(&selection, &config)?;
+    let registry = crate::plugins::registry(&args.plugins, &config)?;
     // Name both plugins before doing any work, so a typo costs nothing.
     let backend = registry.backend(&plugin).map_err(anyhow::Error::from)?;
     let format = registry.format(&format_id).map_err(anyhow::Error::from)?;
     let show_stream = args.stream && std::io::stderr().is_terminal();
-    if args.stream {
-        // Ctrl-C while streaming stops the request at the next piece of text; a second one, or
-        // one before streaming starts, ends the process at once.
-        let _ = ctrlc::set_handler(|| {
-            if CANCELLED.swap(true, Ordering::SeqCst) {
-                std::process::exit(EXIT_CANCELLED);
-            }
-            eprintln!("\ncancelling... (Ctrl-C again to quit at once)");
-        });
-    }
+    // Ctrl-C asks the call in progress to stop: a stream at its next piece of text, a plugin
+    // at once (its is_cancelled turns 1; one that does not stop is killed after a grace
+    // period). A second Ctrl-C ends the process at once. Nothing is written after a cancel.
+    let _ = ctrlc::set_handler(|| {
+        if CANCELLED.swap(true, Ordering::SeqCst) {
+            std::process::exit(EXIT_CANCELLED);
+        }
+        refine_plugin::cancel::request();
+        eprintln!("\ncancelling... (Ctrl-C again to quit at once)");
+    });
     let echo = move |piece: &str| {
         if show_stream {
             let mut err = std::io::stderr().lock();
@@ -92,14 +88,19 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         | PrepError::ReplyTooLarge { .. } => Failure::Backend(anyhow!(e)),
         other => Failure::Input(anyhow!(other)),
     })?;
-    let rendered = format.render(&pack).map_err(|e| {
+    let rendered = format.render(&pack);
+    if CANCELLED.load(Ordering::SeqCst) {
+        eprintln!("error: cancelled");
+        return Ok(ExitCode::from(EXIT_CANCELLED as u8));
+    }
+    let rendered = rendered.map_err(|e| {
         let error = anyhow!("format `{format_id}`: {e}");
         match e {
             FormatError::Input(_) | FormatError::Failed(_) => Failure::Input(error),
         }
     })?;
     match &args.output {
-        Some(path) => std::fs::write(path, &rendered.bytes)
+        Some(path) => write_whole(path, &rendered.bytes)
             .with_context(|| format!("cannot write the pack to `{}`", path.display()))?,
         None => match String::from_utf8(rendered.bytes) {
             Ok(text) => write_stdout(&text, false)?,
@@ -123,6 +124,21 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `bytes` to `path` whole or not at all: into a file beside it, then renamed over it, so
+/// an interrupted write never leaves half a pack.
+fn write_whole(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().map_or_else(
+        || String::from("pack"),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
 }
 
 /// The backend options from --model, --base-url, --stream and --option KEY=VALUE.

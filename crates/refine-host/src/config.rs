@@ -77,8 +77,21 @@ pub struct Config {
     pub default_format: Option<String>,
     /// Named backends.
     pub backends: BTreeMap<String, NamedBackend>,
-    /// Each loaded plugin's `[plugins.<id>]` table, as JSON.
+    /// Each loaded plugin's `[plugins.<id>]` table, as JSON, without the keys `refine` reads
+    /// itself (`isolation`, `timeout`).
     pub plugins: BTreeMap<String, serde_json::Value>,
+    /// How each plugin is run, from the `isolation` and `timeout` keys of its table.
+    pub hosting: BTreeMap<String, PluginHosting>,
+}
+
+/// How one plugin is run: `isolation = "none"` loads it into refine's own process (trusted
+/// plugins; no deadline, a crash takes refine down); `timeout = SECONDS` is its per-call deadline.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PluginHosting {
+    /// `isolation = "none"`.
+    pub in_process: bool,
+    /// `timeout`, in seconds.
+    pub timeout: Option<std::time::Duration>,
 }
 
 fn line_of(text: &str, span: Range<usize>) -> usize {
@@ -108,6 +121,7 @@ impl Config {
             default_format: None,
             backends,
             plugins: BTreeMap::new(),
+            hosting: BTreeMap::new(),
         }
     }
 
@@ -148,6 +162,7 @@ impl Config {
         }
         self.backends.extend(other.backends);
         self.plugins.extend(other.plugins);
+        self.hosting.extend(other.hosting);
     }
 
     /// Parses configuration text; `path` is for messages.
@@ -239,10 +254,49 @@ impl Config {
             backends.insert(name.into_inner(), NamedBackend { plugin, options });
         }
         let mut plugins = BTreeMap::new();
+        let mut hosting = BTreeMap::new();
         for (id, table) in raw.plugins {
             let mut json = serde_json::Map::new();
+            let mut host = PluginHosting::default();
             for (key, value) in table {
                 let key_name = key.get_ref().as_str();
+                let line = line_of(text, key.span());
+                match (key_name, value.get_ref()) {
+                    ("isolation", toml::Value::String(mode))
+                        if mode == "none" || mode == "process" =>
+                    {
+                        host.in_process = mode == "none";
+                        continue;
+                    }
+                    ("isolation", other) => {
+                        return Err(invalid(
+                            line,
+                            format!(
+                                "plugins.{}.isolation: `{other}` is neither \"process\" (the default: the plugin runs in a process of its own) nor \"none\" (in refine's process, for trusted plugins)",
+                                id.get_ref()
+                            ),
+                        ));
+                    }
+                    ("timeout", value) => {
+                        let seconds = match value {
+                            toml::Value::Integer(n) => *n as f64,
+                            toml::Value::Float(x) => *x,
+                            _ => -1.0,
+                        };
+                        if !(seconds > 0.0 && seconds <= 86_400.0) {
+                            return Err(invalid(
+                                line,
+                                format!(
+                                    "plugins.{}.timeout: `{value}` must be a number of seconds in (0, 86400]",
+                                    id.get_ref()
+                                ),
+                            ));
+                        }
+                        host.timeout = Some(std::time::Duration::from_secs_f64(seconds));
+                        continue;
+                    }
+                    _ => {}
+                }
                 if matches!(
                     key_name,
                     "api_key" | "key" | "token" | "secret" | "password"
@@ -263,6 +317,9 @@ impl Config {
                 })?;
                 json.insert(key_name.to_string(), value);
             }
+            if host != PluginHosting::default() {
+                hosting.insert(id.get_ref().clone(), host);
+            }
             plugins.insert(id.into_inner(), serde_json::Value::Object(json));
         }
         Ok(Config {
@@ -270,6 +327,7 @@ impl Config {
             default_format: raw.default_format.map(Spanned::into_inner),
             backends,
             plugins,
+            hosting,
         })
     }
 }

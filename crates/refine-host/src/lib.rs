@@ -2,7 +2,9 @@
 //! into a session pack: prompt -> backend -> parse + lint -> [`Pack`].
 
 pub mod config;
+pub mod isolate;
 pub mod loader;
+pub mod plugin_set;
 
 use refine_core::guide::shown_bullets;
 use refine_core::{Guide, SessionRequest, analyze, prompt};
@@ -110,7 +112,8 @@ impl Registry {
         path: &std::path::Path,
         config_for: &dyn Fn(&str) -> String,
     ) -> Result<(), loader::LoadError> {
-        self.register(path, config_for, Overrides::Refused)
+        let (report, plugins) = loader::load(path, config_for)?;
+        self.register(path, report, plugins, Overrides::Refused)
     }
 
     /// Loads the plugins of a library, each replacing a built-in plugin of the same id (the user
@@ -120,16 +123,17 @@ impl Registry {
         path: &std::path::Path,
         config_for: &dyn Fn(&str) -> String,
     ) -> Result<(), loader::LoadError> {
-        self.register(path, config_for, Overrides::Builtins)
+        let (report, plugins) = loader::load(path, config_for)?;
+        self.register(path, report, plugins, Overrides::Builtins)
     }
 
     fn register(
         &mut self,
         path: &std::path::Path,
-        config_for: &dyn Fn(&str) -> String,
+        report: loader::LibraryReport,
+        plugins: Vec<loader::LoadedPlugin>,
         overrides: Overrides,
     ) -> Result<(), loader::LoadError> {
-        let (report, plugins) = loader::load(path, config_for)?;
         for (_, info) in &report.plugins {
             let taken = self.backends().any(|b| b.info().id == info.id)
                 || self.formats().any(|f| f.info().id == info.id);

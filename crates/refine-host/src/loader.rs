@@ -84,15 +84,44 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
+/// Where a call's output goes as the plugin writes it; `false` asks the plugin to stop.
+pub(crate) type Sink<'a> = dyn Fn(&[u8]) -> bool + 'a;
+
 /// Per-call state behind the `rf_call` pointer.
 struct CallState {
     input: serde_json::Value,
     output: Vec<u8>,
+    /// Whether to keep the output (a plugin host process passes it on instead).
+    keep: bool,
     error: Option<String>,
     /// Strings handed out by `get`, kept alive until the call returns.
     handed_out: Vec<Box<str>>,
-    on_text: Option<*const refine_plugin::OnText<'static>>,
+    sink: Option<*const Sink<'static>>,
     cancelled: bool,
+}
+
+impl CallState {
+    fn cancelled(&self) -> bool {
+        self.cancelled || refine_plugin::cancel::requested()
+    }
+}
+
+/// Why a call gave no output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CallError {
+    /// The user cancelled and the plugin stopped.
+    Cancelled,
+    /// The plugin failed, with its message.
+    Failed(String),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Cancelled => f.write_str("cancelled"),
+            CallError::Failed(message) => f.write_str(message),
+        }
+    }
 }
 
 /// # Safety
@@ -114,15 +143,17 @@ unsafe extern "C" fn host_write(call: *mut RfCall, bytes: *const c_char, len: us
         } else {
             unsafe { std::slice::from_raw_parts(bytes.cast::<u8>(), len) }
         };
-        st.output.extend_from_slice(chunk);
-        if let Some(sink) = st.on_text {
-            // SAFETY: the sink outlives the call (see `LoadedBackend::generate`).
+        if st.keep {
+            st.output.extend_from_slice(chunk);
+        }
+        if let Some(sink) = st.sink {
+            // SAFETY: the sink outlives the call (see `Native::invoke`).
             let sink = unsafe { &*sink };
-            if !sink(&String::from_utf8_lossy(chunk)) {
+            if !sink(chunk) {
                 st.cancelled = true;
             }
         }
-        if st.cancelled { RF_CANCELLED } else { RF_OK }
+        if st.cancelled() { RF_CANCELLED } else { RF_OK }
     }))
     .unwrap_or(refine_plugin_abi::RF_ERROR)
 }
@@ -140,7 +171,7 @@ unsafe extern "C" fn host_set_error(call: *mut RfCall, message: *const c_char, l
 unsafe extern "C" fn host_is_cancelled(call: *mut RfCall) -> i32 {
     // SAFETY: as for `host_write`.
     catch_unwind(AssertUnwindSafe(|| {
-        i32::from(unsafe { state(call) }.cancelled)
+        i32::from(unsafe { state(call) }.cancelled())
     }))
     .unwrap_or(1)
 }
@@ -208,11 +239,12 @@ const HOST: RfHost = RfHost {
 };
 
 /// One plugin of a loaded library; calls are serialised.
-struct Native {
-    info: PluginInfo,
+pub(crate) struct Native {
+    pub(crate) kind: u32,
+    pub(crate) info: PluginInfo,
     call: refine_plugin_abi::CallFn,
-    media_type: String,
-    extension: String,
+    pub(crate) media_type: String,
+    pub(crate) extension: String,
     config: String,
     path: PathBuf,
     lock: Mutex<()>,
@@ -224,27 +256,27 @@ unsafe impl Sync for Native {}
 unsafe impl Send for Native {}
 
 impl Native {
-    /// Calls the plugin with `input`; its output, or the error it reported.
-    fn invoke(
+    /// Calls the plugin with `input`, passing what it writes to `sink` and, when `keep`,
+    /// returning it too; or the error it reported.
+    pub(crate) fn invoke(
         &self,
         input: serde_json::Value,
-        on_text: Option<&refine_plugin::OnText<'_>>,
-    ) -> Result<Vec<u8>, String> {
+        config: &str,
+        sink: Option<&Sink<'_>>,
+        keep: bool,
+    ) -> Result<Vec<u8>, CallError> {
         let _serial = self.lock.lock().unwrap_or_else(|p| p.into_inner());
         let input_text = input.to_string();
         // SAFETY of the transmute: the sink is only used during this call, which it outlives.
-        let on_text = on_text.map(|s| unsafe {
-            std::mem::transmute::<
-                *const refine_plugin::OnText<'_>,
-                *const refine_plugin::OnText<'static>,
-            >(s)
-        });
+        let sink = sink
+            .map(|s| unsafe { std::mem::transmute::<*const Sink<'_>, *const Sink<'static>>(s) });
         let mut st = CallState {
             input,
             output: Vec::new(),
+            keep,
             error: None,
             handed_out: Vec::new(),
-            on_text,
+            sink,
             cancelled: false,
         };
         let rf = |s: &str| RfStr {
@@ -258,17 +290,35 @@ impl Native {
                 &HOST,
                 (&mut st as *mut CallState).cast::<RfCall>(),
                 rf(&input_text),
-                rf(&self.config),
+                rf(config),
             )
         };
         match status {
             RF_OK => Ok(st.output),
-            RF_CANCELLED => Err(String::from("cancelled")),
-            _ => Err(st
-                .error
-                .unwrap_or_else(|| format!("failed with status {status} and no message"))),
+            RF_CANCELLED => Err(CallError::Cancelled),
+            _ => Err(CallError::Failed(st.error.unwrap_or_else(|| {
+                format!("failed with status {status} and no message")
+            }))),
         }
     }
+}
+
+/// What a backend plugin is given: `{prompt, topic, context, minutes, guide, options}`.
+pub(crate) fn backend_request(input: &BackendInput<'_>) -> serde_json::Value {
+    serde_json::json!({
+        "prompt": input.prompt,
+        "topic": input.request.topic().as_str(),
+        "context": input.request.context(),
+        "minutes": input.request.minutes(),
+        "guide": input.guide.markdown,
+        "options": input.options,
+    })
+}
+
+/// What a format plugin is given: the session pack document.
+pub(crate) fn format_request(pack: &Pack) -> Result<serde_json::Value, FormatError> {
+    serde_json::to_value(refine_plugin::PackDocument::from(pack))
+        .map_err(|e| FormatError::Failed(e.to_string()))
 }
 
 struct LoadedFormat(Native);
@@ -280,15 +330,17 @@ impl Format for LoadedFormat {
     }
 
     fn render(&self, pack: &Pack) -> Result<Rendered, FormatError> {
-        let input = serde_json::to_value(refine_plugin::PackDocument::from(pack))
-            .map_err(|e| FormatError::Failed(e.to_string()))?;
-        let bytes = self.0.invoke(input, None).map_err(|e| {
-            FormatError::Failed(format!(
-                "plugin {} ({}): {e}",
-                self.0.info.id,
-                self.0.path.display()
-            ))
-        })?;
+        let input = format_request(pack)?;
+        let bytes = self
+            .0
+            .invoke(input, &self.0.config, None, true)
+            .map_err(|e| {
+                FormatError::Failed(format!(
+                    "plugin {} ({}): {e}",
+                    self.0.info.id,
+                    self.0.path.display()
+                ))
+            })?;
         Ok(Rendered {
             bytes,
             media_type: self.0.media_type.clone(),
@@ -303,18 +355,17 @@ impl Backend for LoadedBackend {
     }
 
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
-        let request = serde_json::json!({
-            "prompt": input.prompt,
-            "topic": input.request.topic().as_str(),
-            "context": input.request.context(),
-            "minutes": input.request.minutes(),
-            "guide": input.guide.markdown,
-            "options": input.options,
-        });
+        let request = backend_request(input);
         let started = std::time::Instant::now();
-        let bytes = self.0.invoke(request, input.on_text).map_err(|e| {
-            BackendError::Unavailable(format!("plugin {}: {e}", self.0.path.display()))
-        })?;
+        let on_text = input.on_text;
+        let text_sink =
+            move |chunk: &[u8]| on_text.is_none_or(|f| f(&String::from_utf8_lossy(chunk)));
+        let bytes = self
+            .0
+            .invoke(request, &self.0.config, Some(&text_sink), true)
+            .map_err(|e| {
+                BackendError::Unavailable(format!("plugin {}: {e}", self.0.path.display()))
+            })?;
         let text = String::from_utf8(bytes).map_err(|_| {
             BackendError::Unavailable(format!(
                 "plugin {}: the reply is not UTF-8",
@@ -332,11 +383,30 @@ impl Backend for LoadedBackend {
 }
 
 /// Loads a library and checks it, calling nothing in it but its entry until every check passed.
-/// `configs` gives each plugin id its configuration as JSON.
+/// `config_for` gives each plugin id its configuration as JSON.
 pub fn load(
     path: &Path,
     config_for: &dyn Fn(&str) -> String,
 ) -> Result<(LibraryReport, Vec<LoadedPlugin>), LoadError> {
+    let (report, natives) = open(path, config_for)?;
+    let plugins = natives
+        .into_iter()
+        .map(|native| {
+            if native.kind == RF_KIND_BACKEND {
+                LoadedPlugin::Backend(Box::new(LoadedBackend(native)))
+            } else {
+                LoadedPlugin::Format(Box::new(LoadedFormat(native)))
+            }
+        })
+        .collect();
+    Ok((report, plugins))
+}
+
+/// Loads and checks a library, then runs its `init`: its plugins, ready to call.
+pub(crate) fn open(
+    path: &Path,
+    config_for: &dyn Fn(&str) -> String,
+) -> Result<(LibraryReport, Vec<Native>), LoadError> {
     let fail = |m: String| LoadError {
         path: path.to_path_buf(),
         message: m,
@@ -376,13 +446,10 @@ pub fn load(
         ));
     }
     if head.abi_minor > RF_ABI_MINOR {
-        return Err(rebuild(
-            path,
-            format!(
-                "built against ABI {}.{}, newer than this refine's {RF_ABI_MAJOR}.{RF_ABI_MINOR}: update refine, or",
-                head.abi_major, head.abi_minor
-            ),
-        ));
+        return Err(fail(format!(
+            "built against ABI {}.{}, newer than this refine's {RF_ABI_MAJOR}.{RF_ABI_MINOR}: update refine, or rebuild the plugin against refine_plugin.h ABI {RF_ABI_MAJOR}.{RF_ABI_MINOR}",
+            head.abi_major, head.abi_minor
+        )));
     }
     if (head.struct_size as usize) < size_of::<RfLibrary>() {
         return Err(rebuild(
@@ -456,18 +523,16 @@ pub fn load(
             description: text(p.description, "description")?,
         };
         report.plugins.push((kind.to_string(), info.clone()));
-        natives.push((
-            p.kind,
-            Native {
-                info,
-                call,
-                media_type: text(p.media_type, "media_type")?,
-                extension: text(p.extension, "extension")?,
-                config: config_for(&id),
-                path: path.to_path_buf(),
-                lock: Mutex::new(()),
-            },
-        ));
+        natives.push(Native {
+            kind: p.kind,
+            info,
+            call,
+            media_type: text(p.media_type, "media_type")?,
+            extension: text(p.extension, "extension")?,
+            config: config_for(&id),
+            path: path.to_path_buf(),
+            lock: Mutex::new(()),
+        });
     }
     if let Some(init) = lib.init {
         // SAFETY: every check passed; init is the library's own function.
@@ -476,28 +541,41 @@ pub fn load(
             return Err(fail(format!("init failed with status {status}")));
         }
     }
-    let plugins = natives
-        .into_iter()
-        .map(|(kind, native)| {
-            if kind == RF_KIND_BACKEND {
-                LoadedPlugin::Backend(Box::new(LoadedBackend(native)))
-            } else {
-                LoadedPlugin::Format(Box::new(LoadedFormat(native)))
-            }
-        })
-        .collect();
-    Ok((report, plugins))
+    Ok((report, natives))
 }
 
 /// Where plugins are looked for, in order: `REFINE_PLUGIN_PATH` (folders or files, separated by
 /// `:`), `$XDG_DATA_HOME/refine/plugins` (or `~/.local/share/refine/plugins`), and `plugins/`
 /// beside the executable. Never the current directory.
 pub fn search_path() -> Vec<PathBuf> {
+    search_path_with_problems().0
+}
+
+/// [`search_path`], and a warning for each `REFINE_PLUGIN_PATH` entry left out: a bare name
+/// (never looked up in the current directory) or one that does not exist.
+fn search_path_with_problems() -> (Vec<PathBuf>, Vec<String>) {
     let mut out = Vec::new();
+    let mut problems = Vec::new();
     if let Some(list) = std::env::var_os("REFINE_PLUGIN_PATH") {
-        out.extend(
-            std::env::split_paths(&list).filter(|p| p.is_absolute() || p.components().count() > 1),
-        );
+        for entry in std::env::split_paths(&list) {
+            if entry.as_os_str().is_empty() {
+                continue;
+            }
+            if !(entry.is_absolute() || entry.components().count() > 1) {
+                problems.push(format!(
+                    "REFINE_PLUGIN_PATH entry `{}` is a bare name, and plugins are never looked up in the current folder; write ./{} or an absolute path (skipped)",
+                    entry.display(),
+                    entry.display()
+                ));
+            } else if !entry.exists() {
+                problems.push(format!(
+                    "REFINE_PLUGIN_PATH entry `{}` does not exist (skipped)",
+                    entry.display()
+                ));
+            } else {
+                out.push(entry);
+            }
+        }
     }
     let data = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
@@ -511,14 +589,20 @@ pub fn search_path() -> Vec<PathBuf> {
     {
         out.push(dir.join("plugins"));
     }
-    out
+    (out, problems)
 }
 
 /// The library files on the search path: the files named, and `*.so`/`*.dylib`/`*.dll` in the
 /// folders, each folder sorted by name.
 pub fn discover() -> Vec<PathBuf> {
+    discover_with_problems().0
+}
+
+/// [`discover`], with a warning for each search path entry that was left out.
+pub fn discover_with_problems() -> (Vec<PathBuf>, Vec<String>) {
+    let (path, problems) = search_path_with_problems();
     let mut files = Vec::new();
-    for entry in search_path() {
+    for entry in path {
         if entry.is_file() {
             files.push(entry);
         } else if let Ok(dir) = std::fs::read_dir(&entry) {
@@ -533,5 +617,5 @@ pub fn discover() -> Vec<PathBuf> {
             files.extend(found);
         }
     }
-    files
+    (files, problems)
 }

@@ -6,6 +6,7 @@
 //! First-party plugins implement these traits directly; the run-time C ABI wraps the same
 //! contracts.
 
+pub mod cancel;
 mod document;
 pub mod ffi;
 mod start;
