@@ -16,7 +16,9 @@ use refine_eval::report;
 use refine_eval::run::{self, Progress, RESULTS, RunOptions, RunSettings};
 use refine_eval::spec::BackendSpec;
 use refine_eval::topics::{self, Partition};
-use refine_host::Registry;
+use refine_host::config::Config;
+use refine_host::isolate::HostCommand;
+use refine_host::plugin_set::{Isolation, PluginSelection, registry_with_plugins};
 
 /// Evaluate backends over fixture topics: parallel runs, scores, reports, baselines.
 #[derive(Debug, Parser)]
@@ -110,12 +112,33 @@ struct RunArgs {
     /// Plain progress lines even on a terminal; no bar.
     #[arg(long)]
     plain: bool,
+    /// Load a plugin library (repeatable), as `refine --plugin` does, besides those found on
+    /// REFINE_PLUGIN_PATH, $XDG_DATA_HOME/refine/plugins and plugins/ beside the executable.
+    /// Kept in run.json, so --resume loads them again.
+    #[arg(long = "plugin", value_name = "FILE")]
+    plugins: Vec<PathBuf>,
+    /// Let loaded plugins replace built-in plugins of the same id.
+    #[arg(long)]
+    plugin_overrides: bool,
+    /// Where plugins run: `process` (a crash or hang fails its case, not the run) or `none`.
+    #[arg(long, value_name = "MODE", default_value = "process", value_parser = ["process", "none"])]
+    plugin_isolation: String,
+    /// Every plugin call's deadline in seconds [default: the plugin's `timeout` in its
+    /// [plugins.<id>] table, else 300 for backends, 30 for formats].
+    #[arg(long, value_name = "SECONDS")]
+    plugin_timeout: Option<f64>,
+    /// The config file, for named backends and [plugins.<id>] tables [default:
+    /// $XDG_CONFIG_HOME/refine/config.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 /// The committed baseline's path.
 const BASELINE: &str = "eval/baseline.json";
 
 fn main() -> ExitCode {
+    // Re-executed as a plugin host process, this serves one plugin library and never returns.
+    refine_host::isolate::serve_if_asked();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run_command(*args),
@@ -312,6 +335,13 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
     if let Some(path) = &args.guide {
         Guide::from_file(path)?;
     }
+    let timeout = match args.plugin_timeout {
+        Some(s) if !(s > 0.0 && s <= 86_400.0) => {
+            bail!("--plugin-timeout {s} must be a number of seconds in (0, 86400]")
+        }
+        other => other.map(std::time::Duration::from_secs_f64),
+    };
+    let config = Config::load(args.config.as_deref())?;
     let (dir, settings) = match &args.resume {
         Some(run_id) => {
             let dir = args.out.join(run_id);
@@ -350,6 +380,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
                 minutes: args.minutes,
                 guide: args.guide.clone(),
                 partition: args.partition,
+                plugins: args.plugins.clone(),
             };
             (dir, settings)
         }
@@ -367,8 +398,31 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
         record: args.record.clone(),
         retry_errors: args.retry_errors,
         stop: Some(stop_on_ctrl_c()?),
+        named: config.backends.clone(),
     };
-    let registry = Registry::builtin();
+    let mut plugin_files = settings.plugins.clone();
+    plugin_files.extend(
+        args.plugins
+            .iter()
+            .filter(|p| !settings.plugins.contains(p))
+            .cloned(),
+    );
+    let selection = PluginSelection {
+        files: plugin_files,
+        over_builtins: args.plugin_overrides,
+        isolation: match args.plugin_isolation.as_str() {
+            "none" => Isolation::None,
+            _ => Isolation::Process(
+                HostCommand::this_executable()
+                    .context("cannot find this executable to host plugins")?,
+            ),
+        },
+        timeout,
+    };
+    let (registry, warnings) = registry_with_plugins(&selection, &config)?;
+    for warning in warnings {
+        let _ = writeln!(std::io::stderr(), "warning: {warning}");
+    }
     let progress = reporter(args.plain);
     let stats = run::run(&dir, &settings, &options, &registry, &guide, &progress)?;
     if let Some(note) = report::unreadable_note(&stats.unreadable) {

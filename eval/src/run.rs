@@ -80,6 +80,9 @@ pub struct RunSettings {
     /// The part of the topics this run answers for, when it is one of several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<crate::topics::Partition>,
+    /// Plugin libraries named with `--plugin`, loaded again on `--resume`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plugins: Vec<PathBuf>,
 }
 
 impl RunSettings {
@@ -116,6 +119,9 @@ pub struct RunOptions {
     pub retry_errors: bool,
     /// Set to stop the run: no case starts after it is set, cases in flight finish.
     pub stop: Option<Arc<AtomicBool>>,
+    /// Backends named in the config file: `--backend NAME` means its plugin with its options
+    /// (options in the spec win).
+    pub named: std::collections::BTreeMap<String, refine_host::config::NamedBackend>,
 }
 
 /// Told about each case as it ends.
@@ -252,6 +258,21 @@ pub fn run(
             path: PathBuf::from("--backend"),
             source: std::io::Error::other(message),
         })?;
+    let specs: Vec<BackendSpec> = specs
+        .into_iter()
+        .map(|spec| match options.named.get(&spec.id) {
+            Some(named) => {
+                let mut merged = named.options.clone();
+                merged.extend(spec.options);
+                BackendSpec {
+                    id: named.plugin.clone(),
+                    options: merged,
+                    label: spec.label,
+                }
+            }
+            None => spec,
+        })
+        .collect();
     for spec in &specs {
         registry.backend(&spec.id)?;
     }

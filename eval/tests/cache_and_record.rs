@@ -70,6 +70,7 @@ fn settings(run_id: &str, backends: &[&str]) -> RunSettings {
         minutes: None,
         guide: None,
         partition: None,
+        plugins: Vec::new(),
     }
 }
 
@@ -84,6 +85,7 @@ fn a_second_identical_run_is_answered_by_the_cache_and_recordings_replay() {
         .expect("registry");
     let recordings = root.join("recorded");
     let options = RunOptions {
+        named: Default::default(),
         // A worker per case, so the two repeats of a prompt run side by side.
         jobs: 4,
         cache: Some(Cache::new(&root.join("cache"))),
@@ -135,6 +137,7 @@ fn a_second_identical_run_is_answered_by_the_cache_and_recordings_replay() {
     }));
 
     let no_cache = RunOptions {
+        named: Default::default(),
         cache: None,
         ..options.clone()
     };
@@ -200,6 +203,7 @@ fn a_failing_backend_is_recorded_and_retried() {
         .with_backend(Box::new(Failing))
         .expect("registry");
     let options = RunOptions {
+        named: Default::default(),
         jobs: 1,
         cache: None,
         record: None,
@@ -226,6 +230,7 @@ fn a_failing_backend_is_recorded_and_retried() {
         "a plain resume keeps failed cases"
     );
     let retry = RunOptions {
+        named: Default::default(),
         retry_errors: true,
         ..options
     };
@@ -233,6 +238,7 @@ fn a_failing_backend_is_recorded_and_retried() {
     assert_eq!((retried.ran, retried.kept, retried.errors), (4, 4, 4));
     // A run told to stop starts no case and says how many it left.
     let stopped = RunOptions {
+        named: Default::default(),
         stop: Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
             true,
         ))),

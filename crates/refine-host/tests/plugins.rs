@@ -326,7 +326,9 @@ fn broken_libraries_are_refused_before_anything_is_called() {
         if !what.starts_with("no entry") {
             assert!(
                 err.contains("rebuild it against refine_plugin.h ABI 1.0")
-                    || err.contains("update refine, or rebuild the plugin against refine_plugin.h ABI 1.0"),
+                    || err.contains(
+                        "update refine, or rebuild the plugin against refine_plugin.h ABI 1.0"
+                    ),
                 "{what}: {err}"
             );
         }
