@@ -141,7 +141,7 @@ fn prints_to_stdout_do_not_corrupt_the_reply() {
 
 /// Starts `refine`, waits until the plugin's call runs, sends Ctrl-C (SIGINT) to refine only.
 fn interrupted(args: &[&str], dir: &Path) -> (Output, Duration) {
-    let child: Child = command(args, &dir).spawn().expect("refine runs");
+    let child: Child = command(args, dir).spawn().expect("refine runs");
     let marker = dir.join("started");
     let waiting = Instant::now();
     while !marker.exists() {
