@@ -801,7 +801,7 @@ fn a_c_plugin_on_the_plugin_path_serves_prep_and_is_listed() {
     assert!(
         line.contains("format")
             && line.contains("1.0.0")
-            && line.contains(" 1.0 ")
+            && line.contains(" 1.1 ")
             && line.contains("liboutline.so"),
         "{line}"
     );

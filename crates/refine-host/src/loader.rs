@@ -132,6 +132,9 @@ unsafe fn state<'a>(call: *mut RfCall) -> &'a mut CallState {
 }
 
 unsafe extern "C" fn host_write(call: *mut RfCall, bytes: *const c_char, len: usize) -> i32 {
+    if call.is_null() {
+        return refine_plugin_abi::RF_ERROR;
+    }
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: the plugin passes the call it was given and `len` readable bytes.
         let st = unsafe { state(call) };
@@ -158,17 +161,27 @@ unsafe extern "C" fn host_write(call: *mut RfCall, bytes: *const c_char, len: us
     .unwrap_or(refine_plugin_abi::RF_ERROR)
 }
 
+/// What `init` said with `set_error(NULL, ...)` (ABI 1.1), for the library being loaded.
+static INIT_ERROR: Mutex<Option<String>> = Mutex::new(None);
+
 unsafe extern "C" fn host_set_error(call: *mut RfCall, message: *const c_char, len: usize) {
     let _ = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: as for `host_write`.
-        let st = unsafe { state(call) };
         let text = unsafe { read_str(RfStr { ptr: message, len }) }
             .unwrap_or_else(|_| String::from("(an error message that is not UTF-8)"));
+        if call.is_null() {
+            *INIT_ERROR.lock().unwrap_or_else(|p| p.into_inner()) = Some(text);
+            return;
+        }
+        // SAFETY: as for `host_write`.
+        let st = unsafe { state(call) };
         st.error = Some(text);
     }));
 }
 
 unsafe extern "C" fn host_is_cancelled(call: *mut RfCall) -> i32 {
+    if call.is_null() {
+        return i32::from(refine_plugin::cancel::requested());
+    }
     // SAFETY: as for `host_write`.
     catch_unwind(AssertUnwindSafe(|| {
         i32::from(unsafe { state(call) }.cancelled())
@@ -187,6 +200,27 @@ unsafe fn pointer_arg<'a>(pointer: *const c_char) -> Option<&'a str> {
 }
 
 unsafe extern "C" fn host_get(call: *mut RfCall, pointer: *const c_char, out: *mut RfStr) -> i32 {
+    // SAFETY: the plugin's arguments, passed on.
+    unsafe { lookup(call, pointer, out, false) }
+}
+
+unsafe extern "C" fn host_get_json(
+    call: *mut RfCall,
+    pointer: *const c_char,
+    out: *mut RfStr,
+) -> i32 {
+    // SAFETY: the plugin's arguments, passed on.
+    unsafe { lookup(call, pointer, out, true) }
+}
+
+/// `get` and `get_json`: a value by JSON pointer, a string as its text or (`json`) quoted.
+///
+/// # Safety
+/// As for `host_write`; `pointer` is NUL-terminated and `out` writable.
+unsafe fn lookup(call: *mut RfCall, pointer: *const c_char, out: *mut RfStr, json: bool) -> i32 {
+    if call.is_null() {
+        return refine_plugin_abi::RF_ERROR;
+    }
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: as for `host_write`; `pointer` is NUL-terminated and `out` writable.
         let st = unsafe { state(call) };
@@ -197,7 +231,7 @@ unsafe extern "C" fn host_get(call: *mut RfCall, pointer: *const c_char, out: *m
             return refine_plugin_abi::RF_ERROR;
         };
         let text: Box<str> = match value {
-            serde_json::Value::String(s) => s.as_str().into(),
+            serde_json::Value::String(s) if !json => s.as_str().into(),
             other => other.to_string().into(),
         };
         if out.is_null() {
@@ -216,6 +250,9 @@ unsafe extern "C" fn host_get(call: *mut RfCall, pointer: *const c_char, out: *m
 }
 
 unsafe extern "C" fn host_count(call: *mut RfCall, pointer: *const c_char) -> i64 {
+    if call.is_null() {
+        return -1;
+    }
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: as for `host_get`.
         let st = unsafe { state(call) };
@@ -236,6 +273,7 @@ const HOST: RfHost = RfHost {
     is_cancelled: host_is_cancelled,
     get: host_get,
     count: host_count,
+    get_json: host_get_json,
 };
 
 /// One plugin of a loaded library; calls are serialised.
@@ -535,10 +573,18 @@ pub(crate) fn open(
         });
     }
     if let Some(init) = lib.init {
+        // One library's init at a time, so its message is its own.
+        static INIT: Mutex<()> = Mutex::new(());
+        let _one = INIT.lock().unwrap_or_else(|p| p.into_inner());
+        INIT_ERROR.lock().unwrap_or_else(|p| p.into_inner()).take();
         // SAFETY: every check passed; init is the library's own function.
         let status = unsafe { init(&HOST) };
         if status != RF_OK {
-            return Err(fail(format!("init failed with status {status}")));
+            let said = INIT_ERROR.lock().unwrap_or_else(|p| p.into_inner()).take();
+            return Err(fail(match said {
+                Some(message) => format!("init failed: {message}"),
+                None => format!("init failed with status {status} and no message"),
+            }));
         }
     }
     Ok((report, natives))

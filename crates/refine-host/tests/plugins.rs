@@ -82,7 +82,7 @@ fn the_c_example_renders_a_pack() {
         registry
             .origin("outline")
             .map(|(p, abi)| (p.to_path_buf(), abi.to_string())),
-        Some((lib.clone(), String::from("1.0")))
+        Some((lib.clone(), String::from("1.1")))
     );
     let pack = pack();
     let rendered = format.render(&pack).expect("renders");
@@ -114,7 +114,7 @@ fn the_header_matches_the_rust_definitions() {
 #include "refine_plugin.h"
 int main(void) {
     printf("%zu %zu %zu %zu %zu\n", sizeof(rf_str), sizeof(rf_host), sizeof(rf_plugin), sizeof(rf_library), offsetof(rf_library, plugins));
-    printf("%zu %zu %zu\n", offsetof(rf_plugin, call), offsetof(rf_host, count), offsetof(rf_library, init));
+    printf("%zu %zu %zu %zu\n", offsetof(rf_plugin, call), offsetof(rf_host, count), offsetof(rf_host, get_json), offsetof(rf_library, init));
     printf("%u %u %u %d %d %d %u %u\n", RF_MAGIC, RF_ABI_MAJOR, RF_ABI_MINOR, RF_OK, RF_ERROR, RF_CANCELLED, RF_KIND_BACKEND, RF_KIND_FORMAT);
     return 0;
 }
@@ -134,7 +134,7 @@ int main(void) {
     let out =
         String::from_utf8(Command::new(&exe).output().expect("probe runs").stdout).expect("UTF-8");
     let expected = format!(
-        "{} {} {} {} {}\n{} {} {}\n{} {} {} {} {} {} {} {}\n",
+        "{} {} {} {} {}\n{} {} {} {}\n{} {} {} {} {} {} {} {}\n",
         size_of::<RfStr>(),
         size_of::<RfHost>(),
         size_of::<RfPlugin>(),
@@ -142,6 +142,7 @@ int main(void) {
         std::mem::offset_of!(RfLibrary, plugins),
         std::mem::offset_of!(RfPlugin, call),
         std::mem::offset_of!(RfHost, count),
+        std::mem::offset_of!(RfHost, get_json),
         std::mem::offset_of!(RfLibrary, init),
         RF_MAGIC,
         RF_ABI_MAJOR,
@@ -247,7 +248,7 @@ fn broken_libraries_are_refused_before_anything_is_called() {
                 GOOD_PLUGIN,
                 "RF_MAGIC, RF_ABI_MAJOR, 7, sizeof(rf_library), 1, PLUGINS, abort_init",
             ),
-            "newer than this refine's 1.0",
+            "newer than this refine's 1.1",
         ),
         (
             "short library",
@@ -325,9 +326,9 @@ fn broken_libraries_are_refused_before_anything_is_called() {
         assert!(err.contains(expected), "{what}: {err}");
         if !what.starts_with("no entry") {
             assert!(
-                err.contains("rebuild it against refine_plugin.h ABI 1.0")
+                err.contains("rebuild it against refine_plugin.h ABI 1.1")
                     || err.contains(
-                        "update refine, or rebuild the plugin against refine_plugin.h ABI 1.0"
+                        "update refine, or rebuild the plugin against refine_plugin.h ABI 1.1"
                     ),
                 "{what}: {err}"
             );
@@ -552,5 +553,82 @@ fn the_c_plugin_in_the_docs_compiles_and_works() {
     assert_eq!(
         String::from_utf8(out.bytes).expect("UTF-8"),
         "Topic: Reduce checkout abandonment on mobile\n"
+    );
+}
+
+#[test]
+fn abi_1_0_libraries_still_load_and_1_1_tells_null_apart_and_lets_init_say_why() {
+    // A library built against 1.0 (before get_json) loads and works unchanged.
+    let old = library(
+        "old10",
+        WRITES_OK,
+        GOOD_PLUGIN,
+        "RF_MAGIC, RF_ABI_MAJOR, 0, sizeof(rf_library), 1, PLUGINS, NULL",
+    );
+    let mut registry = Registry::builtin();
+    registry
+        .load_library(&old, &no_config)
+        .expect("a 1.0 library loads");
+    assert_eq!(registry.origin("fmt").map(|(_, abi)| abi), Some("1.0"));
+    let out = registry
+        .format("fmt")
+        .expect("fmt")
+        .render(&pack())
+        .expect("renders");
+    assert_eq!(out.bytes, b"ok");
+
+    // get reads a string as its text; get_json quotes it, so the string "null" and JSON null
+    // differ.
+    let reads = library(
+        "getjson",
+        r#"rf_str a, b, none;
+    if (host->abi_minor < 1) return RF_ERROR;
+    if (host->get(c, "/topic", &a) != RF_OK || host->get_json(c, "/topic", &b) != RF_OK) return RF_ERROR;
+    host->write(c, a.ptr, a.len); host->write(c, "|", 1); host->write(c, b.ptr, b.len);
+    host->write(c, "|", 1);
+    if (host->get_json(c, "/no/such/value", &none) == RF_ERROR) host->write(c, "absent", 6);
+    return RF_OK;"#,
+        GOOD_PLUGIN,
+        GOOD_LIBRARY,
+    );
+    let mut registry = Registry::builtin();
+    registry.load_library(&reads, &no_config).expect("loads");
+    let mut pack = pack();
+    pack.meta.topic = String::from("null");
+    let out = registry
+        .format("fmt")
+        .expect("fmt")
+        .render(&pack)
+        .expect("renders");
+    assert_eq!(
+        String::from_utf8(out.bytes).expect("UTF-8"),
+        "null|\"null\"|absent"
+    );
+
+    // init says why it fails, and the message reaches the user.
+    let source = format!(
+        r#"#include <string.h>
+#include "refine_plugin.h"
+static int32_t call(const rf_host *host, rf_call *c, rf_str input, rf_str config) {{
+    (void)host; (void)c; (void)input; (void)config; return RF_OK;
+}}
+static int32_t init(const rf_host *host) {{
+    const char *why = "no licence file in ~/.config/acme";
+    host->set_error(NULL, why, strlen(why));
+    return RF_ERROR;
+}}
+static const rf_plugin PLUGINS[] = {{ {GOOD_PLUGIN} }};
+static const rf_library LIBRARY = {{ RF_MAGIC, RF_ABI_MAJOR, RF_ABI_MINOR, sizeof(rf_library), 1, PLUGINS, init }};
+const rf_library *refine_plugin_entry(void) {{ return &LIBRARY; }}
+"#
+    );
+    let failing = compile("initmessage", &source);
+    let err = Registry::builtin()
+        .load_library(&failing, &no_config)
+        .expect_err("init fails")
+        .to_string();
+    assert!(
+        err.contains("init failed: no licence file in ~/.config/acme"),
+        "{err}"
     );
 }

@@ -1,5 +1,5 @@
 /*
- * refine_plugin.h: the refine plugin ABI, version 1.0.
+ * refine_plugin.h: the refine plugin ABI, version 1.1.
  *
  * A plugin library exports one function, refine_plugin_entry, which returns a pointer to a
  * static rf_library. The host checks magic, ABI version and struct sizes before it calls
@@ -28,7 +28,7 @@ extern "C" {
 #define RF_MAGIC 0x504E4652u
 /* A host loads libraries of its own major version and a minor version not newer than its own. */
 #define RF_ABI_MAJOR 1u
-#define RF_ABI_MINOR 0u
+#define RF_ABI_MINOR 1u
 
 /* Status codes returned by call and init. */
 #define RF_OK 0
@@ -57,17 +57,22 @@ typedef struct rf_host {
     uint32_t abi_minor;   /* the host's RF_ABI_MINOR */
     /* Appends output (copied). Returns RF_OK, or RF_CANCELLED when the user cancelled. */
     int32_t (*write)(rf_call *call, const char *bytes, size_t len);
-    /* Says why the call fails; the last message wins. */
+    /* Says why the call fails; the last message wins. Since ABI 1.1, init may call it with
+     * call == NULL to say why it returns RF_ERROR. */
     void (*set_error)(rf_call *call, const char *message, size_t len);
     /* 1 when the user cancelled the request, else 0. */
     int32_t (*is_cancelled)(rf_call *call);
     /* Looks up a value of the input by JSON pointer (RFC 6901, NUL-terminated, e.g.
      * "/plan/agenda/0/title"). Strings come as their text, numbers and booleans as JSON text,
      * null as "null", arrays and objects as JSON. Returns RF_OK and sets *out (valid until call
-     * returns), or RF_ERROR when there is no such value. */
+     * returns), or RF_ERROR when there is no such value. A string "null" and JSON null both
+     * read "null" here: get_json tells them apart. */
     int32_t (*get)(rf_call *call, const char *pointer, rf_str *out);
     /* The length of the array at the JSON pointer, or -1 when it is not an array. */
     int64_t (*count)(rf_call *call, const char *pointer);
+    /* Since ABI 1.1 (check abi_minor >= 1): like get, but every value as JSON text, strings
+     * quoted: JSON null is `null`, the string "null" is `"null"`. */
+    int32_t (*get_json)(rf_call *call, const char *pointer, rf_str *out);
 } rf_host;
 
 /* One plugin of a library. */
@@ -81,7 +86,8 @@ typedef struct rf_plugin {
     rf_str extension;     /* formats: e.g. "txt" */
     /* Serves one request. input is UTF-8 JSON: for a format, the session pack
      * (refine.session_pack/1, as `refine prep --format json` writes it; see `refine schema`);
-     * for a backend, {"prompt", "topic", "context", "minutes", "guide"}. config is the user's
+     * for a backend, {"prompt", "topic", "context", "minutes", "guide", "options"}, see
+     * docs/plugins.md for each field's type and when it is null. config is the user's
      * [plugins.<id>] table as JSON ("{}" when none). Write the output with host->write (a
      * backend writes tagged reply text, as it arrives); return RF_OK, RF_ERROR or RF_CANCELLED. */
     int32_t (*call)(const rf_host *host, rf_call *call, rf_str input, rf_str config);

@@ -9,7 +9,7 @@ pub const RF_MAGIC: u32 = 0x504E_4652;
 /// The ABI major version: a host loads only libraries built against its own major version.
 pub const RF_ABI_MAJOR: u16 = 1;
 /// The ABI minor version: a host loads libraries built against a minor version up to its own.
-pub const RF_ABI_MINOR: u16 = 0;
+pub const RF_ABI_MINOR: u16 = 1;
 
 /// Success.
 pub const RF_OK: i32 = 0;
@@ -78,6 +78,9 @@ pub struct RfHost {
     pub get: GetFn,
     /// The length of an array of the input.
     pub count: CountFn,
+    /// ABI 1.1: looks up a value of the input as JSON text, strings quoted, so JSON null
+    /// (`null`) and the string "null" (`"null"`) differ. Check `abi_minor >= 1` first.
+    pub get_json: GetFn,
 }
 
 /// One plugin of a library.
