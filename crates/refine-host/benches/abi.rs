@@ -1,14 +1,18 @@
 //! The cost of a format call through the plugin ABI against the same format built in: the
-//! first-party markdown format, loaded from its cdylib, renders the same pack.
+//! first-party markdown format, loaded from its cdylib, renders the same pack in this process
+//! and in a plugin host process (this benchmark re-executed as one).
 //! Run with `cargo bench -p refine-host --bench abi` (or `cargo xtask bench`).
 
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::Command;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::Criterion;
 use refine_core::{Guide, SessionRequest, Topic};
+use refine_host::config::Config;
+use refine_host::isolate::HostCommand;
 use refine_host::loader::{LoadedPlugin, load};
+use refine_host::plugin_set::{Isolation, PluginSelection};
 use refine_host::{PrepInput, Registry, prepare};
 use refine_plugin::Options;
 
@@ -52,7 +56,8 @@ fn benches(c: &mut Criterion) {
     )
     .expect("pack");
     let builtin = registry.format("markdown").expect("markdown");
-    let (_, plugins) = load(&markdown_cdylib(), &|_| String::from("{}")).expect("loads");
+    let library = markdown_cdylib();
+    let (_, plugins) = load(&library, &|_| String::from("{}")).expect("loads");
     let Some(LoadedPlugin::Format(loaded)) = plugins.into_iter().next() else {
         panic!("a format plugin")
     };
@@ -62,7 +67,29 @@ fn benches(c: &mut Criterion) {
     c.bench_function("render markdown through the ABI", |b| {
         b.iter(|| loaded.render(black_box(&pack)))
     });
+    let mut isolated = Registry::builtin();
+    isolated
+        .load_library_with(
+            &library,
+            &Config::default(),
+            &PluginSelection {
+                files: Vec::new(),
+                over_builtins: true,
+                isolation: Isolation::Process(HostCommand::this_executable().expect("exe")),
+                timeout: None,
+            },
+        )
+        .expect("loads in a host process");
+    let isolated = isolated.format("markdown").expect("markdown");
+    c.bench_function("render markdown through the ABI in a host process", |b| {
+        b.iter(|| isolated.render(black_box(&pack)))
+    });
 }
 
-criterion_group!(abi_benches, benches);
-criterion_main!(abi_benches);
+fn main() {
+    // Re-executed as the plugin host of the isolated case.
+    refine_host::isolate::serve_if_asked();
+    let mut criterion = Criterion::default().configure_from_args();
+    benches(&mut criterion);
+    criterion.final_summary();
+}
