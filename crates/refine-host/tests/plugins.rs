@@ -538,13 +538,19 @@ fn the_plugins_config_table_reaches_it_as_json() {
 }
 
 #[test]
-fn the_c_plugin_in_the_docs_compiles_and_works() {
+fn the_c_plugins_in_the_docs_compile_and_work() {
     let docs = std::fs::read_to_string(root().join("docs/plugins.md")).expect("docs/plugins.md");
-    let start = docs.find("```c\n").expect("a C block") + 5;
-    let end = start + docs[start..].find("```").expect("closed");
-    let lib = compile("docs_example", &docs[start..end]);
+    let blocks: Vec<&str> = docs
+        .split("```c\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().expect("closed"))
+        .collect();
+    assert_eq!(blocks.len(), 2, "the format and the backend skeletons");
     let mut registry = Registry::builtin();
-    registry.load_library(&lib, &no_config).expect("loads");
+    for (i, block) in blocks.iter().enumerate() {
+        let lib = compile(&format!("docs_example_{i}"), block);
+        registry.load_library(&lib, &no_config).expect("loads");
+    }
     let out = registry
         .format("topic-only")
         .expect("registered")
@@ -554,6 +560,45 @@ fn the_c_plugin_in_the_docs_compiles_and_works() {
         String::from_utf8(out.bytes).expect("UTF-8"),
         "Topic: Reduce checkout abandonment on mobile\n"
     );
+    // The backend skeleton's reply is read whole: every section found, no error findings.
+    let request =
+        SessionRequest::new(Topic::new("Reduce checkout abandonment on mobile").expect("topic"));
+    let guide = Guide::builtin();
+    let pack = prepare(
+        registry.backend("skeleton").expect("registered"),
+        PrepInput {
+            request: &request,
+            guide: &guide,
+            options: &Options::new(),
+            start: None,
+            on_text: None,
+        },
+    )
+    .expect("a pack");
+    assert_eq!(pack.plan.agenda.len(), 4);
+    assert_eq!(pack.plan.discussion_questions.len(), 3);
+    let errors: Vec<_> = pack
+        .meta
+        .findings
+        .iter()
+        .filter(|f| f.code.severity() == refine_core::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        pack.plan
+            .closing_statement
+            .as_deref()
+            .is_some_and(|c| c.contains("guide's timing")),
+        "minutes were null: get_json told null apart"
+    );
+    // The docs name exactly the tags the contracts define.
+    for contract in &refine_core::contract::SECTIONS {
+        assert!(
+            docs.contains(&format!("`<{0}>` ... `</{0}>`", contract.tag)),
+            "{}",
+            contract.tag
+        );
+    }
 }
 
 #[test]
