@@ -192,18 +192,18 @@ pub(crate) struct PluginsArgs {
 pub(crate) struct PluginFlags {
     /// Load a plugin library (repeatable), besides those found on REFINE_PLUGIN_PATH,
     /// $XDG_DATA_HOME/refine/plugins and plugins/ beside the executable.
-    #[arg(long = "plugin", value_name = "FILE")]
+    #[arg(long = "plugin", value_name = "FILE", global = true)]
     pub(crate) files: Vec<PathBuf>,
     /// Let loaded plugins replace built-in plugins of the same id (refused otherwise).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub(crate) plugin_overrides: bool,
     /// Where plugins run: `process` (each library in a process of its own, so a crash or hang
     /// cannot take refine down) or `none` (in refine's process: trusted plugins only).
-    #[arg(long, value_name = "MODE", default_value = "process", value_parser = ["process", "none"])]
+    #[arg(long, value_name = "MODE", default_value = "process", value_parser = ["process", "none"], global = true)]
     pub(crate) plugin_isolation: String,
     /// Every plugin call's deadline in seconds, past which its process is killed [default: the
     /// plugin's `timeout` in its [plugins.<id>] table, else 300 for backends, 30 for formats].
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, global = true)]
     pub(crate) plugin_timeout: Option<std::time::Duration>,
 }
 

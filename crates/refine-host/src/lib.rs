@@ -112,7 +112,9 @@ impl Registry {
         path: &std::path::Path,
         config_for: &dyn Fn(&str) -> String,
     ) -> Result<(), loader::LoadError> {
-        let (report, plugins) = loader::load(path, config_for)?;
+        let ids_free =
+            |report: &loader::LibraryReport| self.ids_free(path, report, Overrides::Refused);
+        let (report, plugins) = loader::load_with(path, config_for, &ids_free)?;
         self.register(path, report, plugins, Overrides::Refused)
     }
 
@@ -123,25 +125,25 @@ impl Registry {
         path: &std::path::Path,
         config_for: &dyn Fn(&str) -> String,
     ) -> Result<(), loader::LoadError> {
-        let (report, plugins) = loader::load(path, config_for)?;
+        let ids_free =
+            |report: &loader::LibraryReport| self.ids_free(path, report, Overrides::Builtins);
+        let (report, plugins) = loader::load_with(path, config_for, &ids_free)?;
         self.register(path, report, plugins, Overrides::Builtins)
     }
 
-    fn register(
-        &mut self,
+    /// Whether the library's ids are free here: not taken by another library, nor by a
+    /// built-in unless built-ins may be replaced.
+    fn ids_free(
+        &self,
         path: &std::path::Path,
-        report: loader::LibraryReport,
-        plugins: Vec<loader::LoadedPlugin>,
+        report: &loader::LibraryReport,
         overrides: Overrides,
     ) -> Result<(), loader::LoadError> {
         for (_, info) in &report.plugins {
             let taken = self.backends().any(|b| b.info().id == info.id)
                 || self.formats().any(|f| f.info().id == info.id);
             let builtin = !self.loaded.contains_key(&info.id);
-            if taken && builtin && overrides == Overrides::Builtins {
-                self.backends.retain(|b| b.info().id != info.id);
-                self.formats.retain(|f| f.info().id != info.id);
-            } else if taken {
+            if taken && !(builtin && overrides == Overrides::Builtins) {
                 let by = self.loaded.get(&info.id).map_or_else(
                     || String::from("a built-in plugin"),
                     |(_, p, _)| p.display().to_string(),
@@ -153,6 +155,24 @@ impl Registry {
                         info.id
                     ),
                 });
+            }
+        }
+        Ok(())
+    }
+
+    fn register(
+        &mut self,
+        path: &std::path::Path,
+        report: loader::LibraryReport,
+        plugins: Vec<loader::LoadedPlugin>,
+        overrides: Overrides,
+    ) -> Result<(), loader::LoadError> {
+        // Every id is checked before anything changes, so a refused library leaves no trace.
+        self.ids_free(path, &report, overrides)?;
+        for (_, info) in &report.plugins {
+            if !self.loaded.contains_key(&info.id) {
+                self.backends.retain(|b| b.info().id != info.id);
+                self.formats.retain(|f| f.info().id != info.id);
             }
         }
         for ((kind, info), plugin) in report.plugins.into_iter().zip(plugins) {

@@ -426,7 +426,19 @@ pub fn load(
     path: &Path,
     config_for: &dyn Fn(&str) -> String,
 ) -> Result<(LibraryReport, Vec<LoadedPlugin>), LoadError> {
-    let (report, natives) = open(path, config_for)?;
+    load_with(path, config_for, &|_| Ok(()))
+}
+
+/// [`load`], with `before_init` told what the library holds after every check and before its
+/// `init` runs: an error from it refuses the library with none of its code run but the entry.
+pub fn load_with(
+    path: &Path,
+    config_for: &dyn Fn(&str) -> String,
+    before_init: &dyn Fn(&LibraryReport) -> Result<(), LoadError>,
+) -> Result<(LibraryReport, Vec<LoadedPlugin>), LoadError> {
+    let (report, natives, init) = open_uninitialised(path, config_for)?;
+    before_init(&report)?;
+    run_init(path, init)?;
     let plugins = natives
         .into_iter()
         .map(|native| {
@@ -440,11 +452,14 @@ pub fn load(
     Ok((report, plugins))
 }
 
-/// Loads and checks a library, then runs its `init`: its plugins, ready to call.
-pub(crate) fn open(
+/// The library's `init`, when it has one.
+pub(crate) type Init = Option<refine_plugin_abi::InitFn>;
+
+/// Loads and checks a library: its plugins and its `init`, not yet run.
+pub(crate) fn open_uninitialised(
     path: &Path,
     config_for: &dyn Fn(&str) -> String,
-) -> Result<(LibraryReport, Vec<Native>), LoadError> {
+) -> Result<(LibraryReport, Vec<Native>, Init), LoadError> {
     let fail = |m: String| LoadError {
         path: path.to_path_buf(),
         message: m,
@@ -572,7 +587,16 @@ pub(crate) fn open(
             lock: Mutex::new(()),
         });
     }
-    if let Some(init) = lib.init {
+    Ok((report, natives, lib.init))
+}
+
+/// Runs a checked library's `init`; its message, when it fails.
+pub(crate) fn run_init(path: &Path, init: Init) -> Result<(), LoadError> {
+    let fail = |message: String| LoadError {
+        path: path.to_path_buf(),
+        message,
+    };
+    if let Some(init) = init {
         // One library's init at a time, so its message is its own.
         static INIT: Mutex<()> = Mutex::new(());
         let _one = INIT.lock().unwrap_or_else(|p| p.into_inner());
@@ -587,7 +611,7 @@ pub(crate) fn open(
             }));
         }
     }
-    Ok((report, natives))
+    Ok(())
 }
 
 /// Where plugins are looked for, in order: `REFINE_PLUGIN_PATH` (folders or files, separated by

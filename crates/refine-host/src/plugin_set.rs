@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::isolate::{
     HostCommand, IsolatedBackend, IsolatedFormat, IsolatedLibrary, IsolatedPlugin, PluginEntry,
 };
-use crate::loader::{self, LoadError, LoadedPlugin};
+use crate::loader::{self, LibraryReport, LoadError, LoadedPlugin};
 use crate::{Overrides, Registry};
 
 /// A backend plugin's per-call deadline unless its table or the command says otherwise.
@@ -101,14 +101,16 @@ impl Registry {
         } else {
             Overrides::Refused
         };
+        // An id that is taken refuses the library before its init runs, as prep would.
+        let ids_free = |report: &LibraryReport| self.ids_free(path, report, overrides);
         let host = match &selection.isolation {
             Isolation::None => {
-                let (report, plugins) = loader::load(path, &config_for)?;
+                let (report, plugins) = loader::load_with(path, &config_for, &ids_free)?;
                 return self.register(path, report, plugins, overrides);
             }
             Isolation::Process(host) => host,
         };
-        let (library, report, entries) = IsolatedLibrary::open(path, host)?;
+        let (library, report, entries) = IsolatedLibrary::open(path, host, &ids_free)?;
         let trusted = !entries.is_empty()
             && entries
                 .iter()
@@ -116,7 +118,7 @@ impl Registry {
         if trusted {
             // Checked (and its init survived) in a process of its own; now loaded here.
             drop(library);
-            let (report, plugins) = loader::load(path, &config_for)?;
+            let (report, plugins) = loader::load_with(path, &config_for, &ids_free)?;
             return self.register(path, report, plugins, overrides);
         }
         let plugins = entries

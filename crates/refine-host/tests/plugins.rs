@@ -677,3 +677,19 @@ const rf_library *refine_plugin_entry(void) {{ return &LIBRARY; }}
         "{err}"
     );
 }
+
+#[test]
+fn a_library_claiming_a_built_in_id_is_refused_before_its_init_runs() {
+    // Its init aborts: had it run, this test process would be gone.
+    let lib = library(
+        "claims_markdown",
+        WRITES_OK,
+        r#"{ sizeof(rf_plugin), RF_KIND_FORMAT, RF_STR("markdown"), RF_STR("1"), RF_STR("d"), RF_STR("text/plain"), RF_STR("txt"), call }"#,
+        "RF_MAGIC, RF_ABI_MAJOR, RF_ABI_MINOR, sizeof(rf_library), 1, PLUGINS, abort_init",
+    );
+    let err = load_error(&lib);
+    assert!(
+        err.contains("plugin id `markdown` is already taken by a built-in plugin"),
+        "{err}"
+    );
+}

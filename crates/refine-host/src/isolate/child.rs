@@ -49,17 +49,30 @@ pub(super) fn serve() -> i32 {
         std::process::exit(0);
     });
     let mut natives: Vec<Native> = Vec::new();
+    let mut library: Option<(std::path::PathBuf, loader::Init)> = None;
     for message in queue {
         let reply = match message {
-            Message::Load { path } => match loader::open(&path, &|_| String::from("{}")) {
-                Ok((report, loaded)) => {
-                    natives = loaded;
-                    Message::Ready {
-                        abi: report.abi,
-                        plugins: natives.iter().map(entry).collect(),
+            Message::Load { path } => {
+                match loader::open_uninitialised(&path, &|_| String::from("{}")) {
+                    Ok((report, loaded, init)) => {
+                        natives = loaded;
+                        library = Some((path, init));
+                        Message::Ready {
+                            abi: report.abi,
+                            plugins: natives.iter().map(entry).collect(),
+                        }
                     }
+                    Err(e) => Message::Failed { message: e.message },
                 }
-                Err(e) => Message::Failed { message: e.message },
+            }
+            Message::Init => match library.take() {
+                Some((path, init)) => match loader::run_init(&path, init) {
+                    Ok(()) => Message::Done,
+                    Err(e) => Message::Failed { message: e.message },
+                },
+                None => Message::Failed {
+                    message: String::from("init before a library was loaded"),
+                },
             },
             Message::Call { id, input, config } => match natives.iter().find(|n| n.info.id == id) {
                 None => Message::Failed {

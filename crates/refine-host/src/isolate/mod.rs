@@ -99,6 +99,47 @@ impl Conn {
         write_frame(&mut self.to_child, &Frame::Message(message))
     }
 
+    /// Sends `message` and waits up to [`LOAD_TIMEOUT`] for the answer `want` accepts; `Failed`
+    /// gives its message. Any other outcome kills the process and says what `doing` met.
+    fn ask<T>(
+        mut self,
+        message: Message,
+        doing: &str,
+        want: impl Fn(Message) -> Option<T>,
+    ) -> Result<(Conn, T), String> {
+        if self.send(message).is_err() {
+            return Err(format!("{doing} crashed: {}", self.ended()));
+        }
+        match self.frames.recv_timeout(LOAD_TIMEOUT) {
+            Ok(Ok(Some(Frame::Message(Message::Failed { message })))) => {
+                self.kill();
+                Err(message)
+            }
+            Ok(Ok(Some(Frame::Message(answer)))) => match want(answer) {
+                Some(value) => Ok((self, value)),
+                None => {
+                    self.kill();
+                    Err(format!("{doing} answered out of turn"))
+                }
+            },
+            Ok(Ok(Some(Frame::Bytes(_)))) => {
+                self.kill();
+                Err(format!("{doing} wrote output out of turn"))
+            }
+            Ok(Ok(None)) | Err(RecvTimeoutError::Disconnected) => {
+                Err(format!("{doing} crashed: {}", self.ended()))
+            }
+            Ok(Err(e)) => {
+                self.kill();
+                Err(format!("{doing} broke the protocol ({e})"))
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                self.kill();
+                Err(format!("{doing} took over {} s", LOAD_TIMEOUT.as_secs()))
+            }
+        }
+    }
+
     /// Kills the process and everything it started (its own process group).
     #[allow(unsafe_code)]
     fn kill(mut self) {
@@ -158,16 +199,18 @@ pub(crate) struct IsolatedLibrary {
 
 impl IsolatedLibrary {
     /// Starts a host process for `path` and loads the library there: what it holds.
+    /// `before_init` sees the checked library before its `init` runs, and may refuse it.
     pub(crate) fn open(
         path: &Path,
         host: &HostCommand,
+        before_init: &dyn Fn(&LibraryReport) -> Result<(), LoadError>,
     ) -> Result<(Arc<IsolatedLibrary>, LibraryReport, Vec<Entry>), LoadError> {
         let library = IsolatedLibrary {
             path: path.to_path_buf(),
             host: host.clone(),
             idle: Mutex::new(Vec::new()),
         };
-        let (conn, abi, entries) = library.spawn().map_err(|message| LoadError {
+        let (conn, report, entries) = library.spawn(before_init).map_err(|message| LoadError {
             path: path.to_path_buf(),
             message,
         })?;
@@ -176,19 +219,15 @@ impl IsolatedLibrary {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(conn);
-        let report = LibraryReport {
-            path: path.to_path_buf(),
-            abi,
-            plugins: entries
-                .iter()
-                .map(|e| (e.kind.clone(), e.info.clone()))
-                .collect(),
-        };
         Ok((Arc::new(library), report, entries))
     }
 
-    /// A new host process with the library loaded.
-    fn spawn(&self) -> Result<(Conn, String, Vec<Entry>), String> {
+    /// A new host process with the library loaded, checked, shown to `before_init`, and
+    /// initialised.
+    fn spawn(
+        &self,
+        before_init: &dyn Fn(&LibraryReport) -> Result<(), LoadError>,
+    ) -> Result<(Conn, LibraryReport, Vec<Entry>), String> {
         let mut child = Command::new(&self.host.program)
             .args(&self.host.args)
             .stdin(Stdio::piped())
@@ -218,50 +257,35 @@ impl IsolatedLibrary {
                 }
             }
         });
-        let mut conn = Conn {
+        let conn = Conn {
             child,
             to_child: BufWriter::new(to_child),
             frames,
         };
-        if conn
-            .send(Message::Load {
-                path: self.path.clone(),
-            })
-            .is_err()
-        {
-            return Err(format!(
-                "the plugin host process died at start: {}",
-                conn.ended()
-            ));
+        let load = Message::Load {
+            path: self.path.clone(),
+        };
+        let (conn, (abi, entries)) = conn.ask(load, "loading it", |answer| match answer {
+            Message::Ready { abi, plugins } => Some((abi, plugins)),
+            _ => None,
+        })?;
+        let report = LibraryReport {
+            path: self.path.clone(),
+            abi,
+            plugins: entries
+                .iter()
+                .map(|e| (e.kind.clone(), e.info.clone()))
+                .collect(),
+        };
+        if let Err(refused) = before_init(&report) {
+            conn.kill();
+            return Err(refused.message);
         }
-        match conn.frames.recv_timeout(LOAD_TIMEOUT) {
-            Ok(Ok(Some(Frame::Message(Message::Ready { abi, plugins })))) => {
-                Ok((conn, abi, plugins))
-            }
-            Ok(Ok(Some(Frame::Message(Message::Failed { message })))) => {
-                conn.kill();
-                Err(message)
-            }
-            Ok(Ok(None)) => Err(format!("loading it crashed: {}", conn.ended())),
-            Ok(Ok(Some(other))) => {
-                conn.kill();
-                Err(format!("loading it sent {other:?}"))
-            }
-            Ok(Err(e)) => {
-                conn.kill();
-                Err(format!("loading it broke the protocol ({e})"))
-            }
-            Err(RecvTimeoutError::Timeout) => {
-                conn.kill();
-                Err(format!(
-                    "loading it (its init) took over {} s",
-                    LOAD_TIMEOUT.as_secs()
-                ))
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                Err(format!("loading it crashed: {}", conn.ended()))
-            }
-        }
+        let (conn, ()) = conn.ask(Message::Init, "its init", |answer| match answer {
+            Message::Done => Some(()),
+            _ => None,
+        })?;
+        Ok((conn, report, entries))
     }
 
     fn take_conn(&self) -> Result<Conn, IsolatedError> {
@@ -269,7 +293,7 @@ impl IsolatedLibrary {
         match idle {
             Some(conn) => Ok(conn),
             None => self
-                .spawn()
+                .spawn(&|_| Ok(()))
                 .map(|(conn, _, _)| conn)
                 .map_err(IsolatedError::Failed),
         }

@@ -28,12 +28,14 @@ pub(crate) struct Entry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub(crate) enum Message {
-    /// refine -> host: load and check this library, run its `init`.
+    /// refine -> host: load and check this library (its `init` not yet run).
     Load {
         /// The library file.
         path: PathBuf,
     },
-    /// host -> refine: the library is loaded.
+    /// refine -> host: run the loaded library's `init`; `Done` or `Failed` follows.
+    Init,
+    /// host -> refine: the library is loaded and checked.
     Ready {
         /// `major.minor` it was built against.
         abi: String,
