@@ -380,7 +380,12 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
                 minutes: args.minutes,
                 guide: args.guide.clone(),
                 partition: args.partition,
-                plugins: args.plugins.clone(),
+                // Absolute, so a resume from another folder finds them.
+                plugins: args
+                    .plugins
+                    .iter()
+                    .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+                    .collect(),
             };
             (dir, settings)
         }
@@ -407,6 +412,10 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
             .filter(|p| !settings.plugins.contains(p))
             .cloned(),
     );
+    let plugin_files = plugin_files
+        .iter()
+        .map(|f| refine_host::plugin_set::named_file(f))
+        .collect();
     let selection = PluginSelection {
         files: plugin_files,
         over_builtins: args.plugin_overrides,

@@ -5,8 +5,6 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use std::path::Path;
-
 use anyhow::Context;
 use refine_host::Registry;
 use refine_host::config::Config;
@@ -36,20 +34,12 @@ pub(crate) fn selection(flags: &PluginFlags) -> Result<PluginSelection, Failure>
                 .context("cannot find this executable to host plugins")?,
         ),
     };
-    // A bare `name.so` means the file in the current folder, as the user sees it.
-    let files = flags
-        .files
-        .iter()
-        .map(|f| {
-            if f.components().count() == 1 {
-                Path::new(".").join(f)
-            } else {
-                f.clone()
-            }
-        })
-        .collect();
     Ok(PluginSelection {
-        files,
+        files: flags
+            .files
+            .iter()
+            .map(|f| plugin_set::named_file(f))
+            .collect(),
         over_builtins: flags.plugin_overrides,
         isolation,
         timeout: flags.plugin_timeout,

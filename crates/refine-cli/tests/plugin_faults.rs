@@ -215,6 +215,17 @@ fn listings_name_loaded_plugins_and_path_problems_are_warned() {
     );
     let o = command(&["formats"], &dir).output().expect("refine runs");
     assert!(String::from_utf8_lossy(&o.stdout).contains("format-slow"));
+    // A bare file name is the file in the current folder, as the user sees it.
+    let o = Command::new(env!("CARGO_BIN_EXE_refine"))
+        .args(["backends", "--plugin", "libfaults.so"])
+        .current_dir(library().parent().expect("dir"))
+        .env("XDG_CONFIG_HOME", dir.join("no-config"))
+        .env("XDG_DATA_HOME", dir.join("no-data"))
+        .env_remove("REFINE_PLUGIN_PATH")
+        .output()
+        .expect("refine runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("stubborn"));
     // A missing REFINE_PLUGIN_PATH entry is a warning, not silence.
     let o = command(&["backends"], &dir)
         .env("REFINE_PLUGIN_PATH", dir.join("nowhere"))

@@ -56,6 +56,16 @@ impl PluginSelection {
     }
 }
 
+/// A library file as the user named it on the command line: a bare `name.so` is the file in the
+/// current folder (the dynamic loader would otherwise search its own paths for it).
+pub fn named_file(file: &Path) -> PathBuf {
+    if file.components().count() == 1 {
+        Path::new(".").join(file)
+    } else {
+        file.to_path_buf()
+    }
+}
+
 /// The built-in plugins plus the libraries selected and discovered, each plugin configured from
 /// its `[plugins.<id>]` table; with a warning for each discovered library that could not load.
 pub fn registry_with_plugins(
