@@ -72,6 +72,7 @@ fn a_crashing_backend_is_exit_3_naming_the_plugin_and_the_signal() {
         ("segv", "killed by SIGSEGV (segmentation fault)"),
         ("abort", "killed by SIGABRT (abort)"),
         ("quit", "its process exited with status 7"),
+        ("flood", "it wrote more than 1048576 bytes"),
     ] {
         let o = prep(&["--backend", backend]);
         let err = stderr(&o);

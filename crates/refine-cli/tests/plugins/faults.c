@@ -71,6 +71,15 @@ static int32_t chatty(const rf_host *h, rf_call *c, rf_str in, rf_str cfg) {
     h->write(c, REPLY, sizeof REPLY - 1);
     return RF_OK;
 }
+/* Writes without end: refine stops it at the most a reply may be. */
+static int32_t flood(const rf_host *h, rf_call *c, rf_str in, rf_str cfg) {
+    (void)in; (void)cfg;
+    static char block[65536];
+    memset(block, 'a', sizeof block);
+    for (;;) {
+        if (h->write(c, block, sizeof block) != RF_OK) return RF_CANCELLED;
+    }
+}
 static int32_t format_segv(const rf_host *h, rf_call *c, rf_str in, rf_str cfg) {
     return segv(h, c, in, cfg);
 }
@@ -93,7 +102,7 @@ static int32_t format_slow(const rf_host *h, rf_call *c, rf_str in, rf_str cfg) 
 static const rf_plugin PLUGINS[] = {
     BACKEND("segv", segv),         BACKEND("abort", aborts),     BACKEND("quit", quits),
     BACKEND("hang", hang),         BACKEND("polite", polite),    BACKEND("stubborn", stubborn),
-    BACKEND("chatty", chatty),     FORMAT("format-segv", format_segv),
+    BACKEND("chatty", chatty),     BACKEND("flood", flood),      FORMAT("format-segv", format_segv),
     FORMAT("format-slow", format_slow),
 };
 static const rf_library LIBRARY = {

@@ -37,6 +37,10 @@ pub const HOST_FLAG: &str = "--refine-plugin-host";
 /// How long a cancelled plugin has to stop before its process is killed.
 pub const CANCEL_GRACE: Duration = Duration::from_secs(2);
 
+/// The most a format plugin's call may return (a backend's reply is bounded by
+/// `refine_core::request::REPLY_MAX_BYTES`).
+pub const FORMAT_MAX_BYTES: usize = 64 << 20;
+
 /// How long loading a library (its checks and `init`) may take in the host process.
 pub const LOAD_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -82,6 +86,9 @@ pub enum IsolatedError {
     /// The call ran past its deadline.
     #[error("no answer within {} s; the plugin's process was killed (raise `timeout` in its [plugins.<id>] table or --plugin-timeout)", .0.as_secs_f64())]
     TimedOut(Duration),
+    /// The plugin wrote more than a call may return.
+    #[error("it wrote more than {0} bytes, the most a call may return; its process was killed")]
+    TooLarge(usize),
     /// The process sent something that is not a frame.
     #[error("the plugin's process broke the protocol ({0}) and was killed")]
     Protocol(String),
@@ -306,6 +313,7 @@ impl IsolatedLibrary {
         input: serde_json::Value,
         config: &str,
         timeout: Duration,
+        max_output: usize,
         sink: Option<&Sink<'_>>,
     ) -> Result<Vec<u8>, IsolatedError> {
         let mut conn = self.take_conn()?;
@@ -343,6 +351,10 @@ impl IsolatedLibrary {
             };
             match frame {
                 Ok(Some(Frame::Bytes(bytes))) => {
+                    if output.len() + bytes.len() > max_output {
+                        conn.kill();
+                        return Err(IsolatedError::TooLarge(max_output));
+                    }
                     let go_on = sink.is_none_or(|s| s(&bytes));
                     output.extend_from_slice(&bytes);
                     if !go_on && cancel_by.is_none() {
@@ -418,6 +430,7 @@ impl Backend for IsolatedBackend {
                 loader::backend_request(input),
                 &plugin.config,
                 plugin.timeout,
+                refine_core::request::REPLY_MAX_BYTES,
                 Some(&sink),
             )
             .map_err(|e| BackendError::Unavailable(plugin.fail(&e)))?;
@@ -450,6 +463,7 @@ impl Format for IsolatedFormat {
                 loader::format_request(pack)?,
                 &plugin.config,
                 plugin.timeout,
+                FORMAT_MAX_BYTES,
                 None,
             )
             .map_err(|e| FormatError::Failed(plugin.fail(&e)))?;
