@@ -53,8 +53,14 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
     // Ctrl-C asks the call in progress to stop: a stream at its next piece of text, a plugin
     // at once (its is_cancelled turns 1; one that does not stop is killed after a grace
     // period). A second Ctrl-C ends the process at once. Nothing is written after a cancel.
-    let _ = ctrlc::set_handler(|| {
-        if CANCELLED.swap(true, Ordering::SeqCst) {
+    // A built-in backend's plain call cannot be told: there Ctrl-C ends the process at once,
+    // as it always did.
+    let tellable = args.stream
+        || registry.origin(&plugin).is_some()
+        || registry.origin(&format_id).is_some();
+    let _ = ctrlc::set_handler(move || {
+        if CANCELLED.swap(true, Ordering::SeqCst) || !tellable {
+            eprintln!("\nerror: cancelled");
             std::process::exit(EXIT_CANCELLED);
         }
         refine_plugin::cancel::request();
