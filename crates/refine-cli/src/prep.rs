@@ -55,9 +55,8 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
     // period). A second Ctrl-C ends the process at once. Nothing is written after a cancel.
     // A built-in backend's plain call cannot be told: there Ctrl-C ends the process at once,
     // as it always did.
-    let tellable = args.stream
-        || registry.origin(&plugin).is_some()
-        || registry.origin(&format_id).is_some();
+    let tellable =
+        args.stream || registry.origin(&plugin).is_some() || registry.origin(&format_id).is_some();
     let _ = ctrlc::set_handler(move || {
         if CANCELLED.swap(true, Ordering::SeqCst) || !tellable {
             eprintln!("\nerror: cancelled");
