@@ -57,6 +57,11 @@ pub(crate) enum Command {
     Formats(PluginFlags),
     /// Print the JSON Schema of `refine prep --format json` output.
     Schema,
+    /// Read backlog items from a tracker's export and print what was read, one line per item:
+    /// check an export before a session. Reads GitHub (`gh issue list --json
+    /// number,title,body,labels,url`, or the REST issues array), Jira (REST search JSON or the
+    /// CSV export), Linear (CSV export) and Markdown lists (`- title` with indented notes).
+    Items(ItemsArgs),
     /// Print a shell completion script, e.g. `refine completions bash > /etc/bash_completion.d/refine`.
     Completions {
         /// The shell.
@@ -177,6 +182,19 @@ pub(crate) enum OutputFormat {
     Text,
     /// The documented, stable JSON shape.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ItemsArgs {
+    /// The export (`-` for stdin).
+    pub(crate) file: PathBuf,
+    /// The export's format [default: told from the content]: github, jira-json, jira-csv,
+    /// linear-csv, markdown.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) items_format: Option<refine_items::ItemsFormat>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub(crate) format: OutputFormat,
 }
 
 #[derive(Debug, Args)]

@@ -47,6 +47,26 @@ impl Failure {
     }
 }
 
+/// `refine items FILE`: what an export holds, as `refine prep --items` will read it.
+fn items_command(args: &cli::ItemsArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure> {
+    let text = stdin.file_or_stdin(&args.file, "the items file")?;
+    let origin = args.file.display().to_string();
+    let items =
+        refine_items::read(&text, args.items_format, &origin).map_err(anyhow::Error::from)?;
+    let format = args
+        .items_format
+        .or_else(|| refine_items::detect(&text))
+        .map_or("", |f| f.name());
+    let out = match args.format {
+        OutputFormat::Json => {
+            serde_json::to_string_pretty(&items).map_err(anyhow::Error::from)? + "\n"
+        }
+        OutputFormat::Text => output::backlog_items(&items, &origin, format),
+    };
+    write_stdout(&out, true)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     // Re-executed as a plugin host process, this serves one plugin library and never returns.
     refine_host::isolate::serve_if_asked();
@@ -100,6 +120,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             write_stdout(&output::plugins(rows), true)?;
             ExitCode::SUCCESS
         }
+        Command::Items(args) => items_command(&args, &mut stdin)?,
         Command::Schema => {
             write_stdout(&format_json::schema(), false)?;
             ExitCode::SUCCESS

@@ -220,3 +220,38 @@ pub(crate) fn plugins(
     }
     out
 }
+
+/// `refine items`: a line per item with what a session will draw on.
+pub(crate) fn backlog_items(items: &[refine_items::Item], origin: &str, format: &str) -> String {
+    let mut out = format!(
+        "{HEADING}{} items{HEADING:#} from {origin} ({format})\n",
+        items.len()
+    );
+    for item in items {
+        let key = item.key.as_deref().unwrap_or("-");
+        let mut facts = Vec::new();
+        match &item.description {
+            Some(d) => facts.push(format!("body {} chars", d.chars().count())),
+            None => facts.push(String::from("no body")),
+        }
+        if item.acceptance_criteria.is_some() {
+            facts.push(String::from("acceptance criteria"));
+        }
+        if !item.labels.is_empty() {
+            facts.push(format!("labels: {}", item.labels.join(", ")));
+        }
+        if let Some(estimate) = &item.estimate {
+            facts.push(format!("estimate {estimate} (read, left out of packs)"));
+        }
+        let _ = writeln!(
+            out,
+            "{HEADING}{key:<10}{HEADING:#} {}  {DIM}{}{DIM:#}",
+            item.title,
+            facts.join(" · ")
+        );
+        if let Some(url) = &item.url {
+            let _ = writeln!(out, "           {DIM}{url}{DIM:#}");
+        }
+    }
+    out
+}
