@@ -1,4 +1,6 @@
-//! Topic fixtures: TOML files with `id`, `title`, `kind` and optional `context`.
+//! Topic fixtures: TOML files with `id`, `title`, `kind` and optional `context`; or a tracker's
+//! export (GitHub, Jira, Linear, a Markdown list; see `refine-items`), each item a topic, so a
+//! prompt engineer can evaluate on their own backlog.
 
 use std::path::{Path, PathBuf};
 
@@ -48,13 +50,61 @@ pub enum TopicError {
         /// The second file.
         second: PathBuf,
     },
+    /// A tracker export that cannot be read.
+    #[error(transparent)]
+    Items(#[from] refine_items::ItemsError),
     /// A partition spec is not `K/N` with 1 <= K <= N.
     #[error("--partition `{0}` must be K/N with 1 <= K <= N, e.g. 1/2")]
     BadPartition(String),
 }
 
-/// Loads one topic file, or every `*.toml` under a folder, sorted by id.
+/// The topics of a tracker export: the item's key (or its place) as id, its title, the kind the
+/// planner reads in it, and its body and acceptance criteria as context.
+fn from_export(path: &Path, text: &str) -> Result<Vec<TopicFixture>, TopicError> {
+    let items = refine_items::read(text, None, &path.display().to_string())?;
+    let mut seen = std::collections::HashSet::new();
+    let mut topics = Vec::new();
+    for item in items {
+        let base = item
+            .key
+            .as_deref()
+            .map(refine_core::text::slug)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("item-{}", item.record));
+        // Two items with the same key (a hand-made list) keep both, the second numbered.
+        let mut id = base.clone();
+        let mut n = 2;
+        while !seen.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        let context = item.notes();
+        let kind = refine_topic::read(&item.title, context.as_deref())
+            .kind
+            .kind
+            .as_str()
+            .to_string();
+        topics.push(TopicFixture {
+            id,
+            title: item.title,
+            kind,
+            context,
+        });
+    }
+    topics.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(topics)
+}
+
+/// Loads one topic file, every `*.toml` under a folder, or a tracker export (a file that is not
+/// `.toml`), sorted by id.
 pub fn load(path: &Path) -> Result<Vec<TopicFixture>, TopicError> {
+    if path.is_file() && path.extension().is_none_or(|x| x != "toml") {
+        let text = std::fs::read_to_string(path).map_err(|source| TopicError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        return from_export(path, &text);
+    }
     let read_err = |source| TopicError::Read {
         path: path.to_path_buf(),
         source,
