@@ -100,6 +100,13 @@ pub(crate) struct PrepArgs {
     /// The time zone of --start, an IANA name such as Europe/Berlin [default: floating time].
     #[arg(long, value_name = "ZONE", requires = "start")]
     pub(crate) tz: Option<String>,
+    /// Who sends the invitation, `email` or `"Name <email>"`: the calendar becomes a team
+    /// invitation (METHOD:REQUEST) with ORGANIZER and ATTENDEEs.
+    #[arg(long, value_name = "PERSON")]
+    pub(crate) organizer: Option<refine_plugin::Person>,
+    /// Who is invited (repeatable), `email` or `"Name <email>"`; needs --organizer.
+    #[arg(long = "attendee", value_name = "PERSON", requires = "organizer")]
+    pub(crate) attendees: Vec<refine_plugin::Person>,
     /// Exit 1 when the pack has any finding.
     #[arg(long)]
     pub(crate) strict: bool,

@@ -85,7 +85,7 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         eprintln!("error: cancelled");
         return Ok(ExitCode::from(EXIT_CANCELLED as u8));
     }
-    let pack = prepared.map_err(|e| match e {
+    let mut pack = prepared.map_err(|e| match e {
         PrepError::Backend {
             error: BackendError::Unavailable(_),
             ..
@@ -93,6 +93,12 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         | PrepError::ReplyTooLarge { .. } => Failure::Backend(anyhow!(e)),
         other => Failure::Input(anyhow!(other)),
     })?;
+    pack.meta.invitation.organizer = args.organizer.clone();
+    pack.meta.invitation.attendees = args.attendees.clone();
+    // The time of writing stamps an invitation; other packs stay the same for the same input.
+    if format_id == "ics" || !pack.meta.invitation.is_empty() {
+        pack.meta.invitation.written = Some(refine_plugin::Invitation::now());
+    }
     let rendered = format.render(&pack);
     if CANCELLED.load(Ordering::SeqCst) {
         eprintln!("error: cancelled");

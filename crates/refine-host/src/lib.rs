@@ -310,6 +310,15 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
                 .iter()
                 .flat_map(|g| shown_bullets(&g.items))
                 .collect(),
+            team_preparation: guide
+                .preparation
+                .iter()
+                .filter(|g| {
+                    let name = g.name.to_lowercase();
+                    name.contains("team") && !name.contains("product")
+                })
+                .flat_map(|g| shown_bullets(&g.items))
+                .collect(),
             practices: guide
                 .practices
                 .iter()
@@ -327,6 +336,7 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
                     (p.slug.clone(), focus)
                 })
                 .collect(),
+            invitation: refine_plugin::Invitation::default(),
         },
     };
     pack.meta.session_minutes = request.minutes().unwrap_or_else(|| pack.total_minutes());

@@ -98,10 +98,99 @@ fn the_calendar_reads_back_with_session_and_pre_read() {
         "24 hours before"
     );
     assert_eq!(prop(pre_read, "DTEND"), "20261130T091500Z");
+    // The pre-read is for the team: the item and the questions to think about.
+    let pre_read_text = squeeze(&prop(pre_read, "DESCRIPTION"));
     assert!(
-        prop(pre_read, "DESCRIPTION")
-            .contains("Distribute selected items to team 24 hours before session")
+        pre_read_text.contains(&squeeze("Please read before the refinement session")),
+        "{pre_read_text}"
     );
+    assert!(
+        pre_read_text.contains(&squeeze(
+            &pack.plan.discussion_questions[0].replace(',', "\\,")
+        )),
+        "{pre_read_text}"
+    );
+    // Without an organizer it is a personal event, stamped with the start: the same bytes.
+    assert!(
+        calendar
+            .properties
+            .iter()
+            .any(|p| p.name == "METHOD" && p.value.as_deref() == Some("PUBLISH"))
+    );
+    assert_eq!(text, render("ics", &pack));
+}
+
+#[test]
+fn with_an_organizer_the_calendar_is_one_team_invitation_that_a_rerun_updates() {
+    let start = SessionStart::parse("2026-12-01 10:00", Some("Europe/Berlin")).expect("start");
+    let mut pack = pack(TOPIC, Some(90), Some(start));
+    pack.meta.invitation.organizer = Some("Ana Ruiz <ana@example.com>".parse().expect("person"));
+    pack.meta.invitation.attendees = vec![
+        "bo@example.com".parse().expect("person"),
+        "Chen Li <chen@example.com>".parse().expect("person"),
+    ];
+    let written = chrono::DateTime::from_timestamp(1_764_500_000, 0).expect("time");
+    pack.meta.invitation.written = Some(written);
+    let read = |text: &str| {
+        ical::IcalParser::new(BufReader::new(text.as_bytes()))
+            .next()
+            .expect("one calendar")
+            .expect("valid calendar")
+    };
+    let first = read(&render("ics", &pack));
+    let method = first
+        .properties
+        .iter()
+        .find(|p| p.name == "METHOD")
+        .and_then(|p| p.value.clone());
+    assert_eq!(method.as_deref(), Some("REQUEST"));
+    let values = |event: &ical::parser::ical::component::IcalEvent, name: &str| -> Vec<String> {
+        event
+            .properties
+            .iter()
+            .filter(|p| p.name == name)
+            .filter_map(|p| p.value.clone())
+            .collect()
+    };
+    assert_eq!(first.events.len(), 2);
+    for event in &first.events {
+        assert_eq!(values(event, "ORGANIZER"), ["mailto:ana@example.com"]);
+        assert_eq!(
+            values(event, "ATTENDEE"),
+            ["mailto:bo@example.com", "mailto:chen@example.com"]
+        );
+        assert_eq!(
+            values(event, "DTSTAMP"),
+            ["20251130T105320Z"],
+            "the time of writing"
+        );
+    }
+    let organizer = first.events[0]
+        .properties
+        .iter()
+        .find(|p| p.name == "ORGANIZER")
+        .expect("organizer");
+    assert!(
+        organizer
+            .params
+            .as_ref()
+            .is_some_and(|ps| ps.iter().any(|(k, v)| k == "CN" && v == &["Ana Ruiz"])),
+        "{organizer:?}"
+    );
+    let session = first
+        .events
+        .iter()
+        .find(|e| values(e, "UID")[0].contains("-session@"))
+        .expect("session");
+    assert_eq!(session.alarms.len(), 1, "a reminder");
+    // A re-run later: the same UIDs, a higher SEQUENCE, so calendars update the event.
+    pack.meta.invitation.written = Some(written + chrono::TimeDelta::hours(2));
+    let second = read(&render("ics", &pack));
+    for (a, b) in first.events.iter().zip(&second.events) {
+        assert_eq!(values(a, "UID"), values(b, "UID"));
+        let seq = |e| values(e, "SEQUENCE")[0].parse::<u32>().expect("number");
+        assert!(seq(b) > seq(a), "{} then {}", seq(a), seq(b));
+    }
 }
 
 #[test]

@@ -46,12 +46,18 @@ pub struct PackDocument {
     /// The guide's preparation steps.
     #[serde(default)]
     pub preparation: Vec<String>,
+    /// The guide's preparation for team members.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub team_preparation: Vec<String>,
     /// The guide's discussion-management practices.
     #[serde(default)]
     pub practices: Vec<String>,
     /// What each guide phase covers, by phase slug.
     #[serde(default)]
     pub phase_focus: BTreeMap<String, Vec<String>>,
+    /// Who the invitation is from and for, and when it was written; absent when not given.
+    #[serde(default, skip_serializing_if = "crate::Invitation::is_empty")]
+    pub invitation: crate::Invitation,
 }
 
 impl From<&Pack> for PackDocument {
@@ -72,8 +78,10 @@ impl From<&Pack> for PackDocument {
             findings: meta.findings.clone(),
             scores: meta.scores,
             preparation: meta.preparation.clone(),
+            team_preparation: meta.team_preparation.clone(),
             practices: meta.practices.clone(),
             phase_focus: meta.phase_focus.clone(),
+            invitation: meta.invitation.clone(),
         }
     }
 }
@@ -95,8 +103,10 @@ impl From<PackDocument> for Pack {
                 scores: doc.scores,
                 notes: doc.notes,
                 preparation: doc.preparation,
+                team_preparation: doc.team_preparation,
                 practices: doc.practices,
                 phase_focus: doc.phase_focus,
+                invitation: doc.invitation,
             },
         }
     }

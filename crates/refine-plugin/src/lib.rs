@@ -9,6 +9,7 @@
 pub mod cancel;
 mod document;
 pub mod ffi;
+mod invitation;
 mod start;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use document::{PackDocument, SCHEMA_ID};
+pub use invitation::{Invitation, Person, PersonError};
 pub use start::{SessionStart, StartError};
 
 /// Options given to a plugin: `key=value` pairs from the command line or a config table.
@@ -163,10 +165,17 @@ pub struct PackMeta {
     pub notes: Vec<String>,
     /// The guide's preparation steps, for the pre-read.
     pub preparation: Vec<String>,
+    /// The guide's preparation for team members (a group whose heading names the team), for
+    /// the pre-read the team receives.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub team_preparation: Vec<String>,
     /// The guide's discussion-management practices, for facilitation.
     pub practices: Vec<String>,
     /// What each guide phase covers (its bullets), by phase slug.
     pub phase_focus: BTreeMap<String, Vec<String>>,
+    /// Who the invitation is from and for, when the user said (`--organizer`, `--attendee`).
+    #[serde(default, skip_serializing_if = "Invitation::is_empty")]
+    pub invitation: Invitation,
 }
 
 /// A session pack: the plan and its metadata, what formats render.
@@ -220,8 +229,10 @@ impl Pack {
                 },
                 notes: Vec::new(),
                 preparation: Vec::new(),
+                team_preparation: Vec::new(),
                 practices: Vec::new(),
                 phase_focus: BTreeMap::new(),
+                invitation: Invitation::default(),
             },
         }
     }
