@@ -586,7 +586,18 @@ fn backends_formats_schema_and_completions() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(ids, ["markdown", "json", "html", "ics", "tagged"]);
+    assert_eq!(
+        ids,
+        [
+            "markdown",
+            "json",
+            "html",
+            "ics",
+            "tagged",
+            "pre-read",
+            "pre-read-html"
+        ]
+    );
     let schema: serde_json::Value =
         serde_json::from_str(&stdout(&refine(&["schema"]))).expect("schema is JSON");
     assert_eq!(schema["title"], "PackDocument");

@@ -90,6 +90,8 @@ impl Registry {
                 Box::new(format_html::HtmlFormat),
                 Box::new(format_ics::IcsFormat),
                 Box::new(format_tagged::TaggedFormat),
+                Box::new(format_pre_read::PreReadFormat),
+                Box::new(format_pre_read::PreReadHtmlFormat),
             ],
             loaded: std::collections::BTreeMap::new(),
         }
@@ -287,6 +289,7 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
     }
     let report = analyze(&reply.text, guide, request);
     let reading = refine_topic::read(request.topic().as_str(), request.context());
+    let brief = refine_topic::Brief::of(&reading.notes);
     let kind = ItemKind {
         name: reading.kind.kind.as_str().to_string(),
         because: reading.kind.because,
@@ -297,6 +300,10 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
             topic: request.topic().to_string(),
             context: request.context().map(str::to_string),
             kind: Some(kind),
+            brief: refine_plugin::ItemBrief {
+                known: brief.known,
+                open: brief.open,
+            },
             guide: guide.title.clone(),
             session_minutes: 0,
             start: start.cloned(),

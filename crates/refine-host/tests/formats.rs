@@ -373,7 +373,15 @@ fn formats_are_snapshotted_for_a_few_topics() {
 #[test]
 fn every_format_gives_the_same_bytes_twice() {
     let start = SessionStart::parse("2026-12-01 10:00", Some("Europe/Berlin")).expect("start");
-    for format in ["markdown", "json", "html", "ics", "tagged"] {
+    for format in [
+        "markdown",
+        "json",
+        "html",
+        "ics",
+        "tagged",
+        "pre-read",
+        "pre-read-html",
+    ] {
         let a = render(format, &pack(TOPIC, None, Some(start.clone())));
         let b = render(format, &pack(TOPIC, None, Some(start.clone())));
         assert_eq!(a, b, "{format}");

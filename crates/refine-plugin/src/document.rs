@@ -25,6 +25,9 @@ pub struct PackDocument {
     /// What kind of item the topic is, and the words that decided it, when known.
     #[serde(default)]
     pub kind: Option<ItemKind>,
+    /// What the notes tell the team and what they leave open.
+    #[serde(default, skip_serializing_if = "crate::ItemBrief::is_empty")]
+    pub brief: crate::ItemBrief,
     /// The backend id.
     pub backend: String,
     /// How the reply was made.
@@ -68,6 +71,7 @@ impl From<&Pack> for PackDocument {
             topic: meta.topic.clone(),
             context: meta.context.clone(),
             kind: meta.kind.clone(),
+            brief: meta.brief.clone(),
             backend: meta.backend.clone(),
             reply: meta.reply.clone(),
             guide: meta.guide.clone(),
@@ -94,6 +98,7 @@ impl From<PackDocument> for Pack {
                 topic: doc.topic,
                 context: doc.context,
                 kind: doc.kind,
+                brief: doc.brief,
                 guide: doc.guide,
                 session_minutes: doc.session_minutes,
                 start: doc.start,

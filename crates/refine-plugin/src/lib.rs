@@ -137,6 +137,24 @@ impl ItemKind {
     }
 }
 
+/// What the item's notes tell the team before the session, and what they leave open.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ItemBrief {
+    /// What the notes tell: `Who it affects: “…”`.
+    #[serde(default)]
+    pub known: Vec<String>,
+    /// What they do not tell yet.
+    #[serde(default)]
+    pub open: Vec<String>,
+}
+
+impl ItemBrief {
+    /// Nothing known and nothing open: no brief was made.
+    pub fn is_empty(&self) -> bool {
+        self.known.is_empty() && self.open.is_empty()
+    }
+}
+
 /// Everything a format knows besides the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PackMeta {
@@ -147,6 +165,9 @@ pub struct PackMeta {
     /// What kind of item the topic is, when known.
     #[serde(default)]
     pub kind: Option<ItemKind>,
+    /// What the notes tell the team and what they leave open, for the pre-read.
+    #[serde(default, skip_serializing_if = "ItemBrief::is_empty")]
+    pub brief: ItemBrief,
     /// The guide's title.
     pub guide: String,
     /// The requested session length, or the agenda's total when none was requested.
@@ -216,6 +237,7 @@ impl Pack {
                 topic: String::from("-"),
                 context: None,
                 kind: None,
+                brief: ItemBrief::default(),
                 guide: String::new(),
                 session_minutes: 0,
                 start: SessionStart::parse("2000-01-01 00:00", None).ok(),

@@ -12,10 +12,12 @@
 //! Everything is deterministic and does no I/O. The offline planner writes from a [`Reading`];
 //! the host states the kind in every pack, whichever backend wrote it.
 
+pub mod brief;
 pub mod kind;
 pub mod notes;
 pub mod title;
 
+pub use brief::Brief;
 pub use kind::{KindReading, TopicKind};
 pub use notes::{Fact, FactKind, Notes};
 pub use title::Title;
