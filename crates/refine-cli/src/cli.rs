@@ -73,8 +73,20 @@ pub(crate) enum Command {
 #[derive(Debug, Args)]
 pub(crate) struct PrepArgs {
     /// The item to refine, e.g. "Reduce checkout abandonment on mobile" (`-` for stdin; at most
-    /// 500 characters).
-    pub(crate) topic: String,
+    /// 500 characters); or give --items.
+    #[arg(required_unless_present = "items", conflicts_with = "items")]
+    pub(crate) topic: Option<String>,
+    /// Take the item from a tracker's export instead (see `refine items`): its title is the
+    /// topic, its body and acceptance criteria the context, its link in the pack (`-` for
+    /// stdin).
+    #[arg(long, value_name = "FILE", conflicts_with = "context")]
+    pub(crate) items: Option<PathBuf>,
+    /// Which item of --items, by key (`#412`, `PROJ-42`); needed when the export holds several.
+    #[arg(long, value_name = "KEY", requires = "items")]
+    pub(crate) item: Option<String>,
+    /// The export's format [default: told from the content].
+    #[arg(long, value_name = "FORMAT", requires = "items")]
+    pub(crate) items_format: Option<refine_items::ItemsFormat>,
     #[command(flatten)]
     pub(crate) session: SessionArgs,
     /// The backend that writes the reply: a plugin id (see `refine backends`) or a backend named

@@ -107,3 +107,61 @@ fn a_broken_export_is_exit_2_naming_the_file_and_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("one of: github, jira-json"));
 }
+
+#[test]
+fn prep_takes_one_item_of_an_export_with_its_body_as_notes_and_its_link_in_the_pack() {
+    let export = fixture("github-rest-issues.json");
+    let path = export.to_str().expect("path");
+    let o = refine(
+        &[
+            "prep", "--items", path, "--item", "#423", "--format", "json",
+        ],
+        b"",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let pack: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(
+        pack["topic"],
+        "Mobile app crashes when uploading a photo larger than 20 MB"
+    );
+    assert_eq!(
+        pack["source"]["url"],
+        "https://github.com/acme/web/issues/423"
+    );
+    assert!(
+        pack["context"]
+            .as_str()
+            .is_some_and(|c| c.contains("OutOfMemoryError"))
+    );
+    assert_eq!(pack["kind"]["name"], "bug");
+    // The markdown pack links the item.
+    let o = refine(&["prep", "--items", path, "--item", "423"], b"");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("(<https://github.com/acme/web/issues/423>)")
+    );
+    // Several items and none chosen: which keys there are, exit 2.
+    let o = refine(&["prep", "--items", path], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("holds 11 items") && err.contains("#441"),
+        "{err}"
+    );
+    // From stdin, a one-item list needs no --item.
+    let o = refine(
+        &["prep", "--items", "-"],
+        b"- ENG-9: Offline mode for the field app\n  Technicians lose work in basements.\n",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("- **Item:** ENG-9"));
+}

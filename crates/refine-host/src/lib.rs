@@ -300,6 +300,7 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
             topic: request.topic().to_string(),
             context: request.context().map(str::to_string),
             kind: Some(kind),
+            source: None,
             brief: refine_plugin::ItemBrief {
                 known: brief.known,
                 open: brief.open,

@@ -246,6 +246,16 @@ pub fn read(
             why: String::new(),
         });
     }
+    // A link is a web page: anything else (javascript:, file:) from an export is dropped, as
+    // packs put links into HTML.
+    let mut items = items;
+    for item in &mut items {
+        item.url = item.url.take().filter(|u| {
+            let lower = u.to_ascii_lowercase();
+            (lower.starts_with("https://") || lower.starts_with("http://"))
+                && !u.contains(char::is_whitespace)
+        });
+    }
     Ok(items)
 }
 

@@ -116,6 +116,9 @@ fn broken_exports_name_the_file_and_the_place() {
         .expect_err("only PRs")
         .to_string();
     assert!(err.contains("all pull requests"), "{err}");
+    // Links are web pages only.
+    let sneaky = r#"[{"number": 2, "title": "x", "html_url": "javascript:alert(1)"}]"#;
+    assert_eq!(read(sneaky, None, "s.json").expect("reads")[0].url, None);
     let not_issues = r#"[{"name": "not an issue"}]"#;
     let err = read(not_issues, None, "x.json")
         .expect_err("no title")

@@ -28,6 +28,9 @@ pub struct PackDocument {
     /// What the notes tell the team and what they leave open.
     #[serde(default, skip_serializing_if = "crate::ItemBrief::is_empty")]
     pub brief: crate::ItemBrief,
+    /// The tracker item the topic came from, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::ItemSource>,
     /// The backend id.
     pub backend: String,
     /// How the reply was made.
@@ -72,6 +75,7 @@ impl From<&Pack> for PackDocument {
             context: meta.context.clone(),
             kind: meta.kind.clone(),
             brief: meta.brief.clone(),
+            source: meta.source.clone(),
             backend: meta.backend.clone(),
             reply: meta.reply.clone(),
             guide: meta.guide.clone(),
@@ -99,6 +103,7 @@ impl From<PackDocument> for Pack {
                 context: doc.context,
                 kind: doc.kind,
                 brief: doc.brief,
+                source: doc.source,
                 guide: doc.guide,
                 session_minutes: doc.session_minutes,
                 start: doc.start,

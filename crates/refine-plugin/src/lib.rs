@@ -137,6 +137,15 @@ impl ItemKind {
     }
 }
 
+/// Where an item came from: its key in the tracker and its link.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ItemSource {
+    /// `#412`, `PROJ-42`.
+    pub key: Option<String>,
+    /// The item's page.
+    pub url: Option<String>,
+}
+
 /// What the item's notes tell the team before the session, and what they leave open.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ItemBrief {
@@ -168,6 +177,9 @@ pub struct PackMeta {
     /// What the notes tell the team and what they leave open, for the pre-read.
     #[serde(default, skip_serializing_if = "ItemBrief::is_empty")]
     pub brief: ItemBrief,
+    /// The tracker item the topic came from (`refine prep --items`), when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ItemSource>,
     /// The guide's title.
     pub guide: String,
     /// The requested session length, or the agenda's total when none was requested.
@@ -238,6 +250,7 @@ impl Pack {
                 context: None,
                 kind: None,
                 brief: ItemBrief::default(),
+                source: None,
                 guide: String::new(),
                 session_minutes: 0,
                 start: SessionStart::parse("2000-01-01 00:00", None).ok(),

@@ -51,6 +51,17 @@ pub fn markdown(pack: &Pack) -> String {
     let plan = &pack.plan;
     let mut out = String::new();
     let _ = writeln!(out, "# Refinement session: {}\n", escape(&meta.topic));
+    if let Some(source) = &meta.source {
+        let key = escape(source.key.as_deref().unwrap_or("item"));
+        match &source.url {
+            Some(url) => {
+                let _ = writeln!(out, "- **Item:** [{key}](<{}>)", url.replace('>', "%3E"));
+            }
+            None => {
+                let _ = writeln!(out, "- **Item:** {key}");
+            }
+        }
+    }
     if let Some(kind) = &meta.kind {
         let _ = writeln!(out, "- **Kind:** {}", escape(&kind.describe()));
     }

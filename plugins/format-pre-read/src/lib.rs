@@ -25,6 +25,7 @@ pub struct PreReadHtmlFormat;
 #[derive(Debug, Serialize)]
 struct PreRead {
     topic: String,
+    link: Option<String>,
     when: String,
     purpose: &'static str,
     kind: Option<String>,
@@ -76,6 +77,7 @@ impl PreRead {
         };
         PreRead {
             topic: meta.topic.clone(),
+            link: meta.source.as_ref().and_then(|s| s.url.clone()),
             when,
             purpose: "Please read this before we meet. The session is for understanding the problem together: not for choosing a solution, and not for estimating.",
             kind: meta
@@ -97,6 +99,9 @@ impl PreRead {
             "# Pre-read: {}\n\n_{}_\n\n{}\n\n## The item\n\n",
             self.topic, self.when, self.purpose
         );
+        if let Some(link) = &self.link {
+            out.push_str(&format!("<{}>\n\n", link.replace('>', "%3E")));
+        }
         if let Some(kind) = &self.kind {
             out.push_str(kind);
             out.push_str("\n\n");
