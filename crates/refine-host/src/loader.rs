@@ -395,29 +395,37 @@ impl Backend for LoadedBackend {
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
         let request = backend_request(input);
         let started = std::time::Instant::now();
-        let on_text = input.on_text;
-        let text_sink =
-            move |chunk: &[u8]| on_text.is_none_or(|f| f(&String::from_utf8_lossy(chunk)));
+        let sink = text_sink(input);
+        let who = format!("plugin {}", self.0.path.display());
         let bytes = self
             .0
-            .invoke(request, &self.0.config, Some(&text_sink), true)
-            .map_err(|e| {
-                BackendError::Unavailable(format!("plugin {}: {e}", self.0.path.display()))
-            })?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            BackendError::Unavailable(format!(
-                "plugin {}: the reply is not UTF-8",
-                self.0.path.display()
-            ))
-        })?;
-        Ok(BackendReply {
-            text,
-            meta: ReplyMeta {
-                latency_ms: Some(started.elapsed().as_millis() as u64),
-                ..ReplyMeta::default()
-            },
-        })
+            .invoke(request, &self.0.config, Some(&sink), true)
+            .map_err(|e| BackendError::Unavailable(format!("{who}: {e}")))?;
+        backend_reply(bytes, started, &who)
     }
+}
+
+/// Passes a backend plugin's output to the caller's `on_text`, as text, as it comes.
+pub(crate) fn text_sink<'a>(input: &BackendInput<'a>) -> impl Fn(&[u8]) -> bool + 'a {
+    let on_text = input.on_text;
+    move |chunk: &[u8]| on_text.is_none_or(|f| f(&String::from_utf8_lossy(chunk)))
+}
+
+/// A backend plugin's output as its reply: UTF-8 text, with the call's latency.
+pub(crate) fn backend_reply(
+    bytes: Vec<u8>,
+    started: std::time::Instant,
+    who: &str,
+) -> Result<BackendReply, BackendError> {
+    let text = String::from_utf8(bytes)
+        .map_err(|_| BackendError::Unavailable(format!("{who}: the reply is not UTF-8")))?;
+    Ok(BackendReply {
+        text,
+        meta: ReplyMeta {
+            latency_ms: Some(started.elapsed().as_millis() as u64),
+            ..ReplyMeta::default()
+        },
+    })
 }
 
 /// Loads a library and checks it, calling nothing in it but its entry until every check passed.

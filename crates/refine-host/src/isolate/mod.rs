@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use refine_plugin::{
     Backend, BackendError, BackendInput, BackendReply, Format, FormatError, Pack, PluginInfo,
-    Rendered, ReplyMeta,
+    Rendered,
 };
 
 use crate::loader::{self, LibraryReport, LoadError, Sink};
@@ -421,8 +421,7 @@ impl Backend for IsolatedBackend {
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
         let plugin = &self.0;
         let started = Instant::now();
-        let on_text = input.on_text;
-        let sink = move |chunk: &[u8]| on_text.is_none_or(|f| f(&String::from_utf8_lossy(chunk)));
+        let sink = loader::text_sink(input);
         let bytes = plugin
             .library
             .call(
@@ -434,18 +433,12 @@ impl Backend for IsolatedBackend {
                 Some(&sink),
             )
             .map_err(|e| BackendError::Unavailable(plugin.fail(&e)))?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            BackendError::Unavailable(plugin.fail(&IsolatedError::Failed(String::from(
-                "the reply is not UTF-8",
-            ))))
-        })?;
-        Ok(BackendReply {
-            text,
-            meta: ReplyMeta {
-                latency_ms: Some(started.elapsed().as_millis() as u64),
-                ..ReplyMeta::default()
-            },
-        })
+        let who = format!(
+            "plugin {} ({})",
+            plugin.entry.info.id,
+            plugin.library.path.display()
+        );
+        loader::backend_reply(bytes, started, &who)
     }
 }
 
