@@ -137,6 +137,7 @@ pub fn html(pack: &Pack) -> Result<String, minijinja::Error> {
     env.get_template("pack.html")?.render(context! {
         topic => meta.topic.clone(),
         kind => meta.kind.as_ref().map(|k| k.describe()),
+        source => meta.source.as_ref().map(|s| Value::from(Serde(s.clone()))),
         guide => meta.guide.clone(),
         session_minutes => meta.session_minutes,
         start => start,
