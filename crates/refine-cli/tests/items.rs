@@ -145,9 +145,15 @@ fn prep_takes_one_item_of_an_export_with_its_body_as_notes_and_its_link_in_the_p
         String::from_utf8_lossy(&o.stdout).contains("(<https://github.com/acme/web/issues/423>)")
     );
     // So does the HTML page (its href read back by html5ever would decode the escapes).
-    let o = refine(&["prep", "--items", path, "--item", "423", "--format", "html"], b"");
+    let o = refine(
+        &["prep", "--items", path, "--item", "423", "--format", "html"],
+        b"",
+    );
     let page = String::from_utf8_lossy(&o.stdout).replace("&#x2f;", "/");
-    assert!(page.contains("<a href=\"https://github.com/acme/web/issues/423\">#423</a>"), "{page}");
+    assert!(
+        page.contains("<a href=\"https://github.com/acme/web/issues/423\">#423</a>"),
+        "{page}"
+    );
     // Several items and none chosen: which keys there are, exit 2.
     let o = refine(&["prep", "--items", path], b"");
     assert_eq!(o.status.code(), Some(2));

@@ -632,7 +632,7 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
         .collect();
     // Each line's level as a candidate item, computed once: framing lines and table headers are
     // no candidates.
-    let levels: Vec<Option<ItemLevel>> = lines
+    let mut levels: Vec<Option<ItemLevel>> = lines
         .iter()
         .enumerate()
         .map(|(i, (_, line))| {
@@ -644,26 +644,32 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
             Some(level)
         })
         .collect();
-    let min_list = levels
-        .iter()
-        .filter_map(|level| match level {
-            Some(ItemLevel::List(indent)) => Some(*indent),
-            _ => None,
-        })
-        .min();
-    let preference = [
-        Some(ItemLevel::Heading),
-        Some(ItemLevel::TableRow),
-        Some(ItemLevel::Bold),
-        min_list.map(ItemLevel::List),
-        Some(ItemLevel::Plain),
-    ];
-    let Some(level) = preference
-        .into_iter()
-        .flatten()
-        .find(|level| levels.contains(&Some(*level)))
-    else {
-        return Vec::new();
+    let level = loop {
+        let Some(level) = preferred_level(&levels) else {
+            return Vec::new();
+        };
+        // One line of the most prominent kind before two or more timed items of another kind
+        // is the agenda's title ("**Refinement Session: Checkout (90 minutes)**" over numbered
+        // phases), not an item: read the items under it instead.
+        work::step(lines.len());
+        let mut at = levels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| **l == Some(level));
+        let (Some((first, _)), None) = (at.next(), at.next()) else {
+            break level;
+        };
+        let timed_after = lines[first + 1..]
+            .iter()
+            .zip(&levels[first + 1..])
+            .filter(|((_, line), l)| {
+                l.is_some_and(|l| l != level) && split_timebox(&item_text(line)).1.is_some()
+            })
+            .count();
+        if timed_after < 2 {
+            break level;
+        }
+        levels[first] = None;
     };
 
     work::step(3 * lines.len());
@@ -702,6 +708,29 @@ fn agenda_items(lines: &[(usize, Line)], guide: &Guide) -> Vec<(AgendaItem, Item
             )
         })
         .collect()
+}
+
+/// The most prominent kind of candidate line among `levels`: headings, then table rows, bold
+/// lines, the least indented list items, plain lines.
+fn preferred_level(levels: &[Option<ItemLevel>]) -> Option<ItemLevel> {
+    work::step(5 * levels.len());
+    let min_list = levels
+        .iter()
+        .filter_map(|level| match level {
+            Some(ItemLevel::List(indent)) => Some(*indent),
+            _ => None,
+        })
+        .min();
+    [
+        Some(ItemLevel::Heading),
+        Some(ItemLevel::TableRow),
+        Some(ItemLevel::Bold),
+        min_list.map(ItemLevel::List),
+        Some(ItemLevel::Plain),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|level| levels.contains(&Some(*level)))
 }
 
 /// Reads "0-15 min", "15-60 min", "60-80 min" as elapsed-time offsets, not as ranges: when the
