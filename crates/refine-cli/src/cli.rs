@@ -84,7 +84,8 @@ pub(crate) struct PrepArgs {
     /// Which item of --items, by key (`#412`, `PROJ-42`); needed when the export holds several.
     #[arg(long, value_name = "KEY", requires = "items")]
     pub(crate) item: Option<String>,
-    /// The export's format [default: told from the content].
+    /// The export's format: github, jira-json, jira-csv, linear-csv, markdown [default: told
+    /// from the content].
     #[arg(long, value_name = "FORMAT", requires = "items")]
     pub(crate) items_format: Option<refine_items::ItemsFormat>,
     #[command(flatten)]
