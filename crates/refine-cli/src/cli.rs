@@ -84,8 +84,8 @@ pub(crate) struct PrepArgs {
     /// Which item of --items, by key (`#412`, `PROJ-42`); needed when the export holds several.
     #[arg(long, value_name = "KEY", requires = "items")]
     pub(crate) item: Option<String>,
-    /// The export's format: github, jira-json, jira-csv, linear-csv, markdown [default: told
-    /// from the content].
+    /// The export's format: github, jira-json, jira-csv, linear-csv, csv, markdown [default:
+    /// told from the content].
     #[arg(long, value_name = "FORMAT", requires = "items")]
     pub(crate) items_format: Option<refine_items::ItemsFormat>,
     #[command(flatten)]
@@ -209,7 +209,7 @@ pub(crate) struct ItemsArgs {
     /// The export (`-` for stdin).
     pub(crate) file: PathBuf,
     /// The export's format [default: told from the content]: github, jira-json, jira-csv,
-    /// linear-csv, markdown.
+    /// linear-csv, csv (any CSV with a Title column), markdown.
     #[arg(long, value_name = "FORMAT")]
     pub(crate) items_format: Option<refine_items::ItemsFormat>,
     /// Output format.

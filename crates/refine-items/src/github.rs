@@ -30,8 +30,12 @@ enum Label {
 }
 
 pub(crate) fn read(text: &str, origin: &str) -> Result<Vec<Item>, ItemsError> {
+    // A list, or one issue (`gh issue view N --json …`).
     let issues: Vec<serde_json::Value> =
-        serde_json::from_str(text).map_err(|e| json_error(origin, &e))?;
+        match serde_json::from_str(text).map_err(|e| json_error(origin, &e))? {
+            serde_json::Value::Array(issues) => issues,
+            one => vec![one],
+        };
     let total = issues.len();
     let mut items = Vec::new();
     for (i, value) in issues.into_iter().enumerate() {

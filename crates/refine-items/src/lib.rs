@@ -63,17 +63,21 @@ pub enum ItemsFormat {
     JiraCsv,
     /// Linear's CSV export.
     LinearCsv,
+    /// Any other CSV with a title column (`Title`, `Summary`, `Name`), such as a GitHub Projects
+    /// or spreadsheet export.
+    Csv,
     /// A Markdown list: `- title` with indented notes under it.
     Markdown,
 }
 
 impl ItemsFormat {
     /// Every format with its name for `--items-format`.
-    pub const ALL: [(ItemsFormat, &'static str); 5] = [
+    pub const ALL: [(ItemsFormat, &'static str); 6] = [
         (ItemsFormat::Github, "github"),
         (ItemsFormat::JiraJson, "jira-json"),
         (ItemsFormat::JiraCsv, "jira-csv"),
         (ItemsFormat::LinearCsv, "linear-csv"),
+        (ItemsFormat::Csv, "csv"),
         (ItemsFormat::Markdown, "markdown"),
     ];
 
@@ -129,7 +133,7 @@ pub enum ItemsError {
     },
     /// The content is none of the formats.
     #[error(
-        "{origin}: cannot tell what export this is; expected a GitHub issue list (JSON), Jira JSON or CSV, a Linear CSV, or a Markdown list (`- title` lines); name it with --items-format"
+        "{origin}: cannot tell what export this is; expected a GitHub issue list (JSON), Jira JSON or CSV, a Linear CSV, a CSV with a Title column, or a Markdown list (`- title` lines); name it with --items-format"
     )]
     Unknown {
         /// The file.
@@ -180,17 +184,16 @@ pub enum ItemsError {
 /// Tells the format from the content, or `None`.
 pub fn detect(text: &str) -> Option<ItemsFormat> {
     let text = text.trim_start_matches('\u{feff}').trim_start();
-    if text.starts_with('{') {
-        return Some(ItemsFormat::JiraJson);
-    }
-    if text.starts_with('[') {
-        // An array of issues: Jira's carry `fields`, GitHub's `title`.
+    if text.starts_with('{') || text.starts_with('[') {
+        // Jira's issues carry `fields` (a search result holds `issues`); GitHub's, a `title`.
         let head: String = text.chars().take(4096).collect();
-        return Some(if head.contains("\"fields\"") {
-            ItemsFormat::JiraJson
-        } else {
-            ItemsFormat::Github
-        });
+        return Some(
+            if head.contains("\"fields\"") || head.contains("\"issues\"") {
+                ItemsFormat::JiraJson
+            } else {
+                ItemsFormat::Github
+            },
+        );
     }
     let header = text.lines().next().unwrap_or("");
     let cells = table::header_cells(header);
@@ -200,6 +203,9 @@ pub fn detect(text: &str) -> Option<ItemsFormat> {
     }
     if has("ID") && has("Title") && (has("Team") || has("Status")) {
         return Some(ItemsFormat::LinearCsv);
+    }
+    if cells.len() > 1 && linear::TITLE.iter().any(|t| has(t)) {
+        return Some(ItemsFormat::Csv);
     }
     if markdown::has_items(text) {
         return Some(ItemsFormat::Markdown);
@@ -237,7 +243,8 @@ pub fn read(
         ItemsFormat::Github => github::read(text, origin)?,
         ItemsFormat::JiraJson => jira::read_json(text, origin)?,
         ItemsFormat::JiraCsv => jira::read_csv(text, origin)?,
-        ItemsFormat::LinearCsv => linear::read(text, origin)?,
+        ItemsFormat::LinearCsv => linear::read(text, origin, "Linear CSV")?,
+        ItemsFormat::Csv => linear::read(text, origin, "CSV")?,
         ItemsFormat::Markdown => markdown::read(text),
     };
     if items.is_empty() {

@@ -102,12 +102,12 @@ fn broken_exports_name_the_file_and_the_place() {
             .to_string()
             .contains("empty.csv: the file is empty")
     );
-    let err = read("Name,Body\nx,y\n", Some(ItemsFormat::LinearCsv), "lin.csv")
+    let err = read("Owner,Body\nx,y\n", Some(ItemsFormat::LinearCsv), "lin.csv")
         .expect_err("no Title")
         .to_string();
     assert!(
         err.contains(
-            "lin.csv:1: no `Title` column in this Linear CSV export; its columns are: Name, Body"
+            "lin.csv:1: no `Title` column in this Linear CSV export; its columns are: Owner, Body"
         ),
         "{err}"
     );
@@ -124,4 +124,27 @@ fn broken_exports_name_the_file_and_the_place() {
         .expect_err("no title")
         .to_string();
     assert!(err.contains("x.json: item 1: no title"), "{err}");
+}
+
+#[test]
+fn one_github_issue_and_other_trackers_csv_read_too() {
+    // `gh issue view 31 --json number,title,body,labels,url`: one object, not a list.
+    let one = r#"{"body": "Search takes 4 s for big workspaces.", "labels": [{"name": "performance"}], "number": 31, "title": "Slow search", "url": "https://github.com/o/r/issues/31"}"#;
+    assert_eq!(detect(one), Some(ItemsFormat::Github));
+    let items = read(one, None, "one.json").expect("reads");
+    assert_eq!(
+        (items[0].key.as_deref(), items[0].title.as_str()),
+        (Some("#31"), "Slow search")
+    );
+    // A GitHub Projects or spreadsheet export: a title column and the usual others.
+    let sheet = "Title,URL,Assignees,Status,Body,Tags\n\"Offline mode\",https://github.com/orgs/o/projects/1?pane=issue&itemId=7,ana,Todo,\"Technicians lose work.\",\"mobile\"\n";
+    assert_eq!(detect(sheet), Some(ItemsFormat::Csv));
+    let items = read(sheet, None, "sheet.csv").expect("reads");
+    assert_eq!(items[0].title, "Offline mode");
+    assert_eq!(
+        items[0].description.as_deref(),
+        Some("Technicians lose work.")
+    );
+    assert_eq!(items[0].labels, ["mobile"]);
+    assert!(items[0].url.is_some());
 }
