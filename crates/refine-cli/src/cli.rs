@@ -76,18 +76,8 @@ pub(crate) struct PrepArgs {
     /// 500 characters); or give --items.
     #[arg(required_unless_present = "items", conflicts_with = "items")]
     pub(crate) topic: Option<String>,
-    /// Take the item from a tracker's export instead (see `refine items`): its title is the
-    /// topic, its body and acceptance criteria the context, its link in the pack (`-` for
-    /// stdin).
-    #[arg(long, value_name = "FILE", conflicts_with = "context")]
-    pub(crate) items: Option<PathBuf>,
-    /// Which item of --items, by key (`#412`, `PROJ-42`); needed when the export holds several.
-    #[arg(long, value_name = "KEY", requires = "items")]
-    pub(crate) item: Option<String>,
-    /// The export's format: github, jira-json, jira-csv, linear-csv, csv, markdown [default:
-    /// told from the content].
-    #[arg(long, value_name = "FORMAT", requires = "items")]
-    pub(crate) items_format: Option<refine_items::ItemsFormat>,
+    #[command(flatten)]
+    pub(crate) backlog: BacklogArgs,
     #[command(flatten)]
     pub(crate) session: SessionArgs,
     /// The backend that writes the reply: a plugin id (see `refine backends`) or a backend named
@@ -141,6 +131,33 @@ pub(crate) struct PrepArgs {
 }
 
 /// What a session is about: shared by every command that builds a request.
+/// Backlog items from a tracker's export.
+#[derive(Debug, Args)]
+pub(crate) struct BacklogArgs {
+    /// Take the items from a tracker's export (see `refine items`; `-` for stdin). One item: its
+    /// title is the topic, its body and acceptance criteria the context. Several: a session on
+    /// all of them, one slot each in the problem-space exploration, in the file's order; those
+    /// that do not fit --minutes (at least 5 minutes each) are deferred to the next session.
+    #[arg(long, value_name = "FILE", conflicts_with = "context")]
+    pub(crate) items: Option<PathBuf>,
+    /// Take only this item of --items, by key (`#412`, `PROJ-42`).
+    #[arg(
+        long,
+        value_name = "KEY",
+        requires = "items",
+        conflicts_with = "max_items"
+    )]
+    pub(crate) item: Option<String>,
+    /// Take at most N items of --items into the session (the first N that fit); the rest are
+    /// deferred to the next session [default: as many as fit].
+    #[arg(long, value_name = "N", requires = "items", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) max_items: Option<u16>,
+    /// The export's format: github, jira-json, jira-csv, linear-csv, csv, markdown [default:
+    /// told from the content].
+    #[arg(long, value_name = "FORMAT", requires = "items")]
+    pub(crate) items_format: Option<refine_items::ItemsFormat>,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct SessionArgs {
     /// Context notes for the topic: the item's body from the tracker or your own notes (a text
@@ -166,8 +183,11 @@ pub(crate) struct GuideSource {
 #[derive(Debug, Args)]
 pub(crate) struct PromptArgs {
     /// The item to refine, e.g. "Reduce checkout abandonment on mobile" (`-` for stdin; at most
-    /// 500 characters).
-    pub(crate) topic: String,
+    /// 500 characters); or give --items.
+    #[arg(required_unless_present = "items", conflicts_with = "items")]
+    pub(crate) topic: Option<String>,
+    #[command(flatten)]
+    pub(crate) backlog: BacklogArgs,
     #[command(flatten)]
     pub(crate) session: SessionArgs,
 }
@@ -176,9 +196,11 @@ pub(crate) struct PromptArgs {
 pub(crate) struct CheckArgs {
     /// The reply to check (`-` for stdin).
     pub(crate) reply_file: PathBuf,
-    /// The topic the reply was written for (`-` for stdin).
-    #[arg(long)]
-    pub(crate) topic: String,
+    /// The topic the reply was written for (`-` for stdin); or give --items.
+    #[arg(long, required_unless_present = "items", conflicts_with = "items")]
+    pub(crate) topic: Option<String>,
+    #[command(flatten)]
+    pub(crate) backlog: BacklogArgs,
     #[command(flatten)]
     pub(crate) session: SessionArgs,
     /// Output format.

@@ -1,6 +1,7 @@
 //! `refine`: the command-line edge. It reads arguments and files, calls `refine-core`, prints,
 //! and maps outcomes to exit codes: 0 success, 1 error findings, 2 usage or input error.
 
+mod backlog;
 mod cli;
 mod input;
 mod output;
@@ -15,7 +16,7 @@ use clap::Parser;
 use refine_core::{analyze, prompt};
 
 use crate::cli::{CheckArgs, Cli, Command, GuideArgs, OutputFormat, PromptArgs};
-use crate::input::{Stdin, load_guide, session_request};
+use crate::input::{Stdin, load_guide};
 
 /// Exit status when a checked reply has error findings.
 const EXIT_FINDINGS: u8 = 1;
@@ -139,16 +140,20 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 }
 
 fn prompt_command(args: PromptArgs, stdin: &mut Stdin) -> Result<ExitCode> {
-    let topic = stdin.text_or_stdin(&args.topic, "TOPIC")?;
-    let request = session_request(&topic, &args.session, stdin)?;
     let guide = load_guide(&args.session.guide)?;
+    let (request, _) = backlog::request(
+        args.topic.as_deref(),
+        &args.backlog,
+        &args.session,
+        &guide,
+        stdin,
+    )?;
     let text = prompt::render(&guide, &request)?;
     write_stdout(&text, false)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn check_command(args: CheckArgs, stdin: &mut Stdin) -> Result<ExitCode> {
-    let topic = stdin.text_or_stdin(&args.topic, "--topic")?;
     let reply = stdin.file_or_stdin(&args.reply_file, "REPLY_FILE")?;
     if reply.len() > refine_core::request::REPLY_MAX_BYTES {
         return Err(anyhow::anyhow!(
@@ -158,8 +163,14 @@ fn check_command(args: CheckArgs, stdin: &mut Stdin) -> Result<ExitCode> {
             refine_core::request::REPLY_MAX_BYTES
         ));
     }
-    let request = session_request(&topic, &args.session, stdin)?;
     let guide = load_guide(&args.session.guide)?;
+    let (request, _) = backlog::request(
+        args.topic.as_deref(),
+        &args.backlog,
+        &args.session,
+        &guide,
+        stdin,
+    )?;
     let report = analyze(&reply, &guide, &request);
     match args.format {
         OutputFormat::Json => {

@@ -10,7 +10,7 @@ use refine_host::{PrepError, PrepInput, prepare};
 use refine_plugin::{BackendError, FormatError, Options, SessionStart};
 
 use crate::cli::PrepArgs;
-use crate::input::{Stdin, load_guide, session_request};
+use crate::input::{Stdin, load_guide};
 use crate::{Failure, write_stdout};
 
 /// Set by Ctrl-C while a reply streams.
@@ -19,33 +19,14 @@ static CANCELLED: AtomicBool = AtomicBool::new(false);
 const EXIT_CANCELLED: i32 = 130;
 
 pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure> {
-    let (request, source) = match &args.items {
-        Some(path) => {
-            let item = chosen_item(&args, path, stdin)?;
-            let mut request = refine_core::SessionRequest::new(
-                refine_core::Topic::new(&item.title)
-                    .with_context(|| format!("item {}: its title", label(&item)))?,
-            );
-            if let Some(notes) = item.notes() {
-                request = request
-                    .with_context(&notes)
-                    .with_context(|| format!("item {}: its body", label(&item)))?;
-            }
-            if let Some(minutes) = args.session.minutes {
-                request = request.with_minutes(minutes).context("invalid --minutes")?;
-            }
-            let source = refine_plugin::ItemSource {
-                key: item.key,
-                url: item.url,
-            };
-            (request, Some(source))
-        }
-        None => {
-            let topic = stdin.text_or_stdin(args.topic.as_deref().unwrap_or("-"), "TOPIC")?;
-            (session_request(&topic, &args.session, stdin)?, None)
-        }
-    };
     let guide = load_guide(&args.session.guide)?;
+    let (request, source) = crate::backlog::request(
+        args.topic.as_deref(),
+        &args.backlog,
+        &args.session,
+        &guide,
+        stdin,
+    )?;
     let start = args
         .start
         .as_deref()
@@ -160,54 +141,6 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// How an item is named in messages: its key, else its place in the file.
-fn label(item: &refine_items::Item) -> String {
-    item.key
-        .clone()
-        .unwrap_or_else(|| format!("#{} in the file", item.record))
-}
-
-/// The item of `--items` to prepare: the one named by `--item`, or the only one.
-fn chosen_item(
-    args: &PrepArgs,
-    path: &std::path::Path,
-    stdin: &mut Stdin,
-) -> Result<refine_items::Item, Failure> {
-    let text = stdin.file_or_stdin(path, "--items")?;
-    let origin = path.display().to_string();
-    let items =
-        refine_items::read(&text, args.items_format, &origin).map_err(anyhow::Error::from)?;
-    let keys = || {
-        items
-            .iter()
-            .filter_map(|i| i.key.as_deref())
-            .take(12)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match &args.item {
-        Some(wanted) => {
-            let norm = |k: &str| k.trim_start_matches('#').to_lowercase();
-            items
-                .iter()
-                .find(|i| i.key.as_deref().is_some_and(|k| norm(k) == norm(wanted)))
-                .cloned()
-                .ok_or_else(|| {
-                    Failure::Input(anyhow!(
-                        "{origin}: no item with key `{wanted}`; its keys: {}",
-                        keys()
-                    ))
-                })
-        }
-        None if items.len() == 1 => Ok(items[0].clone()),
-        None => Err(Failure::Input(anyhow!(
-            "{origin} holds {} items; prepare one of them with --item KEY ({}), or see them all with `refine items {origin}`",
-            items.len(),
-            keys()
-        ))),
-    }
 }
 
 /// Writes `bytes` to `path` whole or not at all: into a file beside it, then renamed over it, so

@@ -154,12 +154,12 @@ fn prep_takes_one_item_of_an_export_with_its_body_as_notes_and_its_link_in_the_p
         page.contains("<a href=\"https://github.com/acme/web/issues/423\">#423</a>"),
         "{page}"
     );
-    // Several items and none chosen: which keys there are, exit 2.
-    let o = refine(&["prep", "--items", path], b"");
+    // A key the export does not hold: which keys there are, exit 2.
+    let o = refine(&["prep", "--items", path, "--item", "999"], b"");
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("holds 11 items") && err.contains("#441"),
+        err.contains("no item with key `999`") && err.contains("#441"),
         "{err}"
     );
     // From stdin, a one-item list needs no --item.

@@ -40,6 +40,8 @@ pub enum SectionKind {
     DiscussionQuestions,
     /// The closing statement.
     ClosingStatement,
+    /// A backlog item's success criteria (only inside an item block).
+    SuccessCriteria,
 }
 
 /// What a section's bounds count.
@@ -109,9 +111,64 @@ pub const CLOSING_STATEMENT: SectionContract = SectionContract {
     measure: Measure::Sentences(Bounds { min: 2, max: 3 }),
 };
 
+/// A backlog item's success criteria, inside its item block.
+pub const SUCCESS_CRITERIA: SectionContract = SectionContract {
+    kind: SectionKind::SuccessCriteria,
+    tag: "success_criteria",
+    label: "success criteria",
+    measure: Measure::Items(Bounds { min: 1, max: 3 }),
+};
+
+/// The contract of a session on several backlog items, beside the four sections: the reply
+/// holds the agenda, the session's key points and the closing statement as in
+/// [`SECTIONS`], and instead of one `<discussion_questions>` section, one block per item the
+/// session takes, in the given order:
+///
+/// ```text
+/// <item number="2">
+/// Export fails for files over 2 GB (7 minutes)
+/// <key_points> 3-5 points drawn from this item's description </key_points>
+/// <discussion_questions> 3-5 problem-space questions about this item </discussion_questions>
+/// <success_criteria> 1-3 outcomes that would tell this item is understood </success_criteria>
+/// </item>
+/// ```
+///
+/// The block's first line names the item with its slot's timebox; `number` is the item's
+/// 1-based place in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ItemContract {
+    /// The block's tag name.
+    pub tag: &'static str,
+    /// A human name for messages.
+    pub label: &'static str,
+    /// The sections inside each block, in the order the prompt asks for them.
+    pub sections: [SectionContract; 3],
+    /// The fewest minutes an item's slot may have: its three questions at under two minutes
+    /// each is the least a conversation about a problem can be. The phase where items are
+    /// discussed takes as many items as it holds at this length; the rest are deferred.
+    pub min_minutes: u32,
+}
+
+/// The multi-item contract.
+pub const ITEM: ItemContract = ItemContract {
+    tag: "item",
+    label: "backlog item",
+    sections: [KEY_POINTS, DISCUSSION_QUESTIONS, SUCCESS_CRITERIA],
+    min_minutes: 5,
+};
+
 /// All sections, in the order the prompt asks for them.
 pub const SECTIONS: [SectionContract; 4] =
     [AGENDA, KEY_POINTS, DISCUSSION_QUESTIONS, CLOSING_STATEMENT];
+
+/// Every tagged section a reply may hold: the four, and the item blocks' success criteria.
+pub const TAGGED: [SectionContract; 5] = [
+    AGENDA,
+    KEY_POINTS,
+    DISCUSSION_QUESTIONS,
+    CLOSING_STATEMENT,
+    SUCCESS_CRITERIA,
+];
 
 /// The contract of one section kind.
 pub fn section(kind: SectionKind) -> &'static SectionContract {
@@ -120,6 +177,7 @@ pub fn section(kind: SectionKind) -> &'static SectionContract {
         SectionKind::KeyPoints => &SECTIONS[1],
         SectionKind::DiscussionQuestions => &SECTIONS[2],
         SectionKind::ClosingStatement => &SECTIONS[3],
+        SectionKind::SuccessCriteria => &SUCCESS_CRITERIA,
     }
 }
 

@@ -90,6 +90,11 @@ codes! {
     QuestionEcho = "question-echo", Warning, "A discussion question repeats a long run of the topic's title instead of naming its subject in a few words.";
     ClosingEcho = "closing-echo", Warning, "The closing statement repeats a long run of the topic's title.";
     QuestionsUngrounded = "questions-ungrounded", Warning, "Context notes were given, but too few questions draw on their own terms.";
+    ItemMissing = "item-missing", Error, "A backlog item the session takes has no item block in the reply.";
+    ItemUnexpected = "item-unexpected", Warning, "An item block names no item the session takes (a deferred item, a number past the last, or a single-topic session).";
+    ItemUntimed = "item-untimed", Error, "An item block's first line gives no timebox for the item's slot.";
+    SuccessCriteriaCount = "success-criteria-count", Error, "The number of an item's success criteria is outside the contract's bounds.";
+    ItemSlotsTotal = "item-slots-total", Warning, "The items' slots add up to more than the agenda gives the phase that holds them.";
 }
 
 /// One thing said about a reply.

@@ -618,6 +618,37 @@ impl Guide {
     pub fn phase(&self, slug: &str) -> Option<&Phase> {
         self.phases.iter().find(|p| p.slug == slug)
     }
+
+    /// The index of the phase where backlog items are discussed one by one: the first whose
+    /// bullets speak of "each" item (the built-in guide's "Discuss each refinement item"),
+    /// else the first whose name speaks of exploring or of the problem, else the longest.
+    pub fn item_phase_index(&self) -> usize {
+        let says_each = |p: &Phase| {
+            p.items.iter().flat_map(GuideItem::texts).any(|t| {
+                let words: Vec<String> = crate::text::words(t);
+                words.iter().any(|w| w == "each")
+                    && words.iter().any(|w| w.starts_with("item") || w == "story")
+            })
+        };
+        let named = |p: &Phase| {
+            let name = p.name.to_lowercase();
+            name.contains("explor") || name.contains("problem")
+        };
+        self.phases
+            .iter()
+            .position(says_each)
+            .or_else(|| self.phases.iter().position(named))
+            .unwrap_or_else(|| {
+                (0..self.phases.len())
+                    .max_by_key(|&i| (self.phases[i].minutes.max, std::cmp::Reverse(i)))
+                    .unwrap_or(0)
+            })
+    }
+
+    /// The phase where backlog items are discussed ([`Guide::item_phase_index`]).
+    pub fn item_phase(&self) -> &Phase {
+        &self.phases[self.item_phase_index()]
+    }
 }
 
 #[derive(Debug)]

@@ -14,6 +14,7 @@ pub mod parse;
 pub mod plan;
 pub mod prompt;
 pub mod request;
+pub mod schedule;
 pub mod text;
 pub mod timebox;
 pub mod work;
@@ -23,8 +24,8 @@ use serde::{Deserialize, Serialize};
 pub use finding::{Code, Finding, Severity};
 pub use guide::{Guide, GuideError, GuideOrigin};
 pub use lint::Scores;
-pub use plan::{AgendaItem, SessionPlan};
-pub use request::{RequestError, SessionRequest, Topic};
+pub use plan::{AgendaItem, DeferredItem, ItemPlan, SessionPlan};
+pub use request::{RequestError, SessionItem, SessionRequest, Topic};
 pub use timebox::Minutes;
 
 /// What `refine check` reports on a reply: the plan, the findings and the scores. Its JSON shape
@@ -62,9 +63,37 @@ impl Report {
 pub fn analyze(reply: &str, guide: &Guide, request: &SessionRequest) -> Report {
     let parsed = parse::parse_reply(reply, request.topic().as_str(), guide);
     let (findings, scores) = lint::lint(&parsed, guide, request);
+    let mut plan = parsed.plan;
+    name_items(&mut plan, request);
     Report {
-        plan: parsed.plan,
+        plan,
         findings,
         scores,
     }
+}
+
+/// Gives the plan's item blocks their key, title and link from the request (the reply's own
+/// line naming the item is kept when the request has no such item), in the request's order,
+/// and lists the deferred items.
+fn name_items(plan: &mut SessionPlan, request: &SessionRequest) {
+    for item in &mut plan.items {
+        if let Some(wanted) = request.items().get(item.number.wrapping_sub(1)) {
+            item.key = wanted.key().map(str::to_string);
+            item.title = wanted.title().to_string();
+            item.url = wanted.url().map(str::to_string);
+        }
+    }
+    plan.items.sort_by_key(|i| i.number);
+    let taken = request.items().len();
+    plan.deferred = request
+        .deferred()
+        .iter()
+        .enumerate()
+        .map(|(i, d)| plan::DeferredItem {
+            number: taken + i + 1,
+            key: d.key().map(str::to_string),
+            title: d.title().to_string(),
+            url: d.url().map(str::to_string),
+        })
+        .collect();
 }

@@ -16,6 +16,8 @@
 //!
 //! A reply with no findings scores 1 on all three.
 
+mod items;
+
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
@@ -105,10 +107,20 @@ impl Linter<'_> {
     /// not merely naming the topic (a question about "estimation accuracy" when that is the
     /// topic does not ask for an estimate).
     fn asserts(&self, found: PhraseMatch) -> bool {
+        self.asserts_for(self.subject(), found)
+    }
+
+    fn asserts_for(&self, subject: Subject<'_>, found: PhraseMatch) -> bool {
         let names_subject = |text: &str| find_phrase(text, &[found.phrase], &[]).is_some();
-        !found.negated
-            && !names_subject(self.request.topic().as_str())
-            && !self.request.context().is_some_and(names_subject)
+        !found.negated && !names_subject(subject.title) && !subject.notes.is_some_and(names_subject)
+    }
+
+    /// What the reply is about: the request's topic and context.
+    fn subject(&self) -> Subject<'_> {
+        Subject {
+            title: self.request.topic().as_str(),
+            notes: self.request.context(),
+        }
     }
 
     /// Whether the section was found and holds something.
@@ -123,8 +135,16 @@ impl Linter<'_> {
     /// Structural checks beyond the parser's, and the structure score.
     fn structure(&mut self) -> f64 {
         let mut total = 0.0;
+        let multi = !self.request.items().is_empty();
+        if !multi {
+            self.blocks_unasked();
+        }
         for contract in &contract::SECTIONS {
             let kind = contract.kind;
+            if multi && kind == SectionKind::DiscussionQuestions {
+                total += self.items_structure();
+                continue;
+            }
             let Some(section) = self.parsed.layout.section(kind).filter(|s| !s.empty) else {
                 continue;
             };
@@ -173,6 +193,7 @@ impl Linter<'_> {
                         );
                     }
                 }
+                SectionKind::SuccessCriteria => {}
                 SectionKind::ClosingStatement => {
                     let count = plan.closing_statement.as_deref().map_or(0, sentence_count);
                     if let Some(bounds) = contract.bounds().filter(|b| !b.contains(count)) {
@@ -398,22 +419,45 @@ impl Linter<'_> {
     }
 
     fn questions_quality(&mut self) -> f64 {
+        if !self.request.items().is_empty() {
+            return self.items_quality();
+        }
         if !self.usable(SectionKind::DiscussionQuestions) {
             return 0.0;
         }
-        let mut subject = self.request.topic().as_str().to_string();
-        if let Some(context) = self.request.context() {
-            subject.push('\n');
-            subject.push_str(context);
+        let parsed = self.parsed;
+        let line = self.section_line(SectionKind::DiscussionQuestions);
+        let request = self.request;
+        let subject = Subject {
+            title: request.topic().as_str(),
+            notes: request.context(),
+        };
+        self.judge_questions(
+            subject,
+            &parsed.plan.discussion_questions,
+            &parsed.layout.discussion_questions,
+            line,
+        )
+    }
+
+    /// The share of `questions` with no finding (halved when they do not draw on the subject's
+    /// notes), reporting each question's findings.
+    fn judge_questions(
+        &mut self,
+        subject: Subject<'_>,
+        questions: &[String],
+        lines: &[usize],
+        section_line: Option<usize>,
+    ) -> f64 {
+        let mut text = subject.title.to_string();
+        if let Some(notes) = subject.notes {
+            text.push('\n');
+            text.push_str(notes);
         }
-        let subject_terms = terms(&subject);
-        let topic_lower = self.request.topic().as_str().to_lowercase();
-        let questions = &self.parsed.plan.discussion_questions;
+        let subject_terms = terms(&text);
+        let topic_lower = subject.title.to_lowercase();
         let mut clean = 0;
-        for (question, &line) in questions
-            .iter()
-            .zip(&self.parsed.layout.discussion_questions)
-        {
+        for (question, &line) in questions.iter().zip(lines) {
             let before = self.findings.len();
             let short = shorten(question);
             let first_word = words(question).into_iter().next().unwrap_or_default();
@@ -436,14 +480,14 @@ impl Linter<'_> {
                 let message = format!("\"{short}\" does not refer to the topic or its context");
                 self.push(Code::QuestionGeneric, message, Some(line));
             }
-            if let Some(run) = self.echo(question) {
+            if let Some(run) = echo_of(subject.title, question) {
                 let message = format!(
                     "\"{short}\" repeats the title (\"{run}\"); name the subject in a few words of its own"
                 );
                 self.push(Code::QuestionEcho, message, Some(line));
             }
             if let Some(m) = find_phrase(question, VOCABULARY.solutioning, VOCABULARY.negations)
-                && self.asserts(m)
+                && self.asserts_for(subject, m)
             {
                 let message = format!(
                     "\"{short}\" jumps to a solution (\"{}\"); explore the problem first",
@@ -452,7 +496,7 @@ impl Linter<'_> {
                 self.push(Code::QuestionSolutioning, message, Some(line));
             }
             if let Some(m) = find_phrase(question, VOCABULARY.estimation, VOCABULARY.negations)
-                && self.asserts(m)
+                && self.asserts_for(subject, m)
             {
                 let message = format!(
                     "\"{short}\" asks for an estimate (\"{}\"); refinement is about understanding",
@@ -464,18 +508,23 @@ impl Linter<'_> {
                 clean += 1;
             }
         }
-        let grounded = self.questions_grounded();
+        let grounded = self.questions_grounded(subject, questions, section_line);
         share(clean, questions.len()) * if grounded { 1.0 } else { 0.5 }
     }
 
     /// With context notes, whether enough questions use the notes' own terms (those not already
     /// in the title); reports `questions-ungrounded` when not. Notes that add no terms of their
     /// own cannot be drawn on and are not held against the reply.
-    fn questions_grounded(&mut self) -> bool {
-        let Some(context) = self.request.context() else {
+    fn questions_grounded(
+        &mut self,
+        subject: Subject<'_>,
+        questions: &[String],
+        line: Option<usize>,
+    ) -> bool {
+        let Some(context) = subject.notes else {
             return true;
         };
-        let title_terms = terms(self.request.topic().as_str());
+        let title_terms = terms(subject.title);
         let own: BTreeSet<String> = terms(context)
             .into_iter()
             .filter(|t| !title_terms.iter().any(|x| same_stem(x, t)))
@@ -483,7 +532,6 @@ impl Linter<'_> {
         if own.is_empty() {
             return true;
         }
-        let questions = &self.parsed.plan.discussion_questions;
         let using = questions
             .iter()
             .filter(|q| terms_meet(&terms(q), &own))
@@ -492,7 +540,6 @@ impl Linter<'_> {
         if using >= wanted {
             return true;
         }
-        let line = self.section_line(SectionKind::DiscussionQuestions);
         self.push(
             Code::QuestionsUngrounded,
             format!(
@@ -508,9 +555,7 @@ impl Linter<'_> {
     /// [`SPECIFICITY`]`.echo_run_words` words in a row (a character of a script written without
     /// spaces counts as a third of a word).
     fn echo(&self, text: &str) -> Option<String> {
-        longest_shared_run(self.request.topic().as_str(), text)
-            .filter(|(weight, _)| *weight >= SPECIFICITY.echo_run_words * UNSPACED_PER_WORD)
-            .map(|(_, run)| run)
+        echo_of(self.request.topic().as_str(), text)
     }
 
     fn closing_next_steps(&mut self) -> f64 {
@@ -558,6 +603,20 @@ impl Linter<'_> {
             0.0
         }
     }
+}
+
+/// What a reply's part is about: a title, and the notes behind it.
+#[derive(Debug, Clone, Copy)]
+struct Subject<'s> {
+    title: &'s str,
+    notes: Option<&'s str>,
+}
+
+/// The run of `title`'s words `text` repeats, when it is long enough to be an echo.
+fn echo_of(title: &str, text: &str) -> Option<String> {
+    longest_shared_run(title, text)
+        .filter(|(weight, _)| *weight >= SPECIFICITY.echo_run_words * UNSPACED_PER_WORD)
+        .map(|(_, run)| run)
 }
 
 /// Whether `text` repeats `title` at length, as `question-echo` and `closing-echo` judge it: so

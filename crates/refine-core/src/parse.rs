@@ -10,7 +10,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::contract::{SECTIONS, SectionContract, SectionKind, VOCABULARY};
+mod items;
+
+pub use items::ItemBlockLayout;
+
+use crate::contract::{SECTIONS, SectionContract, SectionKind, TAGGED, VOCABULARY};
 use crate::finding::{Code, Finding};
 use crate::guide::Guide;
 use crate::plan::{AgendaItem, SessionPlan};
@@ -31,6 +35,8 @@ pub struct ReplyLayout {
     pub discussion_questions: Vec<usize>,
     /// The first line of the closing statement.
     pub closing_statement: Option<usize>,
+    /// With several backlog items: each item block that was read, in the reply's order.
+    pub items: Vec<ItemBlockLayout>,
 }
 
 impl ReplyLayout {
@@ -88,14 +94,26 @@ pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
     let mut layout = ReplyLayout::default();
     let mut plan = SessionPlan {
         topic: topic.to_string(),
-        agenda: Vec::new(),
-        key_points: Vec::new(),
-        discussion_questions: Vec::new(),
-        closing_statement: None,
+        ..SessionPlan::default()
     };
+    let blocks = items::blocks(reply, &tags, &lines);
+    // Tags inside an item block belong to it; the rest are the reply's top-level sections.
+    let top: Vec<TagHit> = tags
+        .iter()
+        .filter(|t| !blocks.iter().any(|b| b.outer.contains(&t.start)))
+        .copied()
+        .collect();
 
     for contract in &SECTIONS {
-        let found = section_body(reply, &tags, contract, &lines, &mut findings);
+        let mut own = Vec::new();
+        let found = section_body(reply, &top, contract, &lines, &mut own);
+        // With item blocks, the questions are in the blocks: no top-level section is needed.
+        if blocks.is_empty()
+            || contract.kind != SectionKind::DiscussionQuestions
+            || found.body.is_some()
+        {
+            findings.append(&mut own);
+        }
         let Some(body) = found.body else {
             continue;
         };
@@ -158,7 +176,32 @@ pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
                     .map(|(n, _)| *n);
                 plan.closing_statement = Some(text);
             }
+            SectionKind::SuccessCriteria => {}
         }
+    }
+    for block in &blocks {
+        if let Some(first) = layout.items.iter().find(|b| b.number == block.number) {
+            findings.push(Finding::new(
+                Code::SectionDuplicate,
+                format!(
+                    "a second <{}> block for item {} (the first is at line {}); only the first is read",
+                    crate::contract::ITEM.tag,
+                    block.number,
+                    first.line
+                ),
+                Some(block.open_line),
+            ));
+            continue;
+        }
+        let (item, item_layout) = items::read_block(reply, &tags, block, &lines, &mut findings);
+        // A reader of the single-topic shape finds every item's questions in the usual place.
+        plan.discussion_questions
+            .extend(item.discussion_questions.iter().cloned());
+        layout
+            .discussion_questions
+            .extend(item_layout.discussion_questions.iter().copied());
+        plan.items.push(item);
+        layout.items.push(item_layout);
     }
     ParsedReply {
         plan,
@@ -211,7 +254,7 @@ pub fn defuse_section_tags(text: &str) -> String {
             continue;
         };
         let normal = normalise_tag(name.as_str());
-        if !SECTIONS.iter().any(|s| s.tag == normal) {
+        if !TAGGED.iter().any(|s| s.tag == normal) {
             continue;
         }
         out.push_str(&text[at..whole.start()]);
@@ -222,7 +265,7 @@ pub fn defuse_section_tags(text: &str) -> String {
         at = whole.end();
     }
     out.push_str(&text[at..]);
-    out
+    items::defuse_item_tags(&out)
 }
 
 /// Normalises a tag name: lower case, runs of spaces, hyphens and underscores as one underscore.
@@ -245,7 +288,7 @@ fn scan_tags(reply: &str) -> Vec<TagHit> {
             continue;
         };
         let normal = normalise_tag(name.as_str());
-        let Some(contract) = SECTIONS.iter().find(|s| s.tag == normal) else {
+        let Some(contract) = TAGGED.iter().find(|s| s.tag == normal) else {
             continue;
         };
         let self_closing = c.get(3).is_some_and(|m| !m.as_str().is_empty());
@@ -915,105 +958,4 @@ fn match_phase_by_bullets(title: &str, guide: &Guide) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn phase(title: &str) -> Option<String> {
-        match_phase(title, &Guide::builtin())
-    }
-
-    #[test]
-    fn phases_match_by_name_tolerantly() {
-        assert_eq!(
-            phase("Problem Exploration").as_deref(),
-            Some("problem-space-exploration")
-        );
-        assert_eq!(
-            phase("Explore the problem space").as_deref(),
-            Some("problem-space-exploration")
-        );
-        assert_eq!(
-            phase("Context & Priorities").as_deref(),
-            Some("context-setting")
-        );
-        assert_eq!(
-            phase("Define Success").as_deref(),
-            Some("success-criteria-definition")
-        );
-        assert_eq!(
-            phase("Success metrics").as_deref(),
-            Some("success-criteria-definition")
-        );
-        assert_eq!(phase("Retro").as_deref(), Some("session-retrospective"));
-        assert_eq!(
-            phase("Wrap-up & Retrospective").as_deref(),
-            Some("session-retrospective")
-        );
-        assert_eq!(
-            phase("Stakeholder mapping").as_deref(),
-            Some("problem-space-exploration")
-        );
-        assert_eq!(
-            phase("Feedback round").as_deref(),
-            Some("session-retrospective")
-        );
-        assert_eq!(phase("Welcome and introductions"), None);
-        assert_eq!(phase("Break"), None);
-        assert_eq!(phase("Wrap-up"), None);
-        assert_eq!(phase("Session kickoff"), None);
-    }
-
-    #[test]
-    fn titles_lose_numbering_timeboxes_and_descriptions() {
-        let t = |s: &str| clean_title(&split_timebox(&strip_markup(s)).0);
-        assert_eq!(
-            t("1. **Context Setting** (15-20 minutes)"),
-            "Context Setting"
-        );
-        assert_eq!(t("0:00–0:15 | Context Setting"), "Context Setting");
-        assert_eq!(
-            t("Phase 2: Problem Space Exploration — 45 min"),
-            "Problem Space Exploration"
-        );
-        assert_eq!(
-            t("Context Setting (15 min): PM shares priorities"),
-            "Context Setting"
-        );
-        assert_eq!(t("⏱️ 15 min — Context Setting"), "Context Setting");
-        assert_eq!(t("Wrap-up (5 min)"), "Wrap-up");
-    }
-
-    #[test]
-    fn framing_lines_are_not_items() {
-        assert!(is_framing("Agenda (90 minutes)"));
-        assert!(is_framing("Total: 90 minutes"));
-        assert!(is_framing("Refinement Session Agenda"));
-        assert!(is_framing("Agenda for checkout (90 min)"));
-        assert!(!is_framing("Context Setting (15 min)"));
-        assert!(!is_framing("Review the agenda and goals (5 min)"));
-    }
-
-    #[test]
-    fn tags_are_read_in_any_case_and_spacing_but_not_in_prose() {
-        let reply = "Put it in `<agenda>` tags, as in <agenda> tags.\n< Agenda >\n1. A (5 min)\n</ AGENDA>\n<key-points></key points>";
-        let hits = scan_tags(reply);
-        let kinds: Vec<_> = hits.iter().map(|h| (h.kind, h.closing)).collect();
-        assert_eq!(
-            kinds,
-            vec![
-                (SectionKind::Agenda, false),
-                (SectionKind::Agenda, true),
-                (SectionKind::KeyPoints, false),
-                (SectionKind::KeyPoints, true),
-            ]
-        );
-    }
-
-    #[test]
-    fn line_numbers_are_one_based() {
-        let index = LineIndex::new("a\nb\nc");
-        assert_eq!(index.line_of(0), 1);
-        assert_eq!(index.line_of(2), 2);
-        assert_eq!(index.line_of(4), 3);
-    }
-}
+mod tests;

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::contract::{self, SectionContract};
 use crate::guide::Guide;
 use crate::request::SessionRequest;
+use crate::schedule;
 
 /// The default prompt template: the seed prompt with its guide, topic and section wording
 /// drawn from the guide and the contracts.
@@ -43,6 +44,48 @@ impl From<&SectionContract> for SectionView {
     }
 }
 
+/// The most characters of an item's description a multi-item prompt carries; a longer one is
+/// cut at a line or sentence end before it, so six long issues still make a prompt of a
+/// reasonable size.
+pub const ITEM_NOTES_PROMPT_CHARS: usize = 4_000;
+
+/// What the template sees of one backlog item.
+#[derive(Serialize)]
+struct ItemView {
+    number: usize,
+    key: Option<String>,
+    title: String,
+    notes: Option<String>,
+}
+
+/// What the template sees of the items' slots.
+#[derive(Serialize)]
+struct SlotsView {
+    phase: String,
+    minutes: Vec<u32>,
+}
+
+/// What the template sees of the item contract.
+#[derive(Serialize)]
+struct ItemContractView {
+    tag: &'static str,
+}
+
+/// `text` cut to at most `limit` characters, at the last line or sentence end before the limit
+/// (else at the limit), with "…" when cut.
+pub fn excerpt(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(limit).collect();
+    let end = cut
+        .rfind('\n')
+        .or_else(|| cut.rfind(". ").map(|i| i + 1))
+        .filter(|&i| i > limit / 2)
+        .unwrap_or(cut.len());
+    format!("{}…", cut[..end].trim_end())
+}
+
 /// Replaces `<` and `>` with the single angle quotation marks `‹` and `›`, so that untrusted text
 /// cannot open or close a tag.
 pub fn neutralise(text: &str) -> String {
@@ -67,7 +110,36 @@ pub fn render_template(
     env.add_template("prompt", template)?;
     let view = |kind| Value::from(Serde(SectionView::from(contract::section(kind))));
     use contract::SectionKind::*;
+    let items: Vec<ItemView> = request
+        .items()
+        .iter()
+        .enumerate()
+        .map(|(i, item)| ItemView {
+            number: i + 1,
+            key: item.key().map(neutralise),
+            title: neutralise(item.title().as_str()),
+            notes: item
+                .notes()
+                .map(|n| neutralise(&excerpt(n, ITEM_NOTES_PROMPT_CHARS))),
+        })
+        .collect();
+    let deferred: Vec<String> = request
+        .deferred()
+        .iter()
+        .map(|d| neutralise(&d.label()))
+        .collect();
+    let slots = schedule::item_slots(guide, request).map(|s| SlotsView {
+        phase: guide
+            .phase(&s.phase)
+            .map_or_else(|| s.phase.clone(), |p| p.name.clone()),
+        minutes: s.minutes,
+    });
     let rendered = env.get_template("prompt")?.render(context! {
+        items => Value::from(Serde(items)),
+        deferred => deferred,
+        slots => Value::from(Serde(slots)),
+        item_block => Value::from(Serde(ItemContractView { tag: contract::ITEM.tag })),
+        success_criteria => view(SuccessCriteria),
         guide => neutralise(guide.markdown.trim()),
         topic => neutralise(request.topic().as_str()),
         context => request.context().map(neutralise),

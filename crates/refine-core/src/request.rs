@@ -102,12 +102,110 @@ impl fmt::Display for Topic {
     }
 }
 
+/// One backlog item of a session on several items: its tracker key and link when known, its
+/// title and its description (Markdown notes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionItem {
+    key: Option<String>,
+    title: Topic,
+    notes: Option<String>,
+    url: Option<String>,
+}
+
+impl SessionItem {
+    /// An item with this title (validated as a [`Topic`]).
+    pub fn new(title: &str) -> Result<SessionItem, RequestError> {
+        Ok(SessionItem {
+            key: None,
+            title: Topic::new(title)?,
+            notes: None,
+            url: None,
+        })
+    }
+
+    /// Adds the tracker's key (`#412`, `PAY-7`); blank keys count as none.
+    pub fn with_key(mut self, key: Option<&str>) -> Self {
+        self.key = key
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(String::from);
+        self
+    }
+
+    /// Adds the item's link; blank links count as none.
+    pub fn with_url(mut self, url: Option<&str>) -> Self {
+        self.url = url
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(String::from);
+        self
+    }
+
+    /// Adds the description, cleaned and bounded as context notes are
+    /// ([`SessionRequest::with_context`]).
+    pub fn with_notes(mut self, notes: &str) -> Result<Self, RequestError> {
+        self.notes = clean_notes(notes)?;
+        Ok(self)
+    }
+
+    /// The tracker's key.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// The title.
+    pub fn title(&self) -> &Topic {
+        &self.title
+    }
+
+    /// The description.
+    pub fn notes(&self) -> Option<&str> {
+        self.notes.as_deref()
+    }
+
+    /// The link.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The item as named in a list: key and title.
+    pub fn label(&self) -> String {
+        match &self.key {
+            Some(key) => format!("{key} {}", self.title),
+            None => self.title.to_string(),
+        }
+    }
+}
+
+/// Context notes cleaned (control characters other than white space removed) and bounded;
+/// blank notes are none.
+fn clean_notes(notes: &str) -> Result<Option<String>, RequestError> {
+    let cleaned: String;
+    let notes = if notes.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        cleaned = notes
+            .chars()
+            .filter(|c| !c.is_control() || c.is_whitespace())
+            .collect();
+        cleaned.as_str()
+    } else {
+        notes
+    };
+    let trimmed = notes.trim();
+    let chars = trimmed.chars().count();
+    if chars > CONTEXT_MAX_CHARS {
+        return Err(RequestError::ContextTooLong { chars });
+    }
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
+}
+
 /// Everything a session is prepared from, besides the guide.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRequest {
     topic: Topic,
     context: Option<String>,
     minutes: Option<u32>,
+    items: Vec<SessionItem>,
+    deferred: Vec<SessionItem>,
 }
 
 impl SessionRequest {
@@ -117,31 +215,40 @@ impl SessionRequest {
             topic,
             context: None,
             minutes: None,
+            items: Vec::new(),
+            deferred: Vec::new(),
         }
+    }
+
+    /// A request for a session on several backlog items: `items` are the ones the session takes,
+    /// in order ([`crate::schedule::fit_items`] says how many fit), `deferred` the ones left for
+    /// the next session. The topic names them: "3 backlog items: A; B; C", shortened to
+    /// [`TOPIC_MAX_CHARS`].
+    pub fn for_items(
+        items: Vec<SessionItem>,
+        deferred: Vec<SessionItem>,
+    ) -> Result<Self, RequestError> {
+        let titles: Vec<String> = items.iter().map(|i| i.title.to_string()).collect();
+        let mut topic = format!(
+            "{} backlog item{}: {}",
+            items.len(),
+            if items.len() == 1 { "" } else { "s" },
+            titles.join("; ")
+        );
+        if topic.chars().count() > TOPIC_MAX_CHARS {
+            topic = topic.chars().take(TOPIC_MAX_CHARS - 1).collect();
+            topic.push('…');
+        }
+        let mut request = SessionRequest::new(Topic::new(&topic)?);
+        request.items = items;
+        request.deferred = deferred;
+        Ok(request)
     }
 
     /// Adds context notes; blank notes count as none. Control characters other than white space
     /// (NUL, the ESC of terminal colours pasted with a log) are removed.
     pub fn with_context(mut self, context: &str) -> Result<Self, RequestError> {
-        let cleaned: String;
-        let context = if context
-            .chars()
-            .any(|c| c.is_control() && !c.is_whitespace())
-        {
-            cleaned = context
-                .chars()
-                .filter(|c| !c.is_control() || c.is_whitespace())
-                .collect();
-            cleaned.as_str()
-        } else {
-            context
-        };
-        let trimmed = context.trim();
-        let chars = trimmed.chars().count();
-        if chars > CONTEXT_MAX_CHARS {
-            return Err(RequestError::ContextTooLong { chars });
-        }
-        self.context = (!trimmed.is_empty()).then(|| trimmed.to_string());
+        self.context = clean_notes(context)?;
         Ok(self)
     }
 
@@ -167,6 +274,16 @@ impl SessionRequest {
     /// The requested session length, when given.
     pub fn minutes(&self) -> Option<u32> {
         self.minutes
+    }
+
+    /// The backlog items the session takes, in order; empty for a session on one topic.
+    pub fn items(&self) -> &[SessionItem] {
+        &self.items
+    }
+
+    /// The backlog items deferred to the next session.
+    pub fn deferred(&self) -> &[SessionItem] {
+        &self.deferred
     }
 }
 

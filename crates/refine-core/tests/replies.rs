@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use refine_core::{Guide, SessionRequest, Topic, analyze};
+use refine_core::{Guide, SessionItem, SessionRequest, Topic, analyze};
 use serde::Deserialize;
 
 #[test]
@@ -85,6 +85,8 @@ pub(crate) fn fixtures() -> PathBuf {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Meta {
+    /// The topic; for a session on several items, made from them.
+    #[serde(default)]
     pub(crate) topic: String,
     pub(crate) context: Option<String>,
     pub(crate) minutes: Option<u32>,
@@ -92,6 +94,33 @@ pub(crate) struct Meta {
     pub(crate) guide: Option<String>,
     /// The finding codes the reply must produce, with repeats.
     pub(crate) expect: Vec<String>,
+    /// The backlog items of a session on several items, in order.
+    #[serde(default)]
+    pub(crate) items: Vec<FixtureItem>,
+    /// The items deferred to the next session.
+    #[serde(default)]
+    pub(crate) deferred: Vec<FixtureItem>,
+}
+
+/// One backlog item of a fixture.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FixtureItem {
+    pub(crate) key: Option<String>,
+    pub(crate) title: String,
+    pub(crate) notes: Option<String>,
+}
+
+impl FixtureItem {
+    fn to_item(&self) -> SessionItem {
+        let mut item = SessionItem::new(&self.title)
+            .expect("item title")
+            .with_key(self.key.as_deref());
+        if let Some(notes) = &self.notes {
+            item = item.with_notes(notes).expect("item notes");
+        }
+        item
+    }
 }
 
 pub(crate) struct ReplyFixture {
@@ -123,7 +152,18 @@ impl ReplyFixture {
     }
 
     pub(crate) fn request(&self) -> SessionRequest {
-        let mut request = SessionRequest::new(Topic::new(&self.meta.topic).expect("topic"));
+        let mut request = if self.meta.items.is_empty() {
+            SessionRequest::new(Topic::new(&self.meta.topic).expect("topic"))
+        } else {
+            let items = self.meta.items.iter().map(FixtureItem::to_item).collect();
+            let deferred = self
+                .meta
+                .deferred
+                .iter()
+                .map(FixtureItem::to_item)
+                .collect();
+            SessionRequest::for_items(items, deferred).expect("items")
+        };
         if let Some(context) = &self.meta.context {
             request = request.with_context(context).expect("context");
         }

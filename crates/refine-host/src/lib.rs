@@ -287,24 +287,43 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
             bytes: reply.text.len(),
         });
     }
-    let report = analyze(&reply.text, guide, request);
-    let reading = refine_topic::read(request.topic().as_str(), request.context());
-    let brief = refine_topic::Brief::of(&reading.notes);
-    let kind = ItemKind {
-        name: reading.kind.kind.as_str().to_string(),
-        because: reading.kind.because,
+    let mut report = analyze(&reply.text, guide, request);
+    let multi = !request.items().is_empty();
+    // A session on several items has no one kind or brief: each item has its own.
+    let (kind, brief) = if multi {
+        (None, refine_plugin::ItemBrief::default())
+    } else {
+        read_item(request.topic().as_str(), request.context())
     };
+    let item_notes: Vec<refine_plugin::ItemNotes> = request
+        .items()
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let (kind, brief) = read_item(item.title().as_str(), item.notes());
+            refine_plugin::ItemNotes {
+                number: i + 1,
+                kind,
+                excerpt: item.notes().map(|n| prompt::excerpt(n, ITEM_EXCERPT_CHARS)),
+                brief,
+            }
+        })
+        .collect();
+    for item in &mut report.plan.items {
+        item.kind = item_notes
+            .iter()
+            .find(|n| n.number == item.number)
+            .and_then(|n| n.kind.as_ref())
+            .map(|k| k.name.clone());
+    }
     let mut pack = Pack {
         plan: report.plan,
         meta: PackMeta {
             topic: request.topic().to_string(),
             context: request.context().map(str::to_string),
-            kind: Some(kind),
+            kind,
             source: None,
-            brief: refine_plugin::ItemBrief {
-                known: brief.known,
-                open: brief.open,
-            },
+            brief,
             guide: guide.title.clone(),
             session_minutes: 0,
             start: start.cloned(),
@@ -345,10 +364,61 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
                 })
                 .collect(),
             invitation: refine_plugin::Invitation::default(),
+            item_notes,
         },
     };
     pack.meta.session_minutes = request.minutes().unwrap_or_else(|| pack.total_minutes());
+    if let Some(note) = deferral_note(guide, request) {
+        pack.meta.notes.push(note);
+    }
     Ok(pack)
+}
+
+/// What the pack says when items were deferred: how many fit, by what rule, and which wait.
+fn deferral_note(guide: &Guide, request: &SessionRequest) -> Option<String> {
+    let deferred = request.deferred();
+    if deferred.is_empty() {
+        return None;
+    }
+    let taken = request.items().len();
+    let total = request.items().len() + deferred.len();
+    let phase = guide.item_phase();
+    let slots = refine_core::schedule::item_slots(guide, request);
+    let minutes = slots.map_or(0, |s| s.phase_minutes);
+    let fit = refine_core::schedule::fit_items(guide, request.minutes(), total, None).ok();
+    let why = match fit {
+        Some(f) if f.taken > taken => String::from(" (as --max-items asked)"),
+        _ => format!(
+            " ({} gets {minutes} minutes, at least {} per item)",
+            phase.name,
+            refine_core::contract::ITEM.min_minutes
+        ),
+    };
+    let names: Vec<String> = deferred.iter().map(|d| d.label()).collect();
+    Some(format!(
+        "{taken} of {total} items fit this session{why}; deferred to the next session: {}.",
+        names.join("; ")
+    ))
+}
+
+/// The most characters of an item's description the pre-read shows.
+pub const ITEM_EXCERPT_CHARS: usize = 600;
+
+/// An item's kind (and the words that decided it) and its brief, read from its title and notes.
+fn read_item(title: &str, notes: Option<&str>) -> (Option<ItemKind>, refine_plugin::ItemBrief) {
+    let reading = refine_topic::read(title, notes);
+    let brief = refine_topic::Brief::of(&reading.notes);
+    let kind = ItemKind {
+        name: reading.kind.kind.as_str().to_string(),
+        because: reading.kind.because,
+    };
+    (
+        Some(kind),
+        refine_plugin::ItemBrief {
+            known: brief.known,
+            open: brief.open,
+        },
+    )
 }
 
 /// What the pack must say when the requested length forces phases out of the guide's ranges.

@@ -1,5 +1,10 @@
-//! The session pack as a JSON document (`refine.session_pack/1`): what the `json` format writes,
-//! what `refine schema` describes, and what format plugins receive through the C ABI.
+//! The session pack as a JSON document: what the `json` format writes, what `refine schema`
+//! describes, and what format plugins receive through the C ABI.
+//!
+//! A pack on one topic is written as `refine.session_pack/1`, the shape it always had. A pack on
+//! several backlog items is `refine.session_pack/2`: the same fields plus `items` (each item's
+//! key, link, title, kind, timebox, key points, questions and success criteria) and the plan's
+//! `items` and `deferred`. The schema `refine schema` prints describes both.
 
 use std::collections::BTreeMap;
 
@@ -9,14 +14,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::{ItemKind, Pack, PackMeta, ReplyMeta, SessionStart};
 
-/// The version tag of the document shape; bumped on any incompatible change.
-pub const SCHEMA_ID: &str = "refine.session_pack/1";
+/// The version tag of the document shape; bumped on any incompatible change. Version 2 adds
+/// the items of a session on several backlog items.
+pub const SCHEMA_ID: &str = "refine.session_pack/2";
+
+/// The version tag of a single-topic document, whose shape version 2 keeps unchanged.
+pub const SCHEMA_ID_SINGLE: &str = "refine.session_pack/1";
 
 /// A session pack as one JSON document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackDocument {
-    /// Always `refine.session_pack/1`.
+    /// `refine.session_pack/1` for a pack on one topic, `refine.session_pack/2` for a pack on
+    /// several backlog items.
     pub schema: String,
     /// The session topic.
     pub topic: String,
@@ -64,13 +74,21 @@ pub struct PackDocument {
     /// Who the invitation is from and for, and when it was written; absent when not given.
     #[serde(default, skip_serializing_if = "crate::Invitation::is_empty")]
     pub invitation: crate::Invitation,
+    /// With several backlog items (version 2): each item the session takes, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<crate::PackItem>,
 }
 
 impl From<&Pack> for PackDocument {
     fn from(pack: &Pack) -> Self {
         let meta = &pack.meta;
         PackDocument {
-            schema: SCHEMA_ID.to_string(),
+            schema: if pack.plan.items.is_empty() && pack.plan.deferred.is_empty() {
+                SCHEMA_ID_SINGLE
+            } else {
+                SCHEMA_ID
+            }
+            .to_string(),
             topic: meta.topic.clone(),
             context: meta.context.clone(),
             kind: meta.kind.clone(),
@@ -90,6 +108,7 @@ impl From<&Pack> for PackDocument {
             practices: meta.practices.clone(),
             phase_focus: meta.phase_focus.clone(),
             invitation: meta.invitation.clone(),
+            items: pack.items(),
         }
     }
 }
@@ -117,6 +136,16 @@ impl From<PackDocument> for Pack {
                 practices: doc.practices,
                 phase_focus: doc.phase_focus,
                 invitation: doc.invitation,
+                item_notes: doc
+                    .items
+                    .into_iter()
+                    .map(|i| crate::ItemNotes {
+                        number: i.number,
+                        kind: i.kind,
+                        excerpt: i.excerpt,
+                        brief: i.brief,
+                    })
+                    .collect(),
             },
         }
     }

@@ -18,7 +18,7 @@ use refine_core::{Finding, Guide, Minutes, Scores, SessionPlan, SessionRequest};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use document::{PackDocument, SCHEMA_ID};
+pub use document::{PackDocument, SCHEMA_ID, SCHEMA_ID_SINGLE};
 pub use invitation::{Invitation, Person, PersonError};
 pub use start::{SessionStart, StartError};
 
@@ -164,6 +164,62 @@ impl ItemBrief {
     }
 }
 
+/// What the host read of one backlog item of a session on several items, beside the plan's
+/// block for it (joined by `number`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ItemNotes {
+    /// The item's 1-based place in the request.
+    pub number: usize,
+    /// What kind of item it is, and why.
+    #[serde(default)]
+    pub kind: Option<ItemKind>,
+    /// The start of its description, for the pre-read.
+    #[serde(default)]
+    pub excerpt: Option<String>,
+    /// What its description tells and leaves open.
+    #[serde(default, skip_serializing_if = "ItemBrief::is_empty")]
+    pub brief: ItemBrief,
+}
+
+/// One backlog item of a session on several items, as formats show it: the plan's block joined
+/// with what the host read of the item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PackItem {
+    /// Its 1-based place in the request.
+    pub number: usize,
+    /// The tracker's key, when known.
+    pub key: Option<String>,
+    /// The item's title.
+    pub title: String,
+    /// The item's link, when known.
+    pub url: Option<String>,
+    /// What kind of item it is, and why.
+    pub kind: Option<ItemKind>,
+    /// Its slot's timebox, as the reply gives it.
+    pub minutes: Option<Minutes>,
+    /// Key points drawn from its description.
+    pub key_points: Vec<String>,
+    /// Problem-space questions about it.
+    pub discussion_questions: Vec<String>,
+    /// What would tell it is understood.
+    pub success_criteria: Vec<String>,
+    /// The start of its description.
+    pub excerpt: Option<String>,
+    /// What its description tells and leaves open.
+    #[serde(default, skip_serializing_if = "ItemBrief::is_empty")]
+    pub brief: ItemBrief,
+}
+
+impl PackItem {
+    /// The item as named in a list: key and title.
+    pub fn label(&self) -> String {
+        match &self.key {
+            Some(key) => format!("{key} {}", self.title),
+            None => self.title.clone(),
+        }
+    }
+}
+
 /// Everything a format knows besides the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PackMeta {
@@ -209,6 +265,9 @@ pub struct PackMeta {
     /// Who the invitation is from and for, when the user said (`--organizer`, `--attendee`).
     #[serde(default, skip_serializing_if = "Invitation::is_empty")]
     pub invitation: Invitation,
+    /// With several backlog items: what the host read of each (kind, excerpt, brief).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_notes: Vec<ItemNotes>,
 }
 
 /// A session pack: the plan and its metadata, what formats render.
@@ -234,6 +293,35 @@ pub struct Slot {
 }
 
 impl Pack {
+    /// The backlog items of a session on several items, in order: each plan block joined with
+    /// what the host read of the item. Empty for a single-topic pack.
+    pub fn items(&self) -> Vec<PackItem> {
+        self.plan
+            .items
+            .iter()
+            .map(|item| {
+                let notes = self
+                    .meta
+                    .item_notes
+                    .iter()
+                    .find(|n| n.number == item.number);
+                PackItem {
+                    number: item.number,
+                    key: item.key.clone(),
+                    title: item.title.clone(),
+                    url: item.url.clone(),
+                    kind: notes.and_then(|n| n.kind.clone()),
+                    minutes: item.minutes,
+                    key_points: item.key_points.clone(),
+                    discussion_questions: item.discussion_questions.clone(),
+                    success_criteria: item.success_criteria.clone(),
+                    excerpt: notes.and_then(|n| n.excerpt.clone()),
+                    brief: notes.map(|n| n.brief.clone()).unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
     /// A pack with nothing in it (and a start, so every format can render it): for learning a
     /// format's media type and extension.
     pub fn empty() -> Pack {
@@ -244,6 +332,7 @@ impl Pack {
                 key_points: Vec::new(),
                 discussion_questions: Vec::new(),
                 closing_statement: None,
+                ..SessionPlan::default()
             },
             meta: PackMeta {
                 topic: String::from("-"),
@@ -268,6 +357,7 @@ impl Pack {
                 practices: Vec::new(),
                 phase_focus: BTreeMap::new(),
                 invitation: Invitation::default(),
+                item_notes: Vec::new(),
             },
         }
     }

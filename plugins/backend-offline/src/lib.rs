@@ -4,9 +4,9 @@
 //! questions name the topic's subject and follow the guide's exploration bullets, and the closing
 //! names the guide's next steps. The same input always gives the same bytes.
 
-mod agenda;
 mod bank;
 mod content;
+mod items;
 
 use std::fmt::Write as _;
 
@@ -56,16 +56,15 @@ impl Backend for OfflineBackend {
 
 /// Writes the tagged reply for `request` with `guide`.
 pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, BackendError> {
+    if !request.items().is_empty() {
+        return items::plan_items_reply(request, guide);
+    }
     let topic = request.topic().as_str();
     let reading = refine_topic::read(topic, request.context());
     let voice = content::Voice::new(&reading, request.context());
     let total = request.minutes().unwrap_or_else(|| guide.natural_minutes());
-    let minutes = agenda::allocate(guide, total).map_err(|short| {
-        BackendError::Input(format!(
-            "a {}-minute session cannot hold the guide's {} phases; ask for at least {} minutes",
-            short.minutes, short.phases, short.phases
-        ))
-    })?;
+    let minutes = refine_core::schedule::allocate(guide, total)
+        .map_err(|short| BackendError::Input(short.to_string()))?;
 
     let mut out = String::new();
     let _ = writeln!(out, "<{}>", AGENDA.tag);

@@ -106,9 +106,73 @@ pub fn markdown(pack: &Pack) -> String {
     for point in &plan.key_points {
         let _ = writeln!(out, "- {}", escape(point));
     }
-    let _ = writeln!(out, "\n## Discussion questions\n");
-    for (i, question) in plan.discussion_questions.iter().enumerate() {
-        let _ = writeln!(out, "{}. {}", i + 1, escape(question));
+    let items = pack.items();
+    if items.is_empty() {
+        let _ = writeln!(out, "\n## Discussion questions\n");
+        for (i, question) in plan.discussion_questions.iter().enumerate() {
+            let _ = writeln!(out, "{}. {}", i + 1, escape(question));
+        }
+    } else {
+        let _ = writeln!(out, "\n## Items\n");
+    }
+    for item in &items {
+        let minutes = item.minutes.map_or_else(String::new, |m| format!(" ({m})"));
+        let _ = writeln!(
+            out,
+            "### {}. {}{minutes}\n",
+            item.number,
+            escape(&item.title)
+        );
+        match (&item.key, &item.url) {
+            (Some(key), Some(url)) => {
+                let _ = writeln!(
+                    out,
+                    "- **Item:** [{}](<{}>)",
+                    escape(key),
+                    url.replace('>', "%3E")
+                );
+            }
+            (None, Some(url)) => {
+                let _ = writeln!(out, "- **Item:** <{}>", url.replace('>', "%3E"));
+            }
+            (Some(key), None) => {
+                let _ = writeln!(out, "- **Item:** {}", escape(key));
+            }
+            (None, None) => {}
+        }
+        if let Some(kind) = &item.kind {
+            let _ = writeln!(out, "- **Kind:** {}", escape(&kind.describe()));
+        }
+        let _ = writeln!(out, "\n**Key points**\n");
+        for point in &item.key_points {
+            let _ = writeln!(out, "- {}", escape(point));
+        }
+        let _ = writeln!(out, "\n**Discussion questions**\n");
+        for (i, question) in item.discussion_questions.iter().enumerate() {
+            let _ = writeln!(out, "{}. {}", i + 1, escape(question));
+        }
+        let _ = writeln!(out, "\n**Success criteria**\n");
+        for criterion in &item.success_criteria {
+            let _ = writeln!(out, "- {}", escape(criterion));
+        }
+        let _ = writeln!(out);
+    }
+    if !plan.deferred.is_empty() {
+        let _ = writeln!(out, "\n## Deferred to the next session\n");
+        for item in &plan.deferred {
+            let name = match &item.key {
+                Some(key) => format!("{key} {}", item.title),
+                None => item.title.clone(),
+            };
+            match &item.url {
+                Some(url) => {
+                    let _ = writeln!(out, "- [{}](<{}>)", escape(&name), url.replace('>', "%3E"));
+                }
+                None => {
+                    let _ = writeln!(out, "- {}", escape(&name));
+                }
+            }
+        }
     }
     let _ = writeln!(out, "\n## Closing statement\n");
     let _ = writeln!(

@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use refine_core::contract::{AGENDA, CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
+use refine_core::contract::{
+    AGENDA, CLOSING_STATEMENT, DISCUSSION_QUESTIONS, ITEM, KEY_POINTS, SUCCESS_CRITERIA,
+};
 use refine_core::parse::defuse_section_tags;
 use refine_plugin::{Format, FormatError, Pack, PluginInfo, Rendered};
 
@@ -52,22 +54,63 @@ pub fn tagged(pack: &Pack) -> String {
     for point in &plan.key_points {
         let _ = writeln!(out, "- {}", defuse_section_tags(point));
     }
-    let _ = writeln!(
-        out,
-        "</{}>\n\n<{}>",
-        KEY_POINTS.tag, DISCUSSION_QUESTIONS.tag
-    );
-    for (i, question) in plan.discussion_questions.iter().enumerate() {
-        let _ = writeln!(out, "{}. {}", i + 1, defuse_section_tags(question));
+    let _ = writeln!(out, "</{}>\n", KEY_POINTS.tag);
+    if plan.items.is_empty() {
+        list(
+            &mut out,
+            DISCUSSION_QUESTIONS.tag,
+            &plan.discussion_questions,
+            true,
+        );
+        let _ = writeln!(out);
     }
-    let _ = writeln!(
-        out,
-        "</{}>\n\n<{}>",
-        DISCUSSION_QUESTIONS.tag, CLOSING_STATEMENT.tag
-    );
+    for item in &plan.items {
+        let _ = writeln!(out, "<{} number=\"{}\">", ITEM.tag, item.number);
+        let name = match &item.key {
+            Some(key) => format!("{key} {}", item.title),
+            None => item.title.clone(),
+        };
+        match item.minutes {
+            Some(m) => {
+                let _ = writeln!(out, "{} ({m})", defuse_section_tags(&name));
+            }
+            None => {
+                let _ = writeln!(out, "{}", defuse_section_tags(&name));
+            }
+        }
+        list(&mut out, KEY_POINTS.tag, &item.key_points, false);
+        list(
+            &mut out,
+            DISCUSSION_QUESTIONS.tag,
+            &item.discussion_questions,
+            true,
+        );
+        list(
+            &mut out,
+            SUCCESS_CRITERIA.tag,
+            &item.success_criteria,
+            false,
+        );
+        let _ = writeln!(out, "</{}>\n", ITEM.tag);
+    }
+    let _ = writeln!(out, "<{}>", CLOSING_STATEMENT.tag);
     if let Some(closing) = &plan.closing_statement {
         let _ = writeln!(out, "{}", defuse_section_tags(closing));
     }
     let _ = writeln!(out, "</{}>", CLOSING_STATEMENT.tag);
     out
+}
+
+/// One list section: numbered or bulleted lines between its tags.
+fn list(out: &mut String, tag: &str, lines: &[String], numbered: bool) {
+    let _ = writeln!(out, "<{tag}>");
+    for (i, line) in lines.iter().enumerate() {
+        let text = defuse_section_tags(line);
+        let _ = if numbered {
+            writeln!(out, "{}. {text}", i + 1)
+        } else {
+            writeln!(out, "- {text}")
+        };
+    }
+    let _ = writeln!(out, "</{tag}>");
 }

@@ -1,0 +1,101 @@
+//! Unit tests of the parser.
+use super::*;
+
+fn phase(title: &str) -> Option<String> {
+    match_phase(title, &Guide::builtin())
+}
+
+#[test]
+fn phases_match_by_name_tolerantly() {
+    assert_eq!(
+        phase("Problem Exploration").as_deref(),
+        Some("problem-space-exploration")
+    );
+    assert_eq!(
+        phase("Explore the problem space").as_deref(),
+        Some("problem-space-exploration")
+    );
+    assert_eq!(
+        phase("Context & Priorities").as_deref(),
+        Some("context-setting")
+    );
+    assert_eq!(
+        phase("Define Success").as_deref(),
+        Some("success-criteria-definition")
+    );
+    assert_eq!(
+        phase("Success metrics").as_deref(),
+        Some("success-criteria-definition")
+    );
+    assert_eq!(phase("Retro").as_deref(), Some("session-retrospective"));
+    assert_eq!(
+        phase("Wrap-up & Retrospective").as_deref(),
+        Some("session-retrospective")
+    );
+    assert_eq!(
+        phase("Stakeholder mapping").as_deref(),
+        Some("problem-space-exploration")
+    );
+    assert_eq!(
+        phase("Feedback round").as_deref(),
+        Some("session-retrospective")
+    );
+    assert_eq!(phase("Welcome and introductions"), None);
+    assert_eq!(phase("Break"), None);
+    assert_eq!(phase("Wrap-up"), None);
+    assert_eq!(phase("Session kickoff"), None);
+}
+
+#[test]
+fn titles_lose_numbering_timeboxes_and_descriptions() {
+    let t = |s: &str| clean_title(&split_timebox(&strip_markup(s)).0);
+    assert_eq!(
+        t("1. **Context Setting** (15-20 minutes)"),
+        "Context Setting"
+    );
+    assert_eq!(t("0:00–0:15 | Context Setting"), "Context Setting");
+    assert_eq!(
+        t("Phase 2: Problem Space Exploration — 45 min"),
+        "Problem Space Exploration"
+    );
+    assert_eq!(
+        t("Context Setting (15 min): PM shares priorities"),
+        "Context Setting"
+    );
+    assert_eq!(t("⏱️ 15 min — Context Setting"), "Context Setting");
+    assert_eq!(t("Wrap-up (5 min)"), "Wrap-up");
+}
+
+#[test]
+fn framing_lines_are_not_items() {
+    assert!(is_framing("Agenda (90 minutes)"));
+    assert!(is_framing("Total: 90 minutes"));
+    assert!(is_framing("Refinement Session Agenda"));
+    assert!(is_framing("Agenda for checkout (90 min)"));
+    assert!(!is_framing("Context Setting (15 min)"));
+    assert!(!is_framing("Review the agenda and goals (5 min)"));
+}
+
+#[test]
+fn tags_are_read_in_any_case_and_spacing_but_not_in_prose() {
+    let reply = "Put it in `<agenda>` tags, as in <agenda> tags.\n< Agenda >\n1. A (5 min)\n</ AGENDA>\n<key-points></key points>";
+    let hits = scan_tags(reply);
+    let kinds: Vec<_> = hits.iter().map(|h| (h.kind, h.closing)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (SectionKind::Agenda, false),
+            (SectionKind::Agenda, true),
+            (SectionKind::KeyPoints, false),
+            (SectionKind::KeyPoints, true),
+        ]
+    );
+}
+
+#[test]
+fn line_numbers_are_one_based() {
+    let index = LineIndex::new("a\nb\nc");
+    assert_eq!(index.line_of(0), 1);
+    assert_eq!(index.line_of(2), 2);
+    assert_eq!(index.line_of(4), 3);
+}
