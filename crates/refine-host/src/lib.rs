@@ -364,6 +364,7 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
                 })
                 .collect(),
             invitation: refine_plugin::Invitation::default(),
+            item_phase: multi.then(|| guide.item_phase().slug.clone()),
             item_notes,
         },
     };

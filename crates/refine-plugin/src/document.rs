@@ -74,6 +74,10 @@ pub struct PackDocument {
     /// Who the invitation is from and for, and when it was written; absent when not given.
     #[serde(default, skip_serializing_if = "crate::Invitation::is_empty")]
     pub invitation: crate::Invitation,
+    /// With several backlog items (version 2): the slug of the guide phase that holds their
+    /// slots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_phase: Option<String>,
     /// With several backlog items (version 2): each item the session takes, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<crate::PackItem>,
@@ -108,6 +112,7 @@ impl From<&Pack> for PackDocument {
             practices: meta.practices.clone(),
             phase_focus: meta.phase_focus.clone(),
             invitation: meta.invitation.clone(),
+            item_phase: meta.item_phase.clone(),
             items: pack.items(),
         }
     }
@@ -136,6 +141,7 @@ impl From<PackDocument> for Pack {
                 practices: doc.practices,
                 phase_focus: doc.phase_focus,
                 invitation: doc.invitation,
+                item_phase: doc.item_phase,
                 item_notes: doc
                     .items
                     .into_iter()

@@ -265,6 +265,9 @@ pub struct PackMeta {
     /// Who the invitation is from and for, when the user said (`--organizer`, `--attendee`).
     #[serde(default, skip_serializing_if = "Invitation::is_empty")]
     pub invitation: Invitation,
+    /// With several backlog items: the slug of the guide phase that holds their slots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_phase: Option<String>,
     /// With several backlog items: what the host read of each (kind, excerpt, brief).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_notes: Vec<ItemNotes>,
@@ -357,6 +360,7 @@ impl Pack {
                 practices: Vec::new(),
                 phase_focus: BTreeMap::new(),
                 invitation: Invitation::default(),
+                item_phase: None,
                 item_notes: Vec::new(),
             },
         }
@@ -376,6 +380,53 @@ impl Pack {
                     minutes,
                     title: item.title.clone(),
                     phase: item.phase.clone(),
+                };
+                at = at.saturating_add(minutes);
+                slot
+            })
+            .collect()
+    }
+
+    /// The backlog items' slots on the session's clock: laid one after another from the start
+    /// of the agenda item of the phase that holds them ([`PackMeta::item_phase`]), each its
+    /// timebox's upper end long (an untimed item takes an equal share of what is left). Slots
+    /// that run past that agenda item show the overrun. Empty for a single-topic pack.
+    pub fn item_timeline(&self) -> Vec<Slot> {
+        let Some(phase) = &self.meta.item_phase else {
+            return Vec::new();
+        };
+        let timeline = self.timeline();
+        let Some(holder) = timeline.iter().find(|s| s.phase.as_ref() == Some(phase)) else {
+            return Vec::new();
+        };
+        let timed: u32 = self
+            .plan
+            .items
+            .iter()
+            .filter_map(|i| i.minutes)
+            .map(|m| m.max)
+            .sum();
+        let untimed = self
+            .plan
+            .items
+            .iter()
+            .filter(|i| i.minutes.is_none())
+            .count() as u32;
+        let share = holder.minutes.saturating_sub(timed) / untimed.max(1);
+        let mut at = holder.start;
+        self.plan
+            .items
+            .iter()
+            .map(|item| {
+                let minutes = item.minutes.map_or(share, |m| m.max);
+                let slot = Slot {
+                    start: at,
+                    minutes,
+                    title: match &item.key {
+                        Some(key) => format!("{key} {}", item.title),
+                        None => item.title.clone(),
+                    },
+                    phase: Some(phase.clone()),
                 };
                 at = at.saturating_add(minutes);
                 slot

@@ -38,6 +38,10 @@ struct Timeline {
     width: u32,
     height: u32,
     segments: Vec<Segment>,
+    /// The backlog items' slots, in a second row under the phases.
+    slots: Vec<Segment>,
+    /// Where the second row's clock labels stand.
+    slots_label_y: u32,
     end: String,
 }
 
@@ -88,31 +92,37 @@ pub fn html(pack: &Pack) -> Result<String, minijinja::Error> {
     } else {
         f64::from(SVG_WIDTH) / f64::from(total)
     };
-    let segments: Vec<Segment> = timeline
-        .iter()
-        .enumerate()
-        .filter(|(_, slot)| slot.minutes > 0)
-        .map(|(i, slot)| {
-            let width = round2(f64::from(slot.minutes) * scale);
-            let room = ((width - 8.0) / 6.5).max(0.0) as usize;
-            let short = if slot.title.chars().count() <= room {
-                slot.title.clone()
-            } else {
-                let cut: String = slot.title.chars().take(room.saturating_sub(1)).collect();
-                format!("{}…", cut.trim_end())
-            };
-            Segment {
-                x: round2(f64::from(slot.start) * scale),
-                width: (width - 2.0).max(1.0),
-                fill: FILLS[i % FILLS.len()],
-                title: slot.title.clone(),
-                short,
-                minutes: slot.minutes,
-                at: at(slot.start),
-                labelled: width >= LABEL_MIN_WIDTH,
-            }
-        })
-        .collect();
+    let to_segments = |timeline: &[refine_plugin::Slot]| -> Vec<Segment> {
+        timeline
+            .iter()
+            .enumerate()
+            .filter(|(_, slot)| slot.minutes > 0)
+            .map(|(i, slot)| {
+                let width = round2(f64::from(slot.minutes) * scale);
+                let room = ((width - 8.0) / 6.5).max(0.0) as usize;
+                let short = if slot.title.chars().count() <= room {
+                    slot.title.clone()
+                } else {
+                    let cut: String = slot.title.chars().take(room.saturating_sub(1)).collect();
+                    format!("{}…", cut.trim_end())
+                };
+                Segment {
+                    x: round2(f64::from(slot.start) * scale),
+                    width: (width - 2.0).max(1.0),
+                    fill: FILLS[i % FILLS.len()],
+                    title: slot.title.clone(),
+                    short,
+                    minutes: slot.minutes,
+                    at: at(slot.start),
+                    labelled: width >= LABEL_MIN_WIDTH,
+                }
+            })
+            .collect()
+    };
+    let segments = to_segments(&timeline);
+    let item_timeline = pack.item_timeline();
+    let slots = to_segments(&item_timeline);
+    let items = pack.items();
     let rows: Vec<Row> = timeline
         .iter()
         .zip(&pack.plan.agenda)
@@ -144,7 +154,16 @@ pub fn html(pack: &Pack) -> Result<String, minijinja::Error> {
         backend => meta.backend.clone(),
         notes => meta.notes.clone(),
         total => total,
-        svg => Value::from(Serde(Timeline { width: SVG_WIDTH, height: 66, segments, end: at(total) })),
+        svg => Value::from(Serde(Timeline {
+            width: SVG_WIDTH,
+            height: if slots.is_empty() { 66 } else { 122 },
+            segments,
+            slots,
+            slots_label_y: 116,
+            end: at(total),
+        })),
+        items => Value::from(Serde(items)),
+        deferred => Value::from(Serde(pack.plan.deferred.clone())),
         rows => Value::from(Serde(rows)),
         practices => meta.practices.clone(),
         key_points => pack.plan.key_points.clone(),

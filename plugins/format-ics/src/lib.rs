@@ -122,11 +122,50 @@ fn invite(event: &mut Event, pack: &Pack) {
 fn pre_read(pack: &Pack, start: &SessionStart) -> String {
     let mut out = String::new();
     let when = start.local.format("%A %-d %B, %H:%M");
-    let _ = writeln!(
-        out,
-        "Please read before the refinement session on {when}, so we can spend it understanding the problem together.\n\nItem: {}",
-        pack.meta.topic
-    );
+    let items = pack.items();
+    if !items.is_empty() {
+        let _ = writeln!(
+            out,
+            "Please read before the refinement session on {when}, so we can spend it understanding the problems together. We will discuss {} items, in this order.",
+            items.len()
+        );
+        for item in &items {
+            let _ = writeln!(out, "\n{}. {}", item.number, item.label());
+            if let Some(url) = &item.url {
+                let _ = writeln!(out, "{url}");
+            }
+            if let Some(excerpt) = &item.excerpt {
+                let short: String = excerpt.chars().take(EXCERPT_CHARS / 3).collect();
+                let more = if excerpt.chars().count() > EXCERPT_CHARS / 3 {
+                    " …"
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "{}{more}", short.trim_end());
+            }
+            let _ = writeln!(out, "Questions to think about:");
+            for (i, q) in item.discussion_questions.iter().enumerate() {
+                let _ = writeln!(out, "{}. {q}", i + 1);
+            }
+        }
+        if !pack.plan.deferred.is_empty() {
+            let _ = writeln!(out, "\nNot in this session (deferred):");
+            for d in &pack.plan.deferred {
+                let _ = writeln!(
+                    out,
+                    "- {}{}",
+                    d.key.as_ref().map_or(String::new(), |k| format!("{k} ")),
+                    d.title
+                );
+            }
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "Please read before the refinement session on {when}, so we can spend it understanding the problem together.\n\nItem: {}",
+            pack.meta.topic
+        );
+    }
     if let Some(notes) = pack
         .meta
         .context
@@ -142,9 +181,11 @@ fn pre_read(pack: &Pack, start: &SessionStart) -> String {
         };
         let _ = writeln!(out, "\nWhat we know so far:\n{excerpt}{more}");
     }
-    let _ = writeln!(out, "\nQuestions to think about:");
-    for (i, q) in pack.plan.discussion_questions.iter().enumerate() {
-        let _ = writeln!(out, "{}. {q}", i + 1);
+    if items.is_empty() {
+        let _ = writeln!(out, "\nQuestions to think about:");
+        for (i, q) in pack.plan.discussion_questions.iter().enumerate() {
+            let _ = writeln!(out, "{}. {q}", i + 1);
+        }
     }
     if pack.meta.team_preparation.is_empty() {
         let _ = writeln!(
@@ -179,9 +220,33 @@ fn description(pack: &Pack, start: &SessionStart) -> String {
             slot.title
         );
     }
-    let _ = writeln!(out, "\nDiscussion questions");
-    for (i, q) in pack.plan.discussion_questions.iter().enumerate() {
-        let _ = writeln!(out, "{}. {q}", i + 1);
+    let items = pack.items();
+    if items.is_empty() {
+        let _ = writeln!(out, "\nDiscussion questions");
+        for (i, q) in pack.plan.discussion_questions.iter().enumerate() {
+            let _ = writeln!(out, "{}. {q}", i + 1);
+        }
+    }
+    for (item, slot) in items.iter().zip(pack.item_timeline()) {
+        let at = start.local_at(slot.start).format("%H:%M");
+        let _ = writeln!(out, "\nItem {} at {at}: {}", item.number, item.label());
+        if let Some(url) = &item.url {
+            let _ = writeln!(out, "{url}");
+        }
+        for (i, q) in item.discussion_questions.iter().enumerate() {
+            let _ = writeln!(out, "{}. {q}", i + 1);
+        }
+    }
+    if !pack.plan.deferred.is_empty() {
+        let _ = writeln!(out, "\nDeferred to the next session");
+        for d in &pack.plan.deferred {
+            let _ = writeln!(
+                out,
+                "- {}{}",
+                d.key.as_ref().map_or(String::new(), |k| format!("{k} ")),
+                d.title
+            );
+        }
     }
     if let Some(closing) = &pack.plan.closing_statement {
         let _ = writeln!(out, "\nClosing\n{closing}");

@@ -36,6 +36,35 @@ struct PreRead {
     open: Vec<String>,
     questions: Vec<String>,
     prepare: Vec<String>,
+    /// With several backlog items: each item, in the session's order.
+    items: Vec<PreReadItem>,
+    /// With several backlog items: those deferred to the next session.
+    deferred: Vec<String>,
+}
+
+/// One backlog item of a pre-read on several items.
+#[derive(Debug, Serialize)]
+struct PreReadItem {
+    heading: String,
+    link: Option<String>,
+    kind: Option<String>,
+    minutes: Option<String>,
+    excerpt: Option<String>,
+    known: Vec<String>,
+    open: Vec<String>,
+    questions: Vec<String>,
+}
+
+/// `notes` cut to [`EXCERPT_CHARS`], with " …" when cut.
+fn excerpt_of(notes: Option<&str>) -> Option<String> {
+    notes.map(str::trim).filter(|n| !n.is_empty()).map(|notes| {
+        let cut: String = notes.chars().take(EXCERPT_CHARS).collect();
+        if notes.chars().count() > EXCERPT_CHARS {
+            format!("{} …", cut.trim_end())
+        } else {
+            cut
+        }
+    })
 }
 
 impl PreRead {
@@ -52,19 +81,33 @@ impl PreRead {
                 meta.session_minutes
             ),
         };
-        let excerpt = meta
-            .context
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(|notes| {
-                let cut: String = notes.chars().take(EXCERPT_CHARS).collect();
-                if notes.chars().count() > EXCERPT_CHARS {
-                    format!("{} …", cut.trim_end())
-                } else {
-                    cut
-                }
-            });
+        let excerpt = excerpt_of(meta.context.as_deref());
+        let items = pack
+            .items()
+            .into_iter()
+            .map(|item| PreReadItem {
+                heading: format!("{}. {}", item.number, item.label()),
+                link: item.url.clone(),
+                kind: item
+                    .kind
+                    .as_ref()
+                    .map(|k| format!("Read as a {} item.", k.name)),
+                minutes: item.minutes.map(|m| format!("About {m} in the session.")),
+                excerpt: excerpt_of(item.excerpt.as_deref()),
+                known: item.brief.known.clone(),
+                open: item.brief.open.clone(),
+                questions: item.discussion_questions.clone(),
+            })
+            .collect();
+        let deferred = pack
+            .plan
+            .deferred
+            .iter()
+            .map(|d| match &d.key {
+                Some(key) => format!("{key} {}", d.title),
+                None => d.title.clone(),
+            })
+            .collect();
         let prepare = if meta.team_preparation.is_empty() {
             vec![
                 String::from(
@@ -91,10 +134,15 @@ impl PreRead {
             open: meta.brief.open.clone(),
             questions: pack.plan.discussion_questions.clone(),
             prepare,
+            items,
+            deferred,
         }
     }
 
     fn markdown(&self) -> String {
+        if !self.items.is_empty() {
+            return self.markdown_items();
+        }
         let mut out = format!(
             "# Pre-read: {}\n\n_{}_\n\n{}\n\n## The item\n\n",
             self.topic, self.when, self.purpose
@@ -135,6 +183,65 @@ impl PreRead {
         out.push_str("\n## Questions to think about\n\n");
         for (i, q) in self.questions.iter().enumerate() {
             out.push_str(&format!("{}. {q}\n", i + 1));
+        }
+        out.push_str("\n## How to prepare\n\n");
+        for p in &self.prepare {
+            out.push_str(&format!("- {p}\n"));
+        }
+        out
+    }
+
+    /// The Markdown pre-read of a session on several items: each item in its own section.
+    fn markdown_items(&self) -> String {
+        let mut out = format!(
+            "# Pre-read: {}\n\n_{}_\n\n{}\n",
+            self.topic, self.when, self.purpose
+        );
+        for item in &self.items {
+            out.push_str(&format!("\n## {}\n\n", item.heading));
+            if let Some(link) = &item.link {
+                out.push_str(&format!("<{}>\n\n", link.replace('>', "%3E")));
+            }
+            let line: Vec<&str> = [item.kind.as_deref(), item.minutes.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            if !line.is_empty() {
+                out.push_str(&line.join(" "));
+                out.push_str("\n\n");
+            }
+            match &item.excerpt {
+                Some(excerpt) => {
+                    for line in excerpt.lines() {
+                        out.push_str(if line.trim().is_empty() { ">" } else { "> " });
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                }
+                None => out.push_str(self.no_notes),
+            }
+            out.push_str("\n\n### What we know\n\n");
+            if item.known.is_empty() {
+                out.push_str(self.nothing_known);
+                out.push('\n');
+            }
+            for k in &item.known {
+                out.push_str(&format!("- {k}\n"));
+            }
+            out.push_str("\n### What we don't know yet\n\n");
+            for o in &item.open {
+                out.push_str(&format!("- {o}\n"));
+            }
+            out.push_str("\n### Questions to think about\n\n");
+            for (i, q) in item.questions.iter().enumerate() {
+                out.push_str(&format!("{}. {q}\n", i + 1));
+            }
+        }
+        if !self.deferred.is_empty() {
+            out.push_str("\n## Not in this session\n\nThese wait for the next session; no need to prepare them yet:\n\n");
+            for d in &self.deferred {
+                out.push_str(&format!("- {d}\n"));
+            }
         }
         out.push_str("\n## How to prepare\n\n");
         for p in &self.prepare {
