@@ -343,14 +343,11 @@ impl Native {
 
 /// What a backend plugin is given: `{prompt, topic, context, minutes, guide, options}`.
 pub(crate) fn backend_request(input: &BackendInput<'_>) -> serde_json::Value {
-    serde_json::json!({
-        "prompt": input.prompt,
-        "topic": input.request.topic().as_str(),
-        "context": input.request.context(),
-        "minutes": input.request.minutes(),
-        "guide": input.guide.markdown,
-        "options": input.options,
-    })
+    let mut request = refine_plugin::ffi::request_json(input.request);
+    request["prompt"] = input.prompt.into();
+    request["guide"] = input.guide.markdown.clone().into();
+    request["options"] = serde_json::to_value(input.options).unwrap_or_default();
+    request
 }
 
 /// What a format plugin is given: the session pack document.

@@ -510,6 +510,47 @@ fn a_rust_backend_plugin_streams_cancels_and_survives_a_panic() {
 }
 
 #[test]
+fn a_backend_plugin_is_given_the_items_and_answers_one_block_each() {
+    let lib = cargo_library("backend-rust-example", "libbackend_rust_example.so");
+    let mut registry = Registry::builtin();
+    registry.load_library(&lib, &no_config).expect("loads");
+    let backend = registry.backend("echo").expect("echo");
+    let item = |key: &str, title: &str| {
+        refine_core::SessionItem::new(title)
+            .expect("title")
+            .with_key(Some(key))
+            .with_url(Some(&format!("https://example.com/{key}")))
+    };
+    let request = SessionRequest::for_items(
+        vec![
+            item("A-1", "Refunds take two weeks"),
+            item("A-2", "Invoices miss the PO number"),
+        ],
+        vec![item("A-3", "Dark mode")],
+    )
+    .expect("request");
+    let guide = Guide::builtin();
+    let options = Options::new();
+    let pack = refine_host::prepare(
+        backend,
+        refine_host::PrepInput {
+            request: &request,
+            guide: &guide,
+            options: &options,
+            start: None,
+            on_text: None,
+        },
+    )
+    .expect("pack");
+    assert_eq!(pack.meta.findings, vec![], "the plugin read the items");
+    let items = pack.items();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[1].url.as_deref(), Some("https://example.com/A-2"));
+    assert!(items[1].discussion_questions[0].contains("Invoices miss the PO number"));
+    assert_eq!(pack.plan.deferred[0].key.as_deref(), Some("A-3"));
+}
+
+#[test]
 fn the_plugins_config_table_reaches_it_as_json() {
     let lib = library(
         "echoconfig",

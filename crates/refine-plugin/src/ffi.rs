@@ -132,6 +132,84 @@ pub unsafe fn format_call<F: Format + Default>(
     }
 }
 
+/// The request as a backend plugin receives it: `topic`, `context` and `minutes`, and for a
+/// session on several backlog items `items` and `deferred`, each item an object with `number`,
+/// `key`, `title`, `notes` and `url` (absent ones `null`). The host adds `prompt`, `guide` and
+/// `options`.
+pub fn request_json(request: &refine_core::SessionRequest) -> serde_json::Value {
+    let item = |(i, item): (usize, &refine_core::SessionItem)| {
+        serde_json::json!({
+            "number": i + 1,
+            "key": item.key(),
+            "title": item.title().as_str(),
+            "notes": item.notes(),
+            "url": item.url(),
+        })
+    };
+    let taken = request.items().len();
+    serde_json::json!({
+        "topic": request.topic().as_str(),
+        "context": request.context(),
+        "minutes": request.minutes(),
+        "items": request.items().iter().enumerate().map(item).collect::<Vec<_>>(),
+        "deferred": request
+            .deferred()
+            .iter()
+            .enumerate()
+            .map(|(i, d)| item((taken + i, d)))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// Reads a request written by [`request_json`] (a request without `items`, as hosts before
+/// ABI 1.1 wrote it, is a single-topic request).
+pub fn request_from_json(json: &serde_json::Value) -> Result<refine_core::SessionRequest, String> {
+    let text = |v: &serde_json::Value, name: &str| {
+        v.get(name).and_then(|x| x.as_str()).map(str::to_string)
+    };
+    let items = |name: &str| -> Result<Vec<refine_core::SessionItem>, String> {
+        let mut out = Vec::new();
+        for v in json
+            .get(name)
+            .and_then(|x| x.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let title = text(v, "title").unwrap_or_default();
+            let mut item = refine_core::SessionItem::new(&title)
+                .map_err(|e| format!("{name}: {e}"))?
+                .with_key(text(v, "key").as_deref())
+                .with_url(text(v, "url").as_deref());
+            if let Some(notes) = text(v, "notes") {
+                item = item
+                    .with_notes(&notes)
+                    .map_err(|e| format!("{name}: {e}"))?;
+            }
+            out.push(item);
+        }
+        Ok(out)
+    };
+    let taken = items("items")?;
+    let mut request = if taken.is_empty() {
+        let topic = refine_core::Topic::new(&text(json, "topic").unwrap_or_default())
+            .map_err(|e| e.to_string())?;
+        let mut request = refine_core::SessionRequest::new(topic);
+        if let Some(context) = text(json, "context") {
+            request = request.with_context(&context).map_err(|e| e.to_string())?;
+        }
+        request
+    } else {
+        refine_core::SessionRequest::for_items(taken, items("deferred")?)
+            .map_err(|e| e.to_string())?
+    };
+    if let Some(minutes) = json.get("minutes").and_then(|v| v.as_u64()) {
+        request = request
+            .with_minutes(u32::try_from(minutes).unwrap_or(u32::MAX))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(request)
+}
+
 /// Calls a [`Backend`] plugin: the request in, the reply text out (streamed when the backend
 /// streams, stopping when the host says the user cancelled).
 ///
@@ -155,16 +233,7 @@ pub unsafe fn backend_call<B: Backend + Default>(
                     .unwrap_or_default()
                     .to_string()
             };
-            let topic = refine_core::Topic::new(&field("topic")).map_err(|e| e.to_string())?;
-            let mut request = refine_core::SessionRequest::new(topic);
-            if let Some(context) = json.get("context").and_then(|v| v.as_str()) {
-                request = request.with_context(context).map_err(|e| e.to_string())?;
-            }
-            if let Some(minutes) = json.get("minutes").and_then(|v| v.as_u64()) {
-                request = request
-                    .with_minutes(minutes as u32)
-                    .map_err(|e| e.to_string())?;
-            }
+            let request = request_from_json(&json)?;
             let guide =
                 refine_core::Guide::parse(&field("guide"), refine_core::GuideOrigin::BuiltIn)
                     .map_err(|e| e.to_string())?;

@@ -30,7 +30,7 @@ impl Backend for Echo {
             panic!("asked to panic");
         }
         let topic = refine_core::prompt::neutralise(input.request.topic().as_str());
-        let lines = [
+        let mut lines = vec![
             String::from("<agenda>"),
             String::from("1. Context Setting (20 min)"),
             String::from("2. Problem Space Exploration (45 min)"),
@@ -42,17 +42,48 @@ impl Backend for Echo {
             String::from("- Defining clear success criteria"),
             String::from("- Identify affected stakeholders"),
             String::from("</key_points>"),
-            String::from("<discussion_questions>"),
-            format!("1. What problem lies behind “{topic}”?"),
-            format!("2. Who is affected by “{topic}”?"),
-            format!("3. What do we assume about “{topic}”?"),
-            String::from("</discussion_questions>"),
+        ];
+        // A session on several backlog items: one block per item, with its slot's timebox
+        // (the multi-item contract, `refine_core::contract::ITEM`).
+        let slots = refine_core::schedule::item_slots(input.guide, input.request);
+        for (i, item) in input.request.items().iter().enumerate() {
+            let title = refine_core::prompt::neutralise(item.title().as_str());
+            let minutes = slots.as_ref().map_or(5, |s| s.minutes[i]);
+            lines.extend([
+                format!("<item number=\"{}\">", i + 1),
+                format!("{title} ({minutes} min)"),
+                String::from("<key_points>"),
+                format!("- Define the core problem of “{title}”"),
+                format!("- Identify who is affected by “{title}”"),
+                format!("- Clarify what we assume about “{title}”"),
+                String::from("</key_points>"),
+                String::from("<discussion_questions>"),
+                format!("1. What problem lies behind “{title}”?"),
+                format!("2. Who is affected by “{title}”?"),
+                format!("3. What do we assume about “{title}”?"),
+                String::from("</discussion_questions>"),
+                String::from("<success_criteria>"),
+                format!("- We can say who “{title}” affects and how we would measure it."),
+                String::from("</success_criteria>"),
+                String::from("</item>"),
+            ]);
+        }
+        if input.request.items().is_empty() {
+            lines.extend([
+                String::from("<discussion_questions>"),
+                format!("1. What problem lies behind “{topic}”?"),
+                format!("2. Who is affected by “{topic}”?"),
+                format!("3. What do we assume about “{topic}”?"),
+                String::from("</discussion_questions>"),
+            ]);
+        }
+        lines.extend([
             String::from("<closing_statement>"),
             String::from(
                 "Thank you for exploring the problem together. Next steps: I will share the notes and follow up on action items.",
             ),
             String::from("</closing_statement>"),
-        ];
+        ]);
         let mut text = String::new();
         for line in lines {
             let line = line + "\n";
