@@ -23,7 +23,15 @@ pub(crate) fn request(
     };
     let text = stdin.file_or_stdin(path, "--items")?;
     let origin = path.display().to_string();
-    let items = refine_items::read(&text, backlog.items_format, &origin)?;
+    let mut items = refine_items::read(&text, backlog.items_format, &origin)?;
+    if let Some(template) = &backlog.item_url {
+        for item in &mut items {
+            if let (None, Some(key)) = (&item.url, &item.key) {
+                let key = key.trim_start_matches('#').replace(' ', "%20");
+                item.url = Some(template.replace("{key}", &key));
+            }
+        }
+    }
     let keys = || {
         items
             .iter()

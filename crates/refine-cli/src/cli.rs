@@ -156,6 +156,24 @@ pub(crate) struct BacklogArgs {
     /// told from the content].
     #[arg(long, value_name = "FORMAT", requires = "items")]
     pub(crate) items_format: Option<refine_items::ItemsFormat>,
+    /// A link for items the export gives none (a Jira CSV has no link column): an http(s) URL
+    /// with `{key}` where the item's key goes, e.g.
+    /// `https://acme.atlassian.net/browse/{key}`.
+    #[arg(long, value_name = "URL", requires = "items", value_parser = parse_item_url)]
+    pub(crate) item_url: Option<String>,
+}
+
+fn parse_item_url(text: &str) -> Result<String, String> {
+    let lower = text.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Err(format!("`{text}` is not an http(s) URL"));
+    }
+    if !text.contains("{key}") {
+        return Err(format!(
+            "`{text}` has no `{{key}}` for the item's key, e.g. https://acme.atlassian.net/browse/{{key}}"
+        ));
+    }
+    Ok(text.to_string())
 }
 
 #[derive(Debug, Args)]
