@@ -60,13 +60,50 @@ pub(crate) fn check_report(report: &Report, source: &str) -> String {
     for point in &plan.key_points {
         let _ = writeln!(out, "  - {point}");
     }
-    let _ = writeln!(
-        out,
-        "{HEADING}Discussion questions{HEADING:#} ({})",
-        plan.discussion_questions.len()
-    );
-    for (i, question) in plan.discussion_questions.iter().enumerate() {
-        let _ = writeln!(out, "  {}. {question}", i + 1);
+    if plan.items.is_empty() {
+        let _ = writeln!(
+            out,
+            "{HEADING}Discussion questions{HEADING:#} ({})",
+            plan.discussion_questions.len()
+        );
+        for (i, question) in plan.discussion_questions.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {question}", i + 1);
+        }
+    }
+    for item in &plan.items {
+        let minutes = item
+            .minutes
+            .map_or_else(|| String::from("untimed"), |m| m.to_string());
+        let key = item
+            .key
+            .as_deref()
+            .map_or(String::new(), |k| format!("{k} "));
+        let _ = writeln!(
+            out,
+            "{HEADING}Item {}{HEADING:#} {key}{} ({minutes}; {} key points, {} questions, {} success criteria)",
+            item.number,
+            item.title,
+            item.key_points.len(),
+            item.discussion_questions.len(),
+            item.success_criteria.len()
+        );
+        for (i, question) in item.discussion_questions.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {question}", i + 1);
+        }
+    }
+    if !plan.deferred.is_empty() {
+        let _ = writeln!(
+            out,
+            "{HEADING}Deferred{HEADING:#} ({})",
+            plan.deferred.len()
+        );
+        for item in &plan.deferred {
+            let key = item
+                .key
+                .as_deref()
+                .map_or(String::new(), |k| format!("{k} "));
+            let _ = writeln!(out, "  - {key}{}", item.title);
+        }
     }
     match &plan.closing_statement {
         Some(closing) => {

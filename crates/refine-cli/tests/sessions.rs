@@ -395,3 +395,28 @@ fn replay_and_an_http_backend_serve_the_same_session() {
     assert_eq!(served["items"], offline["items"]);
     assert_eq!(served["findings"], serde_json::json!([]));
 }
+
+#[test]
+fn packs_from_each_fixture_export_are_snapshotted() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/items");
+    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
+        .expect("fixtures/items")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| !n.starts_with("broken-"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 6, "{names:?}");
+    for name in names {
+        let path = fixtures.join(&name);
+        let pack = ok(&refine(&[
+            "prep",
+            "--items",
+            path.to_str().expect("path"),
+            "--minutes",
+            "90",
+            "--start",
+            "2026-12-07 14:00",
+        ]));
+        insta::assert_snapshot!(format!("pack-{name}"), pack);
+    }
+}

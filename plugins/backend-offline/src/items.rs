@@ -193,11 +193,12 @@ fn session_key_points(guide: &Guide, request: &SessionRequest, slot: u32) -> Vec
             "{first} — each of the {n} items gets its own slot to explore its problem before anyone proposes a fix."
         ));
     }
-    let timebox = find(&practices, "timebox").or_else(|| find(&pitfalls, "timebox"));
-    points.push(format!(
-        "{} — keep each item to its slot (about {slot} minutes) and park what runs over, so the last item is not squeezed.",
-        timebox.unwrap_or_else(|| String::from("Timeboxed conversations"))
-    ));
+    // In the guide's own words, or not at all: a key point must trace back to the guide.
+    if let Some(timebox) = find(&practices, "timebox").or_else(|| find(&pitfalls, "timebox")) {
+        points.push(format!(
+            "{timebox} — keep each item to its slot (about {slot} minutes) and park what runs over, so the last item is not squeezed."
+        ));
+    }
     if let Some(criteria) = find(&purpose, "success").or_else(|| find(&purpose, "criteria")) {
         points.push(format!(
             "{criteria} — every item leaves with outcomes the team agrees on and a way to measure them."
@@ -213,7 +214,7 @@ fn session_key_points(guide: &Guide, request: &SessionRequest, slot: u32) -> Vec
             break;
         }
         points.push(format!(
-            "{} — give it its full {} for the batch.",
+            "{} — the guide gives it {}, for the batch as a whole.",
             phase.name, phase.minutes
         ));
     }
