@@ -14,6 +14,12 @@
 //!   (1 or 0). A share whose section is missing or empty is 0.
 //! - `overall` is the mean of `structure` and `adherence`.
 //!
+//! For a session on several items ([`crate::contract::ITEM`]), the item blocks take the place of
+//! the discussion questions section: in `structure`, the mean over the items the session takes
+//! of a block score (0 for a missing block, else 1 minus 0.5 for each of unclosed, untimed, and
+//! each inner section missing or outside its bounds); in `adherence`, the mean over the items of
+//! each item's question share, judged against that item's own title and body.
+//!
 //! A reply with no findings scores 1 on all three.
 
 mod items;
