@@ -15,6 +15,7 @@ pub mod plan;
 pub mod prompt;
 pub mod request;
 pub mod schedule;
+pub mod structured;
 pub mod text;
 pub mod timebox;
 pub mod work;
