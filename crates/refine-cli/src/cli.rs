@@ -128,6 +128,13 @@ pub(crate) struct PrepArgs {
     /// terminal, then the pack is rendered.
     #[arg(long)]
     pub(crate) stream: bool,
+    /// Ask the backend to force the reply's shape: `auto` (where the backend supports it; a
+    /// server that refuses is asked again without, with a warning), `on` (a refusal is an
+    /// error) or `off`. The HTTP backends send the reply's JSON Schema (or, with
+    /// `--option server=llama.cpp`, a grammar); offline and replay replies are unchanged
+    /// [default: the backend's option, else auto].
+    #[arg(long, value_name = "MODE", value_parser = ["auto", "on", "off"])]
+    pub(crate) structured: Option<String>,
 }
 
 /// What a session is about: shared by every command that builds a request.

@@ -127,6 +127,9 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
                 .map_err(anyhow::Error::from)?,
         },
     }
+    for warning in &pack.meta.reply.warnings {
+        eprintln!("warning: backend `{}`: {warning}", pack.meta.backend);
+    }
     for finding in &pack.meta.findings {
         let line = finding
             .line
@@ -180,6 +183,9 @@ fn backend_options(args: &PrepArgs) -> Result<Options, Failure> {
     }
     if args.stream {
         options.insert(String::from("stream"), true.into());
+    }
+    if let Some(mode) = &args.structured {
+        options.insert(String::from("structured"), mode.clone().into());
     }
     Ok(options)
 }

@@ -176,7 +176,8 @@ fn literal(text: &str) -> String {
 }
 
 /// The GBNF grammar of the tagged reply for `request` with `guide`: the agenda as one numbered
-/// line per guide phase, by name and in order, each with its minutes; list sections with the
+/// line per guide phase, by name and in order, each with the minutes
+/// [`crate::schedule::allocate`] gives it at the session's length; list sections with the
 /// contract's counts (questions end with a question mark); for several items, one `<item>`
 /// block per item in order; a closing of the contract's sentence count.
 pub fn grammar(guide: &Guide, request: &SessionRequest) -> String {
@@ -206,13 +207,20 @@ pub fn grammar(guide: &Guide, request: &SessionRequest) -> String {
         close(CLOSING_STATEMENT.tag),
     ]);
     let _ = writeln!(g, "root ::= {}", root.join(" "));
+    // Each phase's minutes as the session's clock gives them, so the agenda adds up.
+    let total = request.minutes().unwrap_or_else(|| guide.natural_minutes());
+    let clock = crate::schedule::allocate(guide, total).ok();
     let lines: Vec<String> = guide
         .phases
         .iter()
         .enumerate()
         .map(|(i, p)| {
+            let minutes = clock.as_ref().map_or_else(
+                || String::from(" minutes "),
+                |c| format!(" {} ", literal(&c[i].to_string())),
+            );
             literal(&format!("{}. {} (", i + 1, defuse_section_tags(&p.name)))
-                + " minutes "
+                + &minutes
                 + &literal(" min)\n")
         })
         .collect();
@@ -248,9 +256,11 @@ pub fn grammar(guide: &Guide, request: &SessionRequest) -> String {
         "point ::= \"- \" line-text \"\\n\"\n",
         "question ::= \"- \" question-text \"?\\n\"\n",
         "sentence ::= [A-Z] sentence-text [.!]\n",
-        "line-text ::= [^\\n<>] [^\\n<>]*\n",
-        "question-text ::= [^\\n<>?] [^\\n<>?]*\n",
-        "sentence-text ::= [^\\n<>.!?] [^\\n<>.!?]*\n",
+        // A line starts with a word (not a digit, a dash or a stop) and says something: a
+        // small model otherwise fills a section with "3." or numbers.
+        "line-text ::= [^\\n<>0-9 .,:;?!*-] [^\\n<>]{12,200}\n",
+        "question-text ::= [^\\n<>0-9 .,:;?!*-] [^\\n<>?]{12,200}\n",
+        "sentence-text ::= [^\\n<>.!?]{12,300}\n",
     ));
     g
 }

@@ -108,6 +108,9 @@ impl Config {
         );
         options.insert("model".into(), "smollm2-135m".into());
         options.insert("timeout".into(), 120.into());
+        // llama.cpp's server takes a grammar of the tagged reply: even a small model's packs
+        // then have every section.
+        options.insert("server".into(), "llama.cpp".into());
         let mut backends = BTreeMap::new();
         backends.insert(
             String::from("local"),

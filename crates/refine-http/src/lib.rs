@@ -57,6 +57,38 @@ pub struct HttpSettings {
     pub stream: bool,
     /// Extra request headers.
     pub headers: Vec<(String, String)>,
+    /// Whether to ask the provider to force the reply's shape.
+    pub structured: Structured,
+    /// What kind of server speaks the protocol, where servers differ in how they take a shape.
+    pub server: Server,
+}
+
+/// Whether an HTTP backend asks the provider to force the reply's shape (`structured=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Structured {
+    /// Ask for it; a server that refuses the field is asked once more without it, with a
+    /// warning (the default).
+    Auto,
+    /// Ask for it; a server that refuses the field is an error.
+    On,
+    /// Never ask: the prompt alone states the shape.
+    Off,
+}
+
+/// The server behind an OpenAI-style API (`server=`): they take a reply's shape differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Server {
+    /// OpenAI, Ollama's `/v1`, vLLM, LM Studio: `response_format` with a strict JSON Schema.
+    OpenAi,
+    /// llama.cpp's `llama-server`: a GBNF `grammar` of the tagged reply itself (never together
+    /// with a schema: llama.cpp refuses both at once).
+    LlamaCpp,
+}
+
+/// Whether `error` is the server refusing the request as invalid (HTTP 400 or 422), as a server
+/// does when it does not know a field such as `response_format` or `grammar`.
+pub fn is_refusal(error: &BackendError) -> bool {
+    matches!(error, BackendError::Input(m) if m.contains(": HTTP 400:") || m.contains(": HTTP 422:"))
 }
 
 /// The options every HTTP backend takes, with their meaning, for messages and docs.
@@ -72,6 +104,8 @@ pub const KNOWN_OPTIONS: &[&str] = &[
     "max_retries",
     "stream",
     "headers",
+    "structured",
+    "server",
 ];
 
 /// Defaults of one backend.
@@ -192,6 +226,33 @@ impl HttpSettings {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let structured = match text("structured")?.as_deref() {
+            None | Some("auto") => Structured::Auto,
+            Some("on") => Structured::On,
+            Some("off") => Structured::Off,
+            Some(other) => {
+                return Err(bad(
+                    backend,
+                    format!("option `structured` must be auto, on or off, not `{other}`"),
+                ));
+            }
+        };
+        let server = match text("server")?
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("openai" | "ollama" | "vllm" | "lmstudio") => Server::OpenAi,
+            Some("llama.cpp" | "llamacpp" | "llama-server") => Server::LlamaCpp,
+            Some(other) => {
+                return Err(bad(
+                    backend,
+                    format!(
+                        "option `server` must be openai, ollama, vllm, lmstudio or llama.cpp, not `{other}`"
+                    ),
+                ));
+            }
+        };
         let secs = |v: f64| Duration::from_secs_f64(v.min(86_400.0));
         Ok(HttpSettings {
             backend: backend.to_string(),
@@ -206,6 +267,8 @@ impl HttpSettings {
             seed: number("seed")?.map(|n| n as u64),
             stream: flag("stream")?,
             headers,
+            structured,
+            server,
         })
     }
 

@@ -80,6 +80,13 @@ pub struct ReplyMeta {
     /// Milliseconds until the first reply text arrived, when streamed.
     #[serde(default)]
     pub first_token_ms: Option<u64>,
+    /// How the reply's shape was forced, when it was: `json_schema`, `grammar`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured: Option<String>,
+    /// What the user should know about how the reply was made (a server that refused the
+    /// structured-output field and was asked again without it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A backend's answer: tagged reply text and how it was made.

@@ -3,7 +3,8 @@
 
 use std::time::Instant;
 
-use refine_http::{Defaults, HttpSettings, post};
+use refine_core::structured;
+use refine_http::{Defaults, HttpSettings, Structured, is_refusal, post};
 use refine_plugin::{Backend, BackendError, BackendInput, BackendReply, PluginInfo, ReplyMeta};
 use serde_json::{Value, json};
 
@@ -62,86 +63,125 @@ impl Backend for AnthropicBackend {
         if let Some(key) = &s.api_key {
             headers.push(("x-api-key", key.expose().to_string()));
         }
-        let started = Instant::now();
-        let mut meta = ReplyMeta {
-            model: Some(s.model.clone()),
-            ..ReplyMeta::default()
-        };
-        let text = if s.stream {
-            let mut text = String::new();
-            let mut on_event = |event: &str, data: &str| -> Result<bool, String> {
-                let payload: Value = serde_json::from_str(data)
-                    .map_err(|e| format!("invalid JSON in a stream event: {e}"))?;
-                let kind = payload.get("type").and_then(Value::as_str).unwrap_or(event);
-                match kind {
-                    "message_start" => {
-                        meta.input_tokens = input_tokens(payload.pointer("/message/usage"));
-                        if let Some(model) =
-                            payload.pointer("/message/model").and_then(Value::as_str)
-                        {
-                            meta.model = Some(model.to_string());
-                        }
-                    }
-                    "content_block_delta" => {
-                        if let Some(piece) = payload.pointer("/delta/text").and_then(Value::as_str)
-                        {
-                            if meta.first_token_ms.is_none() && !piece.is_empty() {
-                                meta.first_token_ms = Some(started.elapsed().as_millis() as u64);
-                            }
-                            text.push_str(piece);
-                            if input.on_text.is_some_and(|sink| !sink(piece)) {
-                                return Err(String::from("cancelled by the user"));
-                            }
-                        }
-                    }
-                    "message_delta" => {
-                        if let Some(n) = payload
-                            .pointer("/usage/output_tokens")
-                            .and_then(Value::as_u64)
-                        {
-                            meta.output_tokens = Some(n);
-                        }
-                        if let Some(n) = input_tokens(payload.get("usage")).filter(|n| *n > 0) {
-                            meta.input_tokens = Some(n);
-                        }
-                    }
-                    "message_stop" => return Ok(true),
-                    "error" => {
-                        let message = payload
-                            .pointer("/error/message")
-                            .and_then(Value::as_str)
-                            .unwrap_or("unknown error");
-                        return Err(format!(
-                            "the server reported an error mid-stream: {message}"
-                        ));
-                    }
-                    _ => {}
-                }
-                Ok(false)
-            };
-            post(&s, &url, &headers, &body, Some(&mut on_event))?;
-            text
-        } else {
-            let exchange = post(&s, &url, &headers, &body, None)?;
-            let reply: Value = serde_json::from_str(&exchange.body)
-                .map_err(|e| s.error(&url, format!("invalid JSON in the reply: {e}")))?;
-            meta.input_tokens = input_tokens(reply.get("usage"));
-            meta.output_tokens = reply
-                .pointer("/usage/output_tokens")
-                .and_then(Value::as_u64);
-            if let Some(model) = reply.get("model").and_then(Value::as_str) {
-                meta.model = Some(model.to_string());
+        // Structured outputs: the reply as JSON following the reply's schema.
+        let mut shaped = body.clone();
+        let structured = s.structured != Structured::Off;
+        if structured {
+            shaped["output_config"] = json!({
+                "format": {
+                    "type": "json_schema",
+                    "schema": structured::json_schema(input.guide, input.request),
+                },
+            });
+        }
+        let mut warnings = Vec::new();
+        let (mut reply, used) = match complete(&s, &url, &headers, &shaped, input) {
+            Err(e) if structured && s.structured == Structured::Auto && is_refusal(&e) => {
+                warnings.push(format!(
+                    "the server refused `output_config` ({e}); asked again without structured output"
+                ));
+                (complete(&s, &url, &headers, &body, input)?, false)
             }
-            let blocks = reply
-                .get("content")
-                .and_then(Value::as_array)
-                .ok_or_else(|| s.error(&url, "the reply has no content blocks"))?;
-            blocks
-                .iter()
-                .filter_map(|b| b.get("text").and_then(Value::as_str))
-                .collect::<String>()
+            other => (other?, structured),
         };
-        meta.latency_ms = Some(started.elapsed().as_millis() as u64);
-        Ok(BackendReply { text, meta })
+        if used {
+            match structured::to_tagged(&reply.text, input.guide) {
+                Ok(tagged) => reply.text = tagged,
+                Err(e) => warnings.push(format!(
+                    "the reply does not follow the requested JSON Schema ({e}); read as it is"
+                )),
+            }
+            reply.meta.structured = Some(String::from("json_schema"));
+        }
+        reply.meta.warnings = warnings;
+        Ok(reply)
     }
+}
+
+/// One Messages call, streamed or not, as reply text and how it was made.
+fn complete(
+    s: &HttpSettings,
+    url: &str,
+    headers: &[(&str, String)],
+    body: &Value,
+    input: &BackendInput<'_>,
+) -> Result<BackendReply, BackendError> {
+    let started = Instant::now();
+    let mut meta = ReplyMeta {
+        model: Some(s.model.clone()),
+        ..ReplyMeta::default()
+    };
+    let text = if s.stream {
+        let mut text = String::new();
+        let mut on_event = |event: &str, data: &str| -> Result<bool, String> {
+            let payload: Value = serde_json::from_str(data)
+                .map_err(|e| format!("invalid JSON in a stream event: {e}"))?;
+            let kind = payload.get("type").and_then(Value::as_str).unwrap_or(event);
+            match kind {
+                "message_start" => {
+                    meta.input_tokens = input_tokens(payload.pointer("/message/usage"));
+                    if let Some(model) = payload.pointer("/message/model").and_then(Value::as_str) {
+                        meta.model = Some(model.to_string());
+                    }
+                }
+                "content_block_delta" => {
+                    if let Some(piece) = payload.pointer("/delta/text").and_then(Value::as_str) {
+                        if meta.first_token_ms.is_none() && !piece.is_empty() {
+                            meta.first_token_ms = Some(started.elapsed().as_millis() as u64);
+                        }
+                        text.push_str(piece);
+                        if input.on_text.is_some_and(|sink| !sink(piece)) {
+                            return Err(String::from("cancelled by the user"));
+                        }
+                    }
+                }
+                "message_delta" => {
+                    if let Some(n) = payload
+                        .pointer("/usage/output_tokens")
+                        .and_then(Value::as_u64)
+                    {
+                        meta.output_tokens = Some(n);
+                    }
+                    if let Some(n) = input_tokens(payload.get("usage")).filter(|n| *n > 0) {
+                        meta.input_tokens = Some(n);
+                    }
+                }
+                "message_stop" => return Ok(true),
+                "error" => {
+                    let message = payload
+                        .pointer("/error/message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("unknown error");
+                    return Err(format!(
+                        "the server reported an error mid-stream: {message}"
+                    ));
+                }
+                _ => {}
+            }
+            Ok(false)
+        };
+        post(s, url, headers, body, Some(&mut on_event))?;
+        text
+    } else {
+        let exchange = post(s, url, headers, body, None)?;
+        let reply: Value = serde_json::from_str(&exchange.body)
+            .map_err(|e| s.error(url, format!("invalid JSON in the reply: {e}")))?;
+        meta.input_tokens = input_tokens(reply.get("usage"));
+        meta.output_tokens = reply
+            .pointer("/usage/output_tokens")
+            .and_then(Value::as_u64);
+        if let Some(model) = reply.get("model").and_then(Value::as_str) {
+            meta.model = Some(model.to_string());
+        }
+        let blocks = reply
+            .get("content")
+            .and_then(Value::as_array)
+            .ok_or_else(|| s.error(url, "the reply has no content blocks"))?;
+        blocks
+            .iter()
+            .filter_map(|b| b.get("text").and_then(Value::as_str))
+            .collect::<String>()
+    };
+    meta.latency_ms = Some(started.elapsed().as_millis() as u64);
+    Ok(BackendReply { text, meta })
 }

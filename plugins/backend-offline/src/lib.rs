@@ -38,9 +38,11 @@ impl Backend for OfflineBackend {
     }
 
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
-        if let Some(key) = input.options.keys().next() {
+        // `structured` is accepted and changes nothing: the planner's reply always has the
+        // contract's shape.
+        if let Some(key) = input.options.keys().find(|k| k.as_str() != "structured") {
             return Err(BackendError::Input(format!(
-                "the offline backend takes no options (got `{key}`)"
+                "the offline backend takes no options but structured (got `{key}`)"
             )));
         }
         let text = plan_reply(input.request, input.guide)?;

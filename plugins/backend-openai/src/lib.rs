@@ -4,7 +4,8 @@
 
 use std::time::Instant;
 
-use refine_http::{Defaults, HttpSettings, post};
+use refine_core::structured;
+use refine_http::{Defaults, HttpSettings, Server, Structured, is_refusal, post};
 use refine_plugin::{Backend, BackendError, BackendInput, BackendReply, PluginInfo, ReplyMeta};
 use serde_json::{Value, json};
 
@@ -57,65 +58,127 @@ impl Backend for OpenAiBackend {
         if let Some(key) = &s.api_key {
             headers.push(("authorization", format!("Bearer {}", key.expose())));
         }
-        let started = Instant::now();
-        let mut meta = ReplyMeta {
-            model: Some(s.model.clone()),
-            ..ReplyMeta::default()
+        // The reply's shape, forced where the server can: a strict JSON Schema, or for
+        // llama.cpp's server a grammar of the tagged reply itself.
+        let shape = match (s.structured, s.server) {
+            (Structured::Off, _) => None,
+            (_, Server::LlamaCpp) => Some((
+                "grammar",
+                json!(structured::grammar(input.guide, input.request)),
+            )),
+            (_, Server::OpenAi) => Some((
+                "response_format",
+                json!({
+                    "type": "json_schema",
+                    "json_schema": {
+                        "name": structured::SCHEMA_NAME,
+                        "strict": true,
+                        "schema": structured::json_schema(input.guide, input.request),
+                    },
+                }),
+            )),
         };
-        let text = if s.stream {
-            let mut text = String::new();
-            let mut on_event = |_: &str, data: &str| -> Result<bool, String> {
-                if data == "[DONE]" {
-                    return Ok(true);
+        let mut shaped = body.clone();
+        if let Some((field, value)) = &shape {
+            shaped[*field] = value.clone();
+        }
+        let mut warnings = Vec::new();
+        let (mut reply, used) = match complete(&s, &url, &headers, &shaped, input) {
+            Err(e) if shape.is_some() && s.structured == Structured::Auto && is_refusal(&e) => {
+                let field = shape.as_ref().map_or("", |(f, _)| *f);
+                warnings.push(format!(
+                    "the server refused `{field}` ({e}); asked again without structured output"
+                ));
+                (complete(&s, &url, &headers, &body, input)?, None)
+            }
+            other => (other?, shape.map(|(f, _)| f)),
+        };
+        if used == Some("response_format") {
+            match structured::to_tagged(&reply.text, input.guide) {
+                Ok(tagged) => reply.text = tagged,
+                Err(e) => warnings.push(format!(
+                    "the reply does not follow the requested JSON Schema ({e}); read as it is"
+                )),
+            }
+        }
+        reply.meta.structured = used.map(|f| {
+            String::from(if f == "grammar" {
+                "grammar"
+            } else {
+                "json_schema"
+            })
+        });
+        reply.meta.warnings = warnings;
+        Ok(reply)
+    }
+}
+
+/// One chat completion, streamed or not, as reply text and how it was made.
+fn complete(
+    s: &HttpSettings,
+    url: &str,
+    headers: &[(&str, String)],
+    body: &Value,
+    input: &BackendInput<'_>,
+) -> Result<BackendReply, BackendError> {
+    let started = Instant::now();
+    let mut meta = ReplyMeta {
+        model: Some(s.model.clone()),
+        ..ReplyMeta::default()
+    };
+    let text = if s.stream {
+        let mut text = String::new();
+        let mut on_event = |_: &str, data: &str| -> Result<bool, String> {
+            if data == "[DONE]" {
+                return Ok(true);
+            }
+            let chunk: Value = serde_json::from_str(data)
+                .map_err(|e| format!("invalid JSON in a stream event: {e}"))?;
+            if let Some(message) = chunk.pointer("/error/message").and_then(Value::as_str) {
+                return Err(format!(
+                    "the server reported an error mid-stream: {message}"
+                ));
+            }
+            if let Some(piece) = chunk
+                .pointer("/choices/0/delta/content")
+                .and_then(Value::as_str)
+            {
+                if meta.first_token_ms.is_none() && !piece.is_empty() {
+                    meta.first_token_ms = Some(started.elapsed().as_millis() as u64);
                 }
-                let chunk: Value = serde_json::from_str(data)
-                    .map_err(|e| format!("invalid JSON in a stream event: {e}"))?;
-                if let Some(message) = chunk.pointer("/error/message").and_then(Value::as_str) {
-                    return Err(format!(
-                        "the server reported an error mid-stream: {message}"
-                    ));
+                text.push_str(piece);
+                if input.on_text.is_some_and(|sink| !sink(piece)) {
+                    return Err(String::from("cancelled by the user"));
                 }
-                if let Some(piece) = chunk
-                    .pointer("/choices/0/delta/content")
-                    .and_then(Value::as_str)
-                {
-                    if meta.first_token_ms.is_none() && !piece.is_empty() {
-                        meta.first_token_ms = Some(started.elapsed().as_millis() as u64);
-                    }
-                    text.push_str(piece);
-                    if input.on_text.is_some_and(|sink| !sink(piece)) {
-                        return Err(String::from("cancelled by the user"));
-                    }
-                }
-                if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {
-                    meta.input_tokens = tokens(usage, "prompt_tokens");
-                    meta.output_tokens = tokens(usage, "completion_tokens");
-                }
-                if let Some(model) = chunk.get("model").and_then(Value::as_str) {
-                    meta.model = Some(model.to_string());
-                }
-                Ok(false)
-            };
-            post(&s, &url, &headers, &body, Some(&mut on_event))?;
-            text
-        } else {
-            let exchange = post(&s, &url, &headers, &body, None)?;
-            let reply: Value = serde_json::from_str(&exchange.body)
-                .map_err(|e| s.error(&url, format!("invalid JSON in the reply: {e}")))?;
-            if let Some(usage) = reply.get("usage") {
+            }
+            if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {
                 meta.input_tokens = tokens(usage, "prompt_tokens");
                 meta.output_tokens = tokens(usage, "completion_tokens");
             }
-            if let Some(model) = reply.get("model").and_then(Value::as_str) {
+            if let Some(model) = chunk.get("model").and_then(Value::as_str) {
                 meta.model = Some(model.to_string());
             }
-            reply
-                .pointer("/choices/0/message/content")
-                .and_then(Value::as_str)
-                .ok_or_else(|| s.error(&url, "the reply has no choices[0].message.content"))?
-                .to_string()
+            Ok(false)
         };
-        meta.latency_ms = Some(started.elapsed().as_millis() as u64);
-        Ok(BackendReply { text, meta })
-    }
+        post(s, url, headers, body, Some(&mut on_event))?;
+        text
+    } else {
+        let exchange = post(s, url, headers, body, None)?;
+        let reply: Value = serde_json::from_str(&exchange.body)
+            .map_err(|e| s.error(url, format!("invalid JSON in the reply: {e}")))?;
+        if let Some(usage) = reply.get("usage") {
+            meta.input_tokens = tokens(usage, "prompt_tokens");
+            meta.output_tokens = tokens(usage, "completion_tokens");
+        }
+        if let Some(model) = reply.get("model").and_then(Value::as_str) {
+            meta.model = Some(model.to_string());
+        }
+        reply
+            .pointer("/choices/0/message/content")
+            .and_then(Value::as_str)
+            .ok_or_else(|| s.error(url, "the reply has no choices[0].message.content"))?
+            .to_string()
+    };
+    meta.latency_ms = Some(started.elapsed().as_millis() as u64);
+    Ok(BackendReply { text, meta })
 }

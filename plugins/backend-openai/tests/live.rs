@@ -103,3 +103,52 @@ fn anthropic_protocol_against_the_local_models_messages_endpoint() {
     );
     assert_eq!(plain.text, streamed.text);
 }
+
+#[test]
+fn a_grammar_gives_every_section_even_from_the_smallest_model() {
+    let Some((url, model)) = server() else { return };
+    let request = SessionRequest::new(
+        Topic::new("Warehouse staff print the same picking list twice").expect("topic"),
+    );
+    let guide = Guide::builtin();
+    let text = prompt::render(&guide, &request).expect("prompt");
+    let mut options = Options::new();
+    options.insert("base_url".into(), url.into());
+    options.insert("model".into(), model.into());
+    options.insert("temperature".into(), 0.into());
+    options.insert("max_tokens".into(), 2500.into());
+    options.insert("timeout".into(), 300.into());
+    options.insert("server".into(), "llama.cpp".into());
+    let reply = backend_openai::OpenAiBackend
+        .generate(&BackendInput {
+            prompt: &text,
+            request: &request,
+            guide: &guide,
+            options: &options,
+            on_text: None,
+        })
+        .expect("the local model answers");
+    assert_eq!(reply.meta.structured.as_deref(), Some("grammar"));
+    let report = analyze(&reply.text, &guide, &request);
+    // The model's words are its own; the shape is the grammar's: every section, closed, in
+    // bounds, the agenda on the session's clock.
+    assert_eq!(
+        report.scores.structure, 1.0,
+        "{:#?}\n{}",
+        report.findings, reply.text
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.severity != refine_core::Severity::Error),
+        "{:#?}",
+        report.findings
+    );
+    eprintln!(
+        "grammar pack: {} output tokens in {} ms, scores {:?}",
+        reply.meta.output_tokens.unwrap_or(0),
+        reply.meta.latency_ms.unwrap_or(0),
+        report.scores
+    );
+}
