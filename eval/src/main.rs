@@ -72,6 +72,10 @@ struct RunArgs {
     /// The overall score a case needs to pass.
     #[arg(long, value_name = "X", default_value_t = 0.8)]
     threshold: f64,
+    /// When a reply breaks the contract (error findings), ask the backend again for a corrected
+    /// one at most N times (never a local backend); each reply's errors are in the results.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=5))]
+    repair: u32,
     /// Compare with this baseline; exit 1 on a regression.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -85,7 +89,7 @@ struct RunArgs {
     /// with (so the options that define a run cannot be given again).
     #[arg(long, value_name = "RUN", conflicts_with_all = [
         "backends", "topics", "repeat", "partition", "titles_only", "threshold", "run_id",
-        "minutes", "guide",
+        "minutes", "guide", "repair",
     ])]
     resume: Option<String>,
     /// With --resume, also rerun cases whose backend call failed.
@@ -377,6 +381,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
                 backends,
                 repeat: args.repeat,
                 threshold: args.threshold,
+                repair: args.repair,
                 minutes: args.minutes,
                 guide: args.guide.clone(),
                 partition: args.partition,

@@ -50,6 +50,10 @@ pub struct CaseRecord {
     pub cached: bool,
     /// Why the call failed, or null.
     pub error: Option<String>,
+    /// When the first reply broke the contract and a corrected one was asked for: every
+    /// reply's error codes and scores, in order (the kept one is the one recorded above).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempts: Vec<refine_plugin::Attempt>,
 }
 
 /// The stable id of a case.

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use backend_replay::{RecordingMeta, recording};
 use rayon::prelude::*;
-use refine_core::{Guide, SessionRequest, Severity, Topic, analyze, prompt};
+use refine_core::{Guide, SessionRequest, Severity, Topic, prompt};
 use refine_host::Registry;
 use refine_plugin::{Backend, BackendInput};
 use serde::{Deserialize, Serialize};
@@ -83,6 +83,10 @@ pub struct RunSettings {
     /// Plugin libraries named with `--plugin`, loaded again on `--resume`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plugins: Vec<PathBuf>,
+    /// Follow-ups asking for a corrected reply when one breaks the contract (`--repair`; never
+    /// for local backends). Runs from before repair existed asked none.
+    #[serde(default)]
+    pub repair: u32,
 }
 
 impl RunSettings {
@@ -384,6 +388,7 @@ fn run_case(
         tokens: None,
         cached: false,
         error: None,
+        attempts: Vec::new(),
     };
     let request = match build_request(case.topic, settings.minutes) {
         Ok(r) => r,
@@ -406,27 +411,40 @@ fn run_case(
             return record;
         }
     };
-    let reply = match ask(backend, case, &request, guide, &text, options) {
-        Ok((reply, cached, latency)) => {
-            record.cached = cached;
-            record.latency_ms = Some(latency);
-            reply
+    // Every call of the case: cached only if all were, latency summed.
+    let (mut all_cached, mut latency) = (true, 0u64);
+    let repair = if backend.is_local() {
+        0
+    } else {
+        settings.repair
+    };
+    let repaired = refine_host::repair::with_repair(&text, repair, guide, &request, |prompt| {
+        let (reply, cached, took) = ask(backend, case, &request, guide, prompt, options)
+            .map_err(|e| format!("backend `{}`: {e}", case.spec.label))?;
+        all_cached &= cached;
+        latency = latency.saturating_add(took);
+        if reply.text.len() > refine_core::request::REPLY_MAX_BYTES {
+            return Err(format!(
+                "backend `{}` answered with {} bytes, over the limit of {} bytes (1 MiB) for a reply",
+                case.spec.label,
+                reply.text.len(),
+                refine_core::request::REPLY_MAX_BYTES
+            ));
+        }
+        Ok(reply)
+    });
+    let (reply, report) = match repaired {
+        Ok(r) => {
+            record.attempts = r.attempts;
+            (r.reply, r.report)
         }
         Err(e) => {
-            record.error = Some(format!("backend `{}`: {e}", case.spec.label));
+            record.error = Some(e);
             return record;
         }
     };
-    if reply.text.len() > refine_core::request::REPLY_MAX_BYTES {
-        record.error = Some(format!(
-            "backend `{}` answered with {} bytes, over the limit of {} bytes (1 MiB) for a reply",
-            case.spec.label,
-            reply.text.len(),
-            refine_core::request::REPLY_MAX_BYTES
-        ));
-        return record;
-    }
-    let report = analyze(&reply.text, guide, &request);
+    record.cached = all_cached;
+    record.latency_ms = Some(latency);
     record.pass = !report
         .findings
         .iter()

@@ -71,6 +71,7 @@ fn settings(run_id: &str, backends: &[&str]) -> RunSettings {
         guide: None,
         partition: None,
         plugins: Vec::new(),
+        repair: 0,
     }
 }
 
@@ -248,4 +249,99 @@ fn a_failing_backend_is_recorded_and_retried() {
     let none = run(&root.join("g"), &s2, &stopped, &registry, &guide, &Quiet).expect("stopped");
     assert_eq!((none.ran, none.skipped), (0, 4));
     let _ = std::fs::remove_dir_all(root);
+}
+
+/// Drops the closing statement unless the prompt asks for a corrected reply.
+struct Forgetful {
+    calls: Arc<AtomicUsize>,
+}
+
+impl Backend for Forgetful {
+    fn info(&self) -> PluginInfo {
+        PluginInfo {
+            id: "forgetful".into(),
+            version: "0".into(),
+            description: "test".into(),
+        }
+    }
+
+    fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let text = backend_offline::plan_reply(input.request, input.guide)?;
+        let text = if input.prompt.contains("<previous_reply>") {
+            assert!(
+                input
+                    .prompt
+                    .contains("[section-missing] no ‹closing_statement› section")
+            );
+            text
+        } else {
+            text[..text.find("<closing_statement>").expect("closing")].to_string()
+        };
+        Ok(BackendReply {
+            text,
+            meta: ReplyMeta::default(),
+        })
+    }
+}
+
+#[test]
+fn a_reply_that_breaks_the_contract_is_repaired_once_and_both_attempts_are_recorded() {
+    let root = temp("repair");
+    let calls = Arc::new(AtomicUsize::new(0));
+    let registry = Registry::builtin()
+        .with_backend(Box::new(Forgetful {
+            calls: Arc::clone(&calls),
+        }))
+        .expect("registry");
+    let options = RunOptions {
+        named: Default::default(),
+        jobs: 2,
+        cache: None,
+        record: None,
+        retry_errors: false,
+        stop: None,
+    };
+    let mut with_repair = settings("fix", &["forgetful"]);
+    with_repair.repeat = 1;
+    with_repair.repair = 1;
+    run(
+        &root.join("fix"),
+        &with_repair,
+        &options,
+        &registry,
+        &Guide::builtin(),
+        &Quiet,
+    )
+    .expect("run");
+    assert_eq!(calls.load(Ordering::SeqCst), 4, "two topics, two asks each");
+    let records = latest_records(&root.join("fix/results.jsonl")).expect("records");
+    for record in records.values() {
+        assert!(
+            record.pass,
+            "the repaired reply is kept: {:?}",
+            record.findings
+        );
+        assert_eq!(record.attempts.len(), 2);
+        assert_eq!(
+            record.attempts[0].errors,
+            vec![refine_core::Code::SectionMissing]
+        );
+        assert!(record.attempts[1].errors.is_empty());
+    }
+    // Without repair, one ask each and the broken reply stands.
+    let mut without = settings("keep", &["forgetful"]);
+    without.repeat = 1;
+    run(
+        &root.join("keep"),
+        &without,
+        &options,
+        &registry,
+        &Guide::builtin(),
+        &Quiet,
+    )
+    .expect("run");
+    assert_eq!(calls.load(Ordering::SeqCst), 6);
+    let records = latest_records(&root.join("keep/results.jsonl")).expect("records");
+    assert!(records.values().all(|r| !r.pass && r.attempts.is_empty()));
 }

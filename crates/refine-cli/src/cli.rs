@@ -135,6 +135,11 @@ pub(crate) struct PrepArgs {
     /// [default: the backend's option, else auto].
     #[arg(long, value_name = "MODE", value_parser = ["auto", "on", "off"])]
     pub(crate) structured: Option<String>,
+    /// When the reply breaks the contract (error findings), ask the backend again for a
+    /// corrected reply, quoting the findings, at most N times; the reply with the fewest errors
+    /// is kept (0: never; local backends are never asked again).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=5))]
+    pub(crate) repair: u32,
 }
 
 /// What a session is about: shared by every command that builds a request.

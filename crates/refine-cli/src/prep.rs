@@ -84,6 +84,7 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         options: &options,
         start: start.as_ref(),
         on_text: if args.stream { Some(&echo) } else { None },
+        repair: args.repair,
     };
     let prepared = prepare(backend, input);
     if CANCELLED.load(Ordering::SeqCst) {
@@ -126,6 +127,26 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
                 .write_all(raw.as_bytes())
                 .map_err(anyhow::Error::from)?,
         },
+    }
+    if let (Some(first), Some(kept)) = (pack.meta.attempts.first(), pack.meta.attempts.last()) {
+        let codes = |a: &refine_plugin::Attempt| {
+            a.errors
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        eprintln!(
+            "note: the reply broke the contract ({}); asked {} more time(s) for a corrected one, the last with {} error(s){}",
+            codes(first),
+            pack.meta.attempts.len() - 1,
+            kept.errors.len(),
+            if kept.errors.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", codes(kept))
+            }
+        );
     }
     for warning in &pack.meta.reply.warnings {
         eprintln!("warning: backend `{}`: {warning}", pack.meta.backend);

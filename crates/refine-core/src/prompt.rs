@@ -92,6 +92,27 @@ pub fn neutralise(text: &str) -> String {
     text.replace('<', "‹").replace('>', "›")
 }
 
+/// The follow-up prompt that asks for a corrected reply: the original prompt, the findings that
+/// broke the contract (code, message, line), the previous reply (neutralised, so it cannot
+/// close the block it is quoted in), and the request to write the whole reply again.
+pub fn repair(prompt: &str, reply: &str, findings: &[crate::Finding]) -> String {
+    let mut out = String::with_capacity(prompt.len() + reply.len() + 512);
+    out.push_str(prompt.trim_end());
+    out.push_str("\n\nYour previous reply, below, breaks the reply contract:\n");
+    for f in findings {
+        let line = f.line.map_or(String::new(), |l| format!(" (line {l})"));
+        out.push_str(&format!(
+            "- [{}] {}{line}\n",
+            f.code.as_str(),
+            neutralise(&f.message)
+        ));
+    }
+    out.push_str("<previous_reply>\n");
+    out.push_str(&neutralise(reply.trim()));
+    out.push_str("\n</previous_reply>\nWrite the whole reply again, corrected: every section in its own tags, as asked above, and nothing else.\n");
+    out
+}
+
 /// Renders the default prompt for `request` with `guide`.
 pub fn render(guide: &Guide, request: &SessionRequest) -> Result<String, PromptError> {
     render_template(DEFAULT_TEMPLATE, guide, request)

@@ -52,6 +52,7 @@ fn benches(c: &mut Criterion) {
             options: &options,
             start: None,
             on_text: None,
+            repair: 1,
         },
     )
     .expect("pack");

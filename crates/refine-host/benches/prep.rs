@@ -24,6 +24,7 @@ fn benches(c: &mut Criterion) {
         options: &options,
         start: Some(&start),
         on_text: None,
+        repair: 1,
     };
     c.bench_function("prep offline (generate + parse + lint)", |b| {
         b.iter(|| prepare(black_box(backend), black_box(input)))

@@ -5,9 +5,10 @@ pub mod config;
 pub mod isolate;
 pub mod loader;
 pub mod plugin_set;
+pub mod repair;
 
 use refine_core::guide::shown_bullets;
-use refine_core::{Guide, SessionRequest, analyze, prompt};
+use refine_core::{Guide, SessionRequest, prompt};
 use refine_plugin::{
     Backend, BackendError, BackendInput, Format, ItemKind, Options, Pack, PackMeta, SessionStart,
 };
@@ -256,6 +257,9 @@ pub struct PrepInput<'a> {
     pub start: Option<&'a SessionStart>,
     /// Told each piece of reply text as it arrives, when the backend streams.
     pub on_text: Option<&'a refine_plugin::OnText<'a>>,
+    /// How many follow-ups may ask for a corrected reply when one breaks the contract (never
+    /// for a local backend, whose reply would be the same).
+    pub repair: u32,
 }
 
 /// Renders the prompt, asks `backend`, and parses and lints the reply into a pack.
@@ -266,28 +270,34 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
         options,
         start,
         on_text,
+        repair,
     } = input;
     let text = prompt::render(guide, request)?;
     let backend_id = backend.info().id;
-    let reply = backend
-        .generate(&BackendInput {
-            prompt: &text,
-            request,
-            guide,
-            options,
-            on_text,
-        })
-        .map_err(|error| PrepError::Backend {
-            backend: backend_id.clone(),
-            error,
-        })?;
-    if reply.text.len() > refine_core::request::REPLY_MAX_BYTES {
-        return Err(PrepError::ReplyTooLarge {
-            backend: backend_id,
-            bytes: reply.text.len(),
-        });
-    }
-    let mut report = analyze(&reply.text, guide, request);
+    let repair = if backend.is_local() { 0 } else { repair };
+    let repaired = repair::with_repair(&text, repair, guide, request, |prompt| {
+        let reply = backend
+            .generate(&BackendInput {
+                prompt,
+                request,
+                guide,
+                options,
+                on_text,
+            })
+            .map_err(|error| PrepError::Backend {
+                backend: backend_id.clone(),
+                error,
+            })?;
+        if reply.text.len() > refine_core::request::REPLY_MAX_BYTES {
+            return Err(PrepError::ReplyTooLarge {
+                backend: backend_id.clone(),
+                bytes: reply.text.len(),
+            });
+        }
+        Ok(reply)
+    })?;
+    let reply = repaired.reply;
+    let mut report = repaired.report;
     let multi = !request.items().is_empty();
     // A session on several items has no one kind or brief: each item has its own.
     let (kind, brief) = if multi {
@@ -364,6 +374,7 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
                 })
                 .collect(),
             invitation: refine_plugin::Invitation::default(),
+            attempts: repaired.attempts,
             item_phase: multi.then(|| guide.item_phase().slug.clone()),
             item_notes,
         },

@@ -25,6 +25,7 @@ fn pack(topic: &str, minutes: Option<u32>, start: Option<SessionStart>) -> Pack 
             options: &options,
             start: start.as_ref(),
             on_text: None,
+            repair: 1,
         },
     )
     .expect("pack")

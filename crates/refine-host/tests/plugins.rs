@@ -61,6 +61,7 @@ fn pack() -> Pack {
             options: &options,
             start: None,
             on_text: None,
+            repair: 1,
         },
     )
     .expect("pack")
@@ -407,6 +408,7 @@ fn a_plugin_that_reports_an_error_or_writes_garbage_is_a_clear_error() {
             options: &options,
             start: None,
             on_text: None,
+            repair: 1,
         },
     )
     .expect_err("invalid UTF-8 reply")
@@ -539,6 +541,7 @@ fn a_backend_plugin_is_given_the_items_and_answers_one_block_each() {
             options: &options,
             start: None,
             on_text: None,
+            repair: 1,
         },
     )
     .expect("pack");
@@ -613,6 +616,7 @@ fn the_c_plugins_in_the_docs_compile_and_work() {
             options: &Options::new(),
             start: None,
             on_text: None,
+            repair: 1,
         },
     )
     .expect("a pack");

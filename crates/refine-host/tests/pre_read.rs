@@ -21,6 +21,7 @@ fn pack(topic: &str, notes: Option<&str>) -> Pack {
             options: &Options::new(),
             start: Some(&start),
             on_text: None,
+            repair: 1,
         },
     )
     .expect("pack")

@@ -78,6 +78,7 @@ fn pack(n: usize, minutes: u32, max: Option<usize>) -> Pack {
             options: &options,
             start: Some(&start),
             on_text: None,
+            repair: 1,
         },
     )
     .expect("pack")

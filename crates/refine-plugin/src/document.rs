@@ -74,6 +74,9 @@ pub struct PackDocument {
     /// Who the invitation is from and for, and when it was written; absent when not given.
     #[serde(default, skip_serializing_if = "crate::Invitation::is_empty")]
     pub invitation: crate::Invitation,
+    /// Every reply when a corrected one was asked for, the kept one included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempts: Vec<crate::Attempt>,
     /// With several backlog items (version 2): the slug of the guide phase that holds their
     /// slots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,6 +115,7 @@ impl From<&Pack> for PackDocument {
             practices: meta.practices.clone(),
             phase_focus: meta.phase_focus.clone(),
             invitation: meta.invitation.clone(),
+            attempts: meta.attempts.clone(),
             item_phase: meta.item_phase.clone(),
             items: pack.items(),
         }
@@ -141,6 +145,7 @@ impl From<PackDocument> for Pack {
                 practices: doc.practices,
                 phase_focus: doc.phase_focus,
                 invitation: doc.invitation,
+                attempts: doc.attempts,
                 item_phase: doc.item_phase,
                 item_notes: doc
                     .items

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub use document::{PackDocument, SCHEMA_ID, SCHEMA_ID_SINGLE};
 pub use invitation::{Invitation, Person, PersonError};
+
 pub use start::{SessionStart, StartError};
 
 /// Options given to a plugin: `key=value` pairs from the command line or a config table.
@@ -227,6 +228,33 @@ impl PackItem {
     }
 }
 
+/// One reply of a preparation that asked for a repair: what was wrong with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Attempt {
+    /// Its error findings' codes, in order.
+    pub errors: Vec<refine_core::Code>,
+    /// How many findings of any severity it had.
+    pub findings: usize,
+    /// Its scores.
+    pub scores: Scores,
+}
+
+impl Attempt {
+    /// The attempt a report stands for.
+    pub fn of(report: &refine_core::Report) -> Attempt {
+        Attempt {
+            errors: report
+                .findings
+                .iter()
+                .filter(|f| f.severity == refine_core::Severity::Error)
+                .map(|f| f.code)
+                .collect(),
+            findings: report.findings.len(),
+            scores: report.scores,
+        }
+    }
+}
+
 /// Everything a format knows besides the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PackMeta {
@@ -272,6 +300,10 @@ pub struct PackMeta {
     /// Who the invitation is from and for, when the user said (`--organizer`, `--attendee`).
     #[serde(default, skip_serializing_if = "Invitation::is_empty")]
     pub invitation: Invitation,
+    /// When the first reply broke the contract and a corrected one was asked for (`--repair`):
+    /// every reply in order, the kept one included; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempts: Vec<Attempt>,
     /// With several backlog items: the slug of the guide phase that holds their slots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_phase: Option<String>,
@@ -367,6 +399,7 @@ impl Pack {
                 practices: Vec::new(),
                 phase_focus: BTreeMap::new(),
                 invitation: Invitation::default(),
+                attempts: Vec::new(),
                 item_phase: None,
                 item_notes: Vec::new(),
             },
