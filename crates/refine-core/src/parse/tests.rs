@@ -99,3 +99,46 @@ fn line_numbers_are_one_based() {
     assert_eq!(index.line_of(2), 2);
     assert_eq!(index.line_of(4), 3);
 }
+
+#[test]
+fn agendas_titled_the_ways_models_title_them_read_as_their_phases() {
+    let expected = [
+        ("Context Setting", 15, "context-setting"),
+        ("Problem Space Exploration", 40, "problem-space-exploration"),
+        (
+            "Success Criteria Definition",
+            25,
+            "success-criteria-definition",
+        ),
+        ("Session Retrospective", 10, "session-retrospective"),
+    ];
+    let styles = [
+        // A heading naming the session and its total over a table with clock ranges and a
+        // duration column, and a bold total row.
+        "## Refinement Session: Faster invoice search — 90 minutes total\n\n| Time | Activity | Duration |\n|------|----------|----------|\n| 10:00–10:15 | Context Setting | 15 min |\n| 10:15–10:55 | Problem Space Exploration | 40 min |\n| 10:55–11:20 | Success Criteria Definition | 25 min |\n| 11:20–11:30 | Session Retrospective | 10 min |\n| **Total** | | **90 min** |",
+        // A bold title with the total, numbered items with a dash and minutes, a total line.
+        "**Faster invoice search — Refinement (Total: 90 min)**\n\n1. Context Setting — 15 min\n   - Why search speed matters this quarter\n2. Problem Space Exploration — 40 min\n3. Success Criteria Definition — 25 min\n4. Session Retrospective — 10 min\n\nTotal: 90 min",
+        // Title and duration lines, then elapsed-time ranges in table cells.
+        "Session title: Faster invoice search\nDuration: 90 minutes\n\n| Segment | Time |\n| --- | --- |\n| Context Setting | 0:00 - 0:15 |\n| Problem Space Exploration | 0:15 - 0:55 |\n| Success Criteria Definition | 0:55 - 1:20 |\n| Session Retrospective | 1:20 - 1:30 |",
+    ];
+    for style in styles {
+        let reply = format!("<agenda>\n{style}\n</agenda>");
+        let plan = parse_reply(&reply, "Faster invoice search", &Guide::builtin()).plan;
+        let got: Vec<(String, Option<Minutes>, Option<String>)> = plan
+            .agenda
+            .into_iter()
+            .map(|i| (i.title, i.minutes, i.phase))
+            .collect();
+        let want: Vec<(String, Option<Minutes>, Option<String>)> = expected
+            .iter()
+            .map(|(t, m, p)| {
+                (
+                    (*t).to_string(),
+                    Some(Minutes::exactly(*m)),
+                    Some((*p).to_string()),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{style}");
+    }
+}
