@@ -18,7 +18,7 @@ pub(crate) fn run() -> Result<(), String> {
     ];
     cargo(&clippy, &[])?;
     // The HTTP backends' integration tests talk to a real model on loopback.
-    crate::model_server::start()?;
+    crate::model_server::start(crate::model_server::SMALLEST_MODEL)?;
     let tested = test_workspace();
     let _ = crate::model_server::stop();
     let (passed, failed) = tested?;
@@ -77,7 +77,7 @@ fn test_workspace() -> Result<(u64, u64), String> {
         .args(["test", "--workspace"])
         .env("INSTA_UPDATE", "no")
         .env("REFINE_MODEL_URL", &url)
-        .env("REFINE_MODEL_NAME", crate::model_server::MODEL_ALIAS)
+        .env("REFINE_MODEL_NAME", crate::model_server::SMALLEST_MODEL)
         .current_dir(crate::root())
         .stdout(Stdio::piped())
         .spawn()
