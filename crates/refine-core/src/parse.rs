@@ -114,32 +114,21 @@ pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
         {
             findings.append(&mut own);
         }
-        let Some(body) = found.body else {
+        let Some((section, classified)) = read_section(
+            reply,
+            &found,
+            reply.len(),
+            contract,
+            &lines,
+            "",
+            &mut findings,
+        ) else {
             continue;
         };
-        let content = content_lines(&reply[body.range.clone()], lines.line_of(body.range.start));
-        let empty = !content
-            .iter()
-            .any(|(_, l)| l.chars().any(char::is_alphanumeric));
-        layout.sections.push(SectionLayout {
-            kind: contract.kind,
-            line: body.open_line,
-            unclosed: found.unclosed,
-            duplicated: found.duplicated,
-            empty,
-        });
-        if empty {
-            findings.push(Finding::new(
-                Code::SectionEmpty,
-                format!("the <{}> section is empty", contract.tag),
-                Some(body.open_line),
-            ));
+        layout.sections.push(section);
+        let Some(classified) = classified else {
             continue;
-        }
-        let classified: Vec<(usize, Line)> = content
-            .iter()
-            .map(|(n, text)| (*n, Line::classify(text)))
-            .collect();
+        };
         match contract.kind {
             SectionKind::Agenda => {
                 let mut items = agenda_items(&classified, guide);
@@ -387,6 +376,46 @@ fn section_body(
         unclosed: was_unclosed,
         duplicated,
     }
+}
+
+/// A found section's layout and, unless it is empty (then a `section-empty` finding, its
+/// message led by `prefix`), its lines classified; its body cut at `end`. `None` when the
+/// section was not found.
+fn read_section(
+    reply: &str,
+    found: &FoundSection,
+    end: usize,
+    contract: &SectionContract,
+    lines: &LineIndex,
+    prefix: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<(SectionLayout, Option<Vec<(usize, Line)>>)> {
+    let body = found.body.as_ref()?;
+    let range = body.range.start..body.range.end.min(end);
+    let content = content_lines(&reply[range.clone()], lines.line_of(range.start));
+    let empty = !content
+        .iter()
+        .any(|(_, l)| l.chars().any(char::is_alphanumeric));
+    let section = SectionLayout {
+        kind: contract.kind,
+        line: body.open_line,
+        unclosed: found.unclosed,
+        duplicated: found.duplicated,
+        empty,
+    };
+    if empty {
+        findings.push(Finding::new(
+            Code::SectionEmpty,
+            format!("{prefix}the <{}> section is empty", contract.tag),
+            Some(body.open_line),
+        ));
+        return Some((section, None));
+    }
+    let classified = content
+        .iter()
+        .map(|(n, text)| (*n, Line::classify(text)))
+        .collect();
+    Some((section, Some(classified)))
 }
 
 /// An unclosed section runs to the next tag of another section, or to the end of the reply.

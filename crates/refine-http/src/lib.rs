@@ -85,6 +85,60 @@ pub enum Server {
     LlamaCpp,
 }
 
+/// A field that forces the reply's shape: its name in the request body, its value, and what the
+/// reply then is.
+pub struct Shape {
+    /// The request body's field (`response_format`, `grammar`, `output_config`).
+    pub field: &'static str,
+    /// Its value.
+    pub value: serde_json::Value,
+    /// What the reply then holds: `json_schema` (JSON, turned into tagged text) or `grammar`
+    /// (tagged text already).
+    pub kind: &'static str,
+}
+
+/// Sends `body` with `shape` added, when there is one; a refusal of the field (in `auto` mode)
+/// is asked once more without it, with a warning. A JSON reply becomes tagged text (read as it
+/// is, with a warning, when it is not the requested JSON). Shared by the HTTP backends, so they
+/// force shapes alike.
+pub fn shaped(
+    settings: &HttpSettings,
+    body: &serde_json::Value,
+    shape: Option<Shape>,
+    guide: &refine_core::Guide,
+    mut send: impl FnMut(&serde_json::Value) -> Result<refine_plugin::BackendReply, BackendError>,
+) -> Result<refine_plugin::BackendReply, BackendError> {
+    let Some(shape) = shape.filter(|_| settings.structured != Structured::Off) else {
+        return send(body);
+    };
+    let mut with = body.clone();
+    with[shape.field] = shape.value;
+    let mut warnings = Vec::new();
+    let mut reply = match send(&with) {
+        Err(e) if settings.structured == Structured::Auto && is_refusal(&e) => {
+            warnings.push(format!(
+                "the server refused `{}` ({e}); asked again without structured output",
+                shape.field
+            ));
+            let mut reply = send(body)?;
+            reply.meta.warnings = warnings;
+            return Ok(reply);
+        }
+        other => other?,
+    };
+    if shape.kind == "json_schema" {
+        match refine_core::structured::to_tagged(&reply.text, guide) {
+            Ok(tagged) => reply.text = tagged,
+            Err(e) => warnings.push(format!(
+                "the reply does not follow the requested JSON Schema ({e}); read as it is"
+            )),
+        }
+    }
+    reply.meta.structured = Some(shape.kind.to_string());
+    reply.meta.warnings = warnings;
+    Ok(reply)
+}
+
 /// Whether `error` is the server refusing the request as invalid (HTTP 400 or 422), as a server
 /// does when it does not know a field such as `response_format` or `grammar`.
 pub fn is_refusal(error: &BackendError) -> bool {

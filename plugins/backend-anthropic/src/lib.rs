@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use refine_core::structured;
-use refine_http::{Defaults, HttpSettings, Structured, is_refusal, post};
+use refine_http::{Defaults, HttpSettings, Shape, post, shaped};
 use refine_plugin::{Backend, BackendError, BackendInput, BackendReply, PluginInfo, ReplyMeta};
 use serde_json::{Value, json};
 
@@ -64,37 +64,19 @@ impl Backend for AnthropicBackend {
             headers.push(("x-api-key", key.expose().to_string()));
         }
         // Structured outputs: the reply as JSON following the reply's schema.
-        let mut shaped = body.clone();
-        let structured = s.structured != Structured::Off;
-        if structured {
-            shaped["output_config"] = json!({
+        let shape = Shape {
+            field: "output_config",
+            value: json!({
                 "format": {
                     "type": "json_schema",
                     "schema": structured::json_schema(input.guide, input.request),
                 },
-            });
-        }
-        let mut warnings = Vec::new();
-        let (mut reply, used) = match complete(&s, &url, &headers, &shaped, input) {
-            Err(e) if structured && s.structured == Structured::Auto && is_refusal(&e) => {
-                warnings.push(format!(
-                    "the server refused `output_config` ({e}); asked again without structured output"
-                ));
-                (complete(&s, &url, &headers, &body, input)?, false)
-            }
-            other => (other?, structured),
+            }),
+            kind: "json_schema",
         };
-        if used {
-            match structured::to_tagged(&reply.text, input.guide) {
-                Ok(tagged) => reply.text = tagged,
-                Err(e) => warnings.push(format!(
-                    "the reply does not follow the requested JSON Schema ({e}); read as it is"
-                )),
-            }
-            reply.meta.structured = Some(String::from("json_schema"));
-        }
-        reply.meta.warnings = warnings;
-        Ok(reply)
+        shaped(&s, &body, Some(shape), input.guide, |body| {
+            complete(&s, &url, &headers, body, input)
+        })
     }
 }
 

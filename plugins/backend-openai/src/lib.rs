@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use refine_core::structured;
-use refine_http::{Defaults, HttpSettings, Server, Structured, is_refusal, post};
+use refine_http::{Defaults, HttpSettings, Server, Shape, post, shaped};
 use refine_plugin::{Backend, BackendError, BackendInput, BackendReply, PluginInfo, ReplyMeta};
 use serde_json::{Value, json};
 
@@ -60,15 +60,15 @@ impl Backend for OpenAiBackend {
         }
         // The reply's shape, forced where the server can: a strict JSON Schema, or for
         // llama.cpp's server a grammar of the tagged reply itself.
-        let shape = match (s.structured, s.server) {
-            (Structured::Off, _) => None,
-            (_, Server::LlamaCpp) => Some((
-                "grammar",
-                json!(structured::grammar(input.guide, input.request)),
-            )),
-            (_, Server::OpenAi) => Some((
-                "response_format",
-                json!({
+        let shape = match s.server {
+            Server::LlamaCpp => Shape {
+                field: "grammar",
+                value: json!(structured::grammar(input.guide, input.request)),
+                kind: "grammar",
+            },
+            Server::OpenAi => Shape {
+                field: "response_format",
+                value: json!({
                     "type": "json_schema",
                     "json_schema": {
                         "name": structured::SCHEMA_NAME,
@@ -76,40 +76,12 @@ impl Backend for OpenAiBackend {
                         "schema": structured::json_schema(input.guide, input.request),
                     },
                 }),
-            )),
+                kind: "json_schema",
+            },
         };
-        let mut shaped = body.clone();
-        if let Some((field, value)) = &shape {
-            shaped[*field] = value.clone();
-        }
-        let mut warnings = Vec::new();
-        let (mut reply, used) = match complete(&s, &url, &headers, &shaped, input) {
-            Err(e) if shape.is_some() && s.structured == Structured::Auto && is_refusal(&e) => {
-                let field = shape.as_ref().map_or("", |(f, _)| *f);
-                warnings.push(format!(
-                    "the server refused `{field}` ({e}); asked again without structured output"
-                ));
-                (complete(&s, &url, &headers, &body, input)?, None)
-            }
-            other => (other?, shape.map(|(f, _)| f)),
-        };
-        if used == Some("response_format") {
-            match structured::to_tagged(&reply.text, input.guide) {
-                Ok(tagged) => reply.text = tagged,
-                Err(e) => warnings.push(format!(
-                    "the reply does not follow the requested JSON Schema ({e}); read as it is"
-                )),
-            }
-        }
-        reply.meta.structured = used.map(|f| {
-            String::from(if f == "grammar" {
-                "grammar"
-            } else {
-                "json_schema"
-            })
-        });
-        reply.meta.warnings = warnings;
-        Ok(reply)
+        shaped(&s, &body, Some(shape), input.guide, |body| {
+            complete(&s, &url, &headers, body, input)
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::{
     Line, LineIndex, MENTION_AFTER, SectionLayout, TagHit, clean_title, content_lines, item_text,
-    list_items, section_body, split_timebox,
+    list_items, read_section, section_body, split_timebox,
 };
 use crate::contract::{ITEM, SectionKind};
 use crate::finding::{Code, Finding};
@@ -245,31 +245,22 @@ pub(super) fn read_block(
             message: format!("item {n}: {}", f.message),
             ..f
         }));
-        let Some(body) = found.body else { continue };
-        let range = body.range.start..body.range.end.min(block.body.end);
-        let content = content_lines(&reply[range.clone()], lines.line_of(range.start));
-        let empty = !content
-            .iter()
-            .any(|(_, l)| l.chars().any(char::is_alphanumeric));
-        layout.sections.push(SectionLayout {
-            kind: contract.kind,
-            line: body.open_line,
-            unclosed: found.unclosed,
-            duplicated: found.duplicated,
-            empty,
-        });
-        if empty {
-            findings.push(Finding::new(
-                Code::SectionEmpty,
-                format!("item {n}: the <{}> section is empty", contract.tag),
-                Some(body.open_line),
-            ));
+        let prefix = format!("item {n}: ");
+        let Some((section, classified)) = read_section(
+            reply,
+            &found,
+            block.body.end,
+            contract,
+            lines,
+            &prefix,
+            findings,
+        ) else {
             continue;
-        }
-        let classified: Vec<(usize, Line)> = content
-            .iter()
-            .map(|(line, text)| (*line, Line::classify(text)))
-            .collect();
+        };
+        layout.sections.push(section);
+        let Some(classified) = classified else {
+            continue;
+        };
         let (texts, at) = match contract.kind {
             SectionKind::KeyPoints => (&mut plan.key_points, &mut layout.key_points),
             SectionKind::DiscussionQuestions => (
