@@ -378,6 +378,9 @@ fn section_body(
     }
 }
 
+/// A section's lines with their 1-based numbers, classified.
+type ClassifiedLines = Vec<(usize, Line)>;
+
 /// A found section's layout and, unless it is empty (then a `section-empty` finding, its
 /// message led by `prefix`), its lines classified; its body cut at `end`. `None` when the
 /// section was not found.
@@ -389,7 +392,7 @@ fn read_section(
     lines: &LineIndex,
     prefix: &str,
     findings: &mut Vec<Finding>,
-) -> Option<(SectionLayout, Option<Vec<(usize, Line)>>)> {
+) -> Option<(SectionLayout, Option<ClassifiedLines>)> {
     let body = found.body.as_ref()?;
     let range = body.range.start..body.range.end.min(end);
     let content = content_lines(&reply[range.clone()], lines.line_of(range.start));
