@@ -80,6 +80,10 @@ pub(crate) struct PrepArgs {
     pub(crate) backlog: BacklogArgs,
     #[command(flatten)]
     pub(crate) session: SessionArgs,
+    /// A prompt template of your own (MiniJinja; the variables it sees are in README.md,
+    /// "Prompt templates") instead of the built-in prompt; checked before anything is asked.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) template: Option<PathBuf>,
     /// The backend that writes the reply: a plugin id (see `refine backends`) or a backend named
     /// in the config file, such as the built-in `local` [default: the config's default_backend,
     /// else offline].
@@ -220,6 +224,9 @@ pub(crate) struct PromptArgs {
     pub(crate) backlog: BacklogArgs,
     #[command(flatten)]
     pub(crate) session: SessionArgs,
+    /// A prompt template of your own (MiniJinja; see README.md, "Prompt templates").
+    #[arg(long, value_name = "FILE")]
+    pub(crate) template: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -90,3 +90,11 @@ pub(crate) fn session_request(
     }
     Ok(request)
 }
+
+/// The prompt template of `--template`, checked, when one is given.
+pub(crate) fn load_template(
+    path: Option<&std::path::Path>,
+) -> Result<Option<refine_core::template::PromptTemplate>> {
+    path.map(|p| refine_core::template::PromptTemplate::from_file(p).map_err(anyhow::Error::from))
+        .transpose()
+}

@@ -148,7 +148,10 @@ fn prompt_command(args: PromptArgs, stdin: &mut Stdin) -> Result<ExitCode> {
         &guide,
         stdin,
     )?;
-    let text = prompt::render(&guide, &request)?;
+    let text = match crate::input::load_template(args.template.as_deref())? {
+        Some(t) => t.render(&guide, &request)?,
+        None => prompt::render(&guide, &request)?,
+    };
     write_stdout(&text, false)?;
     Ok(ExitCode::SUCCESS)
 }

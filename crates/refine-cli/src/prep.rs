@@ -20,6 +20,7 @@ const EXIT_CANCELLED: i32 = 130;
 
 pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure> {
     let guide = load_guide(&args.session.guide)?;
+    let template = crate::input::load_template(args.template.as_deref())?;
     let (request, source) = crate::backlog::request(
         args.topic.as_deref(),
         &args.backlog,
@@ -85,6 +86,7 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         start: start.as_ref(),
         on_text: if args.stream { Some(&echo) } else { None },
         repair: args.repair,
+        template: template.as_ref(),
     };
     let prepared = prepare(backend, input);
     if CANCELLED.load(Ordering::SeqCst) {

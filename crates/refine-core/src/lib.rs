@@ -16,6 +16,7 @@ pub mod prompt;
 pub mod request;
 pub mod schedule;
 pub mod structured;
+pub mod template;
 pub mod text;
 pub mod timebox;
 pub mod work;

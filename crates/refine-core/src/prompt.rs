@@ -127,7 +127,21 @@ pub fn render_template(
     guide: &Guide,
     request: &SessionRequest,
 ) -> Result<String, PromptError> {
+    render_with(template, guide, request, false)
+}
+
+/// Renders `template`; with `strict`, a variable the template names but the renderer does not
+/// give is an error instead of empty text.
+pub(crate) fn render_with(
+    template: &str,
+    guide: &Guide,
+    request: &SessionRequest,
+    strict: bool,
+) -> Result<String, PromptError> {
     let mut env = Environment::new();
+    if strict {
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    }
     env.add_template("prompt", template)?;
     let view = |kind| Value::from(Serde(SectionView::from(contract::section(kind))));
     use contract::SectionKind::*;

@@ -53,6 +53,7 @@ fn benches(c: &mut Criterion) {
             start: None,
             on_text: None,
             repair: 1,
+            template: None,
         },
     )
     .expect("pack");

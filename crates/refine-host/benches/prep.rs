@@ -25,6 +25,7 @@ fn benches(c: &mut Criterion) {
         start: Some(&start),
         on_text: None,
         repair: 1,
+        template: None,
     };
     c.bench_function("prep offline (generate + parse + lint)", |b| {
         b.iter(|| prepare(black_box(backend), black_box(input)))

@@ -260,6 +260,8 @@ pub struct PrepInput<'a> {
     /// How many follow-ups may ask for a corrected reply when one breaks the contract (never
     /// for a local backend, whose reply would be the same).
     pub repair: u32,
+    /// The prompt template, when not the built-in one (`--template`).
+    pub template: Option<&'a refine_core::template::PromptTemplate>,
 }
 
 /// Renders the prompt, asks `backend`, and parses and lints the reply into a pack.
@@ -271,8 +273,12 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
         start,
         on_text,
         repair,
+        template,
     } = input;
-    let text = prompt::render(guide, request)?;
+    let text = match template {
+        Some(t) => t.render(guide, request)?,
+        None => prompt::render(guide, request)?,
+    };
     let backend_id = backend.info().id;
     let repair = if backend.is_local() { 0 } else { repair };
     let repaired = repair::with_repair(&text, repair, guide, request, |prompt| {

@@ -26,6 +26,7 @@ fn pack(topic: &str, minutes: Option<u32>, start: Option<SessionStart>) -> Pack 
             start: start.as_ref(),
             on_text: None,
             repair: 1,
+            template: None,
         },
     )
     .expect("pack")

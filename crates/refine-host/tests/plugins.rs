@@ -62,6 +62,7 @@ fn pack() -> Pack {
             start: None,
             on_text: None,
             repair: 1,
+            template: None,
         },
     )
     .expect("pack")
@@ -409,6 +410,7 @@ fn a_plugin_that_reports_an_error_or_writes_garbage_is_a_clear_error() {
             start: None,
             on_text: None,
             repair: 1,
+            template: None,
         },
     )
     .expect_err("invalid UTF-8 reply")
@@ -542,6 +544,7 @@ fn a_backend_plugin_is_given_the_items_and_answers_one_block_each() {
             start: None,
             on_text: None,
             repair: 1,
+            template: None,
         },
     )
     .expect("pack");
@@ -617,6 +620,7 @@ fn the_c_plugins_in_the_docs_compile_and_work() {
             start: None,
             on_text: None,
             repair: 1,
+            template: None,
         },
     )
     .expect("a pack");

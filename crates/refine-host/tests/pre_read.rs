@@ -22,6 +22,7 @@ fn pack(topic: &str, notes: Option<&str>) -> Pack {
             start: Some(&start),
             on_text: None,
             repair: 1,
+            template: None,
         },
     )
     .expect("pack")

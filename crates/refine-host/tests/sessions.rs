@@ -79,6 +79,7 @@ fn pack(n: usize, minutes: u32, max: Option<usize>) -> Pack {
             start: Some(&start),
             on_text: None,
             repair: 1,
+            template: None,
         },
     )
     .expect("pack")
