@@ -89,7 +89,7 @@ struct RunArgs {
     /// with (so the options that define a run cannot be given again).
     #[arg(long, value_name = "RUN", conflicts_with_all = [
         "backends", "topics", "repeat", "partition", "titles_only", "threshold", "run_id",
-        "minutes", "guide", "repair",
+        "minutes", "guide", "repair", "prompts",
     ])]
     resume: Option<String>,
     /// With --resume, also rerun cases whose backend call failed.
@@ -110,9 +110,14 @@ struct RunArgs {
     /// Session length for every case.
     #[arg(long, value_name = "N")]
     minutes: Option<u32>,
-    /// A team guide instead of the built-in one.
-    #[arg(long, value_name = "FILE")]
-    guide: Option<PathBuf>,
+    /// A team guide instead of the built-in one (`FILE`, the `default` guide), or a guide to
+    /// compare (`NAME=FILE`, repeatable): cases run on every guide.
+    #[arg(long, value_name = "[NAME=]FILE")]
+    guide: Vec<String>,
+    /// A prompt template to compare with the built-in prompt (`NAME=FILE`, repeatable; MiniJinja,
+    /// as `refine prompt --template`): cases run on every prompt.
+    #[arg(long = "prompt", value_name = "NAME=FILE")]
+    prompts: Vec<String>,
     /// Plain progress lines even on a terminal; no bar.
     #[arg(long)]
     plain: bool,
@@ -336,8 +341,40 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
     for id in args.run_id.iter().chain(&args.resume) {
         check_run_id(id)?;
     }
-    if let Some(path) = &args.guide {
+    // `--guide FILE` is the default guide; `--guide NAME=FILE` a guide to compare.
+    let mut default_guide: Option<PathBuf> = None;
+    let mut guide_variants = Vec::new();
+    for value in &args.guide {
+        match value.split_once('=') {
+            Some(_) => {
+                guide_variants.push(value.parse::<run::Variant>().map_err(anyhow::Error::msg)?)
+            }
+            None if default_guide.is_none() => default_guide = Some(PathBuf::from(value)),
+            None => bail!(
+                "--guide FILE names the default guide once; compare guides with --guide NAME=FILE"
+            ),
+        }
+    }
+    let prompt_variants = args
+        .prompts
+        .iter()
+        .map(|v| v.parse::<run::Variant>().map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    let mut names = std::collections::BTreeSet::new();
+    for v in guide_variants.iter().chain(&prompt_variants) {
+        if !names.insert((v.name.clone(), guide_variants.contains(v))) {
+            bail!("the variant name `{}` is given twice", v.name);
+        }
+    }
+    if let Some(path) = &default_guide {
         Guide::from_file(path)?;
+    }
+    for v in &guide_variants {
+        Guide::from_file(&v.file).with_context(|| format!("--guide {}", v.name))?;
+    }
+    for v in &prompt_variants {
+        refine_core::template::PromptTemplate::from_file(&v.file)
+            .with_context(|| format!("--prompt {}", v.name))?;
     }
     let timeout = match args.plugin_timeout {
         Some(s) if !(s > 0.0 && s <= 86_400.0) => {
@@ -383,7 +420,9 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
                 threshold: args.threshold,
                 repair: args.repair,
                 minutes: args.minutes,
-                guide: args.guide.clone(),
+                guide: default_guide.clone(),
+                prompts: prompt_variants.clone(),
+                guides: guide_variants.clone(),
                 partition: args.partition,
                 // Absolute, so a resume from another folder finds them.
                 plugins: args

@@ -25,8 +25,15 @@ pub struct CaseRecord {
     pub case_id: String,
     /// The topic fixture's id.
     pub topic_id: String,
-    /// The backend as named on the command line (`offline`, `openai:model=...`).
+    /// The backend as named on the command line (`offline`, `openai:model=...`), with the
+    /// prompt and guide when they are not the defaults (`offline|prompt=terse`).
     pub backend: String,
+    /// The prompt variant (`default`: the built-in prompt).
+    #[serde(default = "default_variant", skip_serializing_if = "is_default")]
+    pub prompt: String,
+    /// The guide variant (`default`: the built-in guide or `--guide FILE`).
+    #[serde(default = "default_variant", skip_serializing_if = "is_default")]
+    pub guide: String,
     /// Which repeat, from 1.
     pub repeat: u32,
     /// The reply text, or null when the call failed.
@@ -54,6 +61,14 @@ pub struct CaseRecord {
     /// reply's error codes and scores, in order (the kept one is the one recorded above).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attempts: Vec<refine_plugin::Attempt>,
+}
+
+fn default_variant() -> String {
+    String::from(crate::run::DEFAULT_VARIANT)
+}
+
+fn is_default(name: &String) -> bool {
+    name == crate::run::DEFAULT_VARIANT
 }
 
 /// The stable id of a case.

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use backend_replay::{RecordingMeta, recording};
 use rayon::prelude::*;
+use refine_core::template::PromptTemplate;
 use refine_core::{Guide, SessionRequest, Severity, Topic, prompt};
 use refine_host::Registry;
 use refine_plugin::{Backend, BackendInput};
@@ -50,6 +51,9 @@ pub enum RunError {
     /// A backend id is unknown.
     #[error(transparent)]
     Backend(#[from] refine_host::PrepError),
+    /// A prompt or guide variant cannot be used.
+    #[error("{0}")]
+    Variant(String),
     /// The thread pool could not start.
     #[error("cannot start {jobs} worker threads: {message}")]
     Pool {
@@ -87,6 +91,62 @@ pub struct RunSettings {
     /// for local backends). Runs from before repair existed asked none.
     #[serde(default)]
     pub repair: u32,
+    /// Prompt templates besides the built-in one (named `default`): `--prompt NAME=FILE`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prompts: Vec<Variant>,
+    /// Guides besides the default one (the built-in guide, or `--guide FILE`):
+    /// `--guide NAME=FILE`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guides: Vec<Variant>,
+}
+
+/// A named prompt or guide of a run: `NAME=FILE`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    /// Its name in case ids and reports (`[a-z0-9_-]+`, not `default`).
+    pub name: String,
+    /// Its file.
+    pub file: PathBuf,
+}
+
+/// The name of the built-in prompt and the default guide in case ids and reports.
+pub const DEFAULT_VARIANT: &str = "default";
+
+impl std::str::FromStr for Variant {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Variant, String> {
+        let (name, file) = text
+            .split_once('=')
+            .ok_or_else(|| format!("`{text}` is not NAME=FILE"))?;
+        let ok = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !ok || name == DEFAULT_VARIANT {
+            return Err(format!(
+                "`{name}` cannot name a variant: use [a-z0-9_-]+, not `{DEFAULT_VARIANT}`"
+            ));
+        }
+        Ok(Variant {
+            name: name.to_string(),
+            file: PathBuf::from(file),
+        })
+    }
+}
+
+/// A case's label on the backend axis, with its prompt and guide when they are not the
+/// defaults: `offline`, `openai:model=m|prompt=terse|guide=team`. Case ids, summaries, reports
+/// and the baseline group by it, so every axis is told apart.
+pub fn variant_label(backend: &str, prompt: &str, guide: &str) -> String {
+    let mut label = backend.to_string();
+    if prompt != DEFAULT_VARIANT {
+        label.push_str(&format!("|prompt={prompt}"));
+    }
+    if guide != DEFAULT_VARIANT {
+        label.push_str(&format!("|guide={guide}"));
+    }
+    label
 }
 
 impl RunSettings {
@@ -169,6 +229,9 @@ struct Case<'a> {
     topic: &'a TopicFixture,
     spec: &'a BackendSpec,
     repeat: u32,
+    prompt: &'a (String, Option<PromptTemplate>),
+    guide: &'a (String, Guide),
+    label: String,
 }
 
 /// Takes the run folder's lock, or says who holds it.
@@ -280,19 +343,41 @@ pub fn run(
     for spec in &specs {
         registry.backend(&spec.id)?;
     }
+    let variant = |v: &Variant, what: &str, e: &dyn std::fmt::Display| {
+        RunError::Variant(format!("{what} `{}` ({}): {e}", v.name, v.file.display()))
+    };
+    let mut prompts: Vec<(String, Option<PromptTemplate>)> =
+        vec![(DEFAULT_VARIANT.to_string(), None)];
+    for v in &settings.prompts {
+        let t = PromptTemplate::from_file(&v.file).map_err(|e| variant(v, "prompt", &e))?;
+        prompts.push((v.name.clone(), Some(t)));
+    }
+    let mut guides: Vec<(String, Guide)> = vec![(DEFAULT_VARIANT.to_string(), guide.clone())];
+    for v in &settings.guides {
+        let g = Guide::from_file(&v.file).map_err(|e| variant(v, "guide", &e))?;
+        guides.push((v.name.clone(), g));
+    }
     let mut cases = Vec::new();
     let mut kept = 0;
     for topic in &settings.topics {
-        for spec in &specs {
-            for repeat in 1..=settings.repeat {
-                let id = case_id(&topic.id, &spec.label, repeat);
-                match existing.get(&id) {
-                    Some(failed) if !failed || !options.retry_errors => kept += 1,
-                    _ => cases.push(Case {
-                        topic,
-                        spec,
-                        repeat,
-                    }),
+        for prompt in &prompts {
+            for guide in &guides {
+                for spec in &specs {
+                    let label = variant_label(&spec.label, &prompt.0, &guide.0);
+                    for repeat in 1..=settings.repeat {
+                        let id = case_id(&topic.id, &label, repeat);
+                        match existing.get(&id) {
+                            Some(failed) if !failed || !options.retry_errors => kept += 1,
+                            _ => cases.push(Case {
+                                topic,
+                                spec,
+                                repeat,
+                                prompt,
+                                guide,
+                                label: label.clone(),
+                            }),
+                        }
+                    }
                 }
             }
         }
@@ -328,7 +413,7 @@ pub fn run(
                 skipped.fetch_add(1, Ordering::Relaxed);
                 return;
             }
-            let record = run_case(case, settings, options, registry, guide);
+            let record = run_case(case, settings, options, registry);
             if record.error.is_some() {
                 errors.fetch_add(1, Ordering::Relaxed);
             }
@@ -370,13 +455,15 @@ fn run_case(
     settings: &RunSettings,
     options: &RunOptions,
     registry: &Registry,
-    guide: &Guide,
 ) -> CaseRecord {
+    let guide = &case.guide.1;
     let mut record = CaseRecord {
         run_id: settings.run_id.clone(),
-        case_id: case_id(&case.topic.id, &case.spec.label, case.repeat),
+        case_id: case_id(&case.topic.id, &case.label, case.repeat),
         topic_id: case.topic.id.clone(),
-        backend: case.spec.label.clone(),
+        backend: case.label.clone(),
+        prompt: case.prompt.0.clone(),
+        guide: case.guide.0.clone(),
         repeat: case.repeat,
         reply: None,
         plan: None,
@@ -404,7 +491,11 @@ fn run_case(
             return record;
         }
     };
-    let text = match prompt::render(guide, &request) {
+    let rendered = match &case.prompt.1 {
+        Some(template) => template.render(guide, &request),
+        None => prompt::render(guide, &request),
+    };
+    let text = match rendered {
         Ok(t) => t,
         Err(e) => {
             record.error = Some(e.to_string());

@@ -72,6 +72,8 @@ fn settings(run_id: &str, backends: &[&str]) -> RunSettings {
         partition: None,
         plugins: Vec::new(),
         repair: 0,
+        prompts: Vec::new(),
+        guides: Vec::new(),
     }
 }
 

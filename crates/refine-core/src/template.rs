@@ -21,7 +21,7 @@ use crate::request::{SessionRequest, Topic};
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     /// The file cannot be read.
-    #[error("{path}: cannot read the template: {source}")]
+    #[error("{path}: cannot read the template")]
     Io {
         /// The file.
         path: String,
