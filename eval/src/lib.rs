@@ -5,6 +5,7 @@
 
 pub mod baseline;
 pub mod cache;
+pub mod compare;
 pub mod record;
 pub mod report;
 pub mod run;

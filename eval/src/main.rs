@@ -38,6 +38,27 @@ enum Command {
         /// The run folder.
         dir: PathBuf,
     },
+    /// Compare run B with run A case by case (or two backend labels, i.e. variants, of one run):
+    /// wins, losses and ties, the mean score delta with a 95% bootstrap interval, an exact
+    /// McNemar test on pass/fail, the cases that flipped. Formulas in eval/README.md.
+    Compare {
+        /// Run A's folder (the reference).
+        a: PathBuf,
+        /// Run B's folder (the candidate; may be A's folder, with --label-a and --label-b).
+        b: PathBuf,
+        /// Only A's cases of this backend label (`offline`, `openai:model=m|prompt=terse`).
+        #[arg(long, value_name = "LABEL")]
+        label_a: Option<String>,
+        /// Only B's cases of this backend label.
+        #[arg(long, value_name = "LABEL")]
+        label_b: Option<String>,
+        /// Write the comparison, with the flipped cases' replies side by side, as HTML.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Exit 1 when B is significantly worse than A.
+        #[arg(long)]
+        fail_if_worse: bool,
+    },
     /// Join the results of several run folders (e.g. CI partitions) into one, with reports.
     Merge {
         /// Run folders to join.
@@ -153,6 +174,27 @@ fn main() -> ExitCode {
         Command::Run(args) => run_command(*args),
         Command::Report { dir } => report_command(&dir).map(|()| ExitCode::SUCCESS),
         Command::Merge { dirs, into } => merge_command(&dirs, &into).map(|()| ExitCode::SUCCESS),
+        Command::Compare {
+            a,
+            b,
+            label_a,
+            label_b,
+            html,
+            fail_if_worse,
+        } => compare_command(
+            &a,
+            &b,
+            label_a.as_deref(),
+            label_b.as_deref(),
+            html.as_deref(),
+        )
+        .map(|worse| {
+            if worse && fail_if_worse {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }),
     };
     match result {
         Ok(code) => code,
@@ -552,6 +594,47 @@ fn report_command(dir: &Path) -> Result<()> {
     }
     let summary = report::write_all(dir)?;
     Stdout::default().print(&report::terminal(&summary))
+}
+
+/// Prints the comparison of B with A (and writes its HTML); says whether B is significantly
+/// worse.
+fn compare_command(
+    a: &Path,
+    b: &Path,
+    label_a: Option<&str>,
+    label_b: Option<&str>,
+    html: Option<&Path>,
+) -> Result<bool> {
+    for dir in [a, b] {
+        if !dir.join(RESULTS).exists() {
+            bail!("{} has no {RESULTS}", dir.display());
+        }
+    }
+    let side = |dir, label| refine_eval::compare::Side { dir, label };
+    let comparison = refine_eval::compare::compare(&side(a, label_a), &side(b, label_b))?;
+    if comparison.pairs == 0 {
+        bail!(
+            "no case of {} pairs with one of {} (same topic and repeat{}); check the runs and labels",
+            b.display(),
+            a.display(),
+            if label_a.is_none() && label_b.is_none() {
+                " and backend label"
+            } else {
+                ""
+            }
+        );
+    }
+    let name = |dir: &Path, label: Option<&str>| match label {
+        Some(l) => format!("{} [{l}]", dir.display()),
+        None => dir.display().to_string(),
+    };
+    let (na, nb) = (name(a, label_a), name(b, label_b));
+    Stdout::default().print(&refine_eval::compare::text(&comparison, &na, &nb))?;
+    if let Some(path) = html {
+        let page = refine_eval::compare::html(&comparison, &na, &nb)?;
+        std::fs::write(path, page).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(comparison.worse)
 }
 
 fn merge_command(dirs: &[PathBuf], into: &Path) -> Result<()> {

@@ -141,6 +141,54 @@ fn every_prompt_and_guide_is_an_axis_of_its_own() {
     let summary = Summary::from_results(&dir.join("run/results.jsonl")).expect("summary");
     assert_eq!(summary.backends.len(), 4, "one row per combination");
 
+    // The terse prompt against the built-in one, paired by topic: B is worse, and says so.
+    let run_folder = dir.join("run");
+    let side = |label| refine_eval::compare::Side {
+        dir: &run_folder,
+        label: Some(label),
+    };
+    let c = refine_eval::compare::compare(&side("obedient"), &side("obedient|prompt=terse"))
+        .expect("compare");
+    assert_eq!(
+        (c.pairs, c.losses, c.pass_a_only, c.pass_b_only),
+        (2, 2, 2, 0)
+    );
+    assert!(c.mean_delta < 0.0 && c.interval.1 < 0.0, "{c:?}");
+    assert!(c.worse && !c.better);
+    assert_eq!(c.flips.len(), 2);
+    let page = refine_eval::compare::html(&c, "A", "B").expect("html");
+    assert!(page.contains("&lt;agenda&gt;"), "replies are escaped");
+    // And the other way round it is better; against itself, no difference.
+    let c = refine_eval::compare::compare(&side("obedient|prompt=terse"), &side("obedient"))
+        .expect("compare");
+    assert!(c.better && !c.worse);
+    let same =
+        refine_eval::compare::compare(&side("obedient"), &side("obedient")).expect("compare");
+    assert!(!same.worse && !same.better && same.ties == 2);
+    // The binary exits 1 with --fail-if-worse.
+    let run_dir = dir.join("run");
+    let run_dir = run_dir.to_str().expect("path");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_refine-eval"))
+        .args([
+            "compare",
+            run_dir,
+            run_dir,
+            "--label-a",
+            "obedient",
+            "--label-b",
+            "obedient|prompt=terse",
+            "--fail-if-worse",
+        ])
+        .output()
+        .expect("refine-eval runs");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("B is significantly worse"));
+
     // A variant that does not load stops the run before any case.
     let err = run(
         &dir.join("broken"),
