@@ -264,8 +264,16 @@ struct MatrixCell {
     title: String,
 }
 
-/// Writes `report.html`: charts and tables from `summary`, then every reply of `results` with its
-/// findings in a `<details>`, streamed so that no reply is held in memory.
+/// How many failing cases `report.html` shows with their reply; the rest get a line each.
+pub const HTML_FAILING_REPLIES: usize = 500;
+/// How many passing cases `report.html` shows with their reply.
+pub const HTML_PASSING_REPLIES: usize = 100;
+
+/// Writes `report.html`: charts and tables from `summary`, then the cases of `results`, streamed
+/// so that no reply is held in memory: the first [`HTML_FAILING_REPLIES`] failing and
+/// [`HTML_PASSING_REPLIES`] passing cases with their findings and reply in a `<details>`, every
+/// other case as one line (its replies are in `results.jsonl`, linked), so the page stays a few
+/// megabytes at 20,000 cases.
 pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()> {
     let rows = backend_rows(summary);
     let histograms: Vec<Histogram> = summary
@@ -362,6 +370,7 @@ pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()
     let mut file = std::io::BufWriter::new(std::fs::File::create(out)?);
     file.write_all(head.as_bytes())?;
     let mut failure: Option<std::io::Error> = None;
+    let (mut shown_fail, mut shown_pass, mut lines) = (0usize, 0usize, 0usize);
     read_records(
         results,
         |r| {
@@ -374,6 +383,31 @@ pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()
             let score = r
                 .scores
                 .map_or_else(|| String::from("-"), |s| format!("{:.2}", s.overall));
+            let room = if r.pass {
+                &mut shown_pass
+            } else {
+                &mut shown_fail
+            };
+            let cap = if r.pass {
+                HTML_PASSING_REPLIES
+            } else {
+                HTML_FAILING_REPLIES
+            };
+            if *room >= cap {
+                lines += 1;
+                let codes: Vec<&str> = r.findings.iter().take(4).map(|f| f.code.as_str()).collect();
+                let _ = writeln!(
+                    block,
+                    "<p class=\"case {verdict}\"><code>{}</code> {verdict} · overall {score} {}</p>",
+                    esc(&r.case_id),
+                    esc(&codes.join(" "))
+                );
+                if let Err(e) = file.write_all(block.as_bytes()) {
+                    failure = Some(e);
+                }
+                return;
+            }
+            *room += 1;
             let _ = write!(
                 block,
                 "<details class=\"{verdict}\"><summary><code>{}</code> {verdict} · overall {score}</summary>",
@@ -409,6 +443,12 @@ pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()
     if let Some(e) = failure {
         return Err(e);
     }
+    if lines > 0 {
+        writeln!(
+            file,
+            "<p class=\"note\">{lines} cases are shown as one line each, past the first {HTML_FAILING_REPLIES} failing and {HTML_PASSING_REPLIES} passing with their replies: every reply is in <a href=\"results.jsonl\">results.jsonl</a>, one line per case, found by its case id.</p>"
+        )?;
+    }
     file.write_all(tail.as_bytes())?;
     file.flush()
 }
@@ -423,4 +463,43 @@ pub fn write_all(dir: &Path) -> std::io::Result<Summary> {
     let xml = junit(&summary).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("junit.xml"), xml)?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn a_large_run_embeds_a_bounded_number_of_replies_and_links_the_rest() {
+        let dir = std::env::temp_dir().join(format!("refine-eval-page-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let results = dir.join("results.jsonl");
+        let mut text = String::new();
+        for i in 0..2_000 {
+            let pass = i % 4 != 0;
+            let line = serde_json::json!({
+                "run_id": "r", "case_id": format!("t{i}:offline:1"), "topic_id": format!("t{i}"),
+                "backend": "offline", "repeat": 1, "reply": format!("<agenda>reply {i}</agenda>"),
+                "plan": null, "findings": [], "scores": {"structure": 1.0, "adherence": 1.0, "overall": 1.0},
+                "pass": pass, "latency_ms": 1, "tokens": null, "cached": false, "error": null,
+            });
+            text.push_str(&line.to_string());
+            text.push('\n');
+        }
+        std::fs::write(&results, text).expect("write");
+        let summary = Summary::from_results(&results).expect("summary");
+        let out = dir.join("report.html");
+        html(&summary, &results, &out).expect("page");
+        let page = std::fs::read_to_string(&out).expect("read");
+        assert_eq!(
+            page.matches("<details class=").count(),
+            HTML_FAILING_REPLIES + HTML_PASSING_REPLIES
+        );
+        assert_eq!(
+            page.matches("<p class=\"case ").count(),
+            2_000 - HTML_FAILING_REPLIES - HTML_PASSING_REPLIES
+        );
+        assert!(page.contains("<a href=\"results.jsonl\">results.jsonl</a>"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
