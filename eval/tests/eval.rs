@@ -253,11 +253,28 @@ fn an_interrupted_run_resumes_with_every_case_exactly_once() {
 fn two_partitions_merged_equal_one_run() {
     let out = temp("partitions");
     let out_s = out.to_str().expect("path");
+    std::fs::create_dir_all(&out).expect("dir");
+    let short = out.join("short.j2");
+    std::fs::write(
+        &short,
+        "Plan {{ topic }}: <{{ agenda.tag }}> <{{ key_points.tag }}> <{{ discussion_questions.tag }}> <{{ closing_statement.tag }}>",
+    )
+    .expect("template");
+    let prompt = format!("short={}", short.display());
+    let guide = format!(
+        "team={}",
+        root().join("fixtures/guides/sixty-minute.md").display()
+    );
+    // Variants included: every partition runs every prompt and guide of its topics.
     let base = [
         "--backend",
         "offline",
         "--backend",
         "replay",
+        "--prompt",
+        &prompt,
+        "--guide",
+        &guide,
         "--out",
         out_s,
         "--plain",
@@ -284,6 +301,12 @@ fn two_partitions_merged_equal_one_run() {
         merged.to_str().expect("p"),
     ]));
     assert_eq!(outcomes(&merged), outcomes(&out.join("full")));
+    assert!(
+        outcomes(&merged)
+            .keys()
+            .any(|k| k.contains("|prompt=short|guide=team")),
+        "the variants are in the merged run"
+    );
     assert!(merged.join("report.html").is_file() && merged.join("junit.xml").is_file());
     let _ = std::fs::remove_dir_all(out);
 }
