@@ -6,6 +6,7 @@
 pub mod baseline;
 pub mod cache;
 pub mod compare;
+pub mod judge;
 pub mod record;
 pub mod report;
 pub mod run;

@@ -110,7 +110,7 @@ struct RunArgs {
     /// with (so the options that define a run cannot be given again).
     #[arg(long, value_name = "RUN", conflicts_with_all = [
         "backends", "topics", "repeat", "partition", "titles_only", "threshold", "run_id",
-        "minutes", "guide", "repair", "prompts",
+        "minutes", "guide", "repair", "prompts", "judge",
     ])]
     resume: Option<String>,
     /// With --resume, also rerun cases whose backend call failed.
@@ -135,6 +135,11 @@ struct RunArgs {
     /// compare (`NAME=FILE`, repeatable): cases run on every guide.
     #[arg(long, value_name = "[NAME=]FILE")]
     guide: Vec<String>,
+    /// Grade every reply with this backend (`ID[:key=val,...]`, as --backend) against the
+    /// rubric (eval/assets/rubric.toml): one score 1-5 and a reason per criterion, kept apart
+    /// from the linter's scores.
+    #[arg(long, value_name = "SPEC")]
+    judge: Option<String>,
     /// A prompt template to compare with the built-in prompt (`NAME=FILE`, repeatable; MiniJinja,
     /// as `refine prompt --template`): cases run on every prompt.
     #[arg(long = "prompt", value_name = "NAME=FILE")]
@@ -463,6 +468,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
                 repair: args.repair,
                 minutes: args.minutes,
                 guide: default_guide.clone(),
+                judge: args.judge.clone(),
                 prompts: prompt_variants.clone(),
                 guides: guide_variants.clone(),
                 partition: args.partition,

@@ -61,6 +61,12 @@ pub struct CaseRecord {
     /// reply's error codes and scores, in order (the kept one is the one recorded above).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attempts: Vec<refine_plugin::Attempt>,
+    /// The judge's verdict (`--judge`): kept apart from the linter's `scores`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<crate::judge::Verdict>,
+    /// Why the judge gave no verdict (its call failed, or its answer was not the asked JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge_error: Option<String>,
 }
 
 fn default_variant() -> String {

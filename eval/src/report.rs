@@ -161,6 +161,36 @@ pub fn markdown(summary: &Summary) -> String {
             let _ = writeln!(out, "| {label} | `{}` | {n} |", code.as_str());
         }
     }
+    if summary
+        .backends
+        .values()
+        .any(|b| !b.judge.is_empty() || b.judge_errors > 0)
+    {
+        let _ = writeln!(
+            out,
+            "\n## Judge\n\nA grader's scores against the rubric (eval/assets/rubric.toml), mapped to [0, 1]; separate from the linter's.\n\n| backend | judged | judge mean | judge errors |\n| --- | --- | --- | --- |"
+        );
+        for (label, b) in &summary.backends {
+            let mean = if b.judge.is_empty() {
+                String::from("-")
+            } else {
+                format!("{:.3}", b.judge.iter().sum::<f64>() / b.judge.len() as f64)
+            };
+            let _ = writeln!(
+                out,
+                "| {label} | {} | {mean} | {} |",
+                b.judge.len(),
+                b.judge_errors
+            );
+        }
+        let _ = writeln!(out, "\nWhere judge and linter disagree most:\n");
+        for (gap, case, overall, judge) in &summary.disagreements {
+            let _ = writeln!(
+                out,
+                "- `{case}`: linter {overall:.2}, judge {judge:.2} (gap {gap:.2})"
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "\n## Distinctness\n\nTemplated questions: the share whose wording, with the topic's own words masked (…), recurs across {} or more topics; lower is better (eval/README.md).\n",

@@ -91,6 +91,9 @@ pub struct RunSettings {
     /// for local backends). Runs from before repair existed asked none.
     #[serde(default)]
     pub repair: u32,
+    /// The grader backend spec (`--judge`), when replies are judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<String>,
     /// Prompt templates besides the built-in one (named `default`): `--prompt NAME=FILE`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prompts: Vec<Variant>,
@@ -343,6 +346,38 @@ pub fn run(
     for spec in &specs {
         registry.backend(&spec.id)?;
     }
+    let judge = match &settings.judge {
+        None => None,
+        Some(text) => {
+            let spec = text
+                .parse::<BackendSpec>()
+                .map_err(|m| RunError::Variant(format!("--judge: {m}")))?;
+            let mut spec = match options.named.get(&spec.id) {
+                Some(named) => {
+                    let mut merged = named.options.clone();
+                    merged.extend(spec.options);
+                    BackendSpec {
+                        id: named.plugin.clone(),
+                        options: merged,
+                        label: spec.label,
+                    }
+                }
+                None => spec,
+            };
+            // The HTTP backends' structured output is the pack's shape, not the verdict's.
+            if matches!(spec.id.as_str(), "openai" | "anthropic") {
+                spec.options
+                    .entry(String::from("structured"))
+                    .or_insert_with(|| "off".into());
+            }
+            let backend = registry.backend(&spec.id)?;
+            Some(Judge {
+                spec,
+                backend,
+                rubric: crate::judge::Rubric::builtin(),
+            })
+        }
+    };
     let variant = |v: &Variant, what: &str, e: &dyn std::fmt::Display| {
         RunError::Variant(format!("{what} `{}` ({}): {e}", v.name, v.file.display()))
     };
@@ -413,7 +448,7 @@ pub fn run(
                 skipped.fetch_add(1, Ordering::Relaxed);
                 return;
             }
-            let record = run_case(case, settings, options, registry);
+            let record = run_case(case, settings, options, registry, judge.as_ref());
             if record.error.is_some() {
                 errors.fetch_add(1, Ordering::Relaxed);
             }
@@ -450,11 +485,63 @@ pub fn run(
     })
 }
 
+/// The grader of a run.
+struct Judge<'a> {
+    spec: BackendSpec,
+    backend: &'a dyn refine_plugin::Backend,
+    rubric: crate::judge::Rubric,
+}
+
+impl Judge<'_> {
+    /// The verdict on `reply`, through the cache when it is on.
+    fn grade(
+        &self,
+        guide: &Guide,
+        request: &SessionRequest,
+        reply: &str,
+        options: &RunOptions,
+    ) -> Result<crate::judge::Verdict, String> {
+        let prompt = self.rubric.prompt(guide, request, reply);
+        let cache = options.cache.as_ref().filter(|_| !self.backend.is_local());
+        let key = Cache::key(&self.spec.id, &self.spec.options, &prompt);
+        let answer = match cache.and_then(|c| c.get(&key)) {
+            Some(hit) => hit,
+            None => {
+                let answer = self
+                    .backend
+                    .generate(&BackendInput {
+                        prompt: &prompt,
+                        request,
+                        guide,
+                        options: &self.spec.options,
+                        on_text: None,
+                    })
+                    .map_err(|e| format!("judge `{}`: {e}", self.spec.label))?;
+                if let Some(cache) = cache {
+                    let _ = cache.put(&key, &answer);
+                }
+                answer
+            }
+        };
+        let scores = self
+            .rubric
+            .read(&answer.text)
+            .map_err(|e| format!("judge `{}`: {e}", self.spec.label))?;
+        Ok(crate::judge::Verdict::new(
+            &self.spec.label,
+            answer.meta.model,
+            &self.rubric,
+            scores,
+        ))
+    }
+}
+
 fn run_case(
     case: &Case<'_>,
     settings: &RunSettings,
     options: &RunOptions,
     registry: &Registry,
+    judge: Option<&Judge<'_>>,
 ) -> CaseRecord {
     let guide = &case.guide.1;
     let mut record = CaseRecord {
@@ -476,6 +563,8 @@ fn run_case(
         cached: false,
         error: None,
         attempts: Vec::new(),
+        judge: None,
+        judge_error: None,
     };
     let request = match build_request(case.topic, settings.minutes) {
         Ok(r) => r,
@@ -549,6 +638,12 @@ fn run_case(
             input: reply.meta.input_tokens,
             output: reply.meta.output_tokens,
         });
+    }
+    if let Some(judge) = judge {
+        match judge.grade(guide, &request, &reply.text, options) {
+            Ok(verdict) => record.judge = Some(verdict),
+            Err(e) => record.judge_error = Some(e),
+        }
     }
     record.reply = Some(reply.text);
     record.plan = Some(report.plan);

@@ -35,6 +35,10 @@ pub struct BackendSummary {
     pub output_tokens: Option<u64>,
     /// The questions' wording with each topic's words masked, for the distinctness figure.
     pub wording: WordingTally,
+    /// The judge's mean (in [0, 1]) of each judged case.
+    pub judge: Vec<f64>,
+    /// Cases whose judge call or answer failed.
+    pub judge_errors: usize,
 }
 
 /// Numbers for one topic on one backend, over its repeats.
@@ -87,7 +91,13 @@ pub struct Summary {
     /// Numbers of the lines in the results that are not whole records (a write cut short, an
     /// edit), which every report leaves out and says so.
     pub unreadable_lines: Vec<usize>,
+    /// The judged cases where judge and linter disagree most: (|judge - overall|, case id,
+    /// overall, judge), largest first, at most [`DISAGREEMENTS`].
+    pub disagreements: Vec<(f64, String, f64, f64)>,
 }
+
+/// How many disagreements between judge and linter a summary keeps.
+pub const DISAGREEMENTS: usize = 10;
 
 /// Why a case did not pass, in one line.
 pub fn failure_reason(record: &CaseRecord) -> Option<String> {
@@ -138,6 +148,23 @@ impl Summary {
         }
         for finding in &record.findings {
             *backend.findings.entry(finding.code).or_default() += 1;
+        }
+        if let Some(verdict) = &record.judge {
+            backend.judge.push(verdict.mean);
+            if let Some(scores) = record.scores {
+                self.disagreements.push((
+                    (verdict.mean - scores.overall).abs(),
+                    record.case_id.clone(),
+                    scores.overall,
+                    verdict.mean,
+                ));
+                self.disagreements
+                    .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                self.disagreements.truncate(DISAGREEMENTS);
+            }
+        }
+        if record.judge_error.is_some() {
+            backend.judge_errors += 1;
         }
         if let (Some(ms), false) = (record.latency_ms, record.cached) {
             backend.latencies.push(ms);

@@ -72,6 +72,7 @@ fn settings(run_id: &str, backends: &[&str]) -> RunSettings {
         partition: None,
         plugins: Vec::new(),
         repair: 0,
+        judge: None,
         prompts: Vec::new(),
         guides: Vec::new(),
     }

@@ -66,6 +66,7 @@ fn settings(dir: &std::path::Path, prompt: &str) -> RunSettings {
         partition: None,
         plugins: Vec::new(),
         repair: 0,
+        judge: None,
         prompts: vec![Variant {
             name: "terse".into(),
             file: template,
