@@ -113,6 +113,11 @@ struct RunArgs {
         "minutes", "guide", "repair", "prompts", "judge",
     ])]
     resume: Option<String>,
+    /// Start no new case once the run's live calls have cost this many US dollars (token
+    /// prices from the config file's `[prices."MODEL"]`); finished cases are kept, and --resume
+    /// continues.
+    #[arg(long, value_name = "DOLLARS")]
+    max_cost: Option<f64>,
     /// With --resume, also rerun cases whose backend call failed.
     #[arg(long)]
     retry_errors: bool,
@@ -496,6 +501,8 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
         retry_errors: args.retry_errors,
         stop: Some(stop_on_ctrl_c()?),
         named: config.backends.clone(),
+        prices: config.prices.clone(),
+        max_cost: args.max_cost,
     };
     let mut plugin_files = settings.plugins.clone();
     plugin_files.extend(

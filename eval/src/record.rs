@@ -67,6 +67,10 @@ pub struct CaseRecord {
     /// Why the judge gave no verdict (its call failed, or its answer was not the asked JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judge_error: Option<String>,
+    /// What the case's live calls cost in US dollars, from the config's token prices; absent
+    /// when its model has no price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
 }
 
 fn default_variant() -> String {

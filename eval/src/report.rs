@@ -138,6 +138,9 @@ pub fn terminal(summary: &Summary) -> String {
             .collect();
         let _ = writeln!(out, "flaky: {}", names.join(", "));
     }
+    if let Some(lines) = cost_lines(summary) {
+        let _ = writeln!(out, "cost:\n{lines}");
+    }
     out
 }
 
@@ -160,6 +163,9 @@ pub fn markdown(summary: &Summary) -> String {
         for (code, n) in &b.findings {
             let _ = writeln!(out, "| {label} | `{}` | {n} |", code.as_str());
         }
+    }
+    if let Some(lines) = cost_lines(summary) {
+        let _ = writeln!(out, "\n## Cost\n\n{lines}");
     }
     if summary
         .backends
@@ -493,6 +499,31 @@ pub fn write_all(dir: &Path) -> std::io::Result<Summary> {
     let xml = junit(&summary).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("junit.xml"), xml)?;
     Ok(summary)
+}
+
+/// The run's cost per backend and in all, from the config's token prices; `None` when no case
+/// had a priced model.
+pub fn cost_lines(summary: &Summary) -> Option<String> {
+    let priced: Vec<(&String, (f64, usize))> = summary
+        .backends
+        .iter()
+        .filter_map(|(label, b)| b.cost.map(|c| (label, c)))
+        .collect();
+    if priced.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    let mut total = 0.0;
+    for (label, (sum, n)) in &priced {
+        total += sum;
+        let per_case = sum / (*n).max(1) as f64;
+        let _ = writeln!(
+            out,
+            "- `{label}`: ${sum:.4} for {n} cases (${per_case:.5} a case)"
+        );
+    }
+    let _ = write!(out, "- run: ${total:.4}");
+    Some(out)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -189,6 +189,10 @@ pub struct RunOptions {
     /// Backends named in the config file: `--backend NAME` means its plugin with its options
     /// (options in the spec win).
     pub named: std::collections::BTreeMap<String, refine_host::config::NamedBackend>,
+    /// Token prices by model, from the config file's `[prices."MODEL"]`: each live call's cost.
+    pub prices: std::collections::BTreeMap<String, refine_host::config::Price>,
+    /// Start no case once the run's live calls have cost this many dollars (`--max-cost`).
+    pub max_cost: Option<f64>,
 }
 
 /// Told about each case as it ends.
@@ -436,11 +440,19 @@ pub fn run(
     progress.start(cases.len());
     let errors = AtomicUsize::new(0);
     let skipped = AtomicUsize::new(0);
+    // Dollars spent by this process's live calls, in micro-dollars.
+    let spent = AtomicU64::new(0);
+    let over_budget = || {
+        options
+            .max_cost
+            .is_some_and(|max| spent.load(Ordering::SeqCst) as f64 / 1e6 >= max)
+    };
     let stopped = || {
         options
             .stop
             .as_ref()
             .is_some_and(|stop| stop.load(Ordering::SeqCst))
+            || over_budget()
     };
     pool.install(|| {
         cases.par_iter().for_each(|case| {
@@ -449,6 +461,9 @@ pub fn run(
                 return;
             }
             let record = run_case(case, settings, options, registry, judge.as_ref());
+            if let Some(cost) = record.cost {
+                spent.fetch_add((cost * 1e6).round() as u64, Ordering::SeqCst);
+            }
             if record.error.is_some() {
                 errors.fetch_add(1, Ordering::Relaxed);
             }
@@ -565,6 +580,7 @@ fn run_case(
         attempts: Vec::new(),
         judge: None,
         judge_error: None,
+        cost: None,
     };
     let request = match build_request(case.topic, settings.minutes) {
         Ok(r) => r,
@@ -592,7 +608,7 @@ fn run_case(
         }
     };
     // Every call of the case: cached only if all were, latency summed.
-    let (mut all_cached, mut latency) = (true, 0u64);
+    let (mut all_cached, mut latency, mut cost) = (true, 0u64, None::<f64>);
     let repair = if backend.is_local() {
         0
     } else {
@@ -603,6 +619,25 @@ fn run_case(
             .map_err(|e| format!("backend `{}`: {e}", case.spec.label))?;
         all_cached &= cached;
         latency = latency.saturating_add(took);
+        // Only live calls cost; a model without a price leaves the case's cost unknown.
+        let model = reply.meta.model.clone().or_else(|| {
+            case.spec
+                .options
+                .get("model")
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        });
+        if let Some(price) = model.and_then(|m| options.prices.get(&m)) {
+            let this = if cached {
+                0.0
+            } else {
+                price.cost(
+                    reply.meta.input_tokens.unwrap_or(0),
+                    reply.meta.output_tokens.unwrap_or(0),
+                )
+            };
+            cost = Some(cost.unwrap_or(0.0) + this);
+        }
         if reply.text.len() > refine_core::request::REPLY_MAX_BYTES {
             return Err(format!(
                 "backend `{}` answered with {} bytes, over the limit of {} bytes (1 MiB) for a reply",
@@ -625,6 +660,7 @@ fn run_case(
     };
     record.cached = all_cached;
     record.latency_ms = Some(latency);
+    record.cost = cost;
     record.pass = !report
         .findings
         .iter()

@@ -39,6 +39,8 @@ pub struct BackendSummary {
     pub judge: Vec<f64>,
     /// Cases whose judge call or answer failed.
     pub judge_errors: usize,
+    /// The cost of the cases with a known cost, in US dollars, and how many had one.
+    pub cost: Option<(f64, usize)>,
 }
 
 /// Numbers for one topic on one backend, over its repeats.
@@ -165,6 +167,11 @@ impl Summary {
         }
         if record.judge_error.is_some() {
             backend.judge_errors += 1;
+        }
+        if let Some(cost) = record.cost {
+            let (sum, n) = backend.cost.get_or_insert((0.0, 0));
+            *sum += cost;
+            *n += 1;
         }
         if let (Some(ms), false) = (record.latency_ms, record.cached) {
             backend.latencies.push(ms);

@@ -96,6 +96,8 @@ fn a_second_identical_run_is_answered_by_the_cache_and_recordings_replay() {
         record: Some(recordings.clone()),
         retry_errors: false,
         stop: None,
+        prices: Default::default(),
+        max_cost: None,
     };
     let guide = Guide::builtin();
 
@@ -213,6 +215,8 @@ fn a_failing_backend_is_recorded_and_retried() {
         record: None,
         retry_errors: false,
         stop: None,
+        prices: Default::default(),
+        max_cost: None,
     };
     let guide = Guide::builtin();
     let s = settings("f", &["failing", "offline"]);
@@ -304,6 +308,8 @@ fn a_reply_that_breaks_the_contract_is_repaired_once_and_both_attempts_are_recor
         record: None,
         retry_errors: false,
         stop: None,
+        prices: Default::default(),
+        max_cost: None,
     };
     let mut with_repair = settings("fix", &["forgetful"]);
     with_repair.repeat = 1;
@@ -347,4 +353,75 @@ fn a_reply_that_breaks_the_contract_is_repaired_once_and_both_attempts_are_recor
     assert_eq!(calls.load(Ordering::SeqCst), 6);
     let records = latest_records(&root.join("keep/results.jsonl")).expect("records");
     assert!(records.values().all(|r| !r.pass && r.attempts.is_empty()));
+}
+
+#[test]
+fn cost_comes_from_the_price_table_and_max_cost_stops_new_cases() {
+    let root = temp("cost");
+    let calls = Arc::new(AtomicUsize::new(0));
+    let registry = Registry::builtin()
+        .with_backend(Box::new(Counting {
+            calls: Arc::clone(&calls),
+        }))
+        .expect("registry");
+    let mut prices = std::collections::BTreeMap::new();
+    prices.insert(
+        String::from("counting-1"),
+        refine_host::config::Price {
+            input: 10.0,
+            output: 30.0,
+        },
+    );
+    let options = RunOptions {
+        named: Default::default(),
+        // One worker, so the budget is checked between cases in order.
+        jobs: 1,
+        cache: None,
+        record: None,
+        retry_errors: false,
+        stop: None,
+        prices,
+        max_cost: Some(0.05),
+    };
+    let guide = Guide::builtin();
+    let settings = settings("cost", &["counting"]);
+    let stats = run(
+        &root.join("cost"),
+        &settings,
+        &options,
+        &registry,
+        &guide,
+        &Quiet,
+    )
+    .expect("run");
+    // Each call: 1,200 tokens in at $10/M and 400 out at $30/M = $0.024; the third crosses $0.05.
+    assert_eq!((stats.ran, stats.skipped), (3, 1));
+    let records = latest_records(&root.join("cost/results.jsonl")).expect("records");
+    assert!(
+        records
+            .values()
+            .all(|r| r.cost.is_some_and(|c| (c - 0.024).abs() < 1e-9))
+    );
+    let summary = refine_eval::report::write_all(&root.join("cost")).expect("reports");
+    let lines = refine_eval::report::cost_lines(&summary).expect("cost");
+    assert!(
+        lines.contains("$0.0720 for 3 cases") && lines.contains("- run: $0.0720"),
+        "{lines}"
+    );
+    // Resuming without the cap runs the case left.
+    let options = RunOptions {
+        max_cost: None,
+        ..options
+    };
+    let stats = run(
+        &root.join("cost"),
+        &settings,
+        &options,
+        &registry,
+        &guide,
+        &Quiet,
+    )
+    .expect("resume");
+    assert_eq!((stats.ran, stats.kept), (1, 3));
+    let _ = std::fs::remove_dir_all(root);
 }

@@ -91,6 +91,8 @@ fn options() -> RunOptions {
         record: None,
         retry_errors: false,
         stop: None,
+        prices: Default::default(),
+        max_cost: None,
     }
 }
 

@@ -57,6 +57,26 @@ struct RawConfig {
     backends: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
     #[serde(default)]
     plugins: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    #[serde(default)]
+    prices: BTreeMap<String, Spanned<Price>>,
+}
+
+/// A model's token prices, in US dollars per million tokens (`[prices."gpt-4o-mini"]` with
+/// `input` and `output`), for the cost of eval runs.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    /// Dollars per million prompt tokens.
+    pub input: f64,
+    /// Dollars per million reply tokens.
+    pub output: f64,
+}
+
+impl Price {
+    /// The cost of a call, in dollars.
+    pub fn cost(&self, input_tokens: u64, output_tokens: u64) -> f64 {
+        (input_tokens as f64 * self.input + output_tokens as f64 * self.output) / 1_000_000.0
+    }
 }
 
 /// A backend defined by name in the configuration.
@@ -82,6 +102,8 @@ pub struct Config {
     pub plugins: BTreeMap<String, serde_json::Value>,
     /// How each plugin is run, from the `isolation` and `timeout` keys of its table.
     pub hosting: BTreeMap<String, PluginHosting>,
+    /// Token prices by model name (`[prices."MODEL"]`).
+    pub prices: BTreeMap<String, Price>,
 }
 
 /// How one plugin is run: `isolation = "none"` loads it into refine's own process (trusted
@@ -125,6 +147,7 @@ impl Config {
             backends,
             plugins: BTreeMap::new(),
             hosting: BTreeMap::new(),
+            prices: BTreeMap::new(),
         }
     }
 
@@ -325,12 +348,31 @@ impl Config {
             }
             plugins.insert(id.into_inner(), serde_json::Value::Object(json));
         }
+        let mut prices = BTreeMap::new();
+        for (model, price) in raw.prices {
+            let line = line_of(text, price.span());
+            let price = price.into_inner();
+            if !(price.input >= 0.0
+                && price.output >= 0.0
+                && price.input.is_finite()
+                && price.output.is_finite())
+            {
+                return Err(invalid(
+                    line,
+                    format!(
+                        "prices.\"{model}\": input and output are dollars per million tokens, 0 or more"
+                    ),
+                ));
+            }
+            prices.insert(model, price);
+        }
         Ok(Config {
             default_backend: raw.default_backend.map(Spanned::into_inner),
             default_format: raw.default_format.map(Spanned::into_inner),
             backends,
             plugins,
             hosting,
+            prices,
         })
     }
 }
