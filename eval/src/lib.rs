@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod cache;
 pub mod compare;
 pub mod judge;
+pub mod limits;
 pub mod record;
 pub mod report;
 pub mod run;

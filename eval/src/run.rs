@@ -7,7 +7,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use backend_replay::{RecordingMeta, recording};
 use rayon::prelude::*;
@@ -239,6 +239,7 @@ struct Case<'a> {
     prompt: &'a (String, Option<PromptTemplate>),
     guide: &'a (String, Guide),
     label: String,
+    limiter: Option<&'a crate::limits::Limiter>,
 }
 
 /// Takes the run folder's lock, or says who holds it.
@@ -347,6 +348,17 @@ pub fn run(
             None => spec,
         })
         .collect();
+    // Limits are the run's, not the backend's: taken out of the options (and the cache key).
+    let mut specs = specs;
+    let mut limiters: std::collections::BTreeMap<String, crate::limits::Limiter> =
+        std::collections::BTreeMap::new();
+    for spec in &mut specs {
+        let limiter = crate::limits::Limiter::take(&mut spec.options)
+            .map_err(|m| RunError::Variant(format!("--backend {}: {m}", spec.label)))?;
+        if let Some(limiter) = limiter {
+            limiters.insert(spec.label.clone(), limiter);
+        }
+    }
     for spec in &specs {
         registry.backend(&spec.id)?;
     }
@@ -414,6 +426,7 @@ pub fn run(
                                 prompt,
                                 guide,
                                 label: label.clone(),
+                                limiter: limiters.get(&spec.label),
                             }),
                         }
                     }
@@ -615,8 +628,26 @@ fn run_case(
         settings.repair
     };
     let repaired = refine_host::repair::with_repair(&text, repair, guide, &request, |prompt| {
-        let (reply, cached, took) = ask(backend, case, &request, guide, prompt, options)
-            .map_err(|e| format!("backend `{}`: {e}", case.spec.label))?;
+        let mut tries = 0;
+        let (reply, cached, took) = loop {
+            let _permit = case.limiter.map(crate::limits::Limiter::acquire);
+            match ask(backend, case, &request, guide, prompt, options) {
+                Err(e)
+                    if crate::limits::is_rate_limit(&e)
+                        && tries < crate::limits::RATE_LIMIT_RETRIES =>
+                {
+                    // The provider still says 429 after its own retries: slow this backend
+                    // down and try again, rather than fail the case.
+                    tries += 1;
+                    let wait = case.limiter.map_or(Duration::from_secs(5), |l| {
+                        l.slow_down();
+                        l.interval()
+                    });
+                    std::thread::sleep(wait * tries);
+                }
+                other => break other.map_err(|e| format!("backend `{}`: {e}", case.spec.label))?,
+            }
+        };
         all_cached &= cached;
         latency = latency.saturating_add(took);
         // Only live calls cost; a model without a price leaves the case's cost unknown.

@@ -425,3 +425,85 @@ fn cost_comes_from_the_price_table_and_max_cost_stops_new_cases() {
     assert_eq!((stats.ran, stats.kept), (1, 3));
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// Says 429 to its first call, then answers; fails if it sees a limit option.
+struct RateLimited {
+    calls: Arc<AtomicUsize>,
+}
+
+impl Backend for RateLimited {
+    fn info(&self) -> PluginInfo {
+        PluginInfo {
+            id: "limited".into(),
+            version: "0".into(),
+            description: "test".into(),
+        }
+    }
+
+    fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
+        assert!(
+            input.options.is_empty(),
+            "limits never reach the backend: {:?}",
+            input.options
+        );
+        if self.calls.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Err(BackendError::Unavailable(String::from(
+                "http://x/v1/chat/completions: HTTP 429 after 4 attempts (no retries left): slow down",
+            )));
+        }
+        Ok(BackendReply {
+            text: backend_offline::plan_reply(input.request, input.guide)?,
+            meta: ReplyMeta::default(),
+        })
+    }
+}
+
+#[test]
+fn limits_are_the_runs_and_a_rate_limit_costs_time_not_the_case() {
+    let root = temp("limits");
+    let calls = Arc::new(AtomicUsize::new(0));
+    let registry = Registry::builtin()
+        .with_backend(Box::new(RateLimited {
+            calls: Arc::clone(&calls),
+        }))
+        .expect("registry");
+    let options = RunOptions {
+        named: Default::default(),
+        jobs: 2,
+        cache: None,
+        record: None,
+        retry_errors: false,
+        stop: None,
+        prices: Default::default(),
+        max_cost: None,
+    };
+    let mut settings = settings("limits", &["limited:max_concurrency=1,rpm=600"]);
+    settings.repeat = 1;
+    let stats = run(
+        &root.join("l"),
+        &settings,
+        &options,
+        &registry,
+        &Guide::builtin(),
+        &Quiet,
+    )
+    .expect("run");
+    assert_eq!((stats.ran, stats.errors), (2, 0), "the 429 was waited out");
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    let records = latest_records(&root.join("l/results.jsonl")).expect("records");
+    assert!(records.values().all(|r| r.pass));
+    let mut bad = settings.clone();
+    bad.backends = vec![String::from("limited:rpm=0")];
+    assert!(
+        run(
+            &root.join("bad"),
+            &bad,
+            &options,
+            &registry,
+            &Guide::builtin(),
+            &Quiet
+        )
+        .is_err()
+    );
+    let _ = std::fs::remove_dir_all(root);
+}
