@@ -189,6 +189,9 @@ pub fn markdown(summary: &Summary) -> String {
                 b.judge_errors
             );
         }
+        for grader in &summary.graders {
+            let _ = writeln!(out, "\nGrader: {grader}");
+        }
         let _ = writeln!(out, "\nWhere judge and linter disagree most:\n");
         for (gap, case, overall, judge) in &summary.disagreements {
             let _ = writeln!(

@@ -96,6 +96,8 @@ pub struct Summary {
     /// The judged cases where judge and linter disagree most: (|judge - overall|, case id,
     /// overall, judge), largest first, at most [`DISAGREEMENTS`].
     pub disagreements: Vec<(f64, String, f64, f64)>,
+    /// The graders that judged, as `grader (model), rubric VERSION`.
+    pub graders: BTreeSet<String>,
 }
 
 /// How many disagreements between judge and linter a summary keeps.
@@ -152,6 +154,12 @@ impl Summary {
             *backend.findings.entry(finding.code).or_default() += 1;
         }
         if let Some(verdict) = &record.judge {
+            self.graders.insert(format!(
+                "{} ({}), rubric {}",
+                verdict.grader,
+                verdict.model.as_deref().unwrap_or("model unknown"),
+                verdict.rubric
+            ));
             backend.judge.push(verdict.mean);
             if let Some(scores) = record.scores {
                 self.disagreements.push((

@@ -159,6 +159,10 @@ fn a_grader_on_loopback_scores_every_reply_apart_from_the_linter() {
         md.contains("## Judge") && md.contains("| offline | 2 | 0.500 | 0 |"),
         "{md}"
     );
+    assert!(
+        md.contains(&format!("Grader: {spec} (grader-1), rubric ")),
+        "{md}"
+    );
 
     // An answer in another shape is an error for the verdict, not a score.
     let (url, _) = grader(String::from("I'd give it a 4 overall."));
