@@ -94,6 +94,34 @@ impl Rubric {
         out
     }
 
+    /// The JSON Schema of an answer, in the strict subset, for graders with structured output:
+    /// every criterion once, scores 1-5, a reason each.
+    pub fn schema(&self) -> serde_json::Value {
+        let ids: Vec<&str> = self.criteria.iter().map(|c| c.id.as_str()).collect();
+        serde_json::json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["scores"],
+            "properties": {
+                "scores": {
+                    "type": "array",
+                    "minItems": ids.len(),
+                    "maxItems": ids.len(),
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": ["id", "score", "reason"],
+                        "properties": {
+                            "id": {"type": "string", "enum": ids},
+                            "score": {"type": "integer", "enum": [1, 2, 3, 4, 5]},
+                            "reason": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        })
+    }
+
     /// Reads a grader's answer strictly: one JSON object (a Markdown code fence around it is
     /// allowed) with every criterion exactly once, in any order, each score an integer 1-5 and
     /// each reason some text.

@@ -380,17 +380,18 @@ pub fn run(
                 }
                 None => spec,
             };
-            // The HTTP backends' structured output is the pack's shape, not the verdict's.
+            // The HTTP backends force the answer's shape with the rubric's own schema.
+            let rubric = crate::judge::Rubric::builtin();
             if matches!(spec.id.as_str(), "openai" | "anthropic") {
                 spec.options
-                    .entry(String::from("structured"))
-                    .or_insert_with(|| "off".into());
+                    .entry(String::from("schema"))
+                    .or_insert_with(|| rubric.schema().to_string().into());
             }
             let backend = registry.backend(&spec.id)?;
             Some(Judge {
                 spec,
                 backend,
-                rubric: crate::judge::Rubric::builtin(),
+                rubric,
             })
         }
     };

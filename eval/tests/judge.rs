@@ -12,7 +12,7 @@ use refine_eval::run::{Quiet, RunOptions, RunSettings, run};
 use refine_eval::topics::TopicFixture;
 use refine_host::Registry;
 
-/// A grader on loopback: answers every prompt with `answer`, keeps the prompts it was sent.
+/// A grader on loopback: answers every prompt with `answer`, keeps the requests it was sent.
 fn grader(answer: String) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}/v1", listener.local_addr().expect("addr"));
@@ -35,12 +35,7 @@ fn grader(answer: String) -> (String, Arc<Mutex<Vec<String>>>) {
             let mut body = vec![0u8; length];
             let _ = reader.read_exact(&mut body);
             let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            kept.lock().expect("lock").push(
-                request["messages"][0]["content"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            );
+            kept.lock().expect("lock").push(request.to_string());
             let reply = serde_json::json!({
                 "model": "grader-1",
                 "choices": [{"message": {"role": "assistant", "content": answer}}],
@@ -140,8 +135,29 @@ fn a_grader_on_loopback_scores_every_reply_apart_from_the_linter() {
             "the linter's score is its own"
         );
     }
-    let prompts = seen.lock().expect("lock").clone();
-    assert_eq!(prompts.len(), 2);
+    let requests: Vec<serde_json::Value> = seen
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|r| serde_json::from_str(r).expect("JSON"))
+        .collect();
+    assert_eq!(requests.len(), 2);
+    // The grader's answer is shaped by the rubric's own schema, not the pack's.
+    let format = &requests[0]["response_format"];
+    assert_eq!(format["json_schema"]["name"], "answer");
+    assert_eq!(
+        format["json_schema"]["schema"]["properties"]["scores"]["minItems"],
+        5
+    );
+    let prompts: Vec<String> = requests
+        .iter()
+        .map(|r| {
+            r["messages"][0]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
     assert!(
         prompts
             .iter()

@@ -61,6 +61,9 @@ pub struct HttpSettings {
     pub structured: Structured,
     /// What kind of server speaks the protocol, where servers differ in how they take a shape.
     pub server: Server,
+    /// A JSON Schema the answer must follow instead of the pack's (`schema=`, JSON text): for
+    /// calls that are not a pack, such as the eval's judge. The answer is then kept as JSON.
+    pub schema: Option<serde_json::Value>,
 }
 
 /// Whether an HTTP backend asks the provider to force the reply's shape (`structured=`).
@@ -92,8 +95,8 @@ pub struct Shape {
     pub field: &'static str,
     /// Its value.
     pub value: serde_json::Value,
-    /// What the reply then holds: `json_schema` (JSON, turned into tagged text) or `grammar`
-    /// (tagged text already).
+    /// What the reply then holds: `json_schema` (JSON, turned into tagged text), `grammar`
+    /// (tagged text already) or `json` (JSON of the caller's own schema, kept as it is).
     pub kind: &'static str,
 }
 
@@ -160,6 +163,7 @@ pub const KNOWN_OPTIONS: &[&str] = &[
     "headers",
     "structured",
     "server",
+    "schema",
 ];
 
 /// Defaults of one backend.
@@ -280,6 +284,22 @@ impl HttpSettings {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let schema = match text("schema")? {
+            None => None,
+            Some(json) => Some(
+                serde_json::from_str::<serde_json::Value>(&json)
+                    .ok()
+                    .filter(serde_json::Value::is_object)
+                    .ok_or_else(|| {
+                        bad(
+                            backend,
+                            String::from(
+                                "option `schema` must be a JSON Schema object, as JSON text",
+                            ),
+                        )
+                    })?,
+            ),
+        };
         let structured = match text("structured")?.as_deref() {
             None | Some("auto") => Structured::Auto,
             Some("on") => Structured::On,
@@ -323,6 +343,7 @@ impl HttpSettings {
             headers,
             structured,
             server,
+            schema,
         })
     }
 

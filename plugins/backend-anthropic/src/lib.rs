@@ -64,15 +64,18 @@ impl Backend for AnthropicBackend {
             headers.push(("x-api-key", key.expose().to_string()));
         }
         // Structured outputs: the reply as JSON following the reply's schema.
+        // A caller's own schema (the eval's judge) is kept as JSON; else the pack's.
+        let (schema, kind) = match &s.schema {
+            Some(schema) => (schema.clone(), "json"),
+            None => (
+                structured::json_schema(input.guide, input.request),
+                "json_schema",
+            ),
+        };
         let shape = Shape {
             field: "output_config",
-            value: json!({
-                "format": {
-                    "type": "json_schema",
-                    "schema": structured::json_schema(input.guide, input.request),
-                },
-            }),
-            kind: "json_schema",
+            value: json!({"format": {"type": "json_schema", "schema": schema}}),
+            kind,
         };
         shaped(&s, &body, Some(shape), input.guide, |body| {
             complete(&s, &url, &headers, body, input)

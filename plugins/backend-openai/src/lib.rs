@@ -60,23 +60,34 @@ impl Backend for OpenAiBackend {
         }
         // The reply's shape, forced where the server can: a strict JSON Schema, or for
         // llama.cpp's server a grammar of the tagged reply itself.
-        let shape = match s.server {
-            Server::LlamaCpp => Shape {
-                field: "grammar",
-                value: json!(structured::grammar(input.guide, input.request)),
-                kind: "grammar",
-            },
-            Server::OpenAi => Shape {
+        let shape = match (&s.schema, s.server) {
+            // A caller's own schema (the eval's judge): the answer stays JSON.
+            (Some(schema), _) => Shape {
                 field: "response_format",
                 value: json!({
                     "type": "json_schema",
-                    "json_schema": {
-                        "name": structured::SCHEMA_NAME,
-                        "strict": true,
-                        "schema": structured::json_schema(input.guide, input.request),
-                    },
+                    "json_schema": {"name": "answer", "strict": true, "schema": schema},
                 }),
-                kind: "json_schema",
+                kind: "json",
+            },
+            (None, server) => match server {
+                Server::LlamaCpp => Shape {
+                    field: "grammar",
+                    value: json!(structured::grammar(input.guide, input.request)),
+                    kind: "grammar",
+                },
+                Server::OpenAi => Shape {
+                    field: "response_format",
+                    value: json!({
+                        "type": "json_schema",
+                        "json_schema": {
+                            "name": structured::SCHEMA_NAME,
+                            "strict": true,
+                            "schema": structured::json_schema(input.guide, input.request),
+                        },
+                    }),
+                    kind: "json_schema",
+                },
             },
         };
         shaped(&s, &body, Some(shape), input.guide, |body| {

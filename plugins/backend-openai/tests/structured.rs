@@ -204,3 +204,22 @@ fn ok_json_anthropic(text: &str) -> Answer {
         body.to_string(),
     )
 }
+
+#[test]
+fn a_callers_own_schema_is_sent_and_its_json_answer_kept() {
+    set_key();
+    let answer = r#"{"verdict": "fine"}"#;
+    let server = serve(vec![ok_json(answer)]);
+    let schema = r#"{"type":"object","additionalProperties":false,"required":["verdict"],"properties":{"verdict":{"type":"string"}}}"#;
+    let reply = call(&OpenAiBackend, &server.url, &[("schema", schema.into())]).expect("answers");
+    let sent = body(&server, 0);
+    assert_eq!(sent["response_format"]["json_schema"]["name"], "answer");
+    assert_eq!(
+        sent["response_format"]["json_schema"]["schema"]["required"][0],
+        "verdict"
+    );
+    assert_eq!(reply.text, answer, "kept as JSON, not turned into a pack");
+    assert_eq!(reply.meta.structured.as_deref(), Some("json"));
+    let err = call(&OpenAiBackend, &server.url, &[("schema", "[1, 2]".into())]).expect_err("bad");
+    assert!(err.to_string().contains("JSON Schema object"), "{err}");
+}
