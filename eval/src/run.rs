@@ -195,6 +195,23 @@ pub struct RunOptions {
     pub max_cost: Option<f64>,
 }
 
+impl Default for RunOptions {
+    /// One worker, no cache, no recordings, no retries of failed calls, no stop, no prices, no
+    /// cost limit, no named backends.
+    fn default() -> Self {
+        RunOptions {
+            jobs: 1,
+            cache: None,
+            record: None,
+            retry_errors: false,
+            stop: None,
+            named: std::collections::BTreeMap::new(),
+            prices: std::collections::BTreeMap::new(),
+            max_cost: None,
+        }
+    }
+}
+
 /// Told about each case as it ends.
 pub trait Progress: Sync {
     /// The run starts `total` cases.

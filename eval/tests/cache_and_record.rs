@@ -89,15 +89,11 @@ fn a_second_identical_run_is_answered_by_the_cache_and_recordings_replay() {
         .expect("registry");
     let recordings = root.join("recorded");
     let options = RunOptions {
-        named: Default::default(),
         // A worker per case, so the two repeats of a prompt run side by side.
         jobs: 4,
         cache: Some(Cache::new(&root.join("cache"))),
         record: Some(recordings.clone()),
-        retry_errors: false,
-        stop: None,
-        prices: Default::default(),
-        max_cost: None,
+        ..RunOptions::default()
     };
     let guide = Guide::builtin();
 
@@ -209,14 +205,8 @@ fn a_failing_backend_is_recorded_and_retried() {
         .with_backend(Box::new(Failing))
         .expect("registry");
     let options = RunOptions {
-        named: Default::default(),
         jobs: 1,
-        cache: None,
-        record: None,
-        retry_errors: false,
-        stop: None,
-        prices: Default::default(),
-        max_cost: None,
+        ..RunOptions::default()
     };
     let guide = Guide::builtin();
     let s = settings("f", &["failing", "offline"]);
@@ -302,14 +292,8 @@ fn a_reply_that_breaks_the_contract_is_repaired_once_and_both_attempts_are_recor
         }))
         .expect("registry");
     let options = RunOptions {
-        named: Default::default(),
         jobs: 2,
-        cache: None,
-        record: None,
-        retry_errors: false,
-        stop: None,
-        prices: Default::default(),
-        max_cost: None,
+        ..RunOptions::default()
     };
     let mut with_repair = settings("fix", &["forgetful"]);
     with_repair.repeat = 1;
@@ -373,15 +357,11 @@ fn cost_comes_from_the_price_table_and_max_cost_stops_new_cases() {
         },
     );
     let options = RunOptions {
-        named: Default::default(),
         // One worker, so the budget is checked between cases in order.
         jobs: 1,
-        cache: None,
-        record: None,
-        retry_errors: false,
-        stop: None,
         prices,
         max_cost: Some(0.05),
+        ..RunOptions::default()
     };
     let guide = Guide::builtin();
     let settings = settings("cost", &["counting"]);
@@ -468,14 +448,8 @@ fn limits_are_the_runs_and_a_rate_limit_costs_time_not_the_case() {
         }))
         .expect("registry");
     let options = RunOptions {
-        named: Default::default(),
         jobs: 2,
-        cache: None,
-        record: None,
-        retry_errors: false,
-        stop: None,
-        prices: Default::default(),
-        max_cost: None,
+        ..RunOptions::default()
     };
     let mut settings = settings("limits", &["limited:max_concurrency=1,rpm=600"]);
     settings.repeat = 1;

@@ -80,14 +80,8 @@ fn settings(judge: String) -> RunSettings {
 
 fn options() -> RunOptions {
     RunOptions {
-        named: Default::default(),
         jobs: 2,
-        cache: None,
-        record: None,
-        retry_errors: false,
-        stop: None,
-        prices: Default::default(),
-        max_cost: None,
+        ..RunOptions::default()
     }
 }
 
