@@ -539,9 +539,12 @@ struct Judge<'a> {
 }
 
 impl Judge<'_> {
-    /// The verdict on `reply`, through the cache when it is on.
+    /// The verdict on `reply` to `topic_id`, through the cache when it is on; a live answer is
+    /// saved as a replay recording under `judge/` of the recordings folder, so the same verdicts
+    /// come back with `--judge replay:dir=DIR/judge`.
     fn grade(
         &self,
+        topic_id: &str,
         guide: &Guide,
         request: &SessionRequest,
         reply: &str,
@@ -565,6 +568,20 @@ impl Judge<'_> {
                     .map_err(|e| format!("judge `{}`: {e}", self.spec.label))?;
                 if let Some(cache) = cache {
                     let _ = cache.put(&key, &answer);
+                }
+                if let Some(dir) = options.record.as_ref().filter(|_| !self.backend.is_local()) {
+                    let meta = RecordingMeta {
+                        topic: request.topic().to_string(),
+                        backend: Some(format!("judge {}", self.spec.label)),
+                        model: answer.meta.model.clone(),
+                    };
+                    save_recording(
+                        &dir.join("judge"),
+                        topic_id,
+                        &self.spec.id,
+                        &meta,
+                        &answer.text,
+                    );
                 }
                 answer
             }
@@ -725,7 +742,7 @@ fn run_case(
         });
     }
     if let Some(judge) = judge {
-        match judge.grade(guide, &request, &reply.text, options) {
+        match judge.grade(&case.topic.id, guide, &request, &reply.text, options) {
             Ok(verdict) => record.judge = Some(verdict),
             Err(e) => record.judge_error = Some(e),
         }
@@ -800,11 +817,16 @@ fn ask(
             backend: Some(case.spec.label.clone()),
             model: reply.meta.model.clone(),
         };
-        let file = dir.join(format!("{}.{}.md", case.topic.id, case.spec.id));
-        let _ = std::fs::create_dir_all(dir)
-            .and_then(|()| std::fs::write(file, recording(&meta, &reply.text)));
+        save_recording(dir, &case.topic.id, &case.spec.id, &meta, &reply.text);
     }
     Ok((reply, false, latency))
+}
+
+/// Saves a live answer as `DIR/<topic_id>.<backend>.md`, a replay recording. A recording that
+/// cannot be written costs the recording, not the result.
+fn save_recording(dir: &Path, topic_id: &str, backend: &str, meta: &RecordingMeta, text: &str) {
+    let file = dir.join(format!("{topic_id}.{backend}.md"));
+    let _ = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(file, recording(meta, text)));
 }
 
 #[cfg(test)]

@@ -14,6 +14,13 @@ use refine_host::Registry;
 
 /// A grader on loopback: answers every prompt with `answer`, keeps the requests it was sent.
 fn grader(answer: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    grader_by(move |_| answer.clone())
+}
+
+/// A grader on loopback whose answer depends on the prompt it is sent.
+fn grader_by(
+    answer: impl Fn(&str) -> String + Send + 'static,
+) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}/v1", listener.local_addr().expect("addr"));
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -36,9 +43,12 @@ fn grader(answer: String) -> (String, Arc<Mutex<Vec<String>>>) {
             let _ = reader.read_exact(&mut body);
             let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
             kept.lock().expect("lock").push(request.to_string());
+            let prompt = request["messages"][0]["content"]
+                .as_str()
+                .unwrap_or_default();
             let reply = serde_json::json!({
                 "model": "grader-1",
-                "choices": [{"message": {"role": "assistant", "content": answer}}],
+                "choices": [{"message": {"role": "assistant", "content": answer(prompt)}}],
             })
             .to_string();
             let _ = write!(
@@ -197,5 +207,83 @@ fn a_grader_on_loopback_scores_every_reply_apart_from_the_linter() {
         );
         assert!(r.pass, "the case itself stands");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An answer giving every criterion `score`.
+fn scored(score: u8) -> String {
+    let ids = [
+        "specific",
+        "problem-not-solution",
+        "no-estimation",
+        "guide-phases",
+        "next-steps",
+    ];
+    let scores: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "score": score, "reason": "As seen."}))
+        .collect();
+    serde_json::json!({ "scores": scores }).to_string()
+}
+
+#[test]
+fn judge_replies_are_recorded_and_replayed_with_the_same_verdicts() {
+    // Each topic gets its own grade, so a replay that mixed them up would show.
+    let (url, seen) = grader_by(|prompt| {
+        if prompt.contains("Topic: Team calendars") {
+            scored(5)
+        } else {
+            scored(2)
+        }
+    });
+    let dir = std::env::temp_dir().join(format!("refine-eval-judge-rec-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let recordings = dir.join("recorded");
+    let live = RunOptions {
+        record: Some(recordings.clone()),
+        ..options()
+    };
+    run(
+        &dir.join("live"),
+        &settings(format!("openai:base_url={url},model=grader-1")),
+        &live,
+        &Registry::builtin(),
+        &Guide::builtin(),
+        &Quiet,
+    )
+    .expect("live run");
+    assert_eq!(seen.lock().expect("lock").len(), 2);
+    let saved = std::fs::read_to_string(recordings.join("judge/a.openai.md")).expect("recorded");
+    assert!(saved.starts_with("+++\n"), "{saved}");
+    assert!(saved.contains("model = \"grader-1\""), "{saved}");
+    assert!(
+        !recordings.join("a.offline.md").exists(),
+        "a local backend's replies are not recorded"
+    );
+
+    let replay = format!("replay:dir={}", recordings.join("judge").display());
+    run(
+        &dir.join("replayed"),
+        &settings(replay),
+        &options(),
+        &Registry::builtin(),
+        &Guide::builtin(),
+        &Quiet,
+    )
+    .expect("replayed run");
+    assert_eq!(seen.lock().expect("lock").len(), 2, "no grader was asked");
+    let before = latest_records(&dir.join("live/results.jsonl")).expect("records");
+    let after = latest_records(&dir.join("replayed/results.jsonl")).expect("records");
+    for (id, r) in &after {
+        let verdict = r.judge.as_ref().expect("a replayed verdict");
+        let original = before[id].judge.as_ref().expect("a live verdict");
+        assert_eq!(verdict.scores, original.scores, "{id}");
+        assert!((verdict.mean - original.mean).abs() < 1e-12);
+    }
+    let means: Vec<f64> = after
+        .values()
+        .map(|r| r.judge.as_ref().map_or(0.0, |v| v.mean))
+        .collect();
+    assert!(means.contains(&1.0) && means.contains(&0.25), "{means:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
