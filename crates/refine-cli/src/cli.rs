@@ -62,6 +62,24 @@ pub(crate) enum Command {
     /// number,title,body,labels,url`, or the REST issues array), Jira (REST search JSON or the
     /// CSV export), Linear (CSV export) and Markdown lists (`- title` with indented notes).
     Items(ItemsArgs),
+    /// Run a session from its pack (`refine prep --format json -o pack.json`): a full-screen
+    /// view with the agenda, a countdown for the current step and the session, the current
+    /// item's questions and key points, and keys to capture decisions, parked items, open
+    /// questions, action items, outcomes, retrospective notes and attendees. Every capture is
+    /// written to the journal and synced to disk before it shows; `h` in the view lists the
+    /// keys.
+    Run(crate::session::RunArgs),
+    /// Add one event to a session's journal: the scriptable form of `refine run`, e.g.
+    /// `refine log pack.journal.jsonl action "Ask legal about retention" --owner Dana --due
+    /// 2026-12-05`. `start --pack PACK.json` begins a journal; `next`, `back`, `end`, `pause`
+    /// and `resume` move the clock.
+    ///
+    /// Exit status: 0 written, 2 usage or input error (the event is not written).
+    Log(crate::session::LogArgs),
+    /// Print a session's notes from its journal: per item its outcome, decisions with their
+    /// rationale, open questions, parked items and action items; time used per phase against
+    /// the plan; the retrospective's feedback.
+    Notes(crate::session::NotesArgs),
     /// Print a shell completion script, e.g. `refine completions bash > /etc/bash_completion.d/refine`.
     Completions {
         /// The shell.

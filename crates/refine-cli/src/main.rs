@@ -7,6 +7,8 @@ mod input;
 mod output;
 mod plugins;
 mod prep;
+mod run_view;
+mod session;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -122,6 +124,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             ExitCode::SUCCESS
         }
         Command::Items(args) => items_command(&args, &mut stdin)?,
+        Command::Run(args) => crate::session::run(&args)?,
+        Command::Log(args) => crate::session::log(&args)?,
+        Command::Notes(args) => crate::session::notes(&args)?,
         Command::Schema => {
             write_stdout(&format_json::schema(), false)?;
             ExitCode::SUCCESS
