@@ -55,8 +55,13 @@ pub(crate) enum Command {
     /// List the available output formats, one line each: built-in and loaded plugins, with
     /// origin.
     Formats(PluginFlags),
-    /// Print the JSON Schema of `refine prep --format json` output.
-    Schema,
+    /// Print a JSON Schema: of `refine prep --format json` output (the default), of `refine
+    /// notes --format json` output, or of one line of a session journal.
+    Schema {
+        /// Which document.
+        #[arg(value_enum, default_value = "pack")]
+        what: SchemaOf,
+    },
     /// Read backlog items from a tracker's export and print what was read, one line per item:
     /// check an export before a session. Reads GitHub (`gh issue list --json
     /// number,title,body,labels,url`, or the REST issues array), Jira (REST search JSON or the
@@ -270,6 +275,17 @@ pub(crate) struct GuideArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub(crate) format: OutputFormat,
+}
+
+/// The documents `refine schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemaOf {
+    /// A session pack (`refine.session_pack/1` and `/2`).
+    Pack,
+    /// Session notes (`refine.session_notes/1`).
+    Notes,
+    /// One event line of a session journal (`refine.session_journal/1`).
+    JournalEvent,
 }
 
 /// How results are written.

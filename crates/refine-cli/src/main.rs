@@ -127,8 +127,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Run(args) => crate::session::run(&args)?,
         Command::Log(args) => crate::session::log(&args)?,
         Command::Notes(args) => crate::session::notes(&args)?,
-        Command::Schema => {
-            write_stdout(&format_json::schema(), false)?;
+        Command::Schema { what } => {
+            let schema = match what {
+                cli::SchemaOf::Pack => format_json::schema(),
+                cli::SchemaOf::Notes => refine_session::notes::schema(),
+                cli::SchemaOf::JournalEvent => refine_session::event::schema(),
+            };
+            write_stdout(&schema, false)?;
             ExitCode::SUCCESS
         }
         Command::Completions { shell } => {

@@ -7,6 +7,12 @@ use serde::{Deserialize, Serialize};
 /// The version tag of the journal's shape, in its first line; bumped on any incompatible change.
 pub const JOURNAL_SCHEMA: &str = "refine.session_journal/1";
 
+/// The JSON Schema of one event line of a journal, pretty-printed (`refine schema
+/// journal-event`).
+pub fn schema() -> String {
+    serde_json::to_string_pretty(&schemars::schema_for!(Entry)).unwrap_or_default() + "\n"
+}
+
 /// What happened to a backlog item in the session.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,

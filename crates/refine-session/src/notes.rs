@@ -14,6 +14,11 @@ use crate::journal::{Header, retro_headings};
 /// The version tag of the notes' JSON shape; bumped on any incompatible change.
 pub const NOTES_SCHEMA: &str = "refine.session_notes/1";
 
+/// The JSON Schema of [`Notes`], pretty-printed (`refine schema notes`).
+pub fn schema() -> String {
+    serde_json::to_string_pretty(&schemars::schema_for!(Notes)).unwrap_or_default() + "\n"
+}
+
 /// A session's notes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Notes {
