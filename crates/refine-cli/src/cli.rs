@@ -103,6 +103,12 @@ pub(crate) struct PrepArgs {
     pub(crate) backlog: BacklogArgs,
     #[command(flatten)]
     pub(crate) session: SessionArgs,
+    /// An earlier session's journal (repeatable): its unfinished items come back first, a
+    /// short review slot lists its open action items, open questions and parked items, and
+    /// phases that overran (or that its retrospective says ran short) get more of the guide's
+    /// range; the pack's notes say what changed and why.
+    #[arg(long = "carry-over", value_name = "JOURNAL")]
+    pub(crate) carry_over: Vec<PathBuf>,
     /// A prompt template of your own (MiniJinja; the variables it sees are in README.md,
     /// "Prompt templates") instead of the built-in prompt; checked before anything is asked.
     #[arg(long, value_name = "FILE")]

@@ -2,6 +2,7 @@
 //! and maps outcomes to exit codes: 0 success, 1 error findings, 2 usage or input error.
 
 mod backlog;
+mod carry;
 mod cli;
 mod input;
 mod output;

@@ -28,6 +28,24 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         &guide,
         stdin,
     )?;
+    let carry = if args.carry_over.is_empty() {
+        None
+    } else {
+        Some(crate::carry::load(&args.carry_over)?)
+    };
+    let (request, guide, changes) = match &carry {
+        Some(carry) => {
+            let max = args.backlog.max_items.map(usize::from);
+            crate::carry::shape(carry, request, source.as_ref(), &guide, max)?
+        }
+        None => (request, guide, Vec::new()),
+    };
+    // A single topic that became a session on several items keeps its link on its item.
+    let source = if request.items().is_empty() {
+        source
+    } else {
+        None
+    };
     let start = args
         .start
         .as_deref()
@@ -102,6 +120,9 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
         other => Failure::Input(anyhow!(other)),
     })?;
     pack.meta.source = source;
+    if let Some(carry) = &carry {
+        carry.apply(&mut pack, &changes);
+    }
     pack.meta.invitation.organizer = args.organizer.clone();
     pack.meta.invitation.attendees = args.attendees.clone();
     // The time of writing stamps an invitation; other packs stay the same for the same input.

@@ -424,3 +424,123 @@ fn a_session_in_a_real_terminal_survives_kill_9() {
     fails(&o, "already exists: resume it (--resume)");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_next_session_carries_over_open_items_and_the_retrospective() {
+    let dir = session_dir("carry");
+    ok(&refine(
+        &dir,
+        &["log", "first.jsonl", "start", "--pack", "pack.json"],
+    ));
+    // The same session as if it ran last week: the problem space ran 52 of its 45 minutes.
+    let header = std::fs::read_to_string(dir.join("first.jsonl"))
+        .expect("journal")
+        .lines()
+        .next()
+        .expect("header")
+        .to_string();
+    let events = [
+        r#"{"at":"2026-11-18T10:00:00Z","kind":"started","step":0}"#,
+        r#"{"at":"2026-11-18T10:15:00Z","kind":"ended","step":0}"#,
+        r#"{"at":"2026-11-18T10:15:00Z","kind":"started","step":1}"#, // planned 45 min
+        r#"{"at":"2026-11-18T10:30:00Z","kind":"action","text":"Measure Wi-Fi drops per aisle","owner":"Omar","due":"2026-12-04"}"#,
+        r#"{"at":"2026-11-18T10:31:00Z","kind":"parked","text":"Monday returns backlog"}"#,
+        r#"{"at":"2026-11-18T11:07:00Z","kind":"ended","step":1}"#,
+    ];
+    std::fs::write(
+        dir.join("last-week.jsonl"),
+        format!("{header}\n{}\n", events.join("\n")),
+    )
+    .expect("journal");
+    // The same, on time.
+    let on_time = events.join("\n").replace("11:07:00", "10:55:00");
+    std::fs::write(dir.join("on-time.jsonl"), format!("{header}\n{on_time}\n")).expect("journal");
+    let prep = |journal: &str| -> serde_json::Value {
+        serde_json::from_str(&ok(&refine(
+            &dir,
+            &[
+                "prep",
+                "Scanner battery dies mid-shift",
+                "--minutes",
+                "95",
+                "--format",
+                "json",
+                "--carry-over",
+                journal,
+            ],
+        )))
+        .expect("json")
+    };
+    let carried = prep("last-week.jsonl");
+    let plain = prep("on-time.jsonl");
+    let minutes = |pack: &serde_json::Value, phase: &str| {
+        pack["plan"]["agenda"]
+            .as_array()
+            .expect("agenda")
+            .iter()
+            .find(|a| a["phase"] == phase)
+            .map(|a| a["minutes"]["max"].as_u64().expect("minutes"))
+            .expect("the phase")
+    };
+    let problem = "problem-space-exploration";
+    assert!(
+        minutes(&carried, problem) > minutes(&plain, problem),
+        "the overrun phase gets more: {} vs {}",
+        minutes(&carried, problem),
+        minutes(&plain, problem)
+    );
+    assert!(
+        minutes(&carried, problem) <= 45,
+        "never outside the guide's 40-45"
+    );
+    let agenda = carried["plan"]["agenda"].as_array().expect("agenda");
+    let total: u64 = agenda
+        .iter()
+        .map(|a| a["minutes"]["max"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(
+        total, 95,
+        "the session keeps its length, review slot included"
+    );
+    assert_eq!(agenda[0]["minutes"]["max"], 5);
+    let details = agenda[0]["details"].to_string();
+    assert!(
+        details.contains("Measure Wi-Fi drops per aisle (Omar, due 2026-12-04)"),
+        "{details}"
+    );
+    assert!(
+        details.contains("Parked: Monday returns backlog"),
+        "{details}"
+    );
+    // The unfinished item comes back first, before the new one.
+    let items: Vec<&str> = carried["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["title"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Pick lists vanish from handheld scanners",
+            "Scanner battery dies mid-shift"
+        ]
+    );
+    let notes = carried["notes"].to_string();
+    assert!(
+        notes.contains("because it overran by 7 minutes last time"),
+        "{notes}"
+    );
+    assert!(notes.contains("Back on the agenda: Pick lists vanish from handheld scanners (discussed without an outcome)"), "{notes}");
+    // A journal that is not one stops the preparation with its line.
+    std::fs::write(
+        dir.join("broken.jsonl"),
+        format!("{header}\n{{\"at\":\"x\"}}\n"),
+    )
+    .expect("write");
+    fails(
+        &refine(&dir, &["prep", "x", "--carry-over", "broken.jsonl"]),
+        "broken.jsonl, line 2",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
