@@ -36,7 +36,7 @@ pub(crate) fn shape(
 ) -> Result<(SessionRequest, Guide, Vec<PhaseChange>)> {
     let total = request.minutes().unwrap_or_else(|| guide.natural_minutes());
     let planned = total.saturating_sub(carry.review_minutes()).max(1);
-    let request = if carry.unfinished.is_empty() {
+    let request = if carry.unfinished.is_empty() || only_again(carry, &request) {
         request
     } else {
         let mut all: Vec<SessionItem> = Vec::new();
@@ -84,4 +84,14 @@ pub(crate) fn shape(
     let request = request.with_minutes(planned)?;
     let (guide, changes) = carry.adjust(guide, planned);
     Ok((request, guide, changes))
+}
+
+/// Whether the unfinished items are just the single topic asked for again: then the session
+/// stays on that one topic, with its own notes.
+fn only_again(carry: &CarryOver, request: &SessionRequest) -> bool {
+    request.items().is_empty()
+        && carry
+            .unfinished
+            .iter()
+            .all(|u| u.title.eq_ignore_ascii_case(request.topic().as_str()))
 }

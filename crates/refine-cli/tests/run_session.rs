@@ -415,10 +415,35 @@ fn a_session_in_a_real_terminal_survives_kill_9() {
     tmux.text("Priya");
     tmux.keys(&["Enter"]);
     tmux.wait_for("saved: attendee");
+    // A retro note under the guide's third heading, chosen by its number.
+    tmux.keys(&["r"]);
+    tmux.text("3");
+    tmux.keys(&["Enter"]);
+    tmux.text("Problem space exploration felt rushed");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Retro, Time management: Problem space");
     tmux.keys(&["q"]);
     tmux.wait_for("EXITED 0");
     let md = ok(&refine(&dir, &["notes", "pack.journal.jsonl"]));
     assert!(md.contains("Attendees: Priya."), "{md}");
+    // The next session: the open action in the review slot, the retro applied with its reason.
+    let next = ok(&refine(
+        &dir,
+        &[
+            "prep",
+            "Pick lists vanish from handheld scanners",
+            "--carry-over",
+            "pack.journal.jsonl",
+        ],
+    ));
+    assert!(
+        next.contains("Action: Measure drops per aisle (Omar, due 2026-12-04)"),
+        "{next}"
+    );
+    assert!(
+        next.contains("Problem Space Exploration: 45 minutes instead of 40 (guide: 40-45), because the retrospective said: \"Problem space exploration felt rushed\""),
+        "{next}"
+    );
     // Starting afresh over an existing journal is refused.
     let o = refine(&dir, &["run", "pack.json"]);
     fails(&o, "already exists: resume it (--resume)");
