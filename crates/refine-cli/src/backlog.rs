@@ -2,8 +2,8 @@
 //! `--item`, or a session on several items with those that do not fit deferred.
 
 use anyhow::{Context, Result, anyhow};
-use refine_core::schedule::fit_items;
-use refine_core::{Guide, SessionItem, SessionRequest};
+use refine_core::schedule::session_on;
+use refine_core::{Guide, SessionRequest};
 use refine_plugin::ItemSource;
 
 use crate::cli::{BacklogArgs, SessionArgs};
@@ -60,12 +60,12 @@ pub(crate) fn request(
     if let Some(item) = chosen {
         let mut request = SessionRequest::new(
             refine_core::Topic::new(&item.title)
-                .with_context(|| format!("item {}: its title", label(item)))?,
+                .with_context(|| format!("item {}: its title", item.label()))?,
         );
         if let Some(notes) = item.notes() {
             request = request
                 .with_context(&notes)
-                .with_context(|| format!("item {}: its body", label(item)))?;
+                .with_context(|| format!("item {}: its body", item.label()))?;
         }
         if let Some(minutes) = session.minutes {
             request = request.with_minutes(minutes).context("invalid --minutes")?;
@@ -78,16 +78,10 @@ pub(crate) fn request(
     }
     let mut all = Vec::with_capacity(items.len());
     for item in &items {
-        let mut one = SessionItem::new(&item.title)
-            .with_context(|| format!("{origin}: item {}: its title", label(item)))?
-            .with_key(item.key.as_deref())
-            .with_url(item.url.as_deref());
-        if let Some(notes) = item.notes() {
-            one = one
-                .with_notes(&notes)
-                .with_context(|| format!("{origin}: item {}: its body", label(item)))?;
-        }
-        all.push(one);
+        all.push(
+            item.session_item()
+                .with_context(|| format!("{origin}: item {}", item.label()))?,
+        );
     }
     if let Some(minutes) = session.minutes {
         // Checked before fitting, so an out-of-range length names --minutes.
@@ -96,18 +90,5 @@ pub(crate) fn request(
             .context("invalid --minutes")?;
     }
     let max = backlog.max_items.map(usize::from);
-    let fit = fit_items(guide, session.minutes, all.len(), max)?;
-    let deferred = all.split_off(fit.taken);
-    let mut request = SessionRequest::for_items(all, deferred)?;
-    if let Some(minutes) = session.minutes {
-        request = request.with_minutes(minutes)?;
-    }
-    Ok((request, None))
-}
-
-/// How an item is named in messages: its key, else its place in the file.
-fn label(item: &refine_items::Item) -> String {
-    item.key
-        .clone()
-        .unwrap_or_else(|| format!("#{} in the file", item.record))
+    Ok((session_on(guide, all, session.minutes, max)?, None))
 }

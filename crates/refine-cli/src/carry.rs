@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use refine_core::schedule::fit_items;
+use refine_core::schedule::session_on;
 use refine_core::{Guide, SessionItem, SessionRequest};
 use refine_plugin::{ItemSource, Pack};
 use refine_session::Notes;
@@ -77,9 +77,7 @@ pub(crate) fn shape(
                 all.push(item);
             }
         }
-        let fit = fit_items(guide, Some(planned), all.len(), max_items)?;
-        let deferred = all.split_off(fit.taken);
-        SessionRequest::for_items(all, deferred)?
+        session_on(guide, all, Some(planned), max_items)?
     };
     let request = request.with_minutes(planned)?;
     let (guide, changes) = carry.adjust(guide, planned);

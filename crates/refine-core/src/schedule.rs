@@ -131,6 +131,34 @@ pub fn fit_items(
     })
 }
 
+/// Why a session on several items cannot be planned.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The session is too short for the guide.
+    #[error(transparent)]
+    TooShort(#[from] TooShort),
+    /// The request is not valid.
+    #[error(transparent)]
+    Request(#[from] crate::RequestError),
+}
+
+/// A session on `items` of `session_minutes` (the guide's natural length when `None`): the
+/// first ones that fit ([`fit_items`]) taken, the rest deferred.
+pub fn session_on(
+    guide: &Guide,
+    mut items: Vec<crate::SessionItem>,
+    session_minutes: Option<u32>,
+    max_items: Option<usize>,
+) -> Result<SessionRequest, SessionError> {
+    let fit = fit_items(guide, session_minutes, items.len(), max_items)?;
+    let deferred = items.split_off(fit.taken);
+    let mut request = SessionRequest::for_items(items, deferred)?;
+    if let Some(minutes) = session_minutes {
+        request = request.with_minutes(minutes)?;
+    }
+    Ok(request)
+}
+
 /// The slots of a session's backlog items in the phase where they are discussed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemSlots {

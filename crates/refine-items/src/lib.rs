@@ -41,6 +41,24 @@ pub struct Item {
 }
 
 impl Item {
+    /// The item as one of a session's items: title, key, link and notes, each checked.
+    pub fn session_item(&self) -> Result<refine_core::SessionItem, refine_core::RequestError> {
+        let mut item = refine_core::SessionItem::new(&self.title)?
+            .with_key(self.key.as_deref())
+            .with_url(self.url.as_deref());
+        if let Some(notes) = self.notes() {
+            item = item.with_notes(&notes)?;
+        }
+        Ok(item)
+    }
+
+    /// A label for messages: the key, else the item's place in the file.
+    pub fn label(&self) -> String {
+        self.key
+            .clone()
+            .unwrap_or_else(|| format!("#{} in the file", self.record))
+    }
+
     /// The item's notes for a session: its description and acceptance criteria.
     pub fn notes(&self) -> Option<String> {
         match (&self.description, &self.acceptance_criteria) {
