@@ -226,47 +226,25 @@ impl App {
             return Flow::Go;
         }
         let standing = self.standing(now);
-        let last = self.journal.steps.len().saturating_sub(1);
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc if !self.help => return Flow::Quit,
             KeyCode::Char('h') | KeyCode::Char('?') => self.help = !self.help,
             KeyCode::Esc => self.help = false,
             KeyCode::Char('n') | KeyCode::Right => {
-                let to = match standing.current {
-                    Some(s) if s >= last => {
-                        self.status = String::from("the last step: `e` ends it");
-                        return Flow::Go;
-                    }
-                    Some(s) => s + 1,
-                    None => standing
-                        .ended
-                        .iter()
-                        .rposition(|e| *e)
-                        .map_or(0, |s| (s + 1).min(last)),
-                };
-                let events = crate::session::move_to(&self.journal, to);
-                self.write(events, now);
+                let moved = self.journal.next(now);
+                self.moved(moved, "next step");
             }
-            KeyCode::Char('b') | KeyCode::Left => match standing.current {
-                Some(s) if s > 0 => {
-                    let events = crate::session::move_to(&self.journal, s - 1);
-                    self.write(events, now);
-                }
-                _ => self.status = String::from("the first step"),
-            },
-            KeyCode::Char('e') => match standing.current {
-                Some(step) => {
-                    self.write(vec![Event::Ended { step }], now);
-                }
-                None => self.status = String::from("no step is running"),
-            },
+            KeyCode::Char('b') | KeyCode::Left => {
+                let moved = self.journal.back(now);
+                self.moved(moved, "back");
+            }
+            KeyCode::Char('e') => {
+                let moved = self.journal.end(now);
+                self.moved(moved, "step ended");
+            }
             KeyCode::Char(' ') => {
-                let event = if standing.paused {
-                    Event::Resumed
-                } else {
-                    Event::Paused
-                };
-                self.write(vec![event], now);
+                let moved = self.journal.toggle_pause(now);
+                self.moved(moved, if standing.paused { "resumed" } else { "paused" });
             }
             KeyCode::Char(c) => {
                 if let Some(capture) = Capture::from_key(c) {
@@ -284,11 +262,19 @@ impl App {
         Flow::Go
     }
 
+    /// Shows how moving the clock went.
+    fn moved(&mut self, moved: Result<(), refine_session::JournalError>, done: &str) {
+        self.status = match moved {
+            Ok(()) => done.to_string(),
+            Err(e) => format!("not saved: {e}"),
+        };
+    }
+
     /// Turns a filled form into its event and writes it; false (form kept) when it is not valid.
     fn submit(&mut self, form: &Form, now: DateTime<FixedOffset>) -> bool {
         let v = |i: usize| form.values[i].trim().to_string();
         let optional = |i: usize| Some(v(i)).filter(|t| !t.is_empty());
-        let item = crate::session::current_item(&self.journal);
+        let item = self.journal.current_item(now);
         let event = match form.capture {
             Capture::Decision => Event::Decision {
                 text: v(0),

@@ -203,29 +203,6 @@ pub(crate) fn run(args: &RunArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The step running, if any.
-fn current(journal: &Journal) -> Option<usize> {
-    refine_session::Standing::at(journal.steps.len(), &journal.entries, now()).current
-}
-
-/// The item of the step running, for captures that name none.
-pub(crate) fn current_item(journal: &Journal) -> Option<usize> {
-    if journal.pack.plan.items.is_empty() {
-        return None;
-    }
-    current(journal).and_then(|s| journal.steps[s].item)
-}
-
-/// The events that move the clock to step `to` (ending the one running).
-pub(crate) fn move_to(journal: &Journal, to: usize) -> Vec<Event> {
-    let mut events = Vec::new();
-    if let Some(step) = current(journal) {
-        events.push(Event::Ended { step });
-    }
-    events.push(Event::Started { step: to });
-    events
-}
-
 /// `refine log`.
 pub(crate) fn log(args: &LogArgs) -> Result<ExitCode> {
     if args.kind == LogKind::Start {
@@ -239,8 +216,8 @@ pub(crate) fn log(args: &LogArgs) -> Result<ExitCode> {
             Err(JournalError::Exists(_)) => open_journal(&args.journal, &args.recover)?,
             Err(e) => return Err(e.into()),
         };
-        if current(&journal).is_none() {
-            journal.append(Event::Started { step: 0 }, now())?;
+        if journal.standing(now()).current.is_none() {
+            journal.next(now())?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -251,32 +228,12 @@ pub(crate) fn log(args: &LogArgs) -> Result<ExitCode> {
             .filter(|t| !t.trim().is_empty())
             .ok_or_else(|| anyhow!("`{}` needs a TEXT", kind_name(args.kind)))
     };
-    let item = args.item.or_else(|| current_item(&journal));
+    let item = args.item.or_else(|| journal.current_item(now()));
     let events = match args.kind {
         LogKind::Start => unreachable!("handled above"),
-        LogKind::Next | LogKind::Back => {
-            let at = current(&journal);
-            let last = journal.steps.len() - 1;
-            let to = match (args.kind, at) {
-                (LogKind::Next, Some(s)) if s < last => s + 1,
-                (LogKind::Next, None) => {
-                    // After an `end`, the step after the last one ended.
-                    let ended = journal.entries.iter().rev().find_map(|e| match e.event {
-                        Event::Ended { step } => Some(step),
-                        _ => None,
-                    });
-                    ended.map_or(0, |s| (s + 1).min(last))
-                }
-                (LogKind::Next, Some(_)) => bail!("the session is at its last step; `end` ends it"),
-                (_, Some(s)) if s > 0 => s - 1,
-                _ => bail!("the session is at its first step"),
-            };
-            move_to(&journal, to)
-        }
-        LogKind::End => match current(&journal) {
-            Some(step) => vec![Event::Ended { step }],
-            None => bail!("no step is running"),
-        },
+        LogKind::Next => return clock(journal.next(now())),
+        LogKind::Back => return clock(journal.back(now())),
+        LogKind::End => return clock(journal.end(now())),
         LogKind::Pause => vec![Event::Paused],
         LogKind::Resume => vec![Event::Resumed],
         LogKind::Decision => vec![Event::Decision {
@@ -322,6 +279,12 @@ pub(crate) fn log(args: &LogArgs) -> Result<ExitCode> {
     for event in events {
         journal.append(event, now())?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The outcome of moving the clock.
+fn clock(moved: Result<(), JournalError>) -> Result<ExitCode> {
+    moved?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -461,3 +461,89 @@ fn check(pack: &Pack, steps: &[Step], event: Event) -> Result<Event, String> {
         },
     })
 }
+
+/// Moving the session's clock: every view (terminal, script, browser) moves it the same way.
+impl Journal {
+    /// Where the session stands at `now`.
+    pub fn standing(&self, now: DateTime<FixedOffset>) -> crate::Standing {
+        crate::Standing::at(self.steps.len(), &self.entries, now)
+    }
+
+    /// The backlog item whose slot runs at `now`, for captures that name none (none in a
+    /// single-topic session).
+    pub fn current_item(&self, now: DateTime<FixedOffset>) -> Option<usize> {
+        if self.pack.plan.items.is_empty() {
+            return None;
+        }
+        self.standing(now)
+            .current
+            .and_then(|s| self.steps.get(s))
+            .and_then(|s| s.item)
+    }
+
+    /// Ends the step running and starts `to`.
+    fn move_to(&mut self, to: usize, now: DateTime<FixedOffset>) -> Result<(), JournalError> {
+        if let Some(step) = self.standing(now).current {
+            self.append(Event::Ended { step }, now)?;
+        }
+        self.append(Event::Started { step: to }, now)?;
+        Ok(())
+    }
+
+    /// Starts the next step: the first, the one after the step running, or after the step
+    /// that ended last.
+    pub fn next(&mut self, now: DateTime<FixedOffset>) -> Result<(), JournalError> {
+        self.refresh()?;
+        let standing = self.standing(now);
+        let last = self.steps.len().saturating_sub(1);
+        let to = match standing.current {
+            Some(s) if s >= last => {
+                return Err(JournalError::Invalid(String::from(
+                    "the session is at its last step; end it instead",
+                )));
+            }
+            Some(s) => s + 1,
+            None => self
+                .entries
+                .iter()
+                .rev()
+                .find_map(|e| match e.event {
+                    Event::Ended { step } => Some((step + 1).min(last)),
+                    _ => None,
+                })
+                .unwrap_or(0),
+        };
+        self.move_to(to, now)
+    }
+
+    /// Goes back to the step before the one running.
+    pub fn back(&mut self, now: DateTime<FixedOffset>) -> Result<(), JournalError> {
+        self.refresh()?;
+        match self.standing(now).current {
+            Some(s) if s > 0 => self.move_to(s - 1, now),
+            _ => Err(JournalError::Invalid(String::from(
+                "the session is at its first step",
+            ))),
+        }
+    }
+
+    /// Ends the step running.
+    pub fn end(&mut self, now: DateTime<FixedOffset>) -> Result<(), JournalError> {
+        self.refresh()?;
+        match self.standing(now).current {
+            Some(step) => self.append(Event::Ended { step }, now).map(|_| ()),
+            None => Err(JournalError::Invalid(String::from("no step is running"))),
+        }
+    }
+
+    /// Stops the clock, or starts it again.
+    pub fn toggle_pause(&mut self, now: DateTime<FixedOffset>) -> Result<(), JournalError> {
+        self.refresh()?;
+        let event = if self.standing(now).paused {
+            Event::Resumed
+        } else {
+            Event::Paused
+        };
+        self.append(event, now).map(|_| ())
+    }
+}
