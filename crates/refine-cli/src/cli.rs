@@ -85,6 +85,10 @@ pub(crate) enum Command {
     /// rationale, open questions, parked items and action items; time used per phase against
     /// the plan; the retrospective's feedback.
     Notes(crate::session::NotesArgs),
+    /// Serve the web page: prepare a pack from a topic or an export, download it in every
+    /// format, run the session on a shared screen (the same journal as `refine run`) and read
+    /// the notes. Bound to 127.0.0.1 unless --host is given, which then needs --token.
+    Serve(crate::session::ServeArgs),
     /// Print a shell completion script, e.g. `refine completions bash > /etc/bash_completion.d/refine`.
     Completions {
         /// The shell.

@@ -2,7 +2,6 @@
 //! and maps outcomes to exit codes: 0 success, 1 error findings, 2 usage or input error.
 
 mod backlog;
-mod carry;
 mod cli;
 mod input;
 mod output;
@@ -128,6 +127,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Run(args) => crate::session::run(&args)?,
         Command::Log(args) => crate::session::log(&args)?,
         Command::Notes(args) => crate::session::notes(&args)?,
+        Command::Serve(args) => crate::session::serve(&args)?,
         Command::Schema { what } => {
             let schema = match what {
                 cli::SchemaOf::Pack => format_json::schema(),

@@ -31,12 +31,13 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
     let carry = if args.carry_over.is_empty() {
         None
     } else {
-        Some(crate::carry::load(&args.carry_over)?)
+        Some(refine_session::carry::from_journals(&args.carry_over).map_err(anyhow::Error::from)?)
     };
     let (request, guide, changes) = match &carry {
         Some(carry) => {
             let max = args.backlog.max_items.map(usize::from);
-            crate::carry::shape(carry, request, source.as_ref(), &guide, max)?
+            refine_session::carry::shape(carry, request, source.as_ref(), &guide, max)
+                .map_err(anyhow::Error::from)?
         }
         None => (request, guide, Vec::new()),
     };

@@ -13,6 +13,83 @@ use refine_session::{Event, Journal, JournalError, Notes, Outcome};
 use crate::write_stdout;
 
 #[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The port [0 picks a free one].
+    #[arg(long, default_value_t = 7878)]
+    pub(crate) port: u16,
+    /// The address to listen on; anything but loopback needs --token.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) host: std::net::IpAddr,
+    /// An access token every visitor must bring (the printed URL carries it); required with a
+    /// --host that is not loopback. `generate` makes a random one.
+    #[arg(long, value_name = "TOKEN")]
+    pub(crate) token: Option<String>,
+    /// Where packs and journals are kept [default: $XDG_DATA_HOME/refine/sessions].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) data: Option<PathBuf>,
+    /// The config file, for named backends [default: $XDG_CONFIG_HOME/refine/config.toml when
+    /// it exists].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) plugins: crate::cli::PluginFlags,
+}
+
+/// `refine serve`.
+pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode> {
+    let token = match args.token.as_deref() {
+        Some("generate") => Some(refine_web::random_token()?),
+        Some(t) if t.trim().len() < 16 => {
+            bail!("--token must be at least 16 characters (or `generate` for a random one)")
+        }
+        other => other.map(str::to_string),
+    };
+    if !args.host.is_loopback() && token.is_none() {
+        bail!(
+            "--host {} opens the page to the network: give --token TOKEN (or --token generate) so only people with the link get in",
+            args.host
+        );
+    }
+    let config = refine_host::config::Config::load(args.config.as_deref())?;
+    let registry = crate::plugins::registry(&args.plugins, &config).map_err(|f| match f {
+        crate::Failure::Input(e) | crate::Failure::Backend(e) => e,
+    })?;
+    let data = match &args.data {
+        Some(d) => d.clone(),
+        None => data_home().join("refine").join("sessions"),
+    };
+    let settings = refine_web::Settings {
+        data: data.clone(),
+        token: token.clone(),
+        registry,
+        named: config.backends.clone(),
+        default_backend: config
+            .default_backend
+            .clone()
+            .unwrap_or_else(|| String::from(refine_host::DEFAULT_BACKEND)),
+    };
+    let addr = std::net::SocketAddr::new(args.host, args.port);
+    refine_web::run(settings, addr, |bound| {
+        let query = token
+            .as_ref()
+            .map(|t| format!("?token={t}"))
+            .unwrap_or_default();
+        println!("refine serve: http://{bound}/{query}");
+        eprintln!("sessions are kept in {} (Ctrl-C stops)", data.display());
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `$XDG_DATA_HOME`, else `~/.local/share`.
+fn data_home() -> PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// The session pack, as `refine prep --format json` writes it.
     pub(crate) pack: PathBuf,

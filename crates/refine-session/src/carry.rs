@@ -3,11 +3,14 @@
 //! retrospective applied — a phase that overran (or that the retro says ran short) gets more of
 //! the guide's range, never outside it, and the pack says what changed and why.
 
-use chrono::NaiveDate;
-use refine_core::schedule::allocate;
-use refine_core::{AgendaItem, Guide, Minutes};
-use refine_plugin::Pack;
+use std::path::PathBuf;
 
+use chrono::NaiveDate;
+use refine_core::schedule::{SessionError, allocate, session_on};
+use refine_core::{AgendaItem, Guide, Minutes, SessionItem, SessionRequest};
+use refine_plugin::{ItemSource, Pack};
+
+use crate::journal::JournalError;
 use crate::notes::Notes;
 
 /// Minutes of the review slot, when there is anything to review.
@@ -408,4 +411,87 @@ fn says_short(note: &str, name: &str) -> bool {
     let words: Vec<&str> = name.split_whitespace().collect();
     let named = note.contains(&name) || (words.len() >= 2 && note.contains(&words[..2].join(" ")));
     named && RAN_SHORT.iter().any(|w| note.contains(w))
+}
+
+/// Reads the earlier sessions' journals.
+pub fn from_journals(paths: &[PathBuf]) -> Result<CarryOver, JournalError> {
+    let mut earlier = Vec::with_capacity(paths.len());
+    for path in paths {
+        let (header, entries) = crate::journal::read(path)?;
+        let pack = Pack::from(header.pack.clone());
+        let steps = crate::clock::steps(&pack);
+        let notes = Notes::new(&header, &pack, &steps, &entries);
+        earlier.push(Earlier { notes, pack });
+    }
+    Ok(CarryOver::from_sessions(&earlier))
+}
+
+/// The request and guide of the next session: unfinished items first (then the ones asked
+/// for, fitted again), planned for the session length less the review slot, with the guide's
+/// phases adjusted by the retrospective.
+pub fn shape(
+    carry: &CarryOver,
+    request: SessionRequest,
+    source: Option<&ItemSource>,
+    guide: &Guide,
+    max_items: Option<usize>,
+) -> Result<(SessionRequest, Guide, Vec<PhaseChange>), SessionError> {
+    let total = request.minutes().unwrap_or_else(|| guide.natural_minutes());
+    let planned = total.saturating_sub(carry.review_minutes()).max(1);
+    let request = if carry.unfinished.is_empty() || only_again(carry, &request) {
+        request
+    } else {
+        let mut all: Vec<SessionItem> = Vec::new();
+        for u in &carry.unfinished {
+            let mut item = SessionItem::new(&u.title)?
+                .with_key(u.key.as_deref())
+                .with_url(u.url.as_deref());
+            if let Some(notes) = &u.notes {
+                item = item.with_notes(notes)?;
+            }
+            all.push(item);
+        }
+        let asked: Vec<SessionItem> = if request.items().is_empty() {
+            let mut one = SessionItem::new(request.topic().as_str())?
+                .with_key(source.and_then(|s| s.key.as_deref()))
+                .with_url(source.and_then(|s| s.url.as_deref()));
+            if let Some(notes) = request.context() {
+                one = one.with_notes(notes)?;
+            }
+            vec![one]
+        } else {
+            request
+                .items()
+                .iter()
+                .chain(request.deferred())
+                .cloned()
+                .collect()
+        };
+        for item in asked {
+            let same = |x: &SessionItem| match (x.key(), item.key()) {
+                (Some(a), Some(b)) => a == b,
+                _ => x
+                    .title()
+                    .as_str()
+                    .eq_ignore_ascii_case(item.title().as_str()),
+            };
+            if !all.iter().any(same) {
+                all.push(item);
+            }
+        }
+        session_on(guide, all, Some(planned), max_items)?
+    };
+    let request = request.with_minutes(planned)?;
+    let (guide, changes) = carry.adjust(guide, planned);
+    Ok((request, guide, changes))
+}
+
+/// Whether the unfinished items are just the single topic asked for again: then the session
+/// stays on that one topic, with its own notes.
+fn only_again(carry: &CarryOver, request: &SessionRequest) -> bool {
+    request.items().is_empty()
+        && carry
+            .unfinished
+            .iter()
+            .all(|u| u.title.eq_ignore_ascii_case(request.topic().as_str()))
 }
