@@ -147,10 +147,7 @@ fn a_session_from_topic_to_notes() {
     );
     assert!(!notes.body.contains("Someone should look"));
     let page = get(&format!("{pack_url}/notes"));
-    assert!(
-        page.body.contains("href=\"/?carry="),
-        "the carry-over link"
-    );
+    assert!(page.body.contains("href=\"/?carry="), "the carry-over link");
     // The journal is the one `refine run` reads, beside the pack.
     let id = pack_url.rsplit('/').next().expect("id");
     assert!(s.data.join(format!("{id}.journal.jsonl")).exists());
