@@ -170,20 +170,27 @@ async fn flow(c: &Client, served: &common::Served) {
     // Prepare.
     c.goto(&format!("{}/", served.url)).await.expect("home");
     not_blank(&c.screenshot().await.expect("screenshot"), "Prepare");
-    fill(c, "topic", "Warehouse scanners lose pick lists").await;
-    fill(
-        c,
-        "context",
-        "The Wi-Fi drops in aisle 9 and the handheld scanners lose the list; staff print it every morning.",
+    // A GitHub export, uploaded as a file, and a start time for the invitation.
+    let export = served.data.with_extension("issues.json");
+    std::fs::write(
+        &export,
+        r#"[{"number": 31, "title": "Warehouse scanners lose pick lists", "body": "The Wi-Fi drops in aisle 9 and the handheld scanners lose the list; staff print it every morning.", "url": "https://github.com/acme/wms/issues/31", "labels": [{"name": "bug"}]},
+{"number": 32, "title": "Returns pile up on Mondays", "body": "Weekend returns wait for the Monday shift; 200 parcels on a bad day.", "url": "https://github.com/acme/wms/issues/32", "labels": []}]"#,
     )
-    .await;
+    .expect("export");
+    fill(c, "items_file", &export.display().to_string()).await;
     fill(c, "minutes", "60").await;
+    c.execute(
+        "document.getElementById('start').value = '2026-12-01T10:00';",
+        vec![],
+    )
+    .await
+    .expect("set the start");
     click(c, "prepare").await;
     let page = wait_for(c, "Pre-read for the team").await;
     let pack_url = c.current_url().await.expect("url").to_string();
     assert!(pack_url.contains("/s/"), "{pack_url}");
-    assert!(page.contains("Warehouse scanners lose pick lists"));
-    assert!(page.contains("Pre-read for the team"), "{page}");
+    assert!(page.contains("2 backlog items"), "{page}");
     not_blank(&c.screenshot().await.expect("screenshot"), "pack");
     // The pre-read and the Markdown download from the links the page shows.
     let link = c
@@ -197,6 +204,26 @@ async fn flow(c: &Client, served: &common::Served) {
     let pre_read = common::get(&format!("{}{link}", served.url));
     assert_eq!(pre_read.status, 200);
     assert!(pre_read.body.contains("Warehouse scanners lose pick lists"));
+    assert!(pre_read.body.contains("Returns pile up on Mondays"));
+    let link = c
+        .find(Locator::LinkText("Calendar invitation (ICS)"))
+        .await
+        .expect("the ICS link")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("an href");
+    let ics = common::get(&format!("{}{link}", served.url));
+    assert!(
+        ics.body.contains("BEGIN:VCALENDAR") && ics.body.contains("DTSTART:20261201T100000"),
+        "{}",
+        ics.body
+    );
+    assert!(
+        ics.body.contains("https://github.com/acme/wms/issues/31"),
+        "{}",
+        ics.body
+    );
 
     // Run: start, capture a decision and an action item.
     click(c, "run").await;
