@@ -14,9 +14,10 @@ fn at(minute: i64) -> DateTime<FixedOffset> {
         + Duration::minutes(minute)
 }
 
-fn app(pack: &str, plain: bool) -> (App, std::path::PathBuf) {
+/// A view of `pack` in a journal of its own (`name` keeps tests that run at once apart).
+fn app(name: &str, pack: &str, plain: bool) -> (App, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!(
-        "refine-run-view-{pack}-{plain}-{}",
+        "refine-run-view-{name}-{plain}-{}",
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&dir);
@@ -56,7 +57,7 @@ fn typed(app: &mut App, text: &str, now: DateTime<FixedOffset>) {
 
 #[test]
 fn the_countdown_runs_and_an_overrun_shows_plainly() {
-    let (mut app, dir) = app("team-calendars.json", false);
+    let (mut app, dir) = app("countdown", "team-calendars.json", false);
     let (text, _) = screen(&app, at(0));
     assert!(
         text.contains("Not started: n starts the first step."),
@@ -102,7 +103,7 @@ fn the_countdown_runs_and_an_overrun_shows_plainly() {
 
 #[test]
 fn no_color_means_no_colour() {
-    let (mut app, dir) = app("team-calendars.json", true);
+    let (mut app, dir) = app("no-color", "team-calendars.json", true);
     press(&mut app, KeyCode::Char('n'), at(0));
     let (text, terminal) = screen(&app, at(30));
     assert!(
@@ -123,7 +124,7 @@ fn no_color_means_no_colour() {
 
 #[test]
 fn keys_capture_events_into_the_journal() {
-    let (mut app, dir) = app("five-items.json", false);
+    let (mut app, dir) = app("keys", "five-items.json", false);
     press(&mut app, KeyCode::Char('n'), at(0));
     press(&mut app, KeyCode::Char('n'), at(10));
     // The first item's slot: its own questions show.
@@ -194,5 +195,22 @@ fn keys_capture_events_into_the_journal() {
         Event::Action { owner, due: Some(d), item: Some(1), .. } if owner == "Sam" && d.to_string() == "2026-12-01")));
     let (text, _) = screen(&app, at(14));
     assert!(text.contains("Outcome of item 1: Ready"), "{text}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn any_terminal_size_draws_without_a_panic() {
+    let (mut app, dir) = app("sizes", "five-items.json", false);
+    press(&mut app, KeyCode::Char('n'), at(0));
+    press(&mut app, KeyCode::Char('a'), at(1));
+    typed(
+        &mut app,
+        "A long action item text that will not fit a narrow terminal at all",
+        at(1),
+    );
+    for (w, h) in [(80, 24), (40, 12), (20, 6), (1, 1), (200, 60)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        terminal.draw(|f| app.draw(f, at(90))).expect("draw");
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -226,6 +226,22 @@ pub struct Vocabulary {
     pub agenda_framing: &'static [&'static str],
 }
 
+/// When two questions (or two key points) count as saying the same thing.
+#[derive(Debug, Clone, Copy)]
+pub struct Duplicates {
+    /// The share of their content terms two texts must share (of all the terms either has) to
+    /// count as near-duplicates.
+    pub overlap: f64,
+    /// Texts with fewer content terms than this are only duplicates when identical.
+    pub min_terms: usize,
+}
+
+/// The duplicate thresholds the linter uses (`question-duplicate`, `key-point-duplicate`).
+pub const DUPLICATES: Duplicates = Duplicates {
+    overlap: 0.8,
+    min_terms: 3,
+};
+
 /// The vocabulary the linter uses.
 pub const VOCABULARY: Vocabulary = Vocabulary {
     estimation: &[
@@ -254,13 +270,55 @@ pub const VOCABULARY: Vocabulary = Vocabulary {
         "velocity",
     ],
     solutioning: &[
+        "what are the solutions",
+        "what are the potential solutions",
+        "what are the possible solutions",
+        "what are some solutions",
+        "what are some possible solutions",
+        "what solutions",
+        "which solution",
+        "which solutions",
+        "best solution",
+        "quick fix",
+        "what fix",
+        "which fix",
+        "how can we improve",
+        "how could we improve",
+        "how do we improve",
+        "how should we improve",
+        "how can we fix",
+        "how could we fix",
+        "how do we fix",
+        "how should we fix",
+        "how to fix",
+        "how to implement",
+        "how can we implement",
+        "how could we implement",
+        "how can we build",
+        "how could we build",
+        "how might we build",
+        "how can we solve",
+        "how could we solve",
+        "how do we solve",
+        "how should we solve",
+        "should we add",
+        "should we create",
+        "should we introduce",
+        "which tool",
+        "which tools",
+        "which button",
+        "which feature",
+        "what feature should",
+        "what features should",
+        "what should we build",
+        "what should we implement",
+        "best approach to implement",
         "should we use",
         "should we build",
         "should we implement",
         "should we adopt",
         "should we switch to",
         "should we migrate to",
-        "should we add a",
         "should we rewrite",
         "can we just",
         "how do we implement",

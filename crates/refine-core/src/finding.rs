@@ -95,6 +95,9 @@ codes! {
     ItemUntimed = "item-untimed", Error, "An item block's first line gives no timebox for the item's slot.";
     SuccessCriteriaCount = "success-criteria-count", Error, "The number of an item's success criteria is outside the contract's bounds.";
     ItemSlotsTotal = "item-slots-total", Warning, "The items' slots add up to more than the agenda gives the phase that holds them.";
+    QuestionDuplicate = "question-duplicate", Warning, "A discussion question says what an earlier one says (the same words, or nearly the same terms).";
+    KeyPointDuplicate = "key-point-duplicate", Warning, "A key point says what an earlier one says (the same words, or nearly the same terms).";
+    PackOffTopic = "pack-off-topic", Warning, "The key points and questions share no content with the topic and its context: a pack written for another item.";
 }
 
 /// One thing said about a reply.

@@ -14,6 +14,11 @@
 //!   (1 or 0). A share whose section is missing or empty is 0.
 //! - `overall` is the mean of `structure` and `adherence`.
 //!
+//! A question or key point that repeats an earlier one (`question-duplicate`,
+//! `key-point-duplicate`) counts as a faulty one in its share. A pack whose key points and
+//! questions share nothing with the topic and its context (`pack-off-topic`) scores 0 on the
+//! questions share.
+//!
 //! For a session on several items ([`crate::contract::ITEM`]), the item blocks take the place of
 //! the discussion questions section: in `structure`, the mean over the items the session takes
 //! of a block score (0 for a missing block, else 1 minus 0.5 for each of unclosed, untimed, and
@@ -22,7 +27,10 @@
 //!
 //! A reply with no findings scores 1 on all three.
 
+mod duplicates;
 mod items;
+
+pub use duplicates::earlier_twins;
 
 use std::collections::BTreeSet;
 
@@ -64,6 +72,8 @@ pub fn lint(
         findings: parsed.findings.clone(),
     };
     let structure = linter.structure();
+    let off_topic = linter.pack_off_topic();
+    let questions = linter.questions_quality();
     let adherence = [
         linter.agenda_phases(),
         linter.agenda_order(),
@@ -71,7 +81,7 @@ pub fn lint(
         linter.agenda_total(),
         linter.agenda_estimation(),
         linter.key_points_traced(),
-        linter.questions_quality(),
+        if off_topic { 0.0 } else { questions },
         linter.closing_next_steps(),
     ];
     let adherence = adherence.iter().sum::<f64>() / adherence.len() as f64;
@@ -404,8 +414,18 @@ impl Linter<'_> {
         }
         let statements = self.guide.statement_terms();
         let points = &self.parsed.plan.key_points;
+        let twins = duplicates::earlier_twins(points);
         let mut traced = 0;
-        for (point, &line) in points.iter().zip(&self.parsed.layout.key_points) {
+        for ((point, &line), twin) in points.iter().zip(&self.parsed.layout.key_points).zip(twins) {
+            if let Some(j) = twin {
+                let message = format!(
+                    "key point \"{}\" says what key point {} says",
+                    shorten(point),
+                    j + 1
+                );
+                self.push(Code::KeyPointDuplicate, message, Some(line));
+                continue;
+            }
             let mine = terms(point);
             let found = statements.iter().any(|s| {
                 let overlap = s.intersection(&mine).count();
@@ -446,6 +466,53 @@ impl Linter<'_> {
         )
     }
 
+    /// Whether the key points and questions share no content with what the session is about
+    /// (the topic, its context, the items and their notes): a pack written for another item.
+    /// Reports `pack-off-topic`. A guide word counts as shared only when the topic or its notes
+    /// use it too; nothing is judged when they use no word beyond the guide's, or the pack says
+    /// nothing.
+    fn pack_off_topic(&mut self) -> bool {
+        let mut about = String::from(self.request.topic().as_str());
+        for text in self.request.context().into_iter().chain(
+            self.request
+                .items()
+                .iter()
+                .flat_map(|i| std::iter::once(i.title().as_str()).chain(i.notes())),
+        ) {
+            about.push('\n');
+            about.push_str(text);
+        }
+        let subject = terms(&about);
+        let statements = self.guide.statement_terms();
+        let beyond_guide = subject
+            .iter()
+            .any(|t| !statements.iter().any(|s| s.contains(t)));
+        let plan = &self.parsed.plan;
+        let said: Vec<&String> = plan
+            .key_points
+            .iter()
+            .chain(&plan.discussion_questions)
+            .chain(
+                plan.items
+                    .iter()
+                    .flat_map(|i| i.key_points.iter().chain(&i.discussion_questions)),
+            )
+            .collect();
+        let pack: BTreeSet<String> = said.iter().flat_map(|t| terms(t)).collect();
+        if !beyond_guide || pack.is_empty() || terms_meet(&pack, &subject) {
+            return false;
+        }
+        self.push(
+            Code::PackOffTopic,
+            format!(
+                "none of the {} key points and questions shares a word with the topic or its context: was this pack written for another item?",
+                said.len()
+            ),
+            None,
+        );
+        true
+    }
+
     /// The share of `questions` with no finding (halved when they do not draw on the subject's
     /// notes), reporting each question's findings.
     fn judge_questions(
@@ -462,10 +529,15 @@ impl Linter<'_> {
         }
         let subject_terms = terms(&text);
         let topic_lower = subject.title.to_lowercase();
+        let twins = duplicates::earlier_twins(questions);
         let mut clean = 0;
-        for (question, &line) in questions.iter().zip(lines) {
+        for ((question, &line), twin) in questions.iter().zip(lines).zip(twins) {
             let before = self.findings.len();
             let short = shorten(question);
+            if let Some(j) = twin {
+                let message = format!("\"{short}\" says what question {} says", j + 1);
+                self.push(Code::QuestionDuplicate, message, Some(line));
+            }
             let first_word = words(question).into_iter().next().unwrap_or_default();
             let asks = question.contains('?')
                 || question.contains('？')

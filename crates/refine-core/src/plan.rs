@@ -16,6 +16,11 @@ pub struct AgendaItem {
     pub minutes: Option<Minutes>,
     /// The slug of the guide phase it maps to, when it maps to one.
     pub phase: Option<String>,
+    /// What the item's own line says beyond its title and timebox ("Context Setting (15 min):
+    /// the PM explains why quoting matters now" → "the PM explains why quoting matters now");
+    /// left out of the JSON when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// The lines written under the item (sub-bullets, notes, prompts), without markup; left
     /// out of the JSON when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -493,15 +493,17 @@ impl Pack {
         }
     }
 
-    /// What the reply wrote under the agenda item at `index` beyond its guide phase's bullets
-    /// and the guide's practices: the topic, what the notes say, prompts for the phase.
+    /// What the reply wrote on and under the agenda item at `index` beyond its guide phase's
+    /// bullets and the guide's practices: its line's detail first, then the topic, what the
+    /// notes say, prompts for the phase.
     pub fn item_details(&self, index: usize) -> Vec<&str> {
         let Some(item) = self.plan.agenda.get(index) else {
             return Vec::new();
         };
         let focus = self.focus(index);
-        item.details
+        item.detail
             .iter()
+            .chain(&item.details)
             .map(String::as_str)
             .filter(|d| {
                 !d.ends_with(':')

@@ -343,6 +343,7 @@ impl CarryOver {
                     ),
                     minutes: Some(Minutes::exactly(review)),
                     phase: None,
+                    detail: None,
                     details,
                 },
             );

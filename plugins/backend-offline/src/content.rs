@@ -614,7 +614,8 @@ pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
                 quoted.push(n);
                 q
             }
-            None => match terms_question(voice, at + 10) {
+            // The notes' words once per wording: a second question on them takes another.
+            None => match terms_question(voice, at + 10, &out) {
                 Some(q) => q,
                 None => break,
             },
@@ -624,12 +625,32 @@ pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
         }
         out[at] = q;
     }
+    // Notes that say the same thing twice make the same question twice: ask the later one
+    // another way, on the notes' words if they allow, else from the banks.
+    for _ in 0..out.len() {
+        let twins = refine_core::lint::earlier_twins(&out);
+        let Some(at) = twins.iter().position(Option::is_some) else {
+            break;
+        };
+        let fresh = terms_question(voice, at + 20, &out)
+            .into_iter()
+            .chain((0..8).map(|k| voice.ask(at + 30 + k, &bank::EVIDENCE)))
+            .find(|q| {
+                let mut trial = out.clone();
+                trial[at] = q.clone();
+                refine_core::lint::earlier_twins(&trial)[at].is_none()
+            });
+        match fresh {
+            Some(q) => out[at] = q,
+            None => break,
+        }
+    }
     out
 }
 
 /// A question on the notes' own words, for notes too short to hold a second fact: the longest
 /// words they use that the title does not.
-fn terms_question(voice: &Voice<'_>, slot: usize) -> Option<String> {
+fn terms_question(voice: &Voice<'_>, slot: usize, asked: &[String]) -> Option<String> {
     let title = words(&voice.reading.title.full);
     // The words of the notes' sentences first, then of everything else in them (headings,
     // code, logs), longest plain words first.
@@ -669,15 +690,21 @@ fn terms_question(voice: &Voice<'_>, slot: usize) -> Option<String> {
         [one] => one.clone(),
         [a, b, ..] => format!("{a}” and “{b}"),
     };
-    let text = voice.pick(
-        slot,
-        &[
-            "The notes speak of “{pair}”: what do those tell us about “{s}” that the title does not?",
-            "What do we know about “{pair}” from the notes, and what would we need to ask next?",
-            "How do “{pair}”, as the notes put it, change our picture of “{s}”?",
-        ],
-    );
-    Some(voice.fill(&text.replace("{pair}", &pair), ""))
+    const WORDINGS: [&str; 3] = [
+        "The notes speak of “{pair}”: what do those tell us about “{s}” that the title does not?",
+        "What do we know about “{pair}” from the notes, and what would we need to ask next?",
+        "How do “{pair}”, as the notes put it, change our picture of “{s}”?",
+    ];
+    // The wording chosen for this slot, else the next one not asked yet.
+    let first = voice.choose(slot, WORDINGS.len());
+    (0..WORDINGS.len())
+        .map(|k| {
+            voice.fill(
+                &WORDINGS[(first + k) % WORDINGS.len()].replace("{pair}", &pair),
+                "",
+            )
+        })
+        .find(|q| !asked.contains(q))
 }
 
 fn angle_bank(angle: Angle) -> &'static Bank {

@@ -1,0 +1,66 @@
+//! Texts that say the same thing: identical once case, punctuation and spacing are set aside,
+//! or sharing nearly all their content terms ([`DUPLICATES`]).
+
+use std::collections::BTreeSet;
+
+use crate::contract::DUPLICATES;
+use crate::text::terms;
+
+/// For each text, the index of an earlier text it repeats, if any: what `question-duplicate`
+/// and `key-point-duplicate` report.
+pub fn earlier_twins(texts: &[String]) -> Vec<Option<usize>> {
+    let normal: Vec<String> = texts.iter().map(|t| normalise(t)).collect();
+    let term_sets: Vec<BTreeSet<String>> = texts.iter().map(|t| terms(t)).collect();
+    (0..texts.len())
+        .map(|i| {
+            (0..i).find(|&j| {
+                (!normal[i].is_empty() && normal[i] == normal[j])
+                    || near(&term_sets[i], &term_sets[j])
+            })
+        })
+        .collect()
+}
+
+/// Lower case, letters and digits only, single spaces.
+fn normalise(text: &str) -> String {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether two term sets overlap by at least [`DUPLICATES`]`.overlap` of their union.
+fn near(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+    if a.len() < DUPLICATES.min_terms || b.len() < DUPLICATES.min_terms {
+        return false;
+    }
+    let shared = a.intersection(b).count();
+    let union = a.union(b).count();
+    shared as f64 >= DUPLICATES.overlap * union as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn twins(texts: &[&str]) -> Vec<Option<usize>> {
+        earlier_twins(&texts.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn the_same_question_twice_is_a_twin_and_different_ones_are_not() {
+        assert_eq!(
+            twins(&[
+                "Who is affected by slow search?",
+                "who is affected by slow search",
+                "How often do exports fail for accounting?",
+                "How often do the exports for accounting fail?",
+                "What does accounting do with the export?",
+            ]),
+            vec![None, Some(0), None, Some(2), None]
+        );
+        // Short texts only count when identical.
+        assert_eq!(twins(&["Why now?", "Why now, though?"]), vec![None, None]);
+    }
+}

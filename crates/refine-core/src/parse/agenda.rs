@@ -1,0 +1,270 @@
+//! The agenda section: which lines are its items, their timeboxes, titles and details.
+
+use super::*;
+
+/// Which kind of line holds the agenda's items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ItemLevel {
+    Heading,
+    TableRow,
+    Bold,
+    List(usize),
+    Plain,
+}
+
+pub(super) fn level_of(line: &Line) -> Option<ItemLevel> {
+    match line {
+        Line::Heading(_) => Some(ItemLevel::Heading),
+        Line::TableRow(_) => Some(ItemLevel::TableRow),
+        Line::Bold(_) => Some(ItemLevel::Bold),
+        Line::ListItem { indent, .. } => Some(ItemLevel::List(*indent)),
+        Line::Plain { indent: 0, .. } => Some(ItemLevel::Plain),
+        _ => None,
+    }
+}
+
+/// The agenda's items: the most prominent kind of line that is not framing (an "Agenda" title or
+/// a "Total" line), each with the lines under it as details.
+pub(super) fn agenda_items(
+    lines: &[(usize, Line)],
+    guide: &Guide,
+) -> Vec<(AgendaItem, ItemLayout)> {
+    work::step(lines.len());
+    let header_row: Vec<bool> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (_, l))| {
+            matches!(l, Line::TableRow(_)) && matches!(lines.get(i + 1), Some((_, Line::TableSep)))
+        })
+        .collect();
+    // Each line's level as a candidate item, computed once: framing lines and table headers are
+    // no candidates.
+    let mut levels: Vec<Option<ItemLevel>> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (_, line))| {
+            let level = level_of(line)?;
+            work::step(1);
+            if header_row[i] || is_framing(&item_text(line)) {
+                return None;
+            }
+            Some(level)
+        })
+        .collect();
+    let level = loop {
+        let Some(level) = preferred_level(&levels) else {
+            return Vec::new();
+        };
+        // One line of the most prominent kind before two or more timed items of another kind
+        // is the agenda's title ("**Refinement Session: Checkout (90 minutes)**" over numbered
+        // phases), not an item: read the items under it instead.
+        work::step(lines.len());
+        let mut at = levels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| **l == Some(level));
+        let (Some((first, _)), None) = (at.next(), at.next()) else {
+            break level;
+        };
+        let timed_after = lines[first + 1..]
+            .iter()
+            .zip(&levels[first + 1..])
+            .filter(|((_, line), l)| {
+                l.is_some_and(|l| l != level) && split_timebox(&item_text(line)).1.is_some()
+            })
+            .count();
+        if timed_after < 2 {
+            break level;
+        }
+        levels[first] = None;
+    };
+
+    work::step(3 * lines.len());
+    let mut items: Vec<(usize, &Line, Vec<String>)> = Vec::new();
+    for ((n, line), line_level) in lines.iter().zip(&levels) {
+        if *line_level == Some(level) {
+            items.push((*n, line, Vec::new()));
+        } else if let Some((_, _, details)) = items.last_mut() {
+            let plain = line.plain();
+            if !plain.is_empty() {
+                details.push(plain);
+            }
+        }
+    }
+    items
+        .into_iter()
+        .map(|(line_no, line, details)| {
+            let text = item_text(line);
+            let (title, mut minutes) = split_timebox(&text);
+            if minutes.is_none() {
+                minutes = details.iter().find_map(|d| timebox_only(d));
+            }
+            let (title, detail) = title_and_detail(&title);
+            let phase = match_phase(&title, guide);
+            (
+                AgendaItem {
+                    title,
+                    minutes,
+                    phase,
+                    detail,
+                    details: details.clone(),
+                },
+                ItemLayout {
+                    line: line_no,
+                    details,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The most prominent kind of candidate line among `levels`: headings, then table rows, bold
+/// lines, the least indented list items, plain lines.
+pub(super) fn preferred_level(levels: &[Option<ItemLevel>]) -> Option<ItemLevel> {
+    work::step(5 * levels.len());
+    let min_list = levels
+        .iter()
+        .filter_map(|level| match level {
+            Some(ItemLevel::List(indent)) => Some(*indent),
+            _ => None,
+        })
+        .min();
+    [
+        Some(ItemLevel::Heading),
+        Some(ItemLevel::TableRow),
+        Some(ItemLevel::Bold),
+        min_list.map(ItemLevel::List),
+        Some(ItemLevel::Plain),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|level| levels.contains(&Some(*level)))
+}
+
+/// Reads "0-15 min", "15-60 min", "60-80 min" as elapsed-time offsets, not as ranges: when the
+/// timed items' ranges chain end to start from minute 0, each becomes its own duration.
+pub(super) fn offsets_to_durations(items: &mut [(AgendaItem, ItemLayout)]) {
+    work::step(2 * items.len());
+    let spans: Vec<Minutes> = items.iter().filter_map(|(item, _)| item.minutes).collect();
+    let chained = spans.len() >= 2
+        && spans[0].min == 0
+        && spans.windows(2).all(|pair| pair[1].min == pair[0].max)
+        && spans.iter().all(|span| span.min < span.max);
+    if chained {
+        for (item, _) in items.iter_mut() {
+            if let Some(span) = item.minutes {
+                item.minutes = Some(Minutes::exactly(span.max - span.min));
+            }
+        }
+    }
+}
+
+/// An item's text without markup; for a table row, the cells with a timebox first.
+pub(super) fn item_text(line: &Line) -> String {
+    match line {
+        Line::TableRow(cells) => {
+            let (timed, rest): (Vec<&String>, Vec<&String>) = cells
+                .iter()
+                .filter(|c| !c.is_empty())
+                .partition(|c| find_timebox(c).is_some());
+            let title = rest
+                .iter()
+                .find(|c| c.chars().any(char::is_alphabetic))
+                .map_or(String::new(), |c| c.to_string());
+            match timed.first() {
+                Some(time) => format!("{time} {title}"),
+                None => title,
+            }
+        }
+        other => other.plain(),
+    }
+}
+
+/// Splits a timebox off an item's text.
+pub(super) fn split_timebox(text: &str) -> (String, Option<Minutes>) {
+    match find_timebox(text) {
+        Some(found) => {
+            let mut title = text.to_string();
+            title.replace_range(found.span, " ");
+            (title, Some(found.minutes))
+        }
+        None => (text.to_string(), None),
+    }
+}
+
+static TIME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(time|duration|timebox|timeboxed|allotted|approx\.?|approximately|about|length)\b",
+    )
+    .expect("static regex")
+});
+
+/// The timebox of a detail line that holds nothing else ("Time: 15 minutes", "*(20 min)*").
+pub(super) fn timebox_only(detail: &str) -> Option<Minutes> {
+    let (rest, minutes) = split_timebox(detail);
+    let rest = TIME_LABEL.replace_all(&rest, "");
+    (!rest.chars().any(char::is_alphanumeric))
+        .then_some(minutes)
+        .flatten()
+}
+
+static ORDINAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:phase|part|step|section|block|segment|stage)\s*\d+\s*[:.)\-–—]?\s*")
+        .expect("static regex")
+});
+
+const TITLE_TRIM: &[char] = &[
+    ' ', ':', '-', '–', '—', '|', ',', '.', '~', '(', ')', '[', ']', '*', '/', '+',
+];
+
+/// A readable title: no empty brackets, ordinal prefix or trailing description.
+pub(super) fn clean_title(raw: &str) -> String {
+    title_and_detail(raw).0
+}
+
+/// The readable title and what the line says beyond it: the description after a separator
+/// ("Context Setting (15 min): the PM explains why quoting matters now").
+pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
+    let collapsed = raw
+        .replace("()", " ")
+        .replace("[]", " ")
+        .replace("( )", " ");
+    let mut title: String = collapsed.split_whitespace().collect::<Vec<_>>().join(" ");
+    title = title
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_matches(TITLE_TRIM)
+        .to_string();
+    title = ORDINAL_PREFIX.replace(&title, "").to_string();
+    let mut detail: Vec<String> = Vec::new();
+    for separator in [": ", " — ", " – ", " - ", " | "] {
+        if let Some(at) = title.find(separator)
+            && title[..at].chars().any(char::is_alphabetic)
+        {
+            let rest = title[at + separator.len()..].trim_matches(TITLE_TRIM);
+            if rest.chars().any(char::is_alphanumeric) {
+                detail.insert(0, rest.to_string());
+            }
+            title.truncate(at);
+        }
+    }
+    let detail = (!detail.is_empty()).then(|| detail.join(" — "));
+    (title.trim_matches(TITLE_TRIM).to_string(), detail)
+}
+
+/// Whether an agenda line frames the agenda ("Agenda (90 min)", "Total: 90 minutes") rather than
+/// being an item of it.
+pub(super) fn is_framing(text: &str) -> bool {
+    let (title, _) = split_timebox(text);
+    let w = words(&title);
+    let framing = VOCABULARY.agenda_framing;
+    match (w.first(), w.last()) {
+        (Some(first), Some(last)) => {
+            framing.contains(&first.as_str())
+                || last == "agenda"
+                || w.windows(2)
+                    .any(|pair| pair[0] == "agenda" && pair[1] == "for")
+                || title.to_lowercase().contains("agenda:")
+        }
+        _ => false,
+    }
+}
