@@ -17,7 +17,8 @@
 //! A question or key point that repeats an earlier one (`question-duplicate`,
 //! `key-point-duplicate`) counts as a faulty one in its share. A pack whose key points and
 //! questions share nothing with the topic and its context (`pack-off-topic`) scores 0 on the
-//! questions share.
+//! questions share. Inside an item's block, each repeated key point takes 0.25 off the block's
+//! score.
 //!
 //! For a session on several items ([`crate::contract::ITEM`]), the item blocks take the place of
 //! the discussion questions section: in `structure`, the mean over the items the session takes

@@ -91,6 +91,25 @@ impl Linter<'_> {
                     }
                     _ => (item.success_criteria.len(), Code::SuccessCriteriaCount),
                 };
+                if contract.kind == SectionKind::KeyPoints {
+                    for (i, twin) in super::duplicates::earlier_twins(&item.key_points)
+                        .into_iter()
+                        .enumerate()
+                    {
+                        if let Some(j) = twin {
+                            score -= 0.25;
+                            self.push(
+                                Code::KeyPointDuplicate,
+                                format!(
+                                    "item {number}: key point {} says what key point {} says",
+                                    i + 1,
+                                    j + 1
+                                ),
+                                Some(at.section_line(contract.kind)),
+                            );
+                        }
+                    }
+                }
                 if let Some(bounds) = contract.bounds().filter(|b| !b.contains(count)) {
                     score -= 0.5;
                     self.push(
