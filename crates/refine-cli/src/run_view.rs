@@ -446,7 +446,7 @@ impl App {
             .take(3)
             .map(|e| {
                 Line::raw(truncate(
-                    &describe(&e.event),
+                    &e.event.describe(),
                     usize::from(captured.width).saturating_sub(2),
                 ))
             })
@@ -617,33 +617,6 @@ impl App {
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
             .block(Block::default().borders(Borders::ALL).title(title))
-    }
-}
-
-/// One line for a captured event.
-fn describe(event: &Event) -> String {
-    match event {
-        Event::Decision { text, why, .. } => match why {
-            Some(why) => format!("Decision: {text} — because {why}"),
-            None => format!("Decision: {text}"),
-        },
-        Event::Parked { text, .. } => format!("Parked: {text}"),
-        Event::Question { text, .. } => format!("Open question: {text}"),
-        Event::Action {
-            text, owner, due, ..
-        } => match due {
-            Some(d) => format!("Action: {text} ({owner}, due {d})"),
-            None => format!("Action: {text} ({owner})"),
-        },
-        Event::Outcome { item, outcome, .. } => {
-            format!("Outcome of item {item}: {}", outcome.label())
-        }
-        Event::Retro { heading, text } => match heading {
-            Some(h) => format!("Retro, {h}: {text}"),
-            None => format!("Retro: {text}"),
-        },
-        Event::Attendee { name } => format!("Attendee: {name}"),
-        other => other.kind().to_string(),
     }
 }
 

@@ -176,6 +176,33 @@ impl Event {
         }
     }
 
+    /// The event in one line, as the views list what was captured.
+    pub fn describe(&self) -> String {
+        match self {
+            Event::Decision { text, why, .. } => match why {
+                Some(why) => format!("Decision: {text} — because {why}"),
+                None => format!("Decision: {text}"),
+            },
+            Event::Parked { text, .. } => format!("Parked: {text}"),
+            Event::Question { text, .. } => format!("Open question: {text}"),
+            Event::Action {
+                text, owner, due, ..
+            } => match due {
+                Some(d) => format!("Action: {text} ({owner}, due {d})"),
+                None => format!("Action: {text} ({owner})"),
+            },
+            Event::Outcome { item, outcome, .. } => {
+                format!("Outcome of item {item}: {}", outcome.label())
+            }
+            Event::Retro { heading, text } => match heading {
+                Some(h) => format!("Retro, {h}: {text}"),
+                None => format!("Retro: {text}"),
+            },
+            Event::Attendee { name } => format!("Attendee: {name}"),
+            other => other.kind().to_string(),
+        }
+    }
+
     /// The kinds a person captures (the clock's events are the view's).
     pub const CAPTURED: [&'static str; 7] = [
         "decision", "parked", "question", "action", "outcome", "retro", "attendee",

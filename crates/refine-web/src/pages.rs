@@ -374,7 +374,7 @@ pub(crate) async fn run(
         .rev()
         .filter(|e| Event::CAPTURED.contains(&e.event.kind()))
         .take(8)
-        .map(|e| describe(&e.event))
+        .map(|e| e.event.describe())
         .collect();
     let items: Vec<serde_json::Value> = if pack.plan.items.is_empty() {
         vec![json!({"number": 1, "title": pack.meta.topic})]
@@ -423,37 +423,6 @@ pub(crate) async fn state(
         json!({ "version": version }).to_string(),
     )
         .into_response())
-}
-
-/// One line for a captured event.
-fn describe(event: &Event) -> String {
-    match event {
-        Event::Decision {
-            text,
-            why: Some(why),
-            ..
-        } => format!("Decision: {text} — because {why}"),
-        Event::Decision { text, .. } => format!("Decision: {text}"),
-        Event::Parked { text, .. } => format!("Parked: {text}"),
-        Event::Question { text, .. } => format!("Open question: {text}"),
-        Event::Action {
-            text,
-            owner,
-            due: Some(d),
-            ..
-        } => format!("Action: {text} ({owner}, due {d})"),
-        Event::Action { text, owner, .. } => format!("Action: {text} ({owner})"),
-        Event::Outcome { item, outcome, .. } => {
-            format!("Outcome of item {item}: {}", outcome.label())
-        }
-        Event::Retro {
-            heading: Some(h),
-            text,
-        } => format!("Retro, {h}: {text}"),
-        Event::Retro { text, .. } => format!("Retro: {text}"),
-        Event::Attendee { name } => format!("Attendee: {name}"),
-        other => other.kind().to_string(),
-    }
 }
 
 fn back_to_run(id: &str, key: &str, message: &str) -> Response {
