@@ -34,6 +34,7 @@ mod items;
 pub use duplicates::earlier_twins;
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -43,10 +44,15 @@ use crate::guide::Guide;
 use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
 use crate::text::{
-    PhraseMatch, find_phrase, is_unspaced, same_stem, sentence_count, stem, terms, terms_meet,
-    words,
+    PhraseMatch, Phrases, find_phrase, is_unspaced, same_stem, sentence_count, stem, terms,
+    terms_meet, words,
 };
 use crate::timebox::Minutes;
+
+/// The vocabulary's phrase lists, prepared once.
+static ESTIMATION: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(VOCABULARY.estimation));
+static SOLUTIONING: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(VOCABULARY.solutioning));
+static NEXT_STEPS: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(VOCABULARY.next_steps));
 
 /// How well a reply follows the contract and the guide.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -388,7 +394,7 @@ impl Linter<'_> {
         {
             let texts = std::iter::once(&item.title).chain(&at.details);
             for text in texts {
-                if let Some(m) = find_phrase(text, VOCABULARY.estimation, VOCABULARY.negations)
+                if let Some(m) = ESTIMATION.find(text, VOCABULARY.negations)
                     && self.asserts(m)
                 {
                     hits.push((
@@ -565,7 +571,7 @@ impl Linter<'_> {
                 );
                 self.push(Code::QuestionEcho, message, Some(line));
             }
-            if let Some(m) = find_phrase(question, VOCABULARY.solutioning, VOCABULARY.negations)
+            if let Some(m) = SOLUTIONING.find(question, VOCABULARY.negations)
                 && self.asserts_for(subject, m)
             {
                 let message = format!(
@@ -574,7 +580,7 @@ impl Linter<'_> {
                 );
                 self.push(Code::QuestionSolutioning, message, Some(line));
             }
-            if let Some(m) = find_phrase(question, VOCABULARY.estimation, VOCABULARY.negations)
+            if let Some(m) = ESTIMATION.find(question, VOCABULARY.negations)
                 && self.asserts_for(subject, m)
             {
                 let message = format!(
@@ -655,7 +661,7 @@ impl Linter<'_> {
             .filter_map(|s| words(s).into_iter().next())
             .map(|w| stem(&w))
             .collect();
-        let named = find_phrase(closing, VOCABULARY.next_steps, &[]).is_some()
+        let named = NEXT_STEPS.find(closing, &[]).is_some()
             || words(closing)
                 .iter()
                 .any(|w| action_stems.contains(&stem(w)));
