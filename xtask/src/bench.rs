@@ -1,46 +1,223 @@
-//! `cargo xtask bench`: the criterion benchmarks, then a timed eval run of 200 topics on the
-//! offline backend with its wall time and peak memory (via `/usr/bin/time -v` when present).
-//! Timings live here, never in tests.
+//! `cargo xtask bench`: the criterion benchmarks, then the whole-process figures the performance
+//! targets are stated in (offline eval CPU per case and peak memory at 200, 2,000 and 20,000
+//! cases; `refine prep` wall time), the JavaScript peer beside them when it is installed, and a
+//! table of every target with today's figure. Timings live here, never in tests.
+//!
+//! Flags: `--no-criterion` (reuse the last criterion figures), `--sizes 200,2000` (eval sizes),
+//! `--peer` (install the peer from the npm registry when absent, and measure it); anything after
+//! `--` goes to `cargo bench`.
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::{cargo, root};
 
-pub(crate) fn run(extra: &[String]) -> Result<(), String> {
-    let mut args = vec!["bench", "--workspace"];
-    if !extra.is_empty() {
-        args.push("--");
-        args.extend(extra.iter().map(String::as_str));
-    }
-    cargo(&args, &[])?;
-    eval_200()
+mod peer;
+
+/// The eval sizes of the targets.
+const SIZES: [usize; 3] = [200, 2_000, 20_000];
+
+/// What the targets ask (issue 18).
+const CPU_PER_CASE_US: f64 = 100.0;
+const PEAK_AT_20K_MIB: f64 = 40.0;
+const PARSE_LINT_US: f64 = 20.0;
+const PREP_MS: f64 = 3.0;
+
+struct Flags {
+    criterion: bool,
+    peer: bool,
+    sizes: Vec<usize>,
+    extra: Vec<String>,
 }
 
-/// 200 topics (the fixtures, repeated under new ids) on the offline backend, two workers.
-fn eval_200() -> Result<(), String> {
+fn flags(args: &[String]) -> Result<Flags, String> {
+    let mut flags = Flags {
+        criterion: true,
+        peer: false,
+        sizes: SIZES.to_vec(),
+        extra: Vec::new(),
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--no-criterion" => flags.criterion = false,
+            "--peer" => flags.peer = true,
+            "--sizes" => {
+                let list = args.next().ok_or("--sizes needs a list, e.g. 200,2000")?;
+                flags.sizes = list
+                    .split(',')
+                    .map(|n| n.trim().parse::<usize>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| format!("--sizes `{list}`: {e}"))?;
+                if flags.sizes.contains(&0) {
+                    return Err(format!("--sizes `{list}`: a size must be at least 1"));
+                }
+            }
+            "--" => flags.extra.extend(args.by_ref().cloned()),
+            other => {
+                return Err(format!(
+                    "bench: unknown flag `{other}` (--no-criterion, --sizes LIST, --peer, -- CRITERION ARGS)"
+                ));
+            }
+        }
+    }
+    Ok(flags)
+}
+
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let flags = flags(args)?;
+    if flags.criterion {
+        let mut args = vec!["bench", "--workspace"];
+        if !flags.extra.is_empty() {
+            args.push("--");
+            args.extend(flags.extra.iter().map(String::as_str));
+        }
+        cargo(&args, &[])?;
+    }
+    cargo(
+        &[
+            "build",
+            "--release",
+            "--quiet",
+            "--package",
+            "refine-eval",
+            "--package",
+            "refine-cli",
+        ],
+        &[],
+    )?;
     let dir = root().join("target/bench-eval");
-    let _ = std::fs::remove_dir_all(&dir);
-    let topics = dir.join("topics");
+    let mut evals = Vec::new();
+    for &n in &flags.sizes {
+        let topics = write_topics(&dir, n)?;
+        let measured = eval(&dir, &topics, n)?;
+        println!(
+            "eval of {n} topics on offline, -j 2: CPU {:.2} s ({:.0} µs per case), wall {:.2} s, peak {}",
+            measured.cpu.as_secs_f64(),
+            per_case_us(&measured, n),
+            measured.wall.as_secs_f64(),
+            mib(measured.peak_kib)
+        );
+        evals.push((n, measured));
+    }
+    let prep = prep_median()?;
+    println!(
+        "refine prep (offline, markdown), median of {PREP_RUNS} runs: {:.2} ms",
+        ms(prep)
+    );
+    let peer = peer::measure(&dir, &flags.sizes, flags.peer)?;
+    let parse_lint = criterion_median_ns("analyze typical reply");
+    table(&evals, prep, parse_lint, &peer);
+    Ok(())
+}
+
+/// What one process took, by `/usr/bin/time -v` (CPU and peak memory) and the clock.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Measured {
+    pub(crate) cpu: Duration,
+    pub(crate) wall: Duration,
+    pub(crate) peak_kib: Option<u64>,
+}
+
+/// Runs `command` under `/usr/bin/time -v` when it is there; fails on a non-zero exit.
+pub(crate) fn measure(program: &Path, args: &[String], cwd: &Path) -> Result<Measured, String> {
+    measure_with(program, args, cwd, &[])
+}
+
+pub(crate) fn measure_with(
+    program: &Path,
+    args: &[String],
+    cwd: &Path,
+    env: &[(&str, &str)],
+) -> Result<Measured, String> {
+    let time = Path::new("/usr/bin/time");
+    let mut command = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-v").arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    command
+        .args(args)
+        .current_dir(cwd)
+        .envs(env.iter().copied())
+        .stdout(Stdio::null());
+    let started = Instant::now();
+    let output = command
+        .output()
+        .map_err(|e| format!("running {}: {e}", program.display()))?;
+    let wall = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
+        return Err(format!(
+            "{} failed ({}):\n{}",
+            program.display(),
+            output.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        ));
+    }
+    let field = |name: &str| {
+        stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    let cpu = match (
+        field("User time (seconds): "),
+        field("System time (seconds): "),
+    ) {
+        (Some(user), Some(system)) => Duration::from_secs_f64(user + system),
+        // Without /usr/bin/time, the wall time stands in for the CPU time.
+        _ => wall,
+    };
+    Ok(Measured {
+        cpu,
+        wall,
+        peak_kib: field("Maximum resident set size (kbytes): ").map(|kb| kb as u64),
+    })
+}
+
+/// `n` topics, the fixtures repeated under new ids, in a folder of their own (written once).
+fn write_topics(dir: &Path, n: usize) -> Result<PathBuf, String> {
+    let topics = dir.join(format!("topics-{n}"));
+    let done = topics.join(".complete");
+    if done.exists() {
+        return Ok(topics);
+    }
+    let _ = std::fs::remove_dir_all(&topics);
     std::fs::create_dir_all(&topics).map_err(|e| format!("creating {}: {e}", topics.display()))?;
+    for (i, text) in fixture_topics(n)?.into_iter().enumerate() {
+        std::fs::write(topics.join(format!("b{i:05}.toml")), text)
+            .map_err(|e| format!("writing topics: {e}"))?;
+    }
+    std::fs::write(&done, "").map_err(|e| e.to_string())?;
+    Ok(topics)
+}
+
+/// The text of `n` topic files: the fixtures in turn, each under a new id.
+pub(crate) fn fixture_topics(n: usize) -> Result<Vec<String>, String> {
     let mut fixtures: Vec<_> = std::fs::read_dir(root().join("fixtures/topics"))
         .map_err(|e| format!("reading fixtures/topics: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     fixtures.sort();
-    for i in 0..200 {
-        let source = &fixtures[i % fixtures.len()];
-        let text =
-            std::fs::read_to_string(source).map_err(|e| format!("{}: {e}", source.display()))?;
-        let text = text.replacen("id = \"", &format!("id = \"b{i:03}-"), 1);
-        std::fs::write(topics.join(format!("b{i:03}.toml")), text).map_err(|e| e.to_string())?;
-    }
-    cargo(
-        &["build", "--release", "--quiet", "--package", "refine-eval"],
-        &[],
-    )?;
-    let binary = root().join("target/release/refine-eval");
-    let out = dir.join("runs");
-    let eval_args = [
+    let texts: Vec<String> = fixtures
+        .iter()
+        .map(|p| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display())))
+        .collect::<Result<_, _>>()?;
+    Ok((0..n)
+        .map(|i| texts[i % texts.len()].replacen("id = \"", &format!("id = \"b{i:05}-"), 1))
+        .collect())
+}
+
+fn eval(dir: &Path, topics: &Path, n: usize) -> Result<Measured, String> {
+    let out = dir.join(format!("runs-{n}"));
+    let _ = std::fs::remove_dir_all(&out);
+    let args = [
         "run",
         "--topics",
         &topics.to_string_lossy(),
@@ -53,44 +230,162 @@ fn eval_200() -> Result<(), String> {
         "--plain",
     ]
     .map(str::to_string);
-    let time = std::path::Path::new("/usr/bin/time");
-    let started = std::time::Instant::now();
-    let output = if time.exists() {
-        Command::new(time)
-            .arg("-v")
-            .arg(&binary)
-            .args(&eval_args)
-            .output()
-    } else {
-        Command::new(&binary).args(&eval_args).output()
+    measure(&release("refine-eval"), &args, &root())
+}
+
+fn release(binary: &str) -> PathBuf {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    target.join("release").join(binary)
+}
+
+const PREP_RUNS: usize = 51;
+
+/// The median wall time of `refine prep` on a topic, offline, Markdown to a null stdout.
+fn prep_median() -> Result<Duration, String> {
+    let binary = release("refine");
+    let run = || {
+        let started = Instant::now();
+        let status = Command::new(&binary)
+            .args(["prep", "Reduce checkout abandonment on mobile"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("running {}: {e}", binary.display()))?;
+        if !status.success() {
+            return Err(format!("refine prep failed ({status})"));
+        }
+        Ok(started.elapsed())
+    };
+    for _ in 0..5 {
+        run()?;
     }
-    .map_err(|e| format!("running {}: {e}", binary.display()))?;
-    let wall = started.elapsed();
-    if !output.status.success() {
-        return Err(format!(
-            "the timed eval run failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
+    let mut times: Vec<Duration> = (0..PREP_RUNS).map(|_| run()).collect::<Result<_, _>>()?;
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+/// A criterion benchmark's last median, in nanoseconds, from `target/criterion`.
+fn criterion_median_ns(name: &str) -> Option<f64> {
+    let path = root()
+        .join("target/criterion")
+        .join(name.replace(':', "_"))
+        .join("new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let median = &text[text.find("\"median\"")?..];
+    let value = &median[median.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
+    let end = value.find([',', '}'])?;
+    value[..end].trim().parse().ok()
+}
+
+fn per_case_us(m: &Measured, n: usize) -> f64 {
+    m.cpu.as_secs_f64() * 1e6 / n as f64
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(
+        || String::from("unknown (no /usr/bin/time)"),
+        |kb| format!("{:.1} MiB", kb as f64 / 1024.0),
+    )
+}
+
+fn verdict(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "met",
+        Some(false) => "NOT MET",
+        None => "-",
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let peak = stderr
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("Maximum resident set size (kbytes): ")
-        })
-        .map_or_else(
-            || String::from("unknown (no /usr/bin/time)"),
-            |kb| {
+}
+
+fn table(
+    evals: &[(usize, Measured)],
+    prep: Duration,
+    parse_lint_ns: Option<f64>,
+    peer: &peer::PeerFigures,
+) {
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    for (n, m) in evals {
+        let us = per_case_us(m, *n);
+        let largest = *n == 20_000;
+        rows.push([
+            format!("offline eval CPU per case, {n} cases"),
+            format!("{us:.0} µs"),
+            format!("<= {CPU_PER_CASE_US:.0} µs"),
+            verdict(largest.then_some(us <= CPU_PER_CASE_US)).to_string(),
+        ]);
+        let peak = m.peak_kib.map(|kb| kb as f64 / 1024.0);
+        rows.push([
+            format!("offline eval peak memory, {n} cases"),
+            mib(m.peak_kib),
+            format!("< {PEAK_AT_20K_MIB:.0} MiB at 20000"),
+            verdict(peak.filter(|_| largest).map(|p| p < PEAK_AT_20K_MIB)).to_string(),
+        ]);
+    }
+    rows.push([
+        String::from("parse + lint of a typical reply (criterion median)"),
+        parse_lint_ns.map_or_else(
+            || String::from("no figure: run without --no-criterion"),
+            |ns| format!("{:.1} µs", ns / 1000.0),
+        ),
+        format!("<= {PARSE_LINT_US:.0} µs"),
+        verdict(parse_lint_ns.map(|ns| ns / 1000.0 <= PARSE_LINT_US)).to_string(),
+    ]);
+    rows.push([
+        String::from("refine prep end to end (median wall)"),
+        format!("{:.2} ms", ms(prep)),
+        format!("<= {PREP_MS:.0} ms"),
+        verdict(Some(ms(prep) <= PREP_MS)).to_string(),
+    ]);
+    for (n, m) in evals {
+        let row = match peer.at(*n) {
+            Some(p) => [
+                format!("JS peer / refine, {n} cases (CPU; memory)"),
                 format!(
-                    "{:.1} MiB",
-                    kb.trim().parse::<f64>().unwrap_or(0.0) / 1024.0
-                )
-            },
-        );
+                    "{:.1}x; {}",
+                    p.cpu.as_secs_f64() / m.cpu.as_secs_f64().max(1e-9),
+                    match (p.peak_kib, m.peak_kib) {
+                        (Some(a), Some(b)) => format!("{:.1}x", a as f64 / b.max(1) as f64),
+                        _ => String::from("unknown"),
+                    }
+                ),
+                String::from("reported"),
+                String::from("-"),
+            ],
+            None => [
+                format!("JS peer / refine, {n} cases"),
+                peer.absent_reason(),
+                String::from("reported"),
+                String::from("-"),
+            ],
+        };
+        rows.push(row);
+    }
+    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    let widths = [width(0), width(1), width(2)];
+    println!();
     println!(
-        "eval of 200 topics on offline, -j 2 (cases, parse, lint, JSONL, reports): wall {:.0} ms, peak memory {peak}",
-        wall.as_secs_f64() * 1000.0
+        "{:<w0$}  {:<w1$}  {:<w2$}  status",
+        "target",
+        "today",
+        "goal",
+        w0 = widths[0],
+        w1 = widths[1],
+        w2 = widths[2]
     );
-    Ok(())
+    for row in &rows {
+        println!(
+            "{:<w0$}  {:<w1$}  {:<w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+    }
 }

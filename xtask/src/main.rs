@@ -17,7 +17,9 @@ tasks:
   eval     run the evaluation harness: refine-eval run [--backend ID[:k=v,...]]... [--topics DIR|FILE]
            [-j N] [--repeat N] [--partition K/N] [--threshold X] [--baseline FILE] [--bless]
            [--resume RUN] [--retry-errors] [--no-cache] [--record DIR]
-  bench    criterion benchmarks, then a timed 200-topic eval run (extra args go to `cargo bench`)
+  bench    [--no-criterion] [--sizes 200,2000,20000] [--peer] [-- CRITERION ARGS]
+           criterion benchmarks, then timed offline evals and `refine prep`, the JS peer when
+           installed (--peer installs it from npm), and a table of every performance target
   review   review changed insta snapshots (installs cargo-insta when missing)
   model-server install|start|stop|status
            a small real model (SmolLM2-135M) behind llama.cpp's server on 127.0.0.1, for the
