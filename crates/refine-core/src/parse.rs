@@ -491,7 +491,7 @@ impl Line {
         if trimmed.is_empty() {
             return Line::Blank;
         }
-        if FENCE.is_match(raw) {
+        if trimmed.starts_with(['`', '~']) && FENCE.is_match(raw) {
             return Line::Fence;
         }
         if trimmed.contains('|') && TABLE_SEP.is_match(raw) {
@@ -505,10 +505,18 @@ impl Line {
                 .collect();
             return Line::TableRow(cells);
         }
-        if let Some(c) = HEADING.captures(raw) {
+        // The regexes below only run on lines that can start as they require.
+        if let Some(c) = trimmed
+            .starts_with('#')
+            .then(|| HEADING.captures(raw))
+            .flatten()
+        {
             return Line::Heading(c.get(1).map_or("", |m| m.as_str()).to_string());
         }
-        if let Some(c) = LIST_ITEM.captures(raw) {
+        if let Some(c) = may_start_list_item(trimmed)
+            .then(|| LIST_ITEM.captures(raw))
+            .flatten()
+        {
             let indent = c.get(1).map_or(0, |m| indent_of(m.as_str()));
             return Line::ListItem {
                 indent,
@@ -545,6 +553,18 @@ impl Line {
                 .join(" — "),
             other => strip_markup(other.text()),
         }
+    }
+}
+
+/// Whether `trimmed` can start as [`LIST_ITEM`] requires: a bullet, a digit (any script's, as
+/// `\d` reads it), `(`, or an ASCII letter followed by `.` or `)`.
+fn may_start_list_item(trimmed: &str) -> bool {
+    let mut chars = trimmed.chars();
+    match chars.next() {
+        Some('-' | '*' | '+' | '•' | '▪' | '◦' | '(') => true,
+        Some(c) if c.is_numeric() => true,
+        Some(c) if c.is_ascii_alphabetic() => matches!(chars.next(), Some('.' | ')')),
+        _ => false,
     }
 }
 

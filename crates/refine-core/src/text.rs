@@ -438,11 +438,28 @@ static EMPHASIS: LazyLock<Regex> =
 /// quotes, and emphasis or code markers anywhere; trimmed.
 pub fn strip_markup(line: &str) -> String {
     let trimmed = line.trim();
+    // Most lines carry no markup at all: no marker can start them and no emphasis or code mark
+    // is in them, so both passes below would leave them as they are.
+    if !may_start_with_marker(trimmed) && !trimmed.contains(['*', '_', '`']) {
+        return trimmed.to_string();
+    }
     let without_marker = LIST_MARKER.replace(trimmed, "");
     let plain = EMPHASIS.replace_all(&without_marker, "$1$2");
     // A second pass: "**1. Context**" only shows its numbering once the emphasis is gone.
     let again = LIST_MARKER.replace(plain.trim(), "");
     again.trim().to_string()
+}
+
+/// Whether `text` can start with what [`LIST_MARKER`] strips: a bullet, `(`, a digit (any
+/// script's, as `\d` reads it), a letter followed by `.` or `)`, a heading hash or a quote mark.
+pub(crate) fn may_start_with_marker(text: &str) -> bool {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some('-' | '*' | '+' | '•' | '(' | '#' | '>') => true,
+        Some(c) if c.is_numeric() => true,
+        Some(c) if c.is_ascii_alphabetic() => matches!(chars.next(), Some('.' | ')')),
+        _ => false,
+    }
 }
 
 /// A URL- and file-name-friendly slug: lower-case ASCII letters and digits joined by hyphens
@@ -554,6 +571,19 @@ mod tests {
             let fast: Vec<&str> = unicode_words(&text).collect();
             let general: Vec<&str> = text.unicode_words().collect();
             proptest::prop_assert_eq!(fast, general);
+        }
+    }
+
+    proptest::proptest! {
+        /// The shortcut for lines without markup changes nothing: the regex passes alone give
+        /// the same text.
+        #[test]
+        fn strip_markup_shortcut_is_exact(line in "[ \t]{0,2}[-*+•(#>1٣aZ_`.) ]{0,3}[a-z*_`. )(]{0,12}") {
+            let trimmed = line.trim();
+            let without_marker = LIST_MARKER.replace(trimmed, "");
+            let plain = EMPHASIS.replace_all(&without_marker, "$1$2");
+            let again = LIST_MARKER.replace(plain.trim(), "");
+            proptest::prop_assert_eq!(strip_markup(&line), again.trim().to_string());
         }
     }
 

@@ -93,6 +93,11 @@ static MINUTES: LazyLock<Regex> = LazyLock::new(|| {
 /// The first timebox in `text`, if any. Clock ranges win over durations, and hour forms over
 /// minute forms, so `10:00-10:20 (20 min)` reads as 20 minutes once.
 pub fn find_timebox(text: &str) -> Option<FoundTimebox> {
+    // Every form starts with a digit (`\d`, a Unicode decimal digit, is numeric): most lines
+    // have none, and are done without running a regex.
+    if !text.chars().any(char::is_numeric) {
+        return None;
+    }
     if let Some(c) = CLOCK_RANGE.captures(text) {
         let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
         let meridiem = |i: usize| c.get(i).map(|m| m.as_str().to_ascii_lowercase());

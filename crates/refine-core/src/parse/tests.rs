@@ -142,3 +142,20 @@ fn agendas_titled_the_ways_models_title_them_read_as_their_phases() {
         assert_eq!(got, want, "{style}");
     }
 }
+
+proptest::proptest! {
+    /// The guards in front of the line regexes never turn a line away that they would match.
+    #[test]
+    fn line_guards_never_skip_a_match(line in "[ \t]{0,4}[-*+•▪◦(#`~1٣aZ.) ]{0,3}[a-z .)#`~]{0,8}") {
+        let trimmed = line.trim();
+        if LIST_ITEM.is_match(&line) {
+            proptest::prop_assert!(may_start_list_item(trimmed), "{line:?}");
+        }
+        if HEADING.is_match(&line) {
+            proptest::prop_assert!(trimmed.starts_with('#'), "{line:?}");
+        }
+        if FENCE.is_match(&line) {
+            proptest::prop_assert!(trimmed.starts_with(['`', '~']), "{line:?}");
+        }
+    }
+}
