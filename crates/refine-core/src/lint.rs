@@ -33,8 +33,12 @@ mod items;
 
 pub use duplicates::earlier_twins;
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +81,7 @@ pub fn lint(
         guide,
         request,
         findings: parsed.findings.clone(),
+        term_sets: RefCell::default(),
     };
     let structure = linter.structure();
     let off_topic = linter.pack_off_topic();
@@ -119,9 +124,31 @@ struct Linter<'a> {
     guide: &'a Guide,
     request: &'a SessionRequest,
     findings: Vec<Finding>,
+    /// The content terms of each text a rule has asked about: several rules read the same
+    /// question, key point, title or notes, and each text is tokenised once per lint.
+    term_sets: RefCell<FxHashMap<Box<str>, Rc<BTreeSet<String>>>>,
 }
 
 impl Linter<'_> {
+    /// The content terms of `text` ([`terms`]), computed once per lint.
+    fn terms_of(&self, text: &str) -> Rc<BTreeSet<String>> {
+        if let Some(known) = self.term_sets.borrow().get(text) {
+            return Rc::clone(known);
+        }
+        let computed = Rc::new(terms(text));
+        self.term_sets
+            .borrow_mut()
+            .insert(Box::from(text), Rc::clone(&computed));
+        computed
+    }
+
+    /// For each text, an earlier one it repeats ([`earlier_twins`]), with the memoised terms.
+    fn twins(&self, texts: &[String]) -> Vec<Option<usize>> {
+        let sets: Vec<Rc<BTreeSet<String>>> = texts.iter().map(|t| self.terms_of(t)).collect();
+        let sets: Vec<&BTreeSet<String>> = sets.iter().map(|s| &**s).collect();
+        duplicates::twins_with_terms(texts, &sets)
+    }
+
     fn push(&mut self, code: Code, message: String, line: Option<usize>) {
         self.findings.push(Finding::new(code, message, line));
     }
@@ -421,7 +448,7 @@ impl Linter<'_> {
         }
         let statements = self.guide.statement_terms();
         let points = &self.parsed.plan.key_points;
-        let twins = duplicates::earlier_twins(points);
+        let twins = self.twins(points);
         let mut traced = 0;
         for ((point, &line), twin) in points.iter().zip(&self.parsed.layout.key_points).zip(twins) {
             if let Some(j) = twin {
@@ -433,9 +460,9 @@ impl Linter<'_> {
                 self.push(Code::KeyPointDuplicate, message, Some(line));
                 continue;
             }
-            let mine = terms(point);
+            let mine = self.terms_of(point);
             let found = statements.iter().any(|s| {
-                let overlap = s.intersection(&mine).count();
+                let overlap = s.intersection(&*mine).count();
                 overlap >= 1 && overlap >= 2.min(s.len()).min(mine.len())
             });
             if found {
@@ -505,7 +532,10 @@ impl Linter<'_> {
                     .flat_map(|i| i.key_points.iter().chain(&i.discussion_questions)),
             )
             .collect();
-        let pack: BTreeSet<String> = said.iter().flat_map(|t| terms(t)).collect();
+        let pack: BTreeSet<String> = said
+            .iter()
+            .flat_map(|t| self.terms_of(t).iter().cloned().collect::<Vec<_>>())
+            .collect();
         if !beyond_guide || pack.is_empty() || terms_meet(&pack, &subject) {
             return false;
         }
@@ -536,7 +566,7 @@ impl Linter<'_> {
         }
         let subject_terms = terms(&text);
         let topic_lower = subject.title.to_lowercase();
-        let twins = duplicates::earlier_twins(questions);
+        let twins = self.twins(questions);
         let mut clean = 0;
         for ((question, &line), twin) in questions.iter().zip(lines).zip(twins) {
             let before = self.findings.len();
@@ -560,7 +590,7 @@ impl Linter<'_> {
             let quotes_topic = question.to_lowercase().contains(&topic_lower);
             if !subject_terms.is_empty()
                 && !quotes_topic
-                && !terms_meet(&terms(question), &subject_terms)
+                && !terms_meet(&self.terms_of(question), &subject_terms)
             {
                 let message = format!("\"{short}\" does not refer to the topic or its context");
                 self.push(Code::QuestionGeneric, message, Some(line));
@@ -609,17 +639,19 @@ impl Linter<'_> {
         let Some(context) = subject.notes else {
             return true;
         };
-        let title_terms = terms(subject.title);
-        let own: BTreeSet<String> = terms(context)
-            .into_iter()
+        let title_terms = self.terms_of(subject.title);
+        let own: BTreeSet<String> = self
+            .terms_of(context)
+            .iter()
             .filter(|t| !title_terms.iter().any(|x| same_stem(x, t)))
+            .cloned()
             .collect();
         if own.is_empty() {
             return true;
         }
         let using = questions
             .iter()
-            .filter(|q| terms_meet(&terms(q), &own))
+            .filter(|q| terms_meet(&self.terms_of(q), &own))
             .count();
         let wanted = SPECIFICITY.grounded_questions.min(questions.len());
         if using >= wanted {

@@ -9,13 +9,21 @@ use crate::text::terms;
 /// For each text, the index of an earlier text it repeats, if any: what `question-duplicate`
 /// and `key-point-duplicate` report.
 pub fn earlier_twins(texts: &[String]) -> Vec<Option<usize>> {
-    let normal: Vec<String> = texts.iter().map(|t| normalise(t)).collect();
     let term_sets: Vec<BTreeSet<String>> = texts.iter().map(|t| terms(t)).collect();
+    twins_with_terms(texts, &term_sets.iter().collect::<Vec<_>>())
+}
+
+/// [`earlier_twins`], given each text's content terms.
+pub(super) fn twins_with_terms(
+    texts: &[String],
+    term_sets: &[&BTreeSet<String>],
+) -> Vec<Option<usize>> {
+    let normal: Vec<String> = texts.iter().map(|t| normalise(t)).collect();
     (0..texts.len())
         .map(|i| {
             (0..i).find(|&j| {
                 (!normal[i].is_empty() && normal[i] == normal[j])
-                    || near(&term_sets[i], &term_sets[j])
+                    || near(term_sets[i], term_sets[j])
             })
         })
         .collect()
