@@ -49,7 +49,7 @@ use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
 use crate::text::{
     PhraseMatch, Phrases, find_phrase, is_unspaced, same_stem, sentence_count, stem, terms,
-    terms_meet, words,
+    terms_meet, unicode_words, words,
 };
 use crate::timebox::Minutes;
 
@@ -566,6 +566,7 @@ impl Linter<'_> {
         }
         let subject_terms = terms(&text);
         let topic_lower = subject.title.to_lowercase();
+        let title_words = words(subject.title);
         let twins = self.twins(questions);
         let mut clean = 0;
         for ((question, &line), twin) in questions.iter().zip(lines).zip(twins) {
@@ -595,7 +596,7 @@ impl Linter<'_> {
                 let message = format!("\"{short}\" does not refer to the topic or its context");
                 self.push(Code::QuestionGeneric, message, Some(line));
             }
-            if let Some(run) = echo_of(subject.title, question) {
+            if let Some(run) = echo_of_words(&title_words, question) {
                 let message = format!(
                     "\"{short}\" repeats the title (\"{run}\"); name the subject in a few words of its own"
                 );
@@ -690,8 +691,8 @@ impl Linter<'_> {
             .guide
             .post_session_statements()
             .iter()
-            .filter_map(|s| words(s).into_iter().next())
-            .map(|w| stem(&w))
+            .filter_map(|s| unicode_words(s).next())
+            .map(|w| stem(&w.to_lowercase()))
             .collect();
         let named = NEXT_STEPS.find(closing, &[]).is_some()
             || words(closing)
@@ -731,7 +732,12 @@ struct Subject<'s> {
 
 /// The run of `title`'s words `text` repeats, when it is long enough to be an echo.
 fn echo_of(title: &str, text: &str) -> Option<String> {
-    longest_shared_run(title, text)
+    echo_of_words(&words(title), text)
+}
+
+/// [`echo_of`], given the title's words.
+fn echo_of_words(title_words: &[String], text: &str) -> Option<String> {
+    longest_shared_run_words(title_words, text)
         .filter(|(weight, _)| *weight >= SPECIFICITY.echo_run_words * UNSPACED_PER_WORD)
         .map(|(_, run)| run)
 }
@@ -749,7 +755,11 @@ const UNSPACED_PER_WORD: usize = 3;
 /// The longest run of consecutive words `title` and `text` share, by weight (a word weighs
 /// [`UNSPACED_PER_WORD`], a character of an unspaced script 1), with the run as `text` words.
 fn longest_shared_run(title: &str, text: &str) -> Option<(usize, String)> {
-    let a = words(title);
+    longest_shared_run_words(&words(title), text)
+}
+
+/// [`longest_shared_run`], given the title's words.
+fn longest_shared_run_words(a: &[String], text: &str) -> Option<(usize, String)> {
     let b = words(text);
     let weight = |w: &String| {
         if w.chars().any(is_unspaced) {
@@ -761,7 +771,7 @@ fn longest_shared_run(title: &str, text: &str) -> Option<(usize, String)> {
     // Longest common substring over words, weighted: one row of the table at a time.
     let mut previous = vec![(0usize, 0usize); b.len() + 1];
     let mut best = (0usize, 0usize, 0usize); // weight, end in b, length in words
-    for x in &a {
+    for x in a {
         let mut row = vec![(0usize, 0usize); b.len() + 1];
         for (j, y) in b.iter().enumerate() {
             if x == y {

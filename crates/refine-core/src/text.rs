@@ -54,35 +54,79 @@ pub fn words(text: &str) -> Vec<String> {
 /// what `unicode_words` yields, several times faster on the ASCII stretches most texts are made
 /// of. The text is cut where ASCII whitespace meets an ASCII character that is not: UAX #29
 /// always breaks there, and no rule looks across it (every rule that looks two characters back
-/// or ahead needs a letter, digit or joining mark where the whitespace is). ASCII pieces go
-/// through [`SimpleWords`] when they hold nothing but ASCII and a few typographic marks, the rest through `unicode-segmentation`.
-pub fn unicode_words(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let pieces = std::iter::from_fn(move || {
-        if start >= bytes.len() {
-            return None;
+/// or ahead needs a letter, digit or joining mark where the whitespace is). Pieces of nothing
+/// but ASCII and a few typographic marks go through [`SimpleWords`], the rest through
+/// `unicode-segmentation`.
+pub fn unicode_words(text: &str) -> Words<'_> {
+    // Most texts are simple throughout: one piece, no cutting.
+    let current = if text.is_ascii() || text.chars().all(SimpleWords::knows) {
+        Piece::Simple(SimpleWords::new(text))
+    } else {
+        Piece::Done
+    };
+    let next_piece = if matches!(current, Piece::Simple(_)) {
+        text.len()
+    } else {
+        0
+    };
+    Words {
+        text,
+        next_piece,
+        current,
+    }
+}
+
+/// The iterator of [`unicode_words`].
+pub struct Words<'a> {
+    text: &'a str,
+    /// Where the next piece starts.
+    next_piece: usize,
+    current: Piece<'a>,
+}
+
+/// The piece being read, and how.
+enum Piece<'a> {
+    Done,
+    Simple(SimpleWords<'a>),
+    General(unicode_segmentation::UnicodeWords<'a>),
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            let found = match &mut self.current {
+                Piece::Simple(words) => words.next(),
+                Piece::General(words) => words.next(),
+                Piece::Done => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+            let bytes = self.text.as_bytes();
+            let start = self.next_piece;
+            if start >= bytes.len() {
+                self.current = Piece::Done;
+                return None;
+            }
+            let mut end = start + 1;
+            while end < bytes.len()
+                && !(bytes[end - 1].is_ascii_whitespace()
+                    && bytes[end].is_ascii()
+                    && !bytes[end].is_ascii_whitespace())
+            {
+                end += 1;
+            }
+            self.next_piece = end;
+            let piece = &self.text[start..end];
+            self.current = if piece.is_ascii() || piece.chars().all(SimpleWords::knows) {
+                Piece::Simple(SimpleWords::new(piece))
+            } else {
+                Piece::General(piece.unicode_words())
+            };
         }
-        let mut end = start + 1;
-        while end < bytes.len()
-            && !(bytes[end - 1].is_ascii_whitespace()
-                && bytes[end].is_ascii()
-                && !bytes[end].is_ascii_whitespace())
-        {
-            end += 1;
-        }
-        let piece = &text[start..end];
-        start = end;
-        Some(piece)
-    });
-    pieces.flat_map(|piece| {
-        let simple = piece.is_ascii() || piece.chars().all(SimpleWords::knows);
-        let fast = simple.then(|| SimpleWords::new(piece));
-        let general = (!simple).then(|| piece.unicode_words());
-        fast.into_iter()
-            .flatten()
-            .chain(general.into_iter().flatten())
-    })
+    }
 }
 
 /// UAX #29 word segmentation of text made of ASCII and the few typographic marks replies are
@@ -183,7 +227,7 @@ thread_local! {
 
 /// The English stem of one lower-case word ("timeboxing" -> "timebox").
 pub fn stem(word: &str) -> String {
-    stem_shared(word).to_string()
+    String::from(stem_shared(word).as_ref())
 }
 
 fn stem_shared(word: &str) -> Rc<str> {
@@ -261,7 +305,7 @@ pub fn terms(text: &str) -> BTreeSet<String> {
         if let Some(term) = word_term(word)
             && !out.contains(term.as_ref())
         {
-            out.insert(term.to_string());
+            out.insert(String::from(term.as_ref()));
         }
     }
     if text.is_ascii() {
