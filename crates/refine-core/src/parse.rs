@@ -513,14 +513,10 @@ impl Line {
         {
             return Line::Heading(c.get(1).map_or("", |m| m.as_str()).to_string());
         }
-        if let Some(c) = may_start_list_item(trimmed)
-            .then(|| LIST_ITEM.captures(raw))
-            .flatten()
-        {
-            let indent = c.get(1).map_or(0, |m| indent_of(m.as_str()));
+        if let Some((indent, text)) = list_item(raw) {
             return Line::ListItem {
-                indent,
-                text: c.get(2).map_or("", |m| m.as_str()).to_string(),
+                indent: indent_of(indent),
+                text: text.to_string(),
             };
         }
         let indent = indent_of(raw);
@@ -556,16 +552,51 @@ impl Line {
     }
 }
 
-/// Whether `trimmed` can start as [`LIST_ITEM`] requires: a bullet, a digit (any script's, as
-/// `\d` reads it), `(`, or an ASCII letter followed by `.` or `)`.
-fn may_start_list_item(trimmed: &str) -> bool {
-    let mut chars = trimmed.chars();
-    match chars.next() {
-        Some('-' | '*' | '+' | '•' | '▪' | '◦' | '(') => true,
-        Some(c) if c.is_numeric() => true,
-        Some(c) if c.is_ascii_alphabetic() => matches!(chars.next(), Some('.' | ')')),
-        _ => false,
+/// What [`LIST_ITEM`] captures of a line: its indent and its text after the marker. Bullets,
+/// ASCII numbers and letters are read directly; a marker with a digit of another script goes
+/// to the regex (`\d` is any decimal digit). A proptest holds the two equal.
+fn list_item(raw: &str) -> Option<(&str, &str)> {
+    let by_regex = |raw| {
+        let c = LIST_ITEM.captures(raw)?;
+        Some((c.get(1)?.as_str(), c.get(2)?.as_str()))
+    };
+    if raw.contains('\n') {
+        return by_regex(raw);
     }
+    let body = raw.trim_start();
+    let indent = &raw[..raw.len() - body.len()];
+    let bytes = body.as_bytes();
+    // The ASCII digits from `at`, and the byte after them.
+    let digits = |at: usize| {
+        let n = bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        (n, bytes.get(at + n).copied())
+    };
+    let first = body.chars().next()?;
+    let marker = match first {
+        '-' | '*' | '+' | '•' | '▪' | '◦' => first.len_utf8(),
+        '(' | '0'..='9' => {
+            let at = usize::from(first == '(');
+            let close: &[u8] = if first == '(' { b")" } else { b".)" };
+            match digits(at) {
+                (n, Some(b)) if (1..=3).contains(&n) && close.contains(&b) => at + n + 1,
+                (_, Some(b)) if !b.is_ascii() => return by_regex(raw),
+                _ => return None,
+            }
+        }
+        c if c.is_ascii_alphabetic() => match bytes.get(1) {
+            Some(b'.' | b')') => 2,
+            _ => return None,
+        },
+        c if c.is_numeric() => return by_regex(raw),
+        _ => return None,
+    };
+    let rest = &body[marker..];
+    let text = rest.trim_start();
+    // The marker is followed by at least one space.
+    (text.len() < rest.len()).then_some((indent, text))
 }
 
 /// A line that is all bold, or bold followed by nothing but a timebox: `**Context (15 min)**`,

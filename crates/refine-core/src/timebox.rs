@@ -98,7 +98,13 @@ pub fn find_timebox(text: &str) -> Option<FoundTimebox> {
     if !text.chars().any(char::is_numeric) {
         return None;
     }
-    if let Some(c) = CLOCK_RANGE.captures(text) {
+    // Each form's capture groups are read only where the cheaper match test finds it: a clock
+    // range needs a colon, hours an `h`, minutes an `m`.
+    let hit = |re: &Regex, mark: [char; 2]| text.contains(mark) && re.is_match(text);
+    if let Some(c) = hit(&CLOCK_RANGE, [':', ':'])
+        .then(|| CLOCK_RANGE.captures(text))
+        .flatten()
+    {
         let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
         let meridiem = |i: usize| c.get(i).map(|m| m.as_str().to_ascii_lowercase());
         if let (Some(h1), Some(m1), Some(h2), Some(m2)) = (num(1), num(2), num(4), num(5))
@@ -132,31 +138,37 @@ pub fn find_timebox(text: &str) -> Option<FoundTimebox> {
             });
         }
     }
-    let hours = HOURS.captures(text).and_then(|c| {
-        let whole = c.get(0)?;
-        let h: f64 = c.get(1)?.as_str().parse().ok()?;
-        let extra: u32 = c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
-        if !(0.0..=24.0).contains(&h) {
-            return None;
-        }
-        let minutes = (h * 60.0).round() as u32 + extra;
-        Some(FoundTimebox {
-            minutes: Minutes::exactly(minutes),
-            span: whole.range(),
-        })
-    });
-    let minutes = MINUTES.captures(text).and_then(|c| {
-        let whole = c.get(0)?;
-        let a: u32 = c.get(1)?.as_str().parse().ok()?;
-        let minutes = match c.get(2) {
-            Some(b) => Minutes::range(a, b.as_str().parse().ok()?)?,
-            None => Minutes::exactly(a),
-        };
-        Some(FoundTimebox {
-            minutes,
-            span: whole.range(),
-        })
-    });
+    let hours = hit(&HOURS, ['h', 'H'])
+        .then(|| HOURS.captures(text))
+        .flatten()
+        .and_then(|c| {
+            let whole = c.get(0)?;
+            let h: f64 = c.get(1)?.as_str().parse().ok()?;
+            let extra: u32 = c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
+            if !(0.0..=24.0).contains(&h) {
+                return None;
+            }
+            let minutes = (h * 60.0).round() as u32 + extra;
+            Some(FoundTimebox {
+                minutes: Minutes::exactly(minutes),
+                span: whole.range(),
+            })
+        });
+    let minutes = hit(&MINUTES, ['m', 'M'])
+        .then(|| MINUTES.captures(text))
+        .flatten()
+        .and_then(|c| {
+            let whole = c.get(0)?;
+            let a: u32 = c.get(1)?.as_str().parse().ok()?;
+            let minutes = match c.get(2) {
+                Some(b) => Minutes::range(a, b.as_str().parse().ok()?)?,
+                None => Minutes::exactly(a),
+            };
+            Some(FoundTimebox {
+                minutes,
+                span: whole.range(),
+            })
+        });
     match (hours, minutes) {
         (Some(h), Some(m)) => Some(if h.span.start <= m.span.start { h } else { m }),
         (h, m) => h.or(m),
@@ -203,6 +215,24 @@ mod tests {
         assert_eq!(mins("Review 3 priorities with the mobile team"), None);
         assert_eq!(mins("10 million users"), None);
         assert_eq!(mins("version 2:30 of the spec"), None);
+    }
+
+    proptest::proptest! {
+        /// The guards in front of the capture groups never turn a timebox away: each form
+        /// needs a digit and its mark (a colon, an `h`, an `m`) to match at all.
+        #[test]
+        fn guards_only_skip_what_cannot_match(text in "[0-9٣: hHmMinutesr.\\-–to]{0,16}") {
+            let numeric = text.chars().any(char::is_numeric);
+            if CLOCK_RANGE.is_match(&text) {
+                proptest::prop_assert!(numeric && text.contains(':'));
+            }
+            if HOURS.is_match(&text) {
+                proptest::prop_assert!(numeric && text.contains(['h', 'H']));
+            }
+            if MINUTES.is_match(&text) {
+                proptest::prop_assert!(numeric && text.contains(['m', 'M']));
+            }
+        }
     }
 
     #[test]
