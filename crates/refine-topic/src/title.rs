@@ -79,6 +79,80 @@ static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// A regex with the cheap test a text must pass for it to match.
+type Guarded = (&'static LazyLock<Regex>, fn(&str) -> bool);
+
+/// Cheap tests a title must pass for each regex above to match it. A title is read once per
+/// `refine prep`, where compiling these regexes was most of the run: each is now compiled and
+/// run only for titles that could match. Each test is a necessary condition of its regex, and a
+/// proptest holds it to the regex.
+mod could {
+    /// `(?i)` folds these to ASCII letters besides the ASCII letters themselves.
+    fn fold(c: char) -> char {
+        match c {
+            'ſ' => 's',
+            '\u{212A}' => 'k',
+            other => other.to_ascii_lowercase(),
+        }
+    }
+
+    /// Whether `text` starts with `word`, letter case folded as `(?i)` folds it.
+    fn starts_folded(text: &str, word: &str) -> bool {
+        let mut chars = text.chars();
+        word.chars().all(|w| chars.next().map(fold) == Some(w))
+    }
+
+    pub(super) fn bracket_label(text: &str) -> bool {
+        text.trim_start().starts_with(['[', '(', '【'])
+    }
+
+    pub(super) fn prefix_label(text: &str) -> bool {
+        text.contains([':', '：', '-', '–', '—'])
+    }
+
+    pub(super) fn caps_label(text: &str) -> bool {
+        text.trim_start()
+            .starts_with(|c: char| c.is_ascii_uppercase())
+            && text.contains(':')
+    }
+
+    pub(super) fn trailing_label(text: &str) -> bool {
+        text.trim_end().ends_with(']')
+    }
+
+    pub(super) fn trailing_marks(text: &str) -> bool {
+        text.trim_end().ends_with(['?', '!', '？', '！'])
+    }
+
+    pub(super) fn markup(text: &str) -> bool {
+        text.contains('<') && text.contains('>')
+    }
+
+    pub(super) fn user_story(text: &str) -> bool {
+        starts_folded(text, "as")
+    }
+
+    /// The change verbs [`super::PROPOSAL`] starts with.
+    pub(super) const VERBS: [&str; 12] = [
+        "replace",
+        "swap",
+        "switch",
+        "move",
+        "migrate",
+        "port",
+        "upgrade",
+        "rewrite",
+        "use",
+        "adopt",
+        "introduce",
+        "drop",
+    ];
+
+    pub(super) fn proposal(text: &str) -> bool {
+        VERBS.iter().any(|verb| starts_folded(text, verb))
+    }
+}
+
 /// Words that open a title without naming its subject ("We need to figure out why ...").
 const LEAD_IN: &[&str] = &[
     "we",
@@ -276,9 +350,15 @@ impl Title {
         let mut decorations = Vec::new();
         let mut rest = strip_emoji(&full, &mut decorations);
         loop {
-            let caught = [&*BRACKET_LABEL, &*PREFIX_LABEL, &*CAPS_LABEL]
+            let labels: [Guarded; 3] = [
+                (&BRACKET_LABEL, could::bracket_label),
+                (&PREFIX_LABEL, could::prefix_label),
+                (&CAPS_LABEL, could::caps_label),
+            ];
+            let caught = labels
                 .iter()
-                .find_map(|re| {
+                .filter(|(_, could_match)| could_match(&rest))
+                .find_map(|(re, _)| {
                     let c = re.captures(&rest)?;
                     let whole = c.get(0)?;
                     let label = c.get(1)?.as_str().trim().to_string();
@@ -290,7 +370,8 @@ impl Title {
             rest = rest[end..].to_string();
         }
         // A trailing tracker label in square brackets: "Add PDF export [Request]".
-        if let Some(c) = TRAILING_LABEL.captures(&rest)
+        if could::trailing_label(&rest)
+            && let Some(c) = TRAILING_LABEL.captures(&rest)
             && let (Some(whole), Some(label)) = (c.get(0), c.get(1))
             && whole.start() > 0
         {
@@ -298,7 +379,8 @@ impl Title {
             rest.truncate(whole.start());
         }
         let mut asks = false;
-        if let Some(c) = TRAILING_MARKS.captures(&rest)
+        if could::trailing_marks(&rest)
+            && let Some(c) = TRAILING_MARKS.captures(&rest)
             && let Some(marks) = c.get(1).filter(|m| m.start() > 0)
         {
             asks = marks.as_str().contains(['?', '？']);
@@ -312,7 +394,11 @@ impl Title {
             clean
         };
         // Markup in a title (a hostile `</session_topic>`) is no part of its subject.
-        let plain = MARKUP.replace_all(&clean, " ");
+        let plain = if could::markup(&clean) {
+            MARKUP.replace_all(&clean, " ")
+        } else {
+            std::borrow::Cow::Borrowed(clean.as_str())
+        };
         // Emphasis and code marks are how the title was typed, not what it says.
         let plain = refine_core::text::strip_markup(&plain).replace('`', "");
         let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -364,7 +450,10 @@ fn strip_emoji(text: &str, decorations: &mut Vec<String>) -> String {
 }
 
 fn proposal_and_goal(clean: &str) -> (Option<String>, Option<String>) {
-    let Some(c) = PROPOSAL.captures(clean) else {
+    let Some(c) = could::proposal(clean)
+        .then(|| PROPOSAL.captures(clean))
+        .flatten()
+    else {
         return (None, None);
     };
     let proposal = c.get(1).map(|m| trim_phrase(m.as_str(), SUBJECT_WORDS));
@@ -448,8 +537,9 @@ fn subject(clean: &str) -> String {
     if clean.split_whitespace().nth(1).is_none() || unspaced_share(clean) {
         return unspaced_subject(clean);
     }
-    let wanted = USER_STORY
-        .captures(clean)
+    let wanted = could::user_story(clean)
+        .then(|| USER_STORY.captures(clean))
+        .flatten()
         .and_then(|c| c.get(1))
         .map_or(clean, |m| m.as_str());
     let all: Vec<&str> = wanted.split_whitespace().collect();
@@ -626,5 +716,30 @@ mod tests {
         );
         assert_eq!(t.goal.as_deref(), Some("bundle size"));
         assert_eq!(Title::read("Dark mode").proposal, None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+        /// Each cheap test passes every title its regex matches.
+        #[test]
+        fn the_cheap_tests_never_turn_a_match_away(
+            text in "[ \t]{0,2}(as an? |[Rr]eplace |[Ss]wap |ſwitch |USE |[\\[(【<]|BUG|feat)?[a-zA-Z ,:：\\-–—\\])】>?!？！]{0,14}( i want to x| with y| to reduce x)?[ ?!\\]]{0,2}"
+        ) {
+            let pairs: [Guarded; 8] = [
+                (&BRACKET_LABEL, could::bracket_label),
+                (&PREFIX_LABEL, could::prefix_label),
+                (&CAPS_LABEL, could::caps_label),
+                (&TRAILING_LABEL, could::trailing_label),
+                (&TRAILING_MARKS, could::trailing_marks),
+                (&MARKUP, could::markup),
+                (&USER_STORY, could::user_story),
+                (&PROPOSAL, could::proposal),
+            ];
+            for (i, (re, could_match)) in pairs.iter().enumerate() {
+                if re.is_match(&text) {
+                    proptest::prop_assert!(could_match(&text), "regex {i} matches {text:?}");
+                }
+            }
+        }
     }
 }
