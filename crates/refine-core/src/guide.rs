@@ -324,6 +324,16 @@ static NUMBERED_MINUTES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\d+\s*(?:-|–|—|to)\s*\d+\s*(?:minutes?|mins?|m)\b").expect("static regex")
 });
 
+/// Whether `text` has four numeric characters in a row: what [`LONG_MINUTES`] needs before
+/// anything else, so most headings are done without compiling or running it.
+fn four_digits_in_a_row(text: &str) -> bool {
+    let mut run = 0;
+    text.chars().any(|c| {
+        run = if c.is_numeric() { run + 1 } else { 0 };
+        run >= 4
+    })
+}
+
 impl Guide {
     /// The built-in guide.
     pub fn builtin() -> Guide {
@@ -458,7 +468,10 @@ impl Guide {
         };
         // Minutes in four digits or more are no timebox the reader accepts, but they are meant
         // as one: say so rather than read the heading as untimed.
-        if let Some(c) = LONG_MINUTES.captures(heading) {
+        if let Some(c) = four_digits_in_a_row(heading)
+            .then(|| LONG_MINUTES.captures(heading))
+            .flatten()
+        {
             let minutes = c[1].parse::<u64>().unwrap_or(u64::MAX);
             return Err(too_long(minutes));
         }
@@ -892,5 +905,15 @@ mod tests {
     fn an_unreadable_file_names_the_file() {
         let err = Guide::from_file(Path::new("/no/such/guide.md")).expect_err("missing");
         assert!(err.to_string().contains("/no/such/guide.md"), "{err}");
+    }
+
+    proptest::proptest! {
+        /// The cheap test in front of LONG_MINUTES passes every heading the regex matches.
+        #[test]
+        fn long_minutes_need_four_digits_in_a_row(heading in "[a 0-9٣-]{0,6}[0-9٣]{0,5} ?(min|m|minutes)?") {
+            if LONG_MINUTES.is_match(&heading) {
+                proptest::prop_assert!(four_digits_in_a_row(&heading), "{heading:?}");
+            }
+        }
     }
 }

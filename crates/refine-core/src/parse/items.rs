@@ -62,12 +62,26 @@ pub(super) struct Block {
     pub(super) unclosed: bool,
 }
 
-static ITEM_TAG: LazyLock<Regex> =
+pub(super) static ITEM_TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)<\s*(/?)\s*item\b([^<>\n]{0,120})>").expect("static regex"));
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d{1,4}").expect("static regex"));
 
+/// Whether `text` has what every [`ITEM_TAG`] starts with: `<`, spaces, an optional `/`, spaces
+/// and `item` in any letter case. Most texts have none, and are done without the regex.
+pub(super) fn may_hold_item_tag(text: &str) -> bool {
+    text.match_indices('<').any(|(at, _)| {
+        let rest = text[at + 1..].trim_start();
+        let rest = rest.strip_prefix('/').unwrap_or(rest).trim_start();
+        rest.get(..4)
+            .is_some_and(|word| word.eq_ignore_ascii_case("item"))
+    })
+}
+
 /// `text` with every item tag defused (`<item number="1">` becomes `‹item number="1"›`).
 pub(super) fn defuse_item_tags(text: &str) -> String {
+    if !may_hold_item_tag(text) {
+        return text.to_string();
+    }
     ITEM_TAG
         .replace_all(text, |c: &regex::Captures<'_>| {
             let whole = &c[0];
@@ -81,7 +95,11 @@ pub(super) fn defuse_item_tags(text: &str) -> String {
 pub(super) fn blocks(reply: &str, tags: &[TagHit], lines: &LineIndex) -> Vec<Block> {
     work::step(reply.len());
     let mut hits: Vec<(bool, usize, usize, Option<usize>)> = Vec::new();
-    for c in ITEM_TAG.captures_iter(reply) {
+    let item_tags = may_hold_item_tag(reply)
+        .then(|| ITEM_TAG.captures_iter(reply))
+        .into_iter()
+        .flatten();
+    for c in item_tags {
         work::step(1);
         let Some(whole) = c.get(0) else { continue };
         let in_code =

@@ -171,3 +171,14 @@ proptest::proptest! {
         proptest::prop_assert_eq!(list_item(&line), by_regex);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+    /// The cheap test in front of the item tag regex passes every text the regex matches.
+    #[test]
+    fn item_tag_test_never_turns_a_tag_away(text in "[a <>/\t]{0,4}(<|< /|</ )?[ \t]{0,2}(item|ITEM|Item|iTem|ite)?[ =\"1a>/]{0,6}") {
+        if items::ITEM_TAG.is_match(&text) {
+            proptest::prop_assert!(items::may_hold_item_tag(&text), "{text:?}");
+        }
+    }
+}
