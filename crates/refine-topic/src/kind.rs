@@ -6,6 +6,8 @@
 //! kind, so a single word in the notes ("Legal") cannot override a clear title.
 
 use refine_core::text::words;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::LazyLock;
 
 use crate::title::Title;
 
@@ -402,24 +404,20 @@ pub fn detect(title: &Title, context: Option<&str>) -> KindReading {
         (title.clean.as_str(), WEIGHTS.title, "title"),
         (context.unwrap_or(""), WEIGHTS.notes, "notes"),
     ];
-    let prepared: Vec<(String, Vec<String>, u32, &str)> = sources
+    let prepared: Vec<(Prepared, u32, &str)> = sources
         .iter()
-        .map(|(text, weight, place)| {
-            let lower = text.to_lowercase();
-            let text_words = words(&lower);
-            (lower, text_words, *weight, *place)
-        })
+        .map(|(text, weight, place)| (Prepared::new(text), *weight, *place))
         .collect();
     let mut best: Option<(u32, TopicKind, Vec<String>)> = None;
     for (kind, signals) in SIGNALS {
         let mut score = 0;
         let mut notes_score = 0;
         let mut because = Vec::new();
-        for (lower, text_words, weight, place) in &prepared {
+        for (text, weight, place) in &prepared {
             for signal in signals.iter() {
-                if matches_signal(signal, lower, text_words) {
+                if text.has(signal) {
                     // The notes repeating the title's own signal ("sync" twice) add nothing.
-                    let in_title = || matches_signal(signal, &prepared[1].0, &prepared[1].1);
+                    let in_title = || prepared[1].0.has(signal);
                     if *place == "notes" && in_title() {
                         continue;
                     }
@@ -451,6 +449,75 @@ pub fn detect(title: &Title, context: Option<&str>) -> KindReading {
     }
 }
 
+/// The inflections a signal of five letters or more also matches in ("crashes", "migrated"),
+/// so that it does not match every word it starts ("import" is not "important").
+const INFLECTIONS: &[&str] = &[
+    "", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ion", "ions",
+];
+
+/// The words of each phrase among the signals, read once.
+static PHRASE_WORDS: LazyLock<FxHashMap<&'static str, Vec<String>>> = LazyLock::new(|| {
+    SIGNALS
+        .iter()
+        .flat_map(|(_, signals)| signals.iter())
+        .filter(|s| s.is_ascii() && s.contains([' ', '-', '\'']))
+        .map(|s| (*s, words(s)))
+        .collect()
+});
+
+/// A text read once for every signal: lower case, words, and the words with each inflection
+/// they end in taken off, so a single-word signal is a set lookup rather than a walk over the
+/// words. [`Prepared::has`] answers as [`matches_signal`] does (a proptest holds the two equal).
+struct Prepared {
+    lower: String,
+    words: Vec<String>,
+    word_set: FxHashSet<String>,
+    uninflected: FxHashSet<String>,
+}
+
+impl Prepared {
+    fn new(text: &str) -> Prepared {
+        let lower = text.to_lowercase();
+        let words = words(&lower);
+        let word_set: FxHashSet<String> = words.iter().cloned().collect();
+        let mut uninflected = FxHashSet::default();
+        for word in &words {
+            for inflection in INFLECTIONS {
+                if let Some(stem) = word.strip_suffix(inflection) {
+                    uninflected.insert(stem.to_string());
+                }
+            }
+        }
+        Prepared {
+            lower,
+            words,
+            word_set,
+            uninflected,
+        }
+    }
+
+    /// Whether `signal` occurs in the text.
+    fn has(&self, signal: &str) -> bool {
+        if !signal.is_ascii() {
+            return self.lower.contains(signal);
+        }
+        if signal.contains([' ', '-', '\'']) {
+            return match PHRASE_WORDS.get(signal) {
+                Some(phrase) => self
+                    .words
+                    .windows(phrase.len())
+                    .any(|w| w == phrase.as_slice()),
+                None => matches_signal(signal, &self.lower, &self.words),
+            };
+        }
+        if signal.len() >= 5 {
+            self.uninflected.contains(signal)
+        } else {
+            self.word_set.contains(signal)
+        }
+    }
+}
+
 fn matches_signal(signal: &str, lower: &str, text_words: &[String]) -> bool {
     if !signal.is_ascii() {
         return lower.contains(signal);
@@ -463,9 +530,6 @@ fn matches_signal(signal: &str, lower: &str, text_words: &[String]) -> bool {
     }
     // A longer signal also matches its inflections ("crashes", "migrated"), not every word it
     // starts ("import" is not "important").
-    const INFLECTIONS: &[&str] = &[
-        "", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ion", "ions",
-    ];
     text_words.iter().any(|w| {
         if signal.len() >= 5 {
             w.strip_prefix(signal)
@@ -534,5 +598,26 @@ mod tests {
             ),
             TopicKind::Bug
         );
+    }
+
+    proptest::proptest! {
+        /// The prepared text finds every signal exactly where the word-by-word reading does.
+        #[test]
+        fn prepared_text_finds_what_the_words_find(
+            text in "(crash|crashes|importing|important|slow|slowly|sync|migrated|migration|gdpr|timeout|not working|stopped|working|no longer|longer|does not work|a| |,|-|'|é)+"
+        ) {
+            let prepared = Prepared::new(&text);
+            let lower = text.to_lowercase();
+            let text_words = words(&lower);
+            for (_, signals) in SIGNALS {
+                for signal in signals.iter() {
+                    proptest::prop_assert_eq!(
+                        prepared.has(signal),
+                        matches_signal(signal, &lower, &text_words),
+                        "{} in {:?}", signal, text
+                    );
+                }
+            }
+        }
     }
 }
