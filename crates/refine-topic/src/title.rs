@@ -73,9 +73,10 @@ static USER_STORY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A proposal: "Replace X with Y", "Use X instead of Y", "Switch to X", "Migrate to X".
 static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^((?:replace|swap|switch|move|migrate|port|upgrade|rewrite|use|adopt|introduce|drop)\b.+?)(?:\s+(?:to|in order to|so that|so we can|for)\s+(?:\w+ly\s+)?(?:reduce|improve|increase|avoid|speed up|make|allow|enable|support|prevent|lower|cut|save|fix|get|simplify|shrink|remove)\s+(.+))?$",
-    )
+    Regex::new(&format!(
+        r"(?i)^((?:{})\b.+?)(?:\s+(?:to|in order to|so that|so we can|for)\s+(?:\w+ly\s+)?(?:reduce|improve|increase|avoid|speed up|make|allow|enable|support|prevent|lower|cut|save|fix|get|simplify|shrink|remove)\s+(.+))?$",
+        could::PROPOSAL_VERBS.join("|")
+    ))
     .expect("static regex")
 });
 
@@ -132,8 +133,8 @@ mod could {
         starts_folded(text, "as")
     }
 
-    /// The change verbs [`super::PROPOSAL`] starts with.
-    pub(super) const VERBS: [&str; 12] = [
+    /// The change verbs [`super::PROPOSAL`] starts with (its pattern is built from them).
+    pub(super) const PROPOSAL_VERBS: [&str; 12] = [
         "replace",
         "swap",
         "switch",
@@ -149,7 +150,7 @@ mod could {
     ];
 
     pub(super) fn proposal(text: &str) -> bool {
-        VERBS.iter().any(|verb| starts_folded(text, verb))
+        PROPOSAL_VERBS.iter().any(|verb| starts_folded(text, verb))
     }
 }
 
