@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
-use regex::Regex;
+use refine_pattern::Pattern;
 use serde::Serialize;
 
 use crate::request::{GUIDE_MAX_BYTES, GUIDE_MAX_DEPTH, SESSION_MAX_MINUTES};
@@ -316,13 +316,11 @@ fn classify(heading: &str) -> Part {
     }
 }
 
-static LONG_MINUTES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{4,})\s*-?\s*(?:minutes?|mins?|m)\b").expect("static regex")
-});
+static LONG_MINUTES: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)\b(\d{4,})\s*-?\s*(?:minutes?|mins?|m)\b"));
 
-static NUMBERED_MINUTES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\d+\s*(?:-|–|—|to)\s*\d+\s*(?:minutes?|mins?|m)\b").expect("static regex")
-});
+static NUMBERED_MINUTES: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)\d+\s*(?:-|–|—|to)\s*\d+\s*(?:minutes?|mins?|m)\b"));
 
 /// Whether `text` has four numeric characters in a row: what [`LONG_MINUTES`] needs before
 /// anything else, so most headings are done without compiling or running it.
@@ -757,6 +755,12 @@ fn blocks(markdown: &str) -> Vec<Block> {
         }
     }
     out
+}
+
+/// This module's patterns, for the test that both engines read them alike.
+#[cfg(test)]
+pub(crate) fn patterns() -> Vec<&'static Pattern> {
+    vec![&*LONG_MINUTES, &*NUMBERED_MINUTES]
 }
 
 #[cfg(test)]

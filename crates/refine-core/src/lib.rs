@@ -21,6 +21,9 @@ pub mod text;
 pub mod timebox;
 pub mod work;
 
+#[cfg(test)]
+mod pattern_engines;
+
 use serde::{Deserialize, Serialize};
 
 pub use finding::{Code, Finding, Severity};

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use refine_pattern::Pattern;
 
 mod agenda;
 mod items;
@@ -230,12 +230,10 @@ struct TagHit {
     end: usize,
 }
 
-static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9 _-]{0,40}?)\s*(/?)>").expect("static regex")
-});
+static TAG: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9 _-]{0,40}?)\s*(/?)>"));
 
-static MENTION_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?i:tags?)\b").expect("static regex"));
+static MENTION_AFTER: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"^\s*(?i:tags?)\b"));
 
 /// `text` with every would-be section tag defused (`<agenda>` becomes `‹agenda›`), and nothing
 /// else changed: for writing untrusted text into a reply so that it cannot open or close a
@@ -465,16 +463,13 @@ enum Line {
     Plain { indent: usize, text: String },
 }
 
-static FENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(```|~~~)").expect("static regex"));
-static TABLE_SEP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$").expect("static regex")
-});
-static HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s{0,3}#{1,6}\s+(.*?)[\s#]*$").expect("static regex"));
-static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\s*)(?:[-*+•▪◦]|\d{1,3}[.)]|\(\d{1,3}\)|[a-zA-Z][.)])\s+(.*)$")
-        .expect("static regex")
+static FENCE: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"^\s*(```|~~~)"));
+static TABLE_SEP: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$"));
+static HEADING: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"^\s{0,3}#{1,6}\s+(.*?)[\s#]*$"));
+static LIST_ITEM: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^(\s*)(?:[-*+•▪◦]|\d{1,3}[.)]|\(\d{1,3}\)|[a-zA-Z][.)])\s+(.*)$")
 });
 
 fn indent_of(line: &str) -> usize {
@@ -792,6 +787,22 @@ fn match_phase_by_bullets(title: &str, guide: &Guide) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// This module's patterns, for the test that both engines read them alike.
+#[cfg(test)]
+pub(crate) fn patterns() -> Vec<&'static Pattern> {
+    let mut patterns: Vec<&'static Pattern> = vec![
+        &*TAG,
+        &*MENTION_AFTER,
+        &*FENCE,
+        &*TABLE_SEP,
+        &*HEADING,
+        &*LIST_ITEM,
+    ];
+    patterns.extend(agenda::patterns());
+    patterns.extend(items::patterns());
+    patterns
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Text helpers shared by the guide parser, the reply parser and the linter: words, stems,
 //! content terms, phrase matching, sentence counting and Markdown markup stripping.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
 use std::rc::Rc;
@@ -8,7 +9,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
-use regex::Regex;
+use refine_pattern::Pattern;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -470,28 +471,35 @@ pub fn sentence_count(text: &str) -> usize {
         .count()
 }
 
-static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[-*+•]\s+|\(?\d{1,3}[.)]\s+|\(?[a-zA-Z][.)]\s+|#{1,6}\s+|>\s*)+")
-        .expect("static regex")
+static LIST_MARKER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^(?:[-*+•]\s+|\(?\d{1,3}[.)]\s+|\(?[a-zA-Z][.)]\s+|#{1,6}\s+|>\s*)+")
 });
 
-static EMPHASIS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\*\*|__|(^|\W)[*_]|[*_](\W|$)|`").expect("static regex"));
+static EMPHASIS: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\*\*|__|(^|\W)[*_]|[*_](\W|$)|`"));
 
 /// `line` without Markdown structure: leading list markers, numbering, heading hashes, block
 /// quotes, and emphasis or code markers anywhere; trimmed.
 pub fn strip_markup(line: &str) -> String {
-    let trimmed = line.trim();
     // Most lines carry no markup at all: no marker can start them and no emphasis or code mark
-    // is in them, so both passes below would leave them as they are.
-    if !may_start_with_marker(trimmed) && !trimmed.contains(['*', '_', '`']) {
-        return trimmed.to_string();
-    }
-    let without_marker = LIST_MARKER.replace(trimmed, "");
-    let plain = EMPHASIS.replace_all(&without_marker, "$1$2");
+    // is in them, so each pass below is skipped where it would leave the text as it is.
+    let without_marker = strip_list_marker(line.trim());
+    let plain = if without_marker.contains(['*', '_', '`']) {
+        EMPHASIS.replace_all(&without_marker, "$1$2")
+    } else {
+        Cow::Borrowed(&*without_marker)
+    };
     // A second pass: "**1. Context**" only shows its numbering once the emphasis is gone.
-    let again = LIST_MARKER.replace(plain.trim(), "");
-    again.trim().to_string()
+    strip_list_marker(plain.trim()).trim().to_string()
+}
+
+/// `text` without the list markers it starts with.
+fn strip_list_marker(text: &str) -> Cow<'_, str> {
+    if may_start_with_marker(text) {
+        LIST_MARKER.replace(text, "")
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// Whether `text` can start with what [`LIST_MARKER`] strips: a bullet, `(`, a digit (any
@@ -517,6 +525,12 @@ pub fn slug(text: &str) -> String {
         out.push_str(&word.to_lowercase());
     }
     out
+}
+
+/// This module's patterns, for the test that both engines read them alike.
+#[cfg(test)]
+pub(crate) fn patterns() -> Vec<&'static Pattern> {
+    vec![&*LIST_MARKER, &*EMPHASIS]
 }
 
 #[cfg(test)]

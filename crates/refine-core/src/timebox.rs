@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use refine_pattern::Pattern;
 use serde::{Deserialize, Serialize};
 
 /// A span of minutes, `min..=max`; a single duration has `min == max`.
@@ -69,25 +69,22 @@ pub struct FoundTimebox {
 
 const DASH: &str = r"(?:-|–|—|to|until)";
 
-static CLOCK_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static CLOCK_RANGE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(format!(
         r"(?i)\b(\d{{1,2}}):(\d{{2}})\s*(am|pm)?\s*{DASH}\s*(\d{{1,2}}):(\d{{2}})\s*(am|pm)?"
     ))
-    .expect("static regex")
 });
 
-static HOURS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static HOURS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)\b(\d+(?:\.\d+)?)\s*-?\s*(?:hours?|hrs?|h)\b(?:\s*(?:and\s*)?(\d{1,2})\s*-?\s*(?:minutes?|mins?|m)\b)?",
     )
-    .expect("static regex")
 });
 
-static MINUTES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static MINUTES: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(format!(
         r"(?i)\b(\d{{1,3}})(?:\s*{DASH}\s*(\d{{1,3}}))?\s*-?\s*(?:minutes?|mins?|m)\b"
     ))
-    .expect("static regex")
 });
 
 /// The first timebox in `text`, if any. Clock ranges win over durations, and hour forms over
@@ -100,7 +97,7 @@ pub fn find_timebox(text: &str) -> Option<FoundTimebox> {
     }
     // Each form's capture groups are read only where the cheaper match test finds it: a clock
     // range needs a colon, hours an `h`, minutes an `m`.
-    let hit = |re: &Regex, mark: [char; 2]| text.contains(mark) && re.is_match(text);
+    let hit = |re: &Pattern, mark: [char; 2]| text.contains(mark) && re.is_match(text);
     if let Some(c) = hit(&CLOCK_RANGE, [':', ':'])
         .then(|| CLOCK_RANGE.captures(text))
         .flatten()
@@ -173,6 +170,12 @@ pub fn find_timebox(text: &str) -> Option<FoundTimebox> {
         (Some(h), Some(m)) => Some(if h.span.start <= m.span.start { h } else { m }),
         (h, m) => h.or(m),
     }
+}
+
+/// This module's patterns, for the test that both engines read them alike.
+#[cfg(test)]
+pub(crate) fn patterns() -> Vec<&'static Pattern> {
+    vec![&*CLOCK_RANGE, &*HOURS, &*MINUTES]
 }
 
 #[cfg(test)]

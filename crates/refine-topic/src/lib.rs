@@ -17,6 +17,9 @@ pub mod kind;
 pub mod notes;
 pub mod title;
 
+#[cfg(test)]
+mod pattern_engines;
+
 pub use brief::Brief;
 pub use kind::{KindReading, TopicKind};
 pub use notes::{Fact, FactKind, Notes};

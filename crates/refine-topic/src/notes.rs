@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use regex::Regex;
+use refine_pattern::Pattern;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The most words a quote from the notes keeps.
@@ -319,8 +319,8 @@ fn ends_with_abbreviation(sentence: &str) -> bool {
     ABBREVIATIONS.contains(&last.as_str())
 }
 
-static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static LOG_LINE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?x)^\s*(?:
             \[?\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2}      # 2026-01-02 10:00
           | \[?\d{2}:\d{2}:\d{2}                     # 10:00:01
@@ -332,42 +332,47 @@ static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | \$\s
         )",
     )
-    .expect("static regex")
 });
 
 fn is_log_line(line: &str) -> bool {
     LOG_LINE.is_match(line)
 }
 
-static DISAGREEMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:disagree\w*|however|on the other hand|not everyone|others? (?:say|says|think|thinks|argue|argues|want|wants)|some (?:say|think|argue|want)|push(?:ed)?\s?back|objects?|objection|not convinced|unconvinced|debate|contested|split on|while others|but (?:support|sales|legal|design|engineering|product|ops|security|finance|marketing|others|the team|management))\b")
-        .expect("static regex")
+static DISAGREEMENT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)\b(?:disagree\w*|however|on the other hand|not everyone|others? (?:say|says|think|thinks|argue|argues|want|wants)|some (?:say|think|argue|want)|push(?:ed)?\s?back|objects?|objection|not convinced|unconvinced|debate|contested|split on|while others|but (?:support|sales|legal|design|engineering|product|ops|security|finance|marketing|others|the team|management))\b",
+    )
 });
 
-static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:we could|we should|could we|should we|maybe we|perhaps we|i propose|we propose|proposal|proposed|suggest\w*|one option|an option|the idea is|how about|what if we|the plan is|switch(?:ing)? to|replac\w+ \S+ with|use \S+ instead|add(?:ing)? an? \S+ (?:button|option|toggle|setting|flag|field))\b")
-        .expect("static regex")
+static PROPOSAL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)\b(?:we could|we should|could we|should we|maybe we|perhaps we|i propose|we propose|proposal|proposed|suggest\w*|one option|an option|the idea is|how about|what if we|the plan is|switch(?:ing)? to|replac\w+ \S+ with|use \S+ instead|add(?:ing)? an? \S+ (?:button|option|toggle|setting|flag|field))\b",
+    )
 });
 
-static CONSTRAINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:must|mustn't|must not|have to|has to|need to|required|requires?|requirement|mandatory|legal(?:ly)?|law|laws|regulat\w*|complian\w*|deadline|due (?:by|on|date)|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|by (?:the )?(?:end|start) of|by (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|by q[1-4]|before (?:the )?(?:launch|release|audit|renewal|end|q[1-4])|limit\w*|not allowed|forbidden|contract\w*|sla|budget|policy|gdpr|hipaa|pci|soc ?2|at most|at least|no more than)\b")
-        .expect("static regex")
+static CONSTRAINT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)\b(?:must|mustn't|must not|have to|has to|need to|required|requires?|requirement|mandatory|legal(?:ly)?|law|laws|regulat\w*|complian\w*|deadline|due (?:by|on|date)|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|by (?:the )?(?:end|start) of|by (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|by q[1-4]|before (?:the )?(?:launch|release|audit|renewal|end|q[1-4])|limit\w*|not allowed|forbidden|contract\w*|sla|budget|policy|gdpr|hipaa|pci|soc ?2|at most|at least|no more than)\b",
+    )
 });
 
-static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\d[\d.,]*\s*(?:%|‰|ms\b|s\b|sec\w*|min\w*|hours?|days?|weeks?|months?|k\b|m\b|mb\b|gb\b|kb\b|tickets?|users?|customers?|accounts?|requests?|errors?|times|x\b|orders?|calls?|complaints?|reports?|sessions?|per\b|a (?:day|week|month))|\bp9\d\b|[$€£¥]\s?\d|\d+\s+(?:of|out of)\s+\d+|\b(?:doubled|tripled|halved)\b)")
-        .expect("static regex")
+static MEASURE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)(?:\d[\d.,]*\s*(?:%|‰|ms\b|s\b|sec\w*|min\w*|hours?|days?|weeks?|months?|k\b|m\b|mb\b|gb\b|kb\b|tickets?|users?|customers?|accounts?|requests?|errors?|times|x\b|orders?|calls?|complaints?|reports?|sessions?|per\b|a (?:day|week|month))|\bp9\d\b|[$€£¥]\s?\d|\d+\s+(?:of|out of)\s+\d+|\b(?:doubled|tripled|halved)\b)",
+    )
 });
 
-static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:when|whenever|after|only if|if|once|as soon as|every time|on (?:ios|android|safari|chrome|firefox|edge|windows|macos|mac|linux|mobile|desktop|tablets?))\b|(?:时|後|후에|wenn|quand|lorsque|cuando)")
-        .expect("static regex")
+static CONDITION: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)\b(?:when|whenever|after|only if|if|once|as soon as|every time|on (?:ios|android|safari|chrome|firefox|edge|windows|macos|mac|linux|mobile|desktop|tablets?))\b|(?:时|後|후에|wenn|quand|lorsque|cuando)",
+    )
 });
 
 /// Role words that name people a topic affects.
-static AFFECTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b((?:[A-Za-z][\w-]*\s){0,2}(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|creators?|leads?|reps?))\b")
-        .expect("static regex")
+static AFFECTED: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)\b((?:[A-Za-z][\w-]*\s){0,2}(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|creators?|leads?|reps?))\b",
+    )
 });
 
 /// Words that never modify a role ("the users", "all customers").
@@ -580,17 +585,17 @@ fn classify(sentence: &str, heading: Heading) -> FactKind {
     }
 }
 
-static DEPENDENCY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:depends? on|dependent on|dependency|dependencies|relies on|rely on|relying on|blocked (?:on|by)|waiting (?:on|for)|upstream|downstream|third-party|vendor|owned by|needs? (?:the|a|an) \S+ team|hängt von|dépend de|depende de)\b")
-        .expect("static regex")
+static DEPENDENCY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)\b(?:depends? on|dependent on|dependency|dependencies|relies on|rely on|relying on|blocked (?:on|by)|waiting (?:on|for)|upstream|downstream|third-party|vendor|owned by|needs? (?:the|a|an) \S+ team|hängt von|dépend de|depende de)\b",
+    )
 });
 
-static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\(?<?https?://[^\s)>]+>?\)?").expect("static regex"));
+static URL: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"\(?<?https?://[^\s)>]+>?\)?"));
 
 /// Where in `sentence` the words that made it a fact of `kind` stand.
 fn anchor(sentence: &str, kind: FactKind) -> Option<usize> {
-    let re: &Regex = match kind {
+    let re: &Pattern = match kind {
         FactKind::Disagreement => &DISAGREEMENT,
         FactKind::Proposal => &PROPOSAL,
         FactKind::Constraint => &CONSTRAINT,
@@ -670,6 +675,22 @@ fn quote(sentence: &str, kind: FactKind) -> String {
     let before = if a > 0 { "… " } else { "" };
     let after = if b < words.len() { " …" } else { "" };
     format!("{before}{kept}{after}")
+}
+
+/// This module's patterns, for the test that both engines read them alike.
+#[cfg(test)]
+pub(crate) fn patterns() -> Vec<&'static Pattern> {
+    vec![
+        &*LOG_LINE,
+        &*DISAGREEMENT,
+        &*PROPOSAL,
+        &*CONSTRAINT,
+        &*MEASURE,
+        &*CONDITION,
+        &*AFFECTED,
+        &*DEPENDENCY,
+        &*URL,
+    ]
 }
 
 #[cfg(test)]

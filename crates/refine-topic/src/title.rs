@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use refine_core::text::{is_unspaced, terms};
-use regex::Regex;
+use refine_pattern::Pattern;
 
 /// The most words a subject keeps (in scripts written with spaces).
 pub const SUBJECT_WORDS: usize = 6;
@@ -33,55 +33,48 @@ pub struct Title {
 }
 
 /// Leading tracker labels: `[FEATURE]`, `(bug)`, `【バグ】`.
-static BRACKET_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*([\[(【]\s*[^\])】]{1,30}?\s*[\])】])\s*[:：\-–—]?\s*").expect("static regex")
-});
+static BRACKET_LABEL: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"^\s*([\[(【]\s*[^\])】]{1,30}?\s*[\])】])\s*[:：\-–—]?\s*"));
 
 /// Leading prefixes: `feature request:`, `Bug:`, `RFC:`, `feat(ui):`.
-static PREFIX_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static PREFIX_LABEL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)^\s*((?:feature\s+request|feature|feat|bug\s+report|bug|bugfix|fix|hotfix|rfc|proposal|enhancement|improvement|request|question|idea|epic|story|task|chore|docs?|perf|refactor|spike|ux|ui|tech\s+debt|security|regression)(?:\s*\([^)]{0,30}\))?\s*[:：]|(?:feature\s+request|bug|rfc|proposal)\s+[\-–—])\s*",
     )
-    .expect("static regex")
 });
 
 /// Tags and tag-like markup.
-static MARKUP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"</?[^<>]{0,60}>").expect("static regex"));
+static MARKUP: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"</?[^<>]{0,60}>"));
 
 /// A trailing label in square brackets.
-static TRAILING_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*(\[[^\]]{1,30}\])\s*$").expect("static regex"));
+static TRAILING_LABEL: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\s*(\[[^\]]{1,30}\])\s*$"));
 
 /// A leading label in capitals: "BUG MM:", "UX-07:", "WIP:".
-static CAPS_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*([A-Z][A-Z0-9_-]{1,10}(?:\s+[A-Z][A-Z0-9_-]{0,10}){0,2}\s*:)\s+")
-        .expect("static regex")
+static CAPS_LABEL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^\s*([A-Z][A-Z0-9_-]{1,10}(?:\s+[A-Z][A-Z0-9_-]{0,10}){0,2}\s*:)\s+")
 });
 
 /// Trailing punctuation that is tone, not content.
-static TRAILING_MARKS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*([?!？！]+)\s*$").expect("static regex"));
+static TRAILING_MARKS: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"\s*([?!？！]+)\s*$"));
 
 /// A user story's want: "As a <role>, I want to <want> so that <why>".
-static USER_STORY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static USER_STORY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)^as an? [^,]{1,60}?,? i (?:want|need|would like)(?: to)? (.+?)(?:,? so that .*)?$",
     )
-    .expect("static regex")
 });
 
 /// A proposal: "Replace X with Y", "Use X instead of Y", "Switch to X", "Migrate to X".
-static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static PROPOSAL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(format!(
         r"(?i)^((?:{})\b.+?)(?:\s+(?:to|in order to|so that|so we can|for)\s+(?:\w+ly\s+)?(?:reduce|improve|increase|avoid|speed up|make|allow|enable|support|prevent|lower|cut|save|fix|get|simplify|shrink|remove)\s+(.+))?$",
         could::PROPOSAL_VERBS.join("|")
     ))
-    .expect("static regex")
 });
 
 /// A regex with the cheap test a text must pass for it to match.
-type Guarded = (&'static LazyLock<Regex>, fn(&str) -> bool);
+type Guarded = (&'static LazyLock<Pattern>, fn(&str) -> bool);
 
 /// Cheap tests a title must pass for each regex above to match it. A title is read once per
 /// `refine prep`, where compiling these regexes was most of the run: each is now compiled and
@@ -627,6 +620,21 @@ fn unspaced_subject(clean: &str) -> String {
     } else {
         first.chars().take(SUBJECT_CHARS_UNSPACED).collect()
     }
+}
+
+/// This module's patterns, for the test that both engines read them alike.
+#[cfg(test)]
+pub(crate) fn patterns() -> Vec<&'static Pattern> {
+    vec![
+        &*BRACKET_LABEL,
+        &*PREFIX_LABEL,
+        &*MARKUP,
+        &*TRAILING_LABEL,
+        &*CAPS_LABEL,
+        &*TRAILING_MARKS,
+        &*USER_STORY,
+        &*PROPOSAL,
+    ]
 }
 
 #[cfg(test)]

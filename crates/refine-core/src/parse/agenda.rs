@@ -192,11 +192,10 @@ pub(super) fn split_timebox(text: &str) -> (String, Option<Minutes>) {
     }
 }
 
-static TIME_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static TIME_LABEL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)\b(time|duration|timebox|timeboxed|allotted|approx\.?|approximately|about|length)\b",
     )
-    .expect("static regex")
 });
 
 /// The timebox of a detail line that holds nothing else ("Time: 15 minutes", "*(20 min)*").
@@ -208,9 +207,8 @@ pub(super) fn timebox_only(detail: &str) -> Option<Minutes> {
         .flatten()
 }
 
-static ORDINAL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:phase|part|step|section|block|segment|stage)\s*\d+\s*[:.)\-–—]?\s*")
-        .expect("static regex")
+static ORDINAL_PREFIX: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^(?:phase|part|step|section|block|segment|stage)\s*\d+\s*[:.)\-–—]?\s*")
 });
 
 const TITLE_TRIM: &[char] = &[
@@ -267,4 +265,10 @@ pub(super) fn is_framing(text: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// This module's patterns, for the test that both engines read them alike.
+#[cfg(test)]
+pub(super) fn patterns() -> Vec<&'static Pattern> {
+    vec![&*TIME_LABEL, &*ORDINAL_PREFIX]
 }

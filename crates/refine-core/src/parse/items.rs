@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use refine_pattern::Pattern;
 
 use super::{
     Line, LineIndex, MENTION_AFTER, SectionLayout, TagHit, clean_title, content_lines, item_text,
@@ -62,9 +62,9 @@ pub(super) struct Block {
     pub(super) unclosed: bool,
 }
 
-pub(super) static ITEM_TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)<\s*(/?)\s*item\b([^<>\n]{0,120})>").expect("static regex"));
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d{1,4}").expect("static regex"));
+pub(super) static ITEM_TAG: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)<\s*(/?)\s*item\b([^<>\n]{0,120})>"));
+static NUMBER: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"\d{1,4}"));
 
 /// Whether `text` has what every [`ITEM_TAG`] starts with: `<`, spaces, an optional `/`, spaces
 /// and `item` in any letter case. Most texts have none, and are done without the regex.
@@ -83,7 +83,7 @@ pub(super) fn defuse_item_tags(text: &str) -> String {
         return text.to_string();
     }
     ITEM_TAG
-        .replace_all(text, |c: &regex::Captures<'_>| {
+        .replace_all_with(text, |c| {
             let whole = &c[0];
             format!("‹{}›", &whole[1..whole.len() - 1])
         })
@@ -293,4 +293,10 @@ pub(super) fn read_block(
         }
     }
     (plan, layout)
+}
+
+/// This module's patterns, for the test that both engines read them alike.
+#[cfg(test)]
+pub(super) fn patterns() -> Vec<&'static Pattern> {
+    vec![&*ITEM_TAG, &*NUMBER]
 }

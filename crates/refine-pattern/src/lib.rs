@@ -1,0 +1,389 @@
+//! `refine-pattern`: regexes that start cheap.
+//!
+//! Compiling a regex with the [`regex`] crate costs 0.2-1.5 ms (it builds a Unicode-aware
+//! Thompson NFA, its reverse, and prepares several engines), and `refine prep` needs about ten
+//! of them once: more than all of its own work. [`regex_lite`] compiles the same pattern in
+//! 15-35 µs but searches 5-7 times slower. A [`Pattern`] holds both and picks per search:
+//!
+//! - while the time it has spent in `regex-lite` (compiling and searching) is less than what
+//!   compiling the full engine would cost, and the haystack is *plain*, it uses `regex-lite`;
+//! - otherwise the full engine, compiled on first need and kept from then on.
+//!
+//! This is the ski-rental rule: rent (search slowly) until the rent paid equals the price of
+//! buying (compiling the full engine), then buy; it never costs more than twice the better of
+//! the two choices made with hindsight. A short run (one `refine prep`) so rarely pays for the
+//! full engine, and a long one (an eval of thousands of replies) pays once, early, and searches
+//! at full speed after. The price is estimated as [`FULL_COMPILE_FACTOR`] times what compiling
+//! the pattern with `regex-lite` took; the rent is measured.
+//!
+//! **Both engines give the same answer on a plain haystack.** They differ only where Unicode
+//! matters: `regex-lite`'s `\w`, `\d`, `\s`, `\b` and `(?i)` are ASCII-only, `regex`'s are
+//! Unicode-aware. A plain haystack is ASCII plus [`PLAIN_MARKS`], typographic marks that are no
+//! letter, digit, mark, connector or space in Unicode and fold to no ASCII letter, so no class
+//! of either engine tells them apart. Anything else (accented letters, non-breaking spaces,
+//! other scripts' digits, `ſ` which folds to `s`) always goes to the full engine.
+//! [`Pattern::engines_agree`] checks this on a haystack; each crate's proptests run it over
+//! text made of its patterns' own words ([`Pattern::tokens`]).
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+/// How many times longer `regex` takes to compile a pattern than `regex-lite`: 13-79 times on
+/// this project's patterns (`cargo bench -p refine-pattern`), most near 25.
+pub const FULL_COMPILE_FACTOR: u64 = 25;
+
+/// Haystacks longer than this go to the full engine at once: `regex-lite`'s search is linear
+/// too, but 5-100 times slower a byte, so one long search outweighs the compile.
+pub const LITE_MAX_HAYSTACK: usize = 16 * 1024;
+
+/// Non-ASCII characters that both engines read alike: punctuation and symbols common in model
+/// replies and backlog items. None is a letter, digit, combining mark, connector punctuation or
+/// white space in Unicode, and none case-folds to an ASCII letter.
+pub const PLAIN_MARKS: &[char] = &[
+    '–', '—', '‘', '’', '“', '”', '…', '•', '·', '▪', '◦', '→', '←', '✓', '✔', '✗', '«', '»', '‹',
+    '›', '€', '£', '°', '×', '【', '】', '：', '？', '！',
+];
+
+/// Whether both engines read `haystack` alike: ASCII and [`PLAIN_MARKS`] only.
+pub fn is_plain(haystack: &str) -> bool {
+    haystack.is_ascii()
+        || haystack
+            .chars()
+            .all(|c| c.is_ascii() || PLAIN_MARKS.contains(&c))
+}
+
+/// A regex compiled by whichever engine its searches make cheapest; see the crate docs.
+///
+/// It is meant for `static` patterns behind a `LazyLock`: an invalid pattern panics at its
+/// first search, and each crate's tests compile every one of theirs in both engines.
+///
+/// ```
+/// use refine_pattern::Pattern;
+///
+/// let minutes = Pattern::new(r"(?i)\b(\d{1,3})\s*min(?:ute)?s?\b");
+/// let found = minutes.captures("Context (15 Minutes)").expect("a timebox");
+/// assert_eq!(&found[1], "15");
+/// assert_eq!(minutes.replace_all("5 min, 10 min", "#"), "#, #");
+/// ```
+#[derive(Debug)]
+pub struct Pattern {
+    source: Box<str>,
+    lite: OnceLock<regex_lite::Regex>,
+    full: OnceLock<regex::Regex>,
+    /// Nanoseconds spent in `regex-lite`, compiling and searching.
+    lite_spent: AtomicU64,
+    /// What compiling the full engine is estimated to cost, in nanoseconds; known once
+    /// `regex-lite` has compiled the pattern.
+    full_price: AtomicU64,
+}
+
+/// The engine one search uses.
+#[derive(Clone, Copy)]
+enum Engine<'p> {
+    Lite(&'p regex_lite::Regex),
+    Full(&'p regex::Regex),
+}
+
+impl Pattern {
+    /// A pattern in the syntax both engines share (no `\p{…}` classes, no `(?-u)`); nothing is
+    /// compiled until the first search.
+    pub fn new(source: impl Into<Box<str>>) -> Self {
+        Pattern {
+            source: source.into(),
+            lite: OnceLock::new(),
+            full: OnceLock::new(),
+            lite_spent: AtomicU64::new(0),
+            full_price: AtomicU64::new(u64::MAX),
+        }
+    }
+
+    /// The pattern's source text.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    fn lite(&self) -> &regex_lite::Regex {
+        self.lite.get_or_init(|| {
+            let started = Instant::now();
+            let lite = regex_lite::Regex::new(&self.source)
+                .unwrap_or_else(|e| panic!("pattern {:?} (regex-lite): {e}", self.source));
+            let took = nanos(started);
+            self.lite_spent.fetch_add(took, Ordering::Relaxed);
+            self.full_price
+                .store(took.saturating_mul(FULL_COMPILE_FACTOR), Ordering::Relaxed);
+            lite
+        })
+    }
+
+    fn full(&self) -> &regex::Regex {
+        self.full.get_or_init(|| {
+            regex::Regex::new(&self.source)
+                .unwrap_or_else(|e| panic!("pattern {:?} (regex): {e}", self.source))
+        })
+    }
+
+    fn engine(&self, haystack: &str) -> Engine<'_> {
+        if let Some(full) = self.full.get() {
+            return Engine::Full(full);
+        }
+        if haystack.len() <= LITE_MAX_HAYSTACK
+            && self.lite_spent.load(Ordering::Relaxed) < self.full_price.load(Ordering::Relaxed)
+            && is_plain(haystack)
+        {
+            return Engine::Lite(self.lite());
+        }
+        Engine::Full(self.full())
+    }
+
+    /// Runs a `regex-lite` search and adds its time to the rent paid.
+    fn timed<R>(&self, search: impl FnOnce() -> R) -> R {
+        let started = Instant::now();
+        let found = search();
+        self.lite_spent.fetch_add(nanos(started), Ordering::Relaxed);
+        found
+    }
+
+    /// Whether the pattern matches anywhere in `haystack`.
+    pub fn is_match(&self, haystack: &str) -> bool {
+        match self.engine(haystack) {
+            Engine::Lite(re) => self.timed(|| re.is_match(haystack)),
+            Engine::Full(re) => re.is_match(haystack),
+        }
+    }
+
+    /// The leftmost-first match in `haystack`.
+    pub fn find<'h>(&self, haystack: &'h str) -> Option<Match<'h>> {
+        let span = match self.engine(haystack) {
+            Engine::Lite(re) => self.timed(|| re.find(haystack).map(|m| m.range())),
+            Engine::Full(re) => re.find(haystack).map(|m| m.range()),
+        }?;
+        Some(Match::new(haystack, span))
+    }
+
+    /// The capture groups of the leftmost-first match in `haystack`.
+    pub fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
+        match self.engine(haystack) {
+            Engine::Lite(re) => self.timed(|| re.captures(haystack).map(Captures::Lite)),
+            Engine::Full(re) => re.captures(haystack).map(Captures::Full),
+        }
+    }
+
+    /// The capture groups of every successive non-overlapping match in `haystack`.
+    pub fn captures_iter<'p, 'h>(&'p self, haystack: &'h str) -> CapturesIter<'p, 'h> {
+        CapturesIter(match self.engine(haystack) {
+            Engine::Lite(re) => Iter::Lite(self, re.captures_iter(haystack)),
+            Engine::Full(re) => Iter::Full(re.captures_iter(haystack)),
+        })
+    }
+
+    /// `haystack` with its first match replaced by `replacement` (`$1`, `${name}` expand).
+    pub fn replace<'h>(&self, haystack: &'h str, replacement: &str) -> Cow<'h, str> {
+        match self.engine(haystack) {
+            Engine::Lite(re) => self.timed(|| re.replace(haystack, replacement)),
+            Engine::Full(re) => re.replace(haystack, replacement),
+        }
+    }
+
+    /// `haystack` with every match replaced by `replacement` (`$1`, `${name}` expand).
+    pub fn replace_all<'h>(&self, haystack: &'h str, replacement: &str) -> Cow<'h, str> {
+        match self.engine(haystack) {
+            Engine::Lite(re) => self.timed(|| re.replace_all(haystack, replacement)),
+            Engine::Full(re) => re.replace_all(haystack, replacement),
+        }
+    }
+
+    /// `haystack` with every match replaced by what `replace` makes of its captures.
+    pub fn replace_all_with<'h>(
+        &self,
+        haystack: &'h str,
+        mut replace: impl FnMut(&Captures<'h>) -> String,
+    ) -> Cow<'h, str> {
+        let mut out = String::new();
+        let mut copied = 0;
+        for captures in self.captures_iter(haystack) {
+            let whole = captures.get(0).expect("group 0 is the match");
+            out.push_str(&haystack[copied..whole.start()]);
+            out.push_str(&replace(&captures));
+            copied = whole.end();
+        }
+        if copied == 0 && out.is_empty() {
+            return Cow::Borrowed(haystack);
+        }
+        out.push_str(&haystack[copied..]);
+        Cow::Owned(out)
+    }
+
+    /// Whether both engines read `haystack` alike: the same matches with the same groups, and
+    /// the same replacements. `Err` says where they part. Both engines are compiled; the
+    /// pattern's own choice of engine is untouched. For tests.
+    pub fn engines_agree(&self, haystack: &str) -> Result<(), String> {
+        let lite: Vec<Vec<Option<(usize, usize)>>> = self
+            .lite()
+            .captures_iter(haystack)
+            .map(|c| {
+                (0..c.len())
+                    .map(|i| c.get(i).map(|m| (m.start(), m.end())))
+                    .collect()
+            })
+            .collect();
+        let full: Vec<Vec<Option<(usize, usize)>>> = self
+            .full()
+            .captures_iter(haystack)
+            .map(|c| {
+                (0..c.len())
+                    .map(|i| c.get(i).map(|m| (m.start(), m.end())))
+                    .collect()
+            })
+            .collect();
+        if lite != full {
+            return Err(format!(
+                "pattern {:?} on {haystack:?}: regex-lite finds {lite:?}, regex finds {full:?}",
+                self.source
+            ));
+        }
+        Ok(())
+    }
+
+    /// Words and marks to build test haystacks from: the pattern's own words (as written, in
+    /// upper case and capitalised), digits, every ASCII punctuation mark, spaces and
+    /// [`PLAIN_MARKS`]. Text made of these reaches the pattern's branches far more often than
+    /// random characters do.
+    pub fn tokens(&self) -> Vec<String> {
+        let mut tokens: Vec<String> = Vec::new();
+        for word in self
+            .source
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| !w.is_empty())
+        {
+            let mut capitalised = word.to_string();
+            capitalised[..1].make_ascii_uppercase();
+            tokens.extend([word.to_string(), word.to_ascii_uppercase(), capitalised]);
+        }
+        tokens.extend(["0", "7", "12", "45", "123", "2024", "1.5"].map(String::from));
+        tokens.extend(
+            (b'!'..=b'~')
+                .filter(u8::is_ascii_punctuation)
+                .map(|b| char::from(b).to_string()),
+        );
+        tokens.extend([" ", " ", "  ", "\t", "\n", "a", "x", "Z", "_"].map(String::from));
+        tokens.extend(PLAIN_MARKS.iter().map(char::to_string));
+        tokens.sort();
+        tokens.dedup();
+        tokens
+    }
+}
+
+/// A match: its place in the haystack and its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match<'h> {
+    text: &'h str,
+    start: usize,
+}
+
+impl<'h> Match<'h> {
+    fn new(haystack: &'h str, span: std::ops::Range<usize>) -> Self {
+        Match {
+            text: &haystack[span.clone()],
+            start: span.start,
+        }
+    }
+
+    /// Byte offset of the match's start.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// Byte offset just past the match.
+    pub fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
+    /// The match's byte range.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end()
+    }
+
+    /// The matched text.
+    pub fn as_str(&self) -> &'h str {
+        self.text
+    }
+}
+
+/// The capture groups of one match; group 0 is the whole match.
+#[derive(Debug)]
+pub enum Captures<'h> {
+    /// Found by `regex-lite`.
+    Lite(regex_lite::Captures<'h>),
+    /// Found by `regex`.
+    Full(regex::Captures<'h>),
+}
+
+impl<'h> Captures<'h> {
+    /// Group `i`, if it took part in the match.
+    pub fn get(&self, i: usize) -> Option<Match<'h>> {
+        match self {
+            Captures::Lite(c) => c.get(i).map(|m| Match {
+                text: m.as_str(),
+                start: m.start(),
+            }),
+            Captures::Full(c) => c.get(i).map(|m| Match {
+                text: m.as_str(),
+                start: m.start(),
+            }),
+        }
+    }
+
+    /// How many groups the pattern has, group 0 included.
+    pub fn len(&self) -> usize {
+        match self {
+            Captures::Lite(c) => c.len(),
+            Captures::Full(c) => c.len(),
+        }
+    }
+
+    /// Never true: group 0 is always there. (For symmetry with [`Captures::len`].)
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::ops::Index<usize> for Captures<'_> {
+    type Output = str;
+
+    /// Group `i`'s text; panics when the group did not take part, like `regex`'s.
+    fn index(&self, i: usize) -> &str {
+        match self {
+            Captures::Lite(c) => &c[i],
+            Captures::Full(c) => &c[i],
+        }
+    }
+}
+
+/// The captures of successive matches; see [`Pattern::captures_iter`].
+pub struct CapturesIter<'p, 'h>(Iter<'p, 'h>);
+
+enum Iter<'p, 'h> {
+    Lite(&'p Pattern, regex_lite::CaptureMatches<'p, 'h>),
+    Full(regex::CaptureMatches<'p, 'h>),
+}
+
+impl<'h> Iterator for CapturesIter<'_, 'h> {
+    type Item = Captures<'h>;
+
+    fn next(&mut self) -> Option<Captures<'h>> {
+        match &mut self.0 {
+            Iter::Lite(pattern, it) => pattern.timed(|| it.next().map(Captures::Lite)),
+            Iter::Full(it) => it.next().map(Captures::Full),
+        }
+    }
+}
+
+/// Nanoseconds since `started`.
+fn nanos(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,173 @@
+use proptest::prelude::*;
+
+use super::*;
+use std::sync::atomic::Ordering;
+
+/// Patterns that lean on every place the engines could differ: word boundaries, `\w`, `\d`,
+/// `\s`, case folding (`k` and `s` have non-ASCII partners), negated classes, non-ASCII
+/// literals, lazy and bounded repetition, empty matches.
+const SAMPLES: &[&str] = &[
+    r"(?i)\b(\d{1,3})(?:\s*(?:-|–|—|to)\s*(\d{1,3}))?\s*-?\s*(?:minutes?|mins?|m)\b",
+    r"(?i)\b(?:kick-?off|tasks?|asks?|sks)\b",
+    r"\w+",
+    r"(\W|^)[*_]|[*_](\W|$)",
+    r"\s+",
+    r"\d+",
+    r"[^<>\n]{0,12}>",
+    r"(?i)^\s*([\[(【]\s*[^\])】]{1,30}?\s*[\])】])\s*[:：\-–—]?\s*",
+    r"x*",
+    r"\b",
+    r"(?i)[a-z]+",
+];
+
+/// The samples, compiled once for all the proptests' cases.
+static SAMPLED: std::sync::LazyLock<Vec<Pattern>> =
+    std::sync::LazyLock::new(|| SAMPLES.iter().map(|p| Pattern::new(*p)).collect());
+
+fn haystack() -> impl Strategy<Value = String> {
+    let mut tokens: Vec<String> = SAMPLED.iter().flat_map(Pattern::tokens).collect();
+    tokens.sort();
+    tokens.dedup();
+    proptest::collection::vec(proptest::sample::select(tokens), 0..16).prop_map(|t| t.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn both_engines_agree_on_plain_text(text in haystack()) {
+        prop_assert!(is_plain(&text));
+        for pattern in SAMPLED.iter() {
+            if let Err(why) = pattern.engines_agree(&text) {
+                return Err(TestCaseError::fail(why));
+            }
+            prop_assert_eq!(
+                pattern.replace_all(&text, "<$1>"),
+                Cow::<str>::Owned(pattern.full().replace_all(&text, "<$1>").into_owned())
+            );
+        }
+    }
+
+    #[test]
+    fn replacing_with_a_function_is_replacing_with_a_template(text in haystack()) {
+        for pattern in SAMPLED.iter() {
+            let by_template = pattern.replace_all(&text, "[$0]");
+            let by_function = pattern.replace_all_with(&text, |c| format!("[{}]", &c[0]));
+            prop_assert_eq!(by_template, by_function);
+        }
+    }
+}
+
+/// The claim the whole crate rests on, checked mark by mark with the full engine's own classes:
+/// a plain mark is no word character, digit or space, and folds to no ASCII letter. Adding `ſ`,
+/// `é`, a non-breaking space or `٣` to `PLAIN_MARKS` fails here.
+#[test]
+fn plain_marks_are_nothing_any_class_tells_apart() {
+    let unicode_classes = regex::Regex::new(r"(?i)[\w\d\s[a-z]]").expect("valid");
+    for mark in PLAIN_MARKS {
+        assert!(
+            !unicode_classes.is_match(&mark.to_string()),
+            "{mark:?} is a word character, digit, space or folds to a letter"
+        );
+        assert!(is_plain(&format!("a{mark}b")));
+    }
+    for not_plain in ['ſ', '\u{212a}', 'é', '\u{a0}', '٣', '\u{301}', '‿'] {
+        assert!(
+            unicode_classes.is_match(&not_plain.to_string()),
+            "{not_plain:?}"
+        );
+        assert!(!is_plain(&format!("a{not_plain}b")), "{not_plain:?}");
+    }
+}
+
+/// Text that is not plain goes to the full engine, where `regex-lite` would read it otherwise.
+#[test]
+fn text_that_is_not_plain_is_read_by_the_full_engine() {
+    let word = Pattern::new(r"\w+");
+    assert_eq!(word.find("café au lait").map(|m| m.as_str()), Some("café"));
+    assert_eq!(
+        regex_lite::Regex::new(r"\w+")
+            .expect("valid")
+            .find("café")
+            .map(|m| m.as_str()),
+        Some("caf"),
+        "regex-lite would have read it otherwise"
+    );
+    let case = Pattern::new(r"(?i)\bsure\b");
+    assert!(case.is_match("ſure"));
+    let digits = Pattern::new(r"\d+");
+    assert_eq!(digits.find("x ٣٤ y").map(|m| m.range()), Some(2..6));
+}
+
+#[test]
+fn a_pattern_starts_light_and_turns_to_the_full_engine_once_it_has_paid_its_price() {
+    let pattern = Pattern::new(r"(?i)\b(\d+)\s*min");
+    let line = "1. Context setting (15 min): why we are here, and what the item says";
+    let mut searches = 0;
+    while pattern.full.get().is_none() {
+        let found = pattern.captures(line).map(|c| c[1].to_string());
+        assert_eq!(found.as_deref(), Some("15"));
+        searches += 1;
+        assert!(searches < 1_000_000, "never turned to the full engine");
+    }
+    assert!(pattern.lite.get().is_some());
+    let spent = pattern.lite_spent.load(Ordering::Relaxed);
+    let price = pattern.full_price.load(Ordering::Relaxed);
+    assert!(spent >= price, "turned after {spent} ns of {price}");
+    let found = pattern.captures(line).map(|c| c[1].to_string());
+    assert_eq!(found.as_deref(), Some("15"));
+
+    let fresh = Pattern::new(r"(?i)\b(\d+)\s*min");
+    assert!(fresh.is_match("15 min"));
+    assert!(fresh.full.get().is_none(), "a short search stays light");
+    assert!(fresh.is_match("15\u{a0}min"));
+    assert!(
+        fresh.full.get().is_some(),
+        "text that is not plain needs the full engine"
+    );
+
+    let long = Pattern::new(r"(?i)\b(\d+)\s*min");
+    assert!(long.is_match(&"15 min ".repeat(LITE_MAX_HAYSTACK)));
+    assert!(
+        long.full.get().is_some(),
+        "a long haystack goes to the full engine at once"
+    );
+}
+
+#[test]
+fn matches_and_groups_name_their_place_in_the_haystack() {
+    let pattern = Pattern::new(r"(\d+)-(\d+)?");
+    for text in [
+        "in 10-20 minutes",
+        "in 10- minutes",
+        "in 10–20 minutes, 10-20",
+    ] {
+        let found = pattern.captures(text).expect("a match");
+        let whole = found.get(0).expect("group 0");
+        assert_eq!(&text[whole.range()], whole.as_str());
+        let first = found.get(1).expect("group 1");
+        assert_eq!(&text[first.start()..first.end()], first.as_str());
+        assert_eq!(found.len(), 3);
+        assert!(!found.is_empty());
+        assert_eq!(pattern.find(text), Some(whole));
+    }
+    assert!(
+        pattern
+            .captures("in 10- minutes")
+            .expect("a match")
+            .get(2)
+            .is_none()
+    );
+    assert_eq!(pattern.captures_iter("1-2 3-4 5-").count(), 3);
+    assert_eq!(pattern.replace("1-2 3-4", "$2:$1"), "2:1 3-4");
+    assert_eq!(
+        pattern.replace_all_with("none here", |_| String::new()),
+        "none here"
+    );
+}
+
+#[test]
+#[should_panic(expected = "regex-lite")]
+fn an_invalid_pattern_names_itself_at_its_first_search() {
+    Pattern::new(r"\p{Greek}").is_match("abc");
+}
