@@ -412,7 +412,13 @@ impl Phrases {
             phrases: kept,
             needs,
             piece_count: pieces.len(),
-            pieces: aho_corasick::AhoCorasick::new(&pieces).expect("phrase pieces are small"),
+            // A contiguous NFA builds in a fifth of the time a DFA takes (the automaton is
+            // built once a run, and `refine prep` is one reply), and searches the few dozen
+            // short texts of a reply nearly as fast.
+            pieces: aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(&pieces)
+                .expect("phrase pieces are small"),
         }
     }
 
