@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use minijinja::value::{Serde, Value};
-use minijinja::{Environment, context};
+use minijinja::{Environment, HtmlEscape, context};
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use serde::Serialize;
 
@@ -296,13 +296,6 @@ struct Histogram {
     bins: Vec<Bar>,
 }
 
-#[derive(Serialize)]
-struct MatrixCell {
-    score: String,
-    color: String,
-    title: String,
-}
-
 /// How many failing cases `report.html` shows with their reply; the rest get a line each.
 pub const HTML_FAILING_REPLIES: usize = 500;
 /// How many passing cases `report.html` shows with their reply.
@@ -358,35 +351,6 @@ pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()
         })
         .collect();
     let backends: Vec<&String> = summary.backends.keys().collect();
-    let matrix: Vec<(String, Vec<MatrixCell>)> = summary
-        .topics()
-        .into_iter()
-        .map(|topic| {
-            let cells = backends
-                .iter()
-                .map(
-                    |b| match summary.cells.get(&(topic.to_string(), (*b).clone())) {
-                        Some(cell) => {
-                            let score = cell.mean_overall();
-                            // Red (0.5 and under) through amber to green (1): the range that matters.
-                            let hue = ((score - 0.5).max(0.0) * 240.0).round();
-                            MatrixCell {
-                                score: format!("{score:.2}"),
-                                color: format!("hsl({hue}, 65%, 45%)"),
-                                title: cell.reasons.join("; "),
-                            }
-                        }
-                        None => MatrixCell {
-                            score: String::from("-"),
-                            color: String::from("#ccc"),
-                            title: String::new(),
-                        },
-                    },
-                )
-                .collect();
-            (topic.to_string(), cells)
-        })
-        .collect();
     let mut env = Environment::new();
     env.add_template("report.html", HTML_TEMPLATE)
         .map_err(std::io::Error::other)?;
@@ -400,14 +364,18 @@ pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()
         histograms => Value::from(Serde(histograms)),
         code_bars => Value::from(Serde(code_bars)),
         backends => backends.iter().map(|b| b.to_string()).collect::<Vec<_>>(),
-        matrix => Value::from(Serde(matrix)),
     };
     let page = template.render(ctx).map_err(std::io::Error::other)?;
-    let (head, tail) = page
-        .split_once("<!-- replies -->")
+    // The matrix (a row a topic) and the replies are written straight to the file where the
+    // page marks them, so a run of 20,000 topics never holds them in memory.
+    let (head, rest) = page
+        .split_once("<!-- matrix -->")
         .unwrap_or((page.as_str(), ""));
+    let (middle, tail) = rest.split_once("<!-- replies -->").unwrap_or((rest, ""));
     let mut file = std::io::BufWriter::new(std::fs::File::create(out)?);
     file.write_all(head.as_bytes())?;
+    write_matrix(&mut file, summary, &backends)?;
+    file.write_all(middle.as_bytes())?;
     let mut failure: Option<std::io::Error> = None;
     let (mut shown_fail, mut shown_pass, mut lines) = (0usize, 0usize, 0usize);
     read_records(
@@ -492,6 +460,45 @@ pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()
     file.flush()
 }
 
+/// The rows of the topics × backends table: each cell the mean overall score, coloured from red
+/// (0.5 and under) through amber to green (1), the reasons for failures in its title.
+fn write_matrix(
+    out: &mut impl std::io::Write,
+    summary: &Summary,
+    backends: &[&String],
+) -> std::io::Result<()> {
+    let mut key = (String::new(), String::new());
+    for topic in summary.topics() {
+        write!(out, "\n    <tr><td>{}</td>", HtmlEscape(topic))?;
+        for backend in backends {
+            key.0.clear();
+            key.0.push_str(topic);
+            key.1.clear();
+            key.1.push_str(backend);
+            match summary.cells.get(&key) {
+                Some(cell) => {
+                    let score = cell.mean_overall();
+                    let hue = ((score - 0.5).max(0.0) * 240.0).round();
+                    write!(
+                        out,
+                        "<td class=\"cell\" style=\"background: {}\" title=\"{}\">{}</td>",
+                        HtmlEscape(&format!("hsl({hue}, 65%, 45%)")),
+                        HtmlEscape(&cell.reasons.join("; ")),
+                        HtmlEscape(&format!("{score:.2}"))
+                    )?;
+                }
+                None => write!(
+                    out,
+                    "<td class=\"cell\" style=\"background: {}\" title=\"\">-</td>",
+                    HtmlEscape("#ccc")
+                )?,
+            }
+        }
+        out.write_all(b"</tr>")?;
+    }
+    Ok(())
+}
+
 /// Writes `report.md`, `report.html` and `junit.xml` into `dir` from its `results.jsonl`, and
 /// returns the summary.
 pub fn write_all(dir: &Path) -> std::io::Result<Summary> {
@@ -532,6 +539,91 @@ pub fn cost_lines(summary: &Summary) -> Option<String> {
 #[cfg(test)]
 mod page_tests {
     use super::*;
+
+    /// The matrix rows are written without the template; they are what the template's loop
+    /// wrote, escaping included.
+    #[test]
+    fn the_matrix_rows_are_the_templates_rows() {
+        let mut summary = Summary::default();
+        let mut cell = |topic: &str, backend: &str, runs, passes, sum, reasons: &[&str]| {
+            summary.backends.entry(backend.to_string()).or_default();
+            summary.cells.insert(
+                (topic.to_string(), backend.to_string()),
+                crate::summary::CellSummary {
+                    runs,
+                    passes,
+                    overall_sum: sum,
+                    reasons: reasons.iter().map(|r| r.to_string()).collect(),
+                },
+            );
+        };
+        cell(
+            "checkout<&>\"x'/",
+            "offline",
+            2,
+            1,
+            1.5,
+            &["repeat 2: <agenda> \"missing\""],
+        );
+        cell("plain", "offline", 1, 1, 0.9, &[]);
+        cell("plain", "local:model=a&b", 1, 0, 0.2, &["error: timed out"]);
+        let backends: Vec<&String> = summary.backends.keys().collect();
+        let mut written = Vec::new();
+        write_matrix(&mut written, &summary, &backends).expect("written");
+
+        let loop_template = r#"
+  {%- for topic, cells in matrix %}
+    <tr><td>{{ topic }}</td>{% for c in cells %}<td class="cell" style="background: {{ c.color }}" title="{{ c.title }}">{{ c.score }}</td>{% endfor %}</tr>
+  {%- endfor %}"#;
+        let matrix: Vec<(String, Vec<[String; 3]>)> = summary
+            .topics()
+            .into_iter()
+            .map(|topic| {
+                let cells = backends
+                    .iter()
+                    .map(
+                        |b| match summary.cells.get(&(topic.to_string(), (*b).clone())) {
+                            Some(c) => {
+                                let score = c.mean_overall();
+                                let hue = ((score - 0.5).max(0.0) * 240.0).round();
+                                [
+                                    format!("{score:.2}"),
+                                    format!("hsl({hue}, 65%, 45%)"),
+                                    c.reasons.join("; "),
+                                ]
+                            }
+                            None => [String::from("-"), String::from("#ccc"), String::new()],
+                        },
+                    )
+                    .collect();
+                (topic.to_string(), cells)
+            })
+            .collect();
+        let matrix: Vec<(String, Vec<std::collections::BTreeMap<&str, String>>)> = matrix
+            .into_iter()
+            .map(|(t, cells)| {
+                let cells = cells
+                    .into_iter()
+                    .map(|[score, color, title]| {
+                        [("score", score), ("color", color), ("title", title)]
+                            .into_iter()
+                            .collect()
+                    })
+                    .collect();
+                (t, cells)
+            })
+            .collect();
+        let mut env = Environment::new();
+        env.add_template("rows.html", loop_template)
+            .expect("template");
+        let rendered = env
+            .get_template("rows.html")
+            .expect("template")
+            .render(context! { matrix => Value::from(Serde(matrix)) })
+            .expect("rendered");
+        assert_eq!(String::from_utf8(written).expect("utf-8"), rendered);
+        assert!(rendered.contains("checkout&lt;&amp;&gt;&quot;x&#x27;&#x2f;"));
+    }
 
     #[test]
     fn a_large_run_embeds_a_bounded_number_of_replies_and_links_the_rest() {
