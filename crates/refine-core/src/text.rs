@@ -477,6 +477,8 @@ pub fn sentence_count(text: &str) -> usize {
         .count()
 }
 
+mod markup;
+
 static LIST_MARKER: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"^(?:[-*+•]\s+|\(?\d{1,3}[.)]\s+|\(?[a-zA-Z][.)]\s+|#{1,6}\s+|>\s*)+")
 });
@@ -489,22 +491,32 @@ static EMPHASIS: LazyLock<Pattern> =
 pub fn strip_markup(line: &str) -> String {
     // Most lines carry no markup at all: no marker can start them and no emphasis or code mark
     // is in them, so each pass below is skipped where it would leave the text as it is.
-    let without_marker = strip_list_marker(line.trim());
-    let plain = if without_marker.contains(['*', '_', '`']) {
-        EMPHASIS.replace_all(&without_marker, "$1$2")
-    } else {
+    // Plain text (nearly every line) is read by `markup` without a regex; what the passes
+    // leave of a plain line is plain.
+    let line = line.trim();
+    let plain = refine_pattern::is_plain(line);
+    let without_marker = strip_list_marker(line, plain);
+    let unemphasised = if !without_marker.contains(['*', '_', '`']) {
         Cow::Borrowed(&*without_marker)
+    } else if plain {
+        Cow::Owned(markup::strip_emphasis(&without_marker))
+    } else {
+        EMPHASIS.replace_all(&without_marker, "$1$2")
     };
     // A second pass: "**1. Context**" only shows its numbering once the emphasis is gone.
-    strip_list_marker(plain.trim()).trim().to_string()
+    strip_list_marker(unemphasised.trim(), plain)
+        .trim()
+        .to_string()
 }
 
 /// `text` without the list markers it starts with.
-fn strip_list_marker(text: &str) -> Cow<'_, str> {
-    if may_start_with_marker(text) {
-        LIST_MARKER.replace(text, "")
-    } else {
+fn strip_list_marker(text: &str, plain: bool) -> Cow<'_, str> {
+    if !may_start_with_marker(text) {
         Cow::Borrowed(text)
+    } else if plain {
+        Cow::Borrowed(&text[markup::list_marker_end(text)..])
+    } else {
+        LIST_MARKER.replace(text, "")
     }
 }
 
