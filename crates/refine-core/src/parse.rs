@@ -12,6 +12,7 @@ use refine_pattern::Pattern;
 
 mod agenda;
 mod items;
+mod tags;
 
 #[cfg(test)]
 use agenda::is_framing;
@@ -241,20 +242,16 @@ static MENTION_AFTER: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"^\s*(?
 pub fn defuse_section_tags(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for c in TAG.captures_iter(text) {
-        let (Some(whole), Some(name)) = (c.get(0), c.get(2)) else {
-            continue;
-        };
-        let normal = normalise_tag(name.as_str());
+    for tag in tags::tag_matches(text) {
+        let normal = normalise_tag(&text[tag.name.clone()]);
         if !TAGGED.iter().any(|s| s.tag == normal) {
             continue;
         }
-        out.push_str(&text[at..whole.start()]);
-        let inner = &whole.as_str()[1..whole.as_str().len() - 1];
+        out.push_str(&text[at..tag.whole.start]);
         out.push('‹');
-        out.push_str(inner);
+        out.push_str(&text[tag.whole.start + 1..tag.whole.end - 1]);
         out.push('›');
-        at = whole.end();
+        at = tag.whole.end;
     }
     out.push_str(&text[at..]);
     items::defuse_item_tags(&out)
@@ -274,26 +271,22 @@ fn normalise_tag(name: &str) -> String {
 fn scan_tags(reply: &str) -> Vec<TagHit> {
     let mut hits = Vec::new();
     work::step(reply.len());
-    for c in TAG.captures_iter(reply) {
+    for tag in tags::tag_matches(reply) {
         work::step(1);
-        let (Some(whole), Some(name)) = (c.get(0), c.get(2)) else {
-            continue;
-        };
-        let normal = normalise_tag(name.as_str());
+        let normal = normalise_tag(&reply[tag.name.clone()]);
         let Some(contract) = TAGGED.iter().find(|s| s.tag == normal) else {
             continue;
         };
-        let self_closing = c.get(3).is_some_and(|m| !m.as_str().is_empty());
-        let in_code =
-            reply[..whole.start()].ends_with('`') || reply[whole.end()..].starts_with('`');
-        if self_closing || in_code || MENTION_AFTER.is_match(&reply[whole.end()..]) {
+        let (start, end) = (tag.whole.start, tag.whole.end);
+        let in_code = reply[..start].ends_with('`') || reply[end..].starts_with('`');
+        if tag.self_closing || in_code || MENTION_AFTER.is_match(&reply[end..]) {
             continue;
         }
         hits.push(TagHit {
             kind: contract.kind,
-            closing: c.get(1).is_some_and(|m| !m.as_str().is_empty()),
-            start: whole.start(),
-            end: whole.end(),
+            closing: tag.closing,
+            start,
+            end,
         });
     }
     hits
