@@ -267,7 +267,12 @@ impl Pattern {
                 .filter(u8::is_ascii_punctuation)
                 .map(|b| char::from(b).to_string()),
         );
-        tokens.extend([" ", " ", "  ", "\t", "\n", "a", "x", "Z", "_"].map(String::from));
+        tokens.extend(
+            [
+                " ", " ", "  ", "\t", "\n", "\r", "\u{b}", "\u{c}", "a", "x", "Z", "_",
+            ]
+            .map(String::from),
+        );
         tokens.extend(PLAIN_MARKS.iter().map(char::to_string));
         tokens.sort();
         tokens.dedup();
