@@ -768,11 +768,13 @@ fn longest_shared_run_words(a: &[String], text: &str) -> Option<(usize, String)>
             UNSPACED_PER_WORD
         }
     };
-    // Longest common substring over words, weighted: one row of the table at a time.
+    // Longest common substring over words, weighted: one row of the table at a time, in two
+    // buffers that trade places.
     let mut previous = vec![(0usize, 0usize); b.len() + 1];
+    let mut row = vec![(0usize, 0usize); b.len() + 1];
     let mut best = (0usize, 0usize, 0usize); // weight, end in b, length in words
     for x in a {
-        let mut row = vec![(0usize, 0usize); b.len() + 1];
+        row.fill((0, 0));
         for (j, y) in b.iter().enumerate() {
             if x == y {
                 let (w, n) = previous[j];
@@ -782,7 +784,7 @@ fn longest_shared_run_words(a: &[String], text: &str) -> Option<(usize, String)>
                 }
             }
         }
-        previous = row;
+        std::mem::swap(&mut previous, &mut row);
     }
     let (w, end, n) = best;
     (n > 0).then(|| {
