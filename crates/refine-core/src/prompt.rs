@@ -5,6 +5,8 @@
 //! tags. [`neutralise`] turns every angle bracket in them into a look-alike that no parser, and
 //! no model, reads as a tag, so they can neither close `<session_topic>` nor open `<agenda>`.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
 use serde::Serialize;
@@ -130,6 +132,35 @@ pub fn render_template(
     render_with(template, guide, request, false)
 }
 
+/// How many compiled templates [`compiled`] keeps: the default and a run's prompt variants.
+const COMPILED_MAX: usize = 8;
+
+/// `template` compiled, from a small process-wide cache: compiling the 6 KB default template
+/// for every prompt was 4.5% of an offline eval case's instructions. Keyed by the whole source
+/// and `strict`, so an edited template is never served from an older compile.
+fn compiled(template: &str, strict: bool) -> Result<Arc<Environment<'static>>, PromptError> {
+    type Compiled = (String, bool, Arc<Environment<'static>>);
+    static COMPILED: Mutex<Vec<Compiled>> = Mutex::new(Vec::new());
+    let mut cache = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, _, env)) = cache
+        .iter()
+        .find(|(source, s, _)| *s == strict && source == template)
+    {
+        return Ok(Arc::clone(env));
+    }
+    let mut env = Environment::new();
+    if strict {
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    }
+    env.add_template_owned("prompt", template.to_string())?;
+    let env = Arc::new(env);
+    if cache.len() >= COMPILED_MAX {
+        cache.remove(0);
+    }
+    cache.push((template.to_string(), strict, Arc::clone(&env)));
+    Ok(env)
+}
+
 /// Renders `template`; with `strict`, a variable the template names but the renderer does not
 /// give is an error instead of empty text.
 pub(crate) fn render_with(
@@ -138,11 +169,7 @@ pub(crate) fn render_with(
     request: &SessionRequest,
     strict: bool,
 ) -> Result<String, PromptError> {
-    let mut env = Environment::new();
-    if strict {
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    }
-    env.add_template("prompt", template)?;
+    let env = compiled(template, strict)?;
     let view = |kind| Value::from(Serde(SectionView::from(contract::section(kind))));
     use contract::SectionKind::*;
     let items: Vec<ItemView> = request
@@ -194,6 +221,32 @@ mod tests {
 
     fn request(topic: &str) -> SessionRequest {
         SessionRequest::new(Topic::new(topic).expect("topic"))
+    }
+
+    /// Templates are compiled once and kept by source and strictness: each render still gets
+    /// its own template's text, strict or not, in any order and past the cache's size.
+    #[test]
+    fn compiled_templates_are_kept_apart_by_source_and_strictness() {
+        let guide = Guide::builtin();
+        let onboarding = request("Onboarding");
+        let default = render(&guide, &onboarding).expect("default");
+        for round in 0..(COMPILED_MAX + 2) {
+            let own = format!("Round {round}: {{{{ topic }}}}{{{{ unknown }}}}");
+            assert_eq!(
+                render_with(&own, &guide, &onboarding, false).expect("lenient"),
+                format!("Round {round}: Onboarding")
+            );
+            assert!(
+                render_with(&own, &guide, &onboarding, true).is_err(),
+                "strict"
+            );
+            assert_eq!(render(&guide, &onboarding).expect("default"), default);
+        }
+        assert!(
+            render(&guide, &request("Billing"))
+                .expect("again")
+                .contains("Billing")
+        );
     }
 
     #[test]
