@@ -745,20 +745,36 @@ fn echo_of_words(title_words: &[String], text: &str) -> Option<String> {
 /// Whether `text` repeats `title` at length, as `question-echo` and `closing-echo` judge it: so
 /// a writer can check a sentence before putting it in a reply.
 pub fn echoes_title(title: &str, text: &str) -> bool {
-    longest_shared_run(title, text)
-        .is_some_and(|(weight, _)| weight >= SPECIFICITY.echo_run_words * UNSPACED_PER_WORD)
+    TitleEcho::new(title).echoed_in(text)
+}
+
+/// A title prepared for [`echoes_title`]'s check of many texts: its words read once.
+#[derive(Debug, Clone)]
+pub struct TitleEcho {
+    words: Vec<String>,
+}
+
+impl TitleEcho {
+    /// Reads `title`'s words.
+    pub fn new(title: &str) -> TitleEcho {
+        TitleEcho {
+            words: words(title),
+        }
+    }
+
+    /// Whether `text` repeats the title at length: [`echoes_title`].
+    pub fn echoed_in(&self, text: &str) -> bool {
+        longest_shared_run_words(&self.words, text)
+            .is_some_and(|(weight, _)| weight >= SPECIFICITY.echo_run_words * UNSPACED_PER_WORD)
+    }
 }
 
 /// How many characters of a script written without spaces weigh as much as one word.
 const UNSPACED_PER_WORD: usize = 3;
 
-/// The longest run of consecutive words `title` and `text` share, by weight (a word weighs
-/// [`UNSPACED_PER_WORD`], a character of an unspaced script 1), with the run as `text` words.
-fn longest_shared_run(title: &str, text: &str) -> Option<(usize, String)> {
-    longest_shared_run_words(&words(title), text)
-}
-
-/// [`longest_shared_run`], given the title's words.
+/// The longest run of consecutive words a title (given as its words `a`) and `text` share, by
+/// weight (a word weighs [`UNSPACED_PER_WORD`], a character of an unspaced script 1), with the
+/// run as `text` words.
 fn longest_shared_run_words(a: &[String], text: &str) -> Option<(usize, String)> {
     let b = words(text);
     let weight = |w: &String| {

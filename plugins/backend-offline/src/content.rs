@@ -8,7 +8,7 @@
 
 use refine_core::contract::{CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
 use refine_core::guide::{BULLET_CHARS_SHOWN, Guide, GuideItem, Phase};
-use refine_core::lint::echoes_title;
+use refine_core::lint::TitleEcho;
 use refine_core::parse::defuse_section_tags;
 use refine_core::text::{is_unspaced, same_stem, sentence_count, terms, terms_meet, words};
 use refine_topic::{FactKind, Reading, TopicKind};
@@ -24,6 +24,8 @@ pub(crate) struct Voice<'r> {
     /// The notes as given, for their words when no sentence of them says enough.
     context: Option<&'r str>,
     seed: [u8; 32],
+    /// The title, prepared for checking the many sentences written about it.
+    title_echo: std::rc::Rc<TitleEcho>,
 }
 
 /// How later key points name the item once the first have named its subject.
@@ -37,6 +39,7 @@ impl<'r> Voice<'r> {
             subject: subject.to_string(),
             context: self.context,
             seed: self.seed,
+            title_echo: std::rc::Rc::clone(&self.title_echo),
         }
     }
 
@@ -59,6 +62,7 @@ impl<'r> Voice<'r> {
             subject: defuse_section_tags(&subject),
             context,
             seed: hasher.finalize().into(),
+            title_echo: std::rc::Rc::new(TitleEcho::new(&reading.title.full)),
         }
     }
 
@@ -116,7 +120,7 @@ impl<'r> Voice<'r> {
             .max()
             .unwrap_or(0);
         let mut limit = longest;
-        while limit > 1 && echoes_title(&title.full, &filled) {
+        while limit > 1 && self.title_echo.echoed_in(&filled) {
             limit -= 1;
             filled = with(Some(limit));
         }
@@ -145,7 +149,7 @@ impl<'r> Voice<'r> {
 
     /// A quote from the notes fit to write: it does not repeat the title at length.
     fn usable_quote<'f>(&self, quote: &'f str) -> Option<&'f str> {
-        (!echoes_title(&self.reading.title.full, quote)).then_some(quote)
+        (!self.title_echo.echoed_in(quote)).then_some(quote)
     }
 }
 
