@@ -215,28 +215,12 @@ impl Pattern {
         Cow::Owned(out)
     }
 
-    /// Whether both engines read `haystack` alike: the same matches with the same groups, and
-    /// the same replacements. `Err` says where they part. Both engines are compiled; the
-    /// pattern's own choice of engine is untouched. For tests.
+    /// Whether both engines read `haystack` alike: the same matches with the same groups. `Err`
+    /// says where they part. Both engines are compiled; the pattern's own choice of engine is
+    /// untouched. For tests.
     pub fn engines_agree(&self, haystack: &str) -> Result<(), String> {
-        let lite: Vec<Vec<Option<(usize, usize)>>> = self
-            .lite()
-            .captures_iter(haystack)
-            .map(|c| {
-                (0..c.len())
-                    .map(|i| c.get(i).map(|m| (m.start(), m.end())))
-                    .collect()
-            })
-            .collect();
-        let full: Vec<Vec<Option<(usize, usize)>>> = self
-            .full()
-            .captures_iter(haystack)
-            .map(|c| {
-                (0..c.len())
-                    .map(|i| c.get(i).map(|m| (m.start(), m.end())))
-                    .collect()
-            })
-            .collect();
+        let lite = spans(self.lite().captures_iter(haystack).map(Captures::Lite));
+        let full = spans(self.full().captures_iter(haystack).map(Captures::Full));
         if lite != full {
             return Err(format!(
                 "pattern {:?} on {haystack:?}: regex-lite finds {lite:?}, regex finds {full:?}",
@@ -383,6 +367,17 @@ impl<'h> Iterator for CapturesIter<'_, 'h> {
             Iter::Full(it) => it.next().map(Captures::Full),
         }
     }
+}
+
+/// Each match's groups as byte ranges (`None` for a group that took no part).
+fn spans<'h>(found: impl Iterator<Item = Captures<'h>>) -> Vec<Vec<Option<(usize, usize)>>> {
+    found
+        .map(|c| {
+            (0..c.len())
+                .map(|i| c.get(i).map(|m| (m.start(), m.end())))
+                .collect()
+        })
+        .collect()
 }
 
 /// Nanoseconds since `started`.
