@@ -231,6 +231,9 @@ struct TagHit {
     end: usize,
 }
 
+/// What a section tag is: the grammar `tags::read_tag` reads by hand, kept as the oracle its
+/// proptest compares with.
+#[cfg(test)]
 static TAG: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9 _-]{0,40}?)\s*(/?)>"));
 

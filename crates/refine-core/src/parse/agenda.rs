@@ -252,6 +252,21 @@ pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
 /// Whether an agenda line frames the agenda ("Agenda (90 min)", "Total: 90 minutes") rather than
 /// being an item of it.
 pub(super) fn is_framing(text: &str) -> bool {
+    // Every reading below needs a framing word in the text (a word of the title is a piece of
+    // the text, and "agenda:" holds "agenda"); on ASCII text, lower-cased byte by byte, a text
+    // without one is no framing, and its timebox and words are not read.
+    if text.is_ascii() {
+        let lower = text.to_ascii_lowercase();
+        let framing = VOCABULARY.agenda_framing;
+        if !lower.contains("agenda") && !framing.iter().any(|word| lower.contains(word)) {
+            return false;
+        }
+    }
+    is_framing_read_whole(text)
+}
+
+/// [`is_framing`] without its shortcut: the title's words read whole.
+pub(super) fn is_framing_read_whole(text: &str) -> bool {
     let (title, _) = split_timebox(text);
     let w = words(&title);
     let framing = VOCABULARY.agenda_framing;

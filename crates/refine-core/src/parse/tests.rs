@@ -182,3 +182,18 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+    /// The shortcut for texts without a framing word changes nothing.
+    #[test]
+    fn framing_shortcut_is_exact(
+        tokens in proptest::collection::vec(proptest::sample::select(&[
+            "Agenda", "agenda", "TOTAL", "Overall", "duration", "session", "length", "for", ":",
+            " ", "15 min", "(90 minutes)", "Context", "Kelvin \u{212a}", "é", "-", "**",
+        ][..]), 0..8)
+    ) {
+        let text = tokens.concat();
+        proptest::prop_assert_eq!(is_framing(&text), agenda::is_framing_read_whole(&text), "{:?}", text);
+    }
+}
