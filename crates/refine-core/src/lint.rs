@@ -532,11 +532,23 @@ impl Linter<'_> {
                     .flat_map(|i| i.key_points.iter().chain(&i.discussion_questions)),
             )
             .collect();
-        let pack: BTreeSet<String> = said
-            .iter()
-            .flat_map(|t| self.terms_of(t).iter().cloned().collect::<Vec<_>>())
-            .collect();
-        if !beyond_guide || pack.is_empty() || terms_meet(&pack, &subject) {
+        if !beyond_guide {
+            return false;
+        }
+        // Off topic when the pack's terms, all together, are some and none meets the subject's:
+        // read text by text, without gathering them in one set.
+        let mut wordless = true;
+        for text in &said {
+            let own = self.terms_of(text);
+            if own.is_empty() {
+                continue;
+            }
+            wordless = false;
+            if terms_meet(&own, &subject) {
+                return false;
+            }
+        }
+        if wordless {
             return false;
         }
         self.push(
@@ -687,17 +699,18 @@ impl Linter<'_> {
             .as_deref()
             .unwrap_or_default();
         // The guide's post-session actions lead with their verb: "Share session notes".
-        let action_stems: BTreeSet<String> = self
-            .guide
-            .post_session_statements()
-            .iter()
-            .filter_map(|s| unicode_words(s).next())
-            .map(|w| stem(&w.to_lowercase()))
-            .collect();
-        let named = NEXT_STEPS.find(closing, &[]).is_some()
-            || words(closing)
+        let named = NEXT_STEPS.find(closing, &[]).is_some() || {
+            let action_stems: BTreeSet<String> = self
+                .guide
+                .post_session_statements()
                 .iter()
-                .any(|w| action_stems.contains(&stem(w)));
+                .filter_map(|s| unicode_words(s).next())
+                .map(|w| stem(&w.to_lowercase()))
+                .collect();
+            words(closing)
+                .iter()
+                .any(|w| action_stems.contains(&stem(w)))
+        };
         let echo = self.echo(closing);
         if let Some(run) = &echo {
             let line = self.parsed.layout.closing_statement;

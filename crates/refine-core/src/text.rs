@@ -445,7 +445,7 @@ impl Phrases {
         if candidates.is_empty() {
             return None;
         }
-        for sentence in text.split_sentence_bounds() {
+        for sentence in sentences::sentence_bounds(text) {
             let sentence_words = words(sentence);
             for (phrase, phrase_words) in &candidates {
                 if phrase_words.len() > sentence_words.len() {
@@ -472,12 +472,16 @@ pub fn sentence_count(text: &str) -> usize {
     if text.is_empty() {
         return 0;
     }
-    text.unicode_sentences()
-        .filter(|s| s.chars().any(char::is_alphanumeric))
-        .count()
+    if text.is_ascii() {
+        return sentences::sentence_bounds(text)
+            .filter(|s| s.bytes().any(|b| b.is_ascii_alphanumeric()))
+            .count();
+    }
+    text.unicode_sentences().count()
 }
 
 mod markup;
+mod sentences;
 
 static LIST_MARKER: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"^(?:[-*+•]\s+|\(?\d{1,3}[.)]\s+|\(?[a-zA-Z][.)]\s+|#{1,6}\s+|>\s*)+")
