@@ -472,7 +472,8 @@ pub fn sentence_count(text: &str) -> usize {
     if text.is_empty() {
         return 0;
     }
-    if text.is_ascii() {
+    // Plain text's letters and digits are ASCII (no plain mark is one).
+    if refine_pattern::is_plain(text) {
         return sentences::sentence_bounds(text)
             .filter(|s| s.bytes().any(|b| b.is_ascii_alphanumeric()))
             .count();

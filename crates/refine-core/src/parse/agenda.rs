@@ -253,9 +253,10 @@ pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
 /// being an item of it.
 pub(super) fn is_framing(text: &str) -> bool {
     // Every reading below needs a framing word in the text (a word of the title is a piece of
-    // the text, and "agenda:" holds "agenda"); on ASCII text, lower-cased byte by byte, a text
-    // without one is no framing, and its timebox and words are not read.
-    if text.is_ascii() {
+    // the text, and "agenda:" holds "agenda"); on plain text (ASCII and typographic marks, which
+    // have no case), lower-cased byte by byte, a text without one is no framing, and its
+    // timebox and words are not read.
+    if refine_pattern::is_plain(text) {
         let lower = text.to_ascii_lowercase();
         let framing = VOCABULARY.agenda_framing;
         if !lower.contains("agenda") && !framing.iter().any(|word| lower.contains(word)) {

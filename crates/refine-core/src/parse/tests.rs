@@ -190,7 +190,7 @@ proptest::proptest! {
     fn framing_shortcut_is_exact(
         tokens in proptest::collection::vec(proptest::sample::select(&[
             "Agenda", "agenda", "TOTAL", "Overall", "duration", "session", "length", "for", ":",
-            " ", "15 min", "(90 minutes)", "Context", "Kelvin \u{212a}", "é", "-", "**",
+            " ", "15 min", "(90 minutes)", "Context", "Kelvin \u{212a}", "é", "-", "**", "“", "—",
         ][..]), 0..8)
     ) {
         let text = tokens.concat();

@@ -1,20 +1,22 @@
-//! Sentence boundaries by Unicode's rules (UAX #29), fast on ASCII text.
+//! Sentence boundaries by Unicode's rules (UAX #29), fast on plain text.
 //!
 //! `unicode-segmentation`'s sentence iterator looks each character up in Unicode's tables and,
 //! after a full stop, scans ahead again at every following character (rule SB8): ~15,000
-//! instructions a sentence of a reply. On ASCII text the same state machine runs here on a
-//! byte table, and SB8's scan is remembered until the character that decided it. Other text
-//! goes to the library. A proptest holds both equal on ASCII text of every category.
+//! instructions a sentence of a reply. On plain text (ASCII and the typographic marks of
+//! [`refine_pattern::PLAIN_MARKS`]: curly quotes, dashes, ellipses) the same state machine runs
+//! here on a small table, and SB8's scan is remembered until the character that decided it.
+//! Other text goes to the library. Tests hold both equal on every ASCII byte and plain mark in
+//! the contexts where its category decides, and a proptest on text of every category.
 
 use unicode_segmentation::{USentenceBounds, UnicodeSegmentation};
 
 /// The sentences of `text` with everything between them, in order: what
 /// `split_sentence_bounds` yields.
 pub(crate) fn sentence_bounds(text: &str) -> SentenceBounds<'_> {
-    if text.is_ascii() {
-        SentenceBounds::Ascii(AsciiSentences {
+    if refine_pattern::is_plain(text) {
+        SentenceBounds::Plain(PlainSentences {
             text,
-            breaks: AsciiBreaks::new(text.as_bytes()),
+            breaks: PlainBreaks::new(text),
             start: None,
         })
     } else {
@@ -24,7 +26,7 @@ pub(crate) fn sentence_bounds(text: &str) -> SentenceBounds<'_> {
 
 /// See [`sentence_bounds`].
 pub(crate) enum SentenceBounds<'a> {
-    Ascii(AsciiSentences<'a>),
+    Plain(PlainSentences<'a>),
     General(USentenceBounds<'a>),
 }
 
@@ -33,20 +35,20 @@ impl<'a> Iterator for SentenceBounds<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         match self {
-            SentenceBounds::Ascii(ascii) => ascii.next(),
+            SentenceBounds::Plain(plain) => plain.next(),
             SentenceBounds::General(general) => general.next(),
         }
     }
 }
 
-/// ASCII text cut at its breaks, as `USentenceBounds` cuts it.
-pub(crate) struct AsciiSentences<'a> {
+/// Plain text cut at its breaks, as `USentenceBounds` cuts it.
+pub(crate) struct PlainSentences<'a> {
     text: &'a str,
-    breaks: AsciiBreaks<'a>,
+    breaks: PlainBreaks<'a>,
     start: Option<usize>,
 }
 
-impl<'a> Iterator for AsciiSentences<'a> {
+impl<'a> Iterator for PlainSentences<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
@@ -60,7 +62,7 @@ impl<'a> Iterator for AsciiSentences<'a> {
     }
 }
 
-/// The sentence break property of an ASCII byte (none is OLetter, Sep, Extend or Format).
+/// The sentence break property of a plain character (none is OLetter, Sep, Extend or Format).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cat {
     Other,
@@ -76,18 +78,19 @@ enum Cat {
     SContinue,
 }
 
-fn cat(byte: u8) -> Cat {
-    match byte {
-        b'\t' | 0x0b | 0x0c | b' ' => Cat::Sp,
-        b'\n' => Cat::Lf,
-        b'\r' => Cat::Cr,
-        b'!' | b'?' => Cat::STerm,
-        b'.' => Cat::ATerm,
-        b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => Cat::Close,
-        b',' | b'-' | b':' | b';' => Cat::SContinue,
-        b'0'..=b'9' => Cat::Numeric,
-        b'A'..=b'Z' => Cat::Upper,
-        b'a'..=b'z' => Cat::Lower,
+fn cat(c: char) -> Cat {
+    match c {
+        '\t' | '\u{b}' | '\u{c}' | ' ' => Cat::Sp,
+        '\n' => Cat::Lf,
+        '\r' => Cat::Cr,
+        '!' | '?' | '？' | '！' => Cat::STerm,
+        '.' => Cat::ATerm,
+        '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' => Cat::Close,
+        '‘' | '’' | '“' | '”' | '«' | '»' | '‹' | '›' | '【' | '】' => Cat::Close,
+        ',' | '-' | ':' | ';' | '–' | '—' | '：' => Cat::SContinue,
+        '0'..='9' => Cat::Numeric,
+        'A'..='Z' => Cat::Upper,
+        'a'..='z' => Cat::Lower,
         _ => Cat::Other,
     }
 }
@@ -177,9 +180,9 @@ impl State {
     }
 }
 
-/// The break positions of ASCII text, as `unicode-segmentation`'s `SentenceBreaks` yields them.
-struct AsciiBreaks<'a> {
-    bytes: &'a [u8],
+/// The break positions of plain text, as `unicode-segmentation`'s `SentenceBreaks` yields them.
+struct PlainBreaks<'a> {
+    text: &'a str,
     at: usize,
     state: State,
     /// SB8's last look-ahead: the position of the character that decided it, and the answer.
@@ -188,10 +191,10 @@ struct AsciiBreaks<'a> {
     lower_ahead: Option<(usize, bool)>,
 }
 
-impl<'a> AsciiBreaks<'a> {
-    fn new(bytes: &'a [u8]) -> AsciiBreaks<'a> {
-        AsciiBreaks {
-            bytes,
+impl<'a> PlainBreaks<'a> {
+    fn new(text: &'a str) -> PlainBreaks<'a> {
+        PlainBreaks {
+            text,
             at: 0,
             state: State([Part::Sot; 4]),
             lower_ahead: None,
@@ -209,9 +212,9 @@ impl<'a> AsciiBreaks<'a> {
         {
             return answer;
         }
-        let mut answer = (self.bytes.len(), false);
-        for (offset, &byte) in self.bytes[from..].iter().enumerate() {
-            match cat(byte) {
+        let mut answer = (self.text.len(), false);
+        for (offset, c) in self.text[from..].char_indices() {
+            match cat(c) {
                 Cat::Lower => {
                     answer = (from + offset, true);
                     break;
@@ -228,15 +231,15 @@ impl<'a> AsciiBreaks<'a> {
     }
 }
 
-impl Iterator for AsciiBreaks<'_> {
+impl Iterator for PlainBreaks<'_> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
-        while self.at < self.bytes.len() {
+        while let Some(c) = self.text[self.at..].chars().next() {
             let before = self.at;
             let state = self.state;
-            let cat = cat(self.bytes[before]);
-            self.at += 1;
+            let cat = cat(c);
+            self.at += c.len_utf8();
             self.state = state.next(cat);
             let last = state.last();
             // The rules in their order of precedence (SB1-SB11; SB5 has nothing to skip here).
@@ -297,10 +300,12 @@ mod tests {
     }
 
     #[test]
-    fn every_ascii_byte_is_read_as_the_library_reads_it() {
-        // Each byte in the contexts where its category decides something.
-        for byte in 0u8..0x80 {
-            let c = char::from(byte);
+    fn every_plain_character_is_read_as_the_library_reads_it() {
+        // Each character in the contexts where its category decides something.
+        let plain = (0u8..0x80)
+            .map(char::from)
+            .chain(refine_pattern::PLAIN_MARKS.iter().copied());
+        for c in plain {
             for text in [
                 format!("Ab. {c}x"),
                 format!("Ab.{c}x. Y"),
@@ -321,8 +326,8 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(4096))]
 
         #[test]
-        fn ascii_sentences_are_the_librarys(
-            text in "([a-c]|[A-C]|[0-2]|[.!?]|[\"')(\\]{]|[,;:-]|[ \t]|\r|\n|\r\n|#|e\\.g\\.){0,24}"
+        fn plain_sentences_are_the_librarys(
+            text in "([a-c]|[A-C]|[0-2]|[.!?]|[\"')(\\]{]|[,;:-]|[ \t]|\r|\n|\r\n|#|e\\.g\\.|[“”’—–…？：]){0,24}"
         ) {
             let fast: Vec<&str> = sentence_bounds(&text).collect();
             prop_assert_eq!(fast, by_library(&text));
