@@ -236,7 +236,10 @@ fn stem_shared(word: &str) -> Rc<str> {
     if let Some(stem) = known {
         return stem;
     }
-    let stem: Rc<str> = Rc::from(STEMMER.stem(word).as_ref());
+    let stem: Rc<str> = match known_stems::KNOWN_STEMS.binary_search_by(|(w, _)| (*w).cmp(word)) {
+        Ok(at) => Rc::from(known_stems::KNOWN_STEMS[at].1),
+        Err(_) => Rc::from(STEMMER.stem(word).as_ref()),
+    };
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.stems.len() >= WORD_CACHE_LIMIT {
@@ -368,6 +371,7 @@ pub fn sentence_count(text: &str) -> usize {
     text.unicode_sentences().count()
 }
 
+mod known_stems;
 mod markup;
 mod sentences;
 
@@ -505,6 +509,34 @@ mod tests {
         let m = find_phrase("No story points today.", &["story points"], &["no"]);
         assert_eq!(m.map(|m| m.negated), Some(true));
         assert!(find_phrase("A pointless story", &["story points"], &[]).is_none());
+    }
+
+    #[test]
+    fn known_stems_are_the_stemmers_in_order() {
+        let known = known_stems::KNOWN_STEMS;
+        for pair in known.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "not sorted: {pair:?}");
+        }
+        for (word, stem) in known {
+            assert_eq!(STEMMER.stem(word).as_ref(), *stem, "{word}");
+        }
+    }
+
+    #[test]
+    fn the_built_in_guide_is_stemmed_by_lookup() {
+        // Regenerate with `cargo run -q -p refine-core --example known_stems` when this fails.
+        for word in words(crate::guide::DEFAULT_GUIDE_MARKDOWN) {
+            let plain =
+                word.len() >= 2 && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'');
+            if plain {
+                assert!(
+                    known_stems::KNOWN_STEMS
+                        .binary_search_by(|(w, _)| (*w).cmp(word.as_str()))
+                        .is_ok(),
+                    "`{word}` of the built-in guide is not in text/known_stems.rs"
+                );
+            }
+        }
     }
 
     #[test]
