@@ -90,11 +90,22 @@ static MINUTES: LazyLock<Pattern> = LazyLock::new(|| {
 /// The first timebox in `text`, if any. Clock ranges win over durations, and hour forms over
 /// minute forms, so `10:00-10:20 (20 min)` reads as 20 minutes once.
 pub fn find_timebox(text: &str) -> Option<FoundTimebox> {
-    // Every form starts with a digit (`\d`, a Unicode decimal digit, is numeric): most lines
-    // have none, and are done without running a regex.
-    if !text.chars().any(char::is_numeric) {
-        return None;
-    }
+    // Every form starts with `\b\d` (a Unicode decimal digit, which is numeric): most lines
+    // have none, and are done without running a regex. No match starts before the first
+    // numeric character, so the search starts at the character before it (where `\b` reads as
+    // in place) and its spans are shifted back.
+    let first = text.char_indices().find(|(_, c)| c.is_numeric())?.0;
+    let from = text[..first]
+        .char_indices()
+        .next_back()
+        .map_or(0, |(at, _)| at);
+    let mut found = find_timebox_from_start(&text[from..])?;
+    found.span = found.span.start + from..found.span.end + from;
+    Some(found)
+}
+
+/// [`find_timebox`], searching `text` from its start.
+fn find_timebox_from_start(text: &str) -> Option<FoundTimebox> {
     // Each form's capture groups are read only where the cheaper match test finds it: a clock
     // range needs a colon, hours an `h`, minutes an `m`.
     let hit = |re: &Pattern, mark: [char; 2]| text.contains(mark) && re.is_match(text);
@@ -235,6 +246,23 @@ mod tests {
             if MINUTES.is_match(&text) {
                 proptest::prop_assert!(numeric && text.contains(['m', 'M']));
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+        /// Searching from the character before the first numeric one finds what a search of
+        /// the whole text finds, at the same place.
+        #[test]
+        fn the_search_from_the_first_digit_is_exact(
+            tokens in proptest::collection::vec(proptest::sample::select(&[
+                "Context", "x", " ", "é", "(", "15", "7", "٣", "½", ":", "00", "-", "–", "to",
+                " min", "m", "minutes", "h", "hours", "1.5", "pm", "_", "**",
+            ][..]), 0..10)
+        ) {
+            let text = tokens.concat();
+            let whole = text.chars().any(char::is_numeric).then(|| find_timebox_from_start(&text)).flatten();
+            proptest::prop_assert_eq!(find_timebox(&text), whole, "{:?}", text);
         }
     }
 
