@@ -583,19 +583,23 @@ impl Linter<'_> {
         let mut clean = 0;
         for ((question, &line), twin) in questions.iter().zip(lines).zip(twins) {
             let before = self.findings.len();
-            let short = shorten(question);
+            // Only a finding's message quotes the question.
+            let short = || shorten(question);
             if let Some(j) = twin {
-                let message = format!("\"{short}\" says what question {} says", j + 1);
+                let message = format!("\"{}\" says what question {} says", short(), j + 1);
                 self.push(Code::QuestionDuplicate, message, Some(line));
             }
-            let first_word = words(question).into_iter().next().unwrap_or_default();
+            let first_word = unicode_words(question)
+                .next()
+                .map(str::to_lowercase)
+                .unwrap_or_default();
             let asks = question.contains('?')
                 || question.contains('？')
                 || VOCABULARY.interrogatives.contains(&first_word.as_str());
             if !asks {
                 self.push(
                     Code::QuestionNotQuestion,
-                    format!("\"{short}\" is not a question"),
+                    format!("\"{}\" is not a question", short()),
                     Some(line),
                 );
             }
@@ -605,12 +609,13 @@ impl Linter<'_> {
                 && !quotes_topic
                 && !terms_meet(&self.terms_of(question), &subject_terms)
             {
-                let message = format!("\"{short}\" does not refer to the topic or its context");
+                let message = format!("\"{}\" does not refer to the topic or its context", short());
                 self.push(Code::QuestionGeneric, message, Some(line));
             }
             if let Some(run) = echo_of_words(&title_words, question) {
                 let message = format!(
-                    "\"{short}\" repeats the title (\"{run}\"); name the subject in a few words of its own"
+                    "\"{}\" repeats the title (\"{run}\"); name the subject in a few words of its own",
+                    short()
                 );
                 self.push(Code::QuestionEcho, message, Some(line));
             }
@@ -618,7 +623,8 @@ impl Linter<'_> {
                 && self.asserts_for(subject, m)
             {
                 let message = format!(
-                    "\"{short}\" jumps to a solution (\"{}\"); explore the problem first",
+                    "\"{}\" jumps to a solution (\"{}\"); explore the problem first",
+                    short(),
                     m.phrase
                 );
                 self.push(Code::QuestionSolutioning, message, Some(line));
@@ -627,7 +633,8 @@ impl Linter<'_> {
                 && self.asserts_for(subject, m)
             {
                 let message = format!(
-                    "\"{short}\" asks for an estimate (\"{}\"); refinement is about understanding",
+                    "\"{}\" asks for an estimate (\"{}\"); refinement is about understanding",
+                    short(),
                     m.phrase
                 );
                 self.push(Code::QuestionEstimation, message, Some(line));

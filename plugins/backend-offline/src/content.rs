@@ -10,7 +10,9 @@ use refine_core::contract::{CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS}
 use refine_core::guide::{BULLET_CHARS_SHOWN, Guide, GuideItem, Phase};
 use refine_core::lint::TitleEcho;
 use refine_core::parse::defuse_section_tags;
-use refine_core::text::{is_unspaced, same_stem, sentence_count, terms, terms_meet, words};
+use refine_core::text::{
+    is_unspaced, same_stem, sentence_count, terms, terms_meet, unicode_words, words,
+};
 use refine_topic::{FactKind, Reading, TopicKind};
 use sha2::{Digest, Sha256};
 
@@ -433,13 +435,26 @@ const ANGLE_MARKERS: &[(Angle, &[&str])] = &[
 ];
 
 fn angles_of(text: &str) -> Option<Angle> {
-    let text_words = words(text);
+    // The words lower-cased only where they are not ASCII (the markers are lower-case ASCII).
+    let text_words: Vec<std::borrow::Cow<'_, str>> = unicode_words(text)
+        .map(|w| {
+            if w.is_ascii() {
+                std::borrow::Cow::Borrowed(w)
+            } else {
+                std::borrow::Cow::Owned(w.to_lowercase())
+            }
+        })
+        .collect();
+    let starts_with = |word: &str, marker: &str| {
+        word.len() >= marker.len()
+            && word.as_bytes()[..marker.len()].eq_ignore_ascii_case(marker.as_bytes())
+    };
     ANGLE_MARKERS
         .iter()
         .find(|(_, markers)| {
             markers
                 .iter()
-                .any(|m| text_words.iter().any(|w| w.starts_with(m)))
+                .any(|m| text_words.iter().any(|w| starts_with(w, m)))
         })
         .map(|(angle, _)| *angle)
 }
@@ -455,13 +470,14 @@ pub(crate) fn exploration_phase(guide: &Guide) -> &Phase {
             .filter(|t| angles_of(t).is_some())
             .count()
     };
-    let mut best = &guide.phases[0];
-    for phase in &guide.phases {
-        if score(phase) > score(best) {
-            best = phase;
+    let mut best = (&guide.phases[0], score(&guide.phases[0]));
+    for phase in &guide.phases[1..] {
+        let scored = score(phase);
+        if scored > best.1 {
+            best = (phase, scored);
         }
     }
-    best
+    best.0
 }
 
 /// How a key point on `theme` applies the guide to this item: through what the notes say
@@ -849,6 +865,31 @@ pub(crate) fn closing(voice: &Voice<'_>, guide: &Guide) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Reading the angle without lower-casing ASCII words reads what the lower-cased
+        /// words read.
+        #[test]
+        fn angles_read_as_from_lower_cased_words(
+            tokens in proptest::collection::vec(proptest::sample::select(&[
+                "Who", "STAKEHOLDERS", "depends", "Dependency", "constraint", "assume",
+                "EVIDENCE", "data", "Instead", "problem", "Core", "the", " ", "-", "É", "émigré",
+                "Ünternehmen", "metrics", "Workaround", "frame", "x",
+            ][..]), 0..6)
+        ) {
+            let text = tokens.join(" ");
+            let by_words = {
+                let text_words = words(&text);
+                ANGLE_MARKERS
+                    .iter()
+                    .find(|(_, markers)| {
+                        markers.iter().any(|m| text_words.iter().any(|w| w.starts_with(m)))
+                    })
+                    .map(|(angle, _)| *angle)
+            };
+            proptest::prop_assert_eq!(angles_of(&text), by_words);
+        }
+    }
 
     #[test]
     fn the_default_guide_explores_the_second_phase() {
