@@ -29,9 +29,11 @@
 //! A reply with no findings scores 1 on all three.
 
 mod duplicates;
+mod echo;
 mod items;
 
 pub use duplicates::earlier_twins;
+pub use echo::{TitleEcho, echoes_title};
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -48,8 +50,8 @@ use crate::guide::Guide;
 use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
 use crate::text::{
-    PhraseMatch, Phrases, find_phrase, is_unspaced, same_stem, sentence_count, stem, terms,
-    terms_meet, unicode_words, words,
+    PhraseMatch, Phrases, find_phrase, same_stem, sentence_count, stem, terms, terms_meet,
+    unicode_words, words,
 };
 use crate::timebox::Minutes;
 
@@ -578,7 +580,7 @@ impl Linter<'_> {
         }
         let subject_terms = terms(&text);
         let topic_lower = subject.title.to_lowercase();
-        let title_words = words(subject.title);
+        let title_echo = TitleEcho::new(subject.title);
         let twins = self.twins(questions);
         let mut clean = 0;
         for ((question, &line), twin) in questions.iter().zip(lines).zip(twins) {
@@ -612,7 +614,7 @@ impl Linter<'_> {
                 let message = format!("\"{}\" does not refer to the topic or its context", short());
                 self.push(Code::QuestionGeneric, message, Some(line));
             }
-            if let Some(run) = echo_of_words(&title_words, question) {
+            if let Some(run) = title_echo.run_in(question) {
                 let message = format!(
                     "\"{}\" repeats the title (\"{run}\"); name the subject in a few words of its own",
                     short()
@@ -692,7 +694,7 @@ impl Linter<'_> {
     /// [`SPECIFICITY`]`.echo_run_words` words in a row (a character of a script written without
     /// spaces counts as a third of a word).
     fn echo(&self, text: &str) -> Option<String> {
-        echo_of(self.request.topic().as_str(), text)
+        TitleEcho::new(self.request.topic().as_str()).run_in(text)
     }
 
     fn closing_next_steps(&mut self) -> f64 {
@@ -748,89 +750,6 @@ impl Linter<'_> {
 struct Subject<'s> {
     title: &'s str,
     notes: Option<&'s str>,
-}
-
-/// The run of `title`'s words `text` repeats, when it is long enough to be an echo.
-fn echo_of(title: &str, text: &str) -> Option<String> {
-    echo_of_words(&words(title), text)
-}
-
-/// [`echo_of`], given the title's words.
-fn echo_of_words(title_words: &[String], text: &str) -> Option<String> {
-    longest_shared_run_words(title_words, text)
-        .filter(|(weight, _)| *weight >= SPECIFICITY.echo_run_words * UNSPACED_PER_WORD)
-        .map(|(_, run)| run)
-}
-
-/// Whether `text` repeats `title` at length, as `question-echo` and `closing-echo` judge it: so
-/// a writer can check a sentence before putting it in a reply.
-pub fn echoes_title(title: &str, text: &str) -> bool {
-    TitleEcho::new(title).echoed_in(text)
-}
-
-/// A title prepared for [`echoes_title`]'s check of many texts: its words read once.
-#[derive(Debug, Clone)]
-pub struct TitleEcho {
-    words: Vec<String>,
-}
-
-impl TitleEcho {
-    /// Reads `title`'s words.
-    pub fn new(title: &str) -> TitleEcho {
-        TitleEcho {
-            words: words(title),
-        }
-    }
-
-    /// Whether `text` repeats the title at length: [`echoes_title`].
-    pub fn echoed_in(&self, text: &str) -> bool {
-        longest_shared_run_words(&self.words, text)
-            .is_some_and(|(weight, _)| weight >= SPECIFICITY.echo_run_words * UNSPACED_PER_WORD)
-    }
-}
-
-/// How many characters of a script written without spaces weigh as much as one word.
-const UNSPACED_PER_WORD: usize = 3;
-
-/// The longest run of consecutive words a title (given as its words `a`) and `text` share, by
-/// weight (a word weighs [`UNSPACED_PER_WORD`], a character of an unspaced script 1), with the
-/// run as `text` words.
-fn longest_shared_run_words(a: &[String], text: &str) -> Option<(usize, String)> {
-    let b = words(text);
-    let weight = |w: &String| {
-        if w.chars().any(is_unspaced) {
-            1
-        } else {
-            UNSPACED_PER_WORD
-        }
-    };
-    // Longest common substring over words, weighted: one row of the table at a time, in two
-    // buffers that trade places.
-    let mut previous = vec![(0usize, 0usize); b.len() + 1];
-    let mut row = vec![(0usize, 0usize); b.len() + 1];
-    let mut best = (0usize, 0usize, 0usize); // weight, end in b, length in words
-    for x in a {
-        row.fill((0, 0));
-        for (j, y) in b.iter().enumerate() {
-            if x == y {
-                let (w, n) = previous[j];
-                row[j + 1] = (w + weight(y), n + 1);
-                if row[j + 1].0 > best.0 {
-                    best = (row[j + 1].0, j + 1, n + 1);
-                }
-            }
-        }
-        std::mem::swap(&mut previous, &mut row);
-    }
-    let (w, end, n) = best;
-    (n > 0).then(|| {
-        let sep = if b[end - n..end].iter().all(|x| x.chars().any(is_unspaced)) {
-            ""
-        } else {
-            " "
-        };
-        (w, b[end - n..end].join(sep))
-    })
 }
 
 /// At most 60 characters of `text`, for messages.

@@ -1,0 +1,214 @@
+//! Echoes of the title: the longest run of the title's words a text repeats, weighted (a word
+//! weighs [`UNSPACED_PER_WORD`], a character of a script written without spaces 1).
+//!
+//! The title's words are numbered once; a text's words are looked up (lower-cased in one
+//! reused buffer), and the longest common run is found over the numbers, a text word the title
+//! lacks being 0. Only when a run is found are the text's words read whole to quote it.
+
+use rustc_hash::FxHashMap;
+
+use crate::contract::SPECIFICITY;
+use crate::text::{is_unspaced, unicode_words, words};
+
+/// How many characters of a script written without spaces weigh as much as one word.
+const UNSPACED_PER_WORD: usize = 3;
+
+/// Whether `text` repeats `title` at length, as `question-echo` and `closing-echo` judge it: so
+/// a writer can check a sentence before putting it in a reply.
+pub fn echoes_title(title: &str, text: &str) -> bool {
+    TitleEcho::new(title).echoed_in(text)
+}
+
+/// A title prepared for [`echoes_title`]'s check of many texts: its words numbered once.
+#[derive(Debug, Clone)]
+pub struct TitleEcho {
+    /// The title's words by number (from 1; 0 is a word the title lacks).
+    ids: Vec<u32>,
+    /// Each distinct lower-case word of the title and its number.
+    numbers: FxHashMap<String, u32>,
+    /// The weight of each number's word (index 0 unused).
+    weights: Vec<usize>,
+}
+
+impl TitleEcho {
+    /// Reads `title`'s words.
+    pub fn new(title: &str) -> TitleEcho {
+        let mut numbers: FxHashMap<String, u32> = FxHashMap::default();
+        let mut weights = vec![0];
+        let ids = words(title)
+            .into_iter()
+            .map(|word| {
+                let next = weights.len() as u32;
+                *numbers.entry(word).or_insert_with_key(|word| {
+                    weights.push(weight(word));
+                    next
+                })
+            })
+            .collect();
+        TitleEcho {
+            ids,
+            numbers,
+            weights,
+        }
+    }
+
+    /// Whether `text` repeats the title at length: [`echoes_title`].
+    pub fn echoed_in(&self, text: &str) -> bool {
+        self.longest_run(text)
+            .is_some_and(|(weight, _, _)| weight >= THRESHOLD)
+    }
+
+    /// The run of the title's words `text` repeats, as `text` writes them (lower-cased), when it
+    /// is long enough to be an echo.
+    pub(crate) fn run_in(&self, text: &str) -> Option<String> {
+        let (weight, end, length) = self.longest_run(text)?;
+        if weight < THRESHOLD {
+            return None;
+        }
+        let b = words(text);
+        let run = &b[end - length..end];
+        let sep = if run.iter().all(|x| x.chars().any(is_unspaced)) {
+            ""
+        } else {
+            " "
+        };
+        Some(run.join(sep))
+    }
+
+    /// The text's words by the title's numbers.
+    fn numbered(&self, text: &str) -> Vec<u32> {
+        let mut lower = String::new();
+        unicode_words(text)
+            .map(|word| {
+                if word.is_ascii() {
+                    lower.clear();
+                    lower.push_str(word);
+                    lower.make_ascii_lowercase();
+                } else {
+                    lower = word.to_lowercase();
+                }
+                self.numbers.get(lower.as_str()).copied().unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// The longest run of consecutive words the title and `text` share, by weight: its weight,
+    /// where it ends among the text's words and its length in words.
+    fn longest_run(&self, text: &str) -> Option<(usize, usize, usize)> {
+        let b = self.numbered(text);
+        if b.iter().all(|&id| id == 0) {
+            return None;
+        }
+        // Longest common substring over words, weighted: one row of the table at a time, in two
+        // buffers that trade places.
+        let mut previous = vec![(0usize, 0usize); b.len() + 1];
+        let mut row = vec![(0usize, 0usize); b.len() + 1];
+        let mut best = (0usize, 0usize, 0usize); // weight, end in b, length in words
+        for &x in &self.ids {
+            row.fill((0, 0));
+            for (j, &y) in b.iter().enumerate() {
+                if x == y {
+                    let (w, n) = previous[j];
+                    row[j + 1] = (w + self.weights[y as usize], n + 1);
+                    if row[j + 1].0 > best.0 {
+                        best = (row[j + 1].0, j + 1, n + 1);
+                    }
+                }
+            }
+            std::mem::swap(&mut previous, &mut row);
+        }
+        (best.2 > 0).then_some(best)
+    }
+}
+
+/// The weight a run must reach to be an echo.
+const THRESHOLD: usize = SPECIFICITY.echo_run_words * UNSPACED_PER_WORD;
+
+fn weight(word: &str) -> usize {
+    if word.chars().any(is_unspaced) {
+        1
+    } else {
+        UNSPACED_PER_WORD
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The reading before the words were numbered: strings compared in the table.
+    fn by_strings(a: &[String], text: &str) -> Option<(usize, String)> {
+        let b = words(text);
+        let mut previous = vec![(0usize, 0usize); b.len() + 1];
+        let mut row = vec![(0usize, 0usize); b.len() + 1];
+        let mut best = (0usize, 0usize, 0usize);
+        for x in a {
+            row.fill((0, 0));
+            for (j, y) in b.iter().enumerate() {
+                if x == y {
+                    let (w, n) = previous[j];
+                    row[j + 1] = (w + weight(y), n + 1);
+                    if row[j + 1].0 > best.0 {
+                        best = (row[j + 1].0, j + 1, n + 1);
+                    }
+                }
+            }
+            std::mem::swap(&mut previous, &mut row);
+        }
+        let (w, end, n) = best;
+        (n > 0).then(|| {
+            let sep = if b[end - n..end].iter().all(|x| x.chars().any(is_unspaced)) {
+                ""
+            } else {
+                " "
+            };
+            (w, b[end - n..end].join(sep))
+        })
+    }
+
+    fn text_of(tokens: &[&str]) -> String {
+        tokens.join(" ")
+    }
+
+    const WORDS: &[&str] = &[
+        "Reduce",
+        "reduce",
+        "checkout",
+        "CHECKOUT",
+        "abandonment",
+        "on",
+        "mobile",
+        "Mobile",
+        "the",
+        "結帳",
+        "流程",
+        "結",
+        "Ärger",
+        "ärger",
+        "x",
+        "-",
+        "?",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// Numbered words find the run the strings find, of the same weight, quoted alike.
+        #[test]
+        fn numbered_runs_are_the_string_runs(
+            title in proptest::collection::vec(proptest::sample::select(WORDS), 0..7),
+            text in proptest::collection::vec(proptest::sample::select(WORDS), 0..9),
+        ) {
+            let (title, text) = (text_of(&title), text_of(&text));
+            let echo = TitleEcho::new(&title);
+            let expected = by_strings(&words(&title), &text);
+            let found = echo.longest_run(&text).map(|(w, _, _)| w);
+            prop_assert_eq!(found, expected.as_ref().map(|(w, _)| *w));
+            let run = expected.filter(|(w, _)| *w >= THRESHOLD).map(|(_, run)| run);
+            prop_assert_eq!(echo.run_in(&text), run.clone());
+            prop_assert_eq!(echo.echoed_in(&text), run.is_some());
+        }
+    }
+}
