@@ -9,20 +9,30 @@
 //! a pure template. Lower is better.
 
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use crate::contract::SPECIFICITY;
-use crate::text::{stem, words};
+use crate::text::{stem_shared, words};
 
 /// The mask that stands for the topic's own words.
 const MASK: &str = "…";
 
 /// A question's wording with its topic's own words masked.
 pub fn masked_wording(title: &str, question: &str) -> String {
-    let own: BTreeSet<String> = words(title).iter().map(|w| stem(w)).collect();
+    masked_by(&title_stems(title), question)
+}
+
+/// The stems of a title's words, read once for all its questions.
+fn title_stems(title: &str) -> BTreeSet<Rc<str>> {
+    words(title).iter().map(|w| stem_shared(w)).collect()
+}
+
+/// [`masked_wording`], given the title's stems.
+fn masked_by(own: &BTreeSet<Rc<str>>, question: &str) -> String {
     let mut out: Vec<&str> = Vec::new();
     let question_words = words(question);
     for word in &question_words {
-        if own.contains(&stem(word)) {
+        if own.contains(&stem_shared(word)) {
             if out.last() != Some(&MASK) {
                 out.push(MASK);
             }
@@ -51,11 +61,9 @@ struct Uses {
 impl WordingTally {
     /// Adds the questions written for one topic (a repeat of a topic adds to the same topic).
     pub fn add(&mut self, topic_id: &str, title: &str, questions: &[String]) {
+        let own = title_stems(title);
         for question in questions {
-            let uses = self
-                .wordings
-                .entry(masked_wording(title, question))
-                .or_default();
+            let uses = self.wordings.entry(masked_by(&own, question)).or_default();
             uses.questions += 1;
             if uses.topics.len() < SPECIFICITY.templated_topics
                 && !uses.topics.iter().any(|t| t == topic_id)

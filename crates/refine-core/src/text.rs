@@ -231,7 +231,8 @@ pub fn stem(word: &str) -> String {
     String::from(stem_shared(word).as_ref())
 }
 
-fn stem_shared(word: &str) -> Rc<str> {
+/// [`stem`], shared with the memo instead of copied.
+pub(crate) fn stem_shared(word: &str) -> Rc<str> {
     let known = WORD_CACHE.with(|cache| cache.borrow().stems.get(word).cloned());
     if let Some(stem) = known {
         return stem;
