@@ -235,14 +235,10 @@ const THEME_MARKERS: &[(Theme, &[&str])] = &[
 ];
 
 fn themes_of(text: &str) -> Vec<Theme> {
-    let text_words = words(text);
+    let marked = MarkerWords::of(text);
     THEME_MARKERS
         .iter()
-        .filter(|(_, markers)| {
-            markers
-                .iter()
-                .any(|m| text_words.iter().any(|w| w.starts_with(m)))
-        })
+        .filter(|(_, markers)| marked.any_starts_with(markers))
         .map(|(theme, _)| *theme)
         .collect()
 }
@@ -435,28 +431,43 @@ const ANGLE_MARKERS: &[(Angle, &[&str])] = &[
 ];
 
 fn angles_of(text: &str) -> Option<Angle> {
-    // The words lower-cased only where they are not ASCII (the markers are lower-case ASCII).
-    let text_words: Vec<std::borrow::Cow<'_, str>> = unicode_words(text)
-        .map(|w| {
-            if w.is_ascii() {
-                std::borrow::Cow::Borrowed(w)
-            } else {
-                std::borrow::Cow::Owned(w.to_lowercase())
-            }
-        })
-        .collect();
-    let starts_with = |word: &str, marker: &str| {
-        word.len() >= marker.len()
-            && word.as_bytes()[..marker.len()].eq_ignore_ascii_case(marker.as_bytes())
-    };
+    let marked = MarkerWords::of(text);
     ANGLE_MARKERS
         .iter()
-        .find(|(_, markers)| {
-            markers
-                .iter()
-                .any(|m| text_words.iter().any(|w| starts_with(w, m)))
-        })
+        .find(|(_, markers)| marked.any_starts_with(markers))
         .map(|(angle, _)| *angle)
+}
+
+/// A text's words for the marker tests of angles and themes: lower-cased only where they are
+/// not ASCII, since the markers are lower-case ASCII and an ASCII word is compared without
+/// regard to case (what its lower-cased form would give, without the copy).
+struct MarkerWords<'t> {
+    words: Vec<std::borrow::Cow<'t, str>>,
+}
+
+impl<'t> MarkerWords<'t> {
+    fn of(text: &'t str) -> MarkerWords<'t> {
+        let words = unicode_words(text)
+            .map(|w| {
+                if w.is_ascii() {
+                    std::borrow::Cow::Borrowed(w)
+                } else {
+                    std::borrow::Cow::Owned(w.to_lowercase())
+                }
+            })
+            .collect();
+        MarkerWords { words }
+    }
+
+    /// Whether a word starts with one of `markers` (lower-case ASCII).
+    fn any_starts_with(&self, markers: &[&str]) -> bool {
+        markers.iter().any(|marker| {
+            self.words.iter().any(|word| {
+                word.len() >= marker.len()
+                    && word.as_bytes()[..marker.len()].eq_ignore_ascii_case(marker.as_bytes())
+            })
+        })
+    }
 }
 
 /// The guide phase where the problem space is explored: the one whose bullets name the most
@@ -867,14 +878,15 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// Reading the angle without lower-casing ASCII words reads what the lower-cased
-        /// words read.
+        /// Reading angles and themes without lower-casing ASCII words reads what the
+        /// lower-cased words read.
         #[test]
         fn angles_read_as_from_lower_cased_words(
             tokens in proptest::collection::vec(proptest::sample::select(&[
                 "Who", "STAKEHOLDERS", "depends", "Dependency", "constraint", "assume",
                 "EVIDENCE", "data", "Instead", "problem", "Core", "the", " ", "-", "É", "émigré",
-                "Ünternehmen", "metrics", "Workaround", "frame", "x",
+                "Ünternehmen", "metrics", "Workaround", "frame", "x", "Success", "TIMEBOX",
+                "Prepared", "priorities", "understand", "measure", "pitfall",
             ][..]), 0..6)
         ) {
             let text = tokens.join(" ");
@@ -888,6 +900,17 @@ mod tests {
                     .map(|(angle, _)| *angle)
             };
             proptest::prop_assert_eq!(angles_of(&text), by_words);
+            let themes_by_words: Vec<Theme> = {
+                let text_words = words(&text);
+                THEME_MARKERS
+                    .iter()
+                    .filter(|(_, markers)| {
+                        markers.iter().any(|m| text_words.iter().any(|w| w.starts_with(m)))
+                    })
+                    .map(|(theme, _)| *theme)
+                    .collect()
+            };
+            proptest::prop_assert_eq!(themes_of(&text), themes_by_words);
         }
     }
 

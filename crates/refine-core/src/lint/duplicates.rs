@@ -44,7 +44,8 @@ fn near(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
         return false;
     }
     let shared = a.intersection(b).count();
-    let union = a.union(b).count();
+    // Every term is in one set, the other or both.
+    let union = a.len() + b.len() - shared;
     shared as f64 >= DUPLICATES.overlap * union as f64
 }
 
