@@ -414,6 +414,10 @@ pub fn detect(title: &Title, context: Option<&str>) -> KindReading {
         let mut notes_score = 0;
         let mut because = Vec::new();
         for (text, weight, place) in &prepared {
+            // No signal (each has a letter) is in an empty text.
+            if text.lower.is_empty() {
+                continue;
+            }
             for signal in signals.iter() {
                 if text.has(signal) {
                     // The notes repeating the title's own signal ("sync" twice) add nothing.
@@ -546,6 +550,17 @@ mod tests {
 
     fn kind(title: &str, notes: Option<&str>) -> TopicKind {
         detect(&Title::read(title), notes).kind
+    }
+
+    #[test]
+    fn no_signal_is_in_an_empty_text() {
+        // `detect` skips empty sources on the strength of this.
+        let empty = Prepared::new("");
+        for (kind, signals) in SIGNALS {
+            for signal in signals.iter() {
+                assert!(!empty.has(signal), "{kind:?}: {signal:?}");
+            }
+        }
     }
 
     #[test]
