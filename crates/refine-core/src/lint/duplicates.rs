@@ -31,11 +31,18 @@ pub(super) fn twins_with_terms(
 
 /// Lower case, letters and digits only, single spaces.
 fn normalise(text: &str) -> String {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let lower = text.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    for run in lower.split(|c: char| !c.is_alphanumeric()) {
+        if run.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(run);
+    }
+    out
 }
 
 /// Whether two term sets overlap by at least [`DUPLICATES`]`.overlap` of their union.
@@ -52,6 +59,20 @@ fn near(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The runs joined as they are found, as the collected and joined runs were.
+        #[test]
+        fn normalise_joins_runs_with_single_spaces(text in "[aZ9 ,?é’\u{130}-]{0,16}") {
+            let joined = text
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            proptest::prop_assert_eq!(normalise(&text), joined);
+        }
+    }
 
     fn twins(texts: &[&str]) -> Vec<Option<usize>> {
         earlier_twins(&texts.iter().map(|t| t.to_string()).collect::<Vec<_>>())
