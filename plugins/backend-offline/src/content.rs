@@ -234,7 +234,44 @@ const THEME_MARKERS: &[(Theme, &[&str])] = &[
     (Theme::Understanding, &["understand", "problem", "frame"]),
 ];
 
+/// How many texts each thread remembers the themes or angle of before it starts afresh.
+const MEMO_LIMIT: usize = 4096;
+
+type Memo<V> = std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, V>>;
+
+thread_local! {
+    /// The themes of guide statements read so far: a run plans every case from the same
+    /// guide, and reading a statement's words costs far more than a lookup.
+    static THEMES: Memo<Vec<Theme>> = Memo::default();
+    /// The angle of guide statements read so far, for the same reason.
+    static ANGLES: Memo<Option<Angle>> = Memo::default();
+}
+
+/// `read(text)`, remembered per thread: `read` must depend on `text` alone.
+fn memoized<V: Clone>(
+    memo: &'static std::thread::LocalKey<Memo<V>>,
+    text: &str,
+    read: impl FnOnce(&str) -> V,
+) -> V {
+    if let Some(known) = memo.with(|m| m.borrow().get(text).cloned()) {
+        return known;
+    }
+    let value = read(text);
+    memo.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(Box::from(text), value.clone());
+    });
+    value
+}
+
 fn themes_of(text: &str) -> Vec<Theme> {
+    memoized(&THEMES, text, read_themes)
+}
+
+fn read_themes(text: &str) -> Vec<Theme> {
     let marked = MarkerWords::of(text);
     THEME_MARKERS
         .iter()
@@ -431,6 +468,10 @@ const ANGLE_MARKERS: &[(Angle, &[&str])] = &[
 ];
 
 fn angles_of(text: &str) -> Option<Angle> {
+    memoized(&ANGLES, text, read_angle)
+}
+
+fn read_angle(text: &str) -> Option<Angle> {
     let marked = MarkerWords::of(text);
     ANGLE_MARKERS
         .iter()
@@ -911,6 +952,21 @@ mod tests {
                     .collect()
             };
             proptest::prop_assert_eq!(themes_of(&text), themes_by_words);
+        }
+
+        /// Remembered readings are the readings, whatever came before.
+        #[test]
+        fn memoized_readings_are_the_readings(
+            texts in proptest::collection::vec(proptest::sample::select(&[
+                "Who is affected?", "What data do we have?", "Timebox the tangents",
+                "Set success criteria", "Which constraints?", "Prepare in advance",
+                "", "The core problem", "Depends on payments",
+            ][..]), 0..12)
+        ) {
+            for text in texts {
+                proptest::prop_assert_eq!(themes_of(text), read_themes(text));
+                proptest::prop_assert_eq!(angles_of(text), read_angle(text));
+            }
         }
     }
 
