@@ -245,6 +245,8 @@ thread_local! {
     static THEMES: Memo<Vec<Theme>> = Memo::default();
     /// The angle of guide statements read so far, for the same reason.
     static ANGLES: Memo<Option<Angle>> = Memo::default();
+    /// Whether guide statements read so far speak of success.
+    static SUCCESS: Memo<bool> = Memo::default();
 }
 
 /// `read(text)`, remembered per thread: `read` must depend on `text` alone.
@@ -797,13 +799,19 @@ pub(crate) fn success_phase(guide: &Guide) -> Option<&Phase> {
         &phase.slug != exploration
             && std::iter::once(phase.name.as_str())
                 .chain(phase.items.iter().flat_map(|i| i.texts()))
-                .any(|t| {
-                    words(t).iter().any(|w| {
-                        ["success", "outcome", "outcomes", "measure", "criteria"]
-                            .contains(&w.as_str())
-                    })
-                })
+                .any(speaks_of_success)
     })
+}
+
+/// Whether a guide text names success, outcomes or measures (remembered per thread).
+fn speaks_of_success(text: &str) -> bool {
+    memoized(&SUCCESS, text, read_success)
+}
+
+fn read_success(text: &str) -> bool {
+    words(text)
+        .iter()
+        .any(|w| ["success", "outcome", "outcomes", "measure", "criteria"].contains(&w.as_str()))
 }
 
 /// Prompts for the success-criteria phase: what would tell us it is solved, and how we would
@@ -960,12 +968,14 @@ mod tests {
             texts in proptest::collection::vec(proptest::sample::select(&[
                 "Who is affected?", "What data do we have?", "Timebox the tangents",
                 "Set success criteria", "Which constraints?", "Prepare in advance",
-                "", "The core problem", "Depends on payments",
+                "", "The core problem", "Depends on payments", "Define success criteria",
+                "Outcomes over output",
             ][..]), 0..12)
         ) {
             for text in texts {
                 proptest::prop_assert_eq!(themes_of(text), read_themes(text));
                 proptest::prop_assert_eq!(angles_of(text), read_angle(text));
+                proptest::prop_assert_eq!(speaks_of_success(text), read_success(text));
             }
         }
     }
