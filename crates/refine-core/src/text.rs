@@ -3,11 +3,11 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use refine_pattern::Pattern;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -31,7 +31,7 @@ const STOPWORDS: &[&str] = &[
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
 /// Stop words and the vocabulary's generic words, with the stems of the generic words, built once.
-static IGNORED: LazyLock<(HashSet<&'static str>, HashSet<String>)> = LazyLock::new(|| {
+static IGNORED: LazyLock<(FxHashSet<&'static str>, FxHashSet<String>)> = LazyLock::new(|| {
     let generic = crate::contract::VOCABULARY.generic;
     let words = STOPWORDS.iter().chain(generic).copied().collect();
     let stems = generic.iter().map(|g| stem(g)).collect();
