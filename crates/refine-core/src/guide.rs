@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use refine_pattern::Pattern;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::request::{GUIDE_MAX_BYTES, GUIDE_MAX_DEPTH, SESSION_MAX_MINUTES};
 use crate::text::{slug, strip_markup, terms};
@@ -24,7 +24,7 @@ use crate::work;
 pub const DEFAULT_GUIDE_MARKDOWN: &str = include_str!("../assets/refinement-guide.md");
 
 /// Where a guide came from, for messages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GuideOrigin {
     /// The guide built into `refine`.
@@ -146,7 +146,7 @@ pub enum GuideError {
 }
 
 /// A bullet of the guide, with the bullets nested under it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuideItem {
     /// The bullet's text, without Markdown markup.
     pub text: String,
@@ -193,7 +193,7 @@ pub fn shown_bullets<'a>(items: impl IntoIterator<Item = &'a GuideItem>) -> Vec<
 }
 
 /// A group of bullets under a `###` heading (preparation for one audience, one kind of follow-up).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuideGroup {
     /// The heading, without numbering and markup.
     pub name: String,
@@ -202,7 +202,7 @@ pub struct GuideGroup {
 }
 
 /// A timeboxed phase of the session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phase {
     /// The phase name, e.g. "Context Setting".
     pub name: String,
@@ -218,7 +218,7 @@ pub struct Phase {
 
 /// Practices that apply throughout the session (an untimed session heading such as "Discussion
 /// Management"), with where the guide places them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PracticeBlock {
     /// The heading, e.g. "Discussion Management".
     pub name: String,
@@ -229,7 +229,7 @@ pub struct PracticeBlock {
 }
 
 /// A parsed refinement guide.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guide {
     /// Where it came from.
     pub origin: GuideOrigin,
@@ -254,6 +254,16 @@ pub struct Guide {
     pub pitfalls: Vec<GuideItem>,
     /// The content terms of every line of the guide, computed once for tracing key points.
     #[serde(skip)]
+    statement_terms: Vec<BTreeSet<String>>,
+}
+
+/// The built-in guide as parsed ahead; see [`Guide::builtin`].
+const BUILTIN_PARSED: &str = include_str!("../assets/refinement-guide.parsed.json");
+
+/// A guide as stored parsed: what it serialises, and the terms of its lines.
+#[derive(Serialize, Deserialize)]
+struct StoredGuide {
+    guide: Guide,
     statement_terms: Vec<BTreeSet<String>>,
 }
 
@@ -335,9 +345,37 @@ fn four_digits_in_a_row(text: &str) -> bool {
 impl Guide {
     /// The built-in guide.
     pub fn builtin() -> Guide {
+        // Read as parsed ahead (`assets/refinement-guide.parsed.json`): parsing the guide and
+        // the terms of its lines was a fifth of `refine prep`. A test holds the stored guide
+        // equal to a fresh parse; should the file ever not read, the guide is parsed.
+        serde_json::from_str::<StoredGuide>(BUILTIN_PARSED)
+            .map(|stored| Guide {
+                markdown: String::from(DEFAULT_GUIDE_MARKDOWN),
+                statement_terms: stored.statement_terms,
+                ..stored.guide
+            })
+            .unwrap_or_else(|_| Guide::parse_builtin())
+    }
+
+    /// The built-in guide parsed from its Markdown.
+    fn parse_builtin() -> Guide {
         // The built-in guide is tested to parse; should that ever break, the test names it.
         Guide::parse(DEFAULT_GUIDE_MARKDOWN, GuideOrigin::BuiltIn)
             .unwrap_or_else(|e| panic!("the built-in guide must parse: {e}"))
+    }
+
+    /// The text of `assets/refinement-guide.parsed.json`: the built-in guide parsed, with the
+    /// terms of its lines. Written by `cargo run -q -p refine-core --example builtin_guide`.
+    #[doc(hidden)]
+    pub fn builtin_parsed_json() -> String {
+        let guide = Guide::parse_builtin();
+        let stored = StoredGuide {
+            statement_terms: guide.statement_terms.clone(),
+            guide,
+        };
+        let mut text = serde_json::to_string_pretty(&stored).expect("a guide serialises");
+        text.push('\n');
+        text
     }
 
     /// Reads and parses a guide file.
@@ -766,6 +804,18 @@ pub(crate) fn patterns() -> Vec<&'static Pattern> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stored_built_in_guide_is_the_parsed_one() {
+        // Regenerate with `cargo run -q -p refine-core --example builtin_guide >
+        // crates/refine-core/assets/refinement-guide.parsed.json` when this fails.
+        assert!(
+            serde_json::from_str::<StoredGuide>(BUILTIN_PARSED).is_ok(),
+            "the stored guide does not read"
+        );
+        assert_eq!(Guide::builtin(), Guide::parse_builtin());
+        assert_eq!(BUILTIN_PARSED, Guide::builtin_parsed_json());
+    }
 
     #[test]
     fn timeboxes_past_a_sessions_limit_are_errors_naming_the_line() {
