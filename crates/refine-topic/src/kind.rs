@@ -5,7 +5,7 @@
 //! decoration (`[Bug]`), in the title, and in the notes, and caps what the notes can add to one
 //! kind, so a single word in the notes ("Legal") cannot override a clear title.
 
-use refine_core::text::words;
+use refine_core::text::{unicode_words, words};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::LazyLock;
 
@@ -459,15 +459,21 @@ const INFLECTIONS: &[&str] = &[
     "", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ion", "ions",
 ];
 
-/// The words of each phrase among the signals, read once.
-static PHRASE_WORDS: LazyLock<FxHashMap<&'static str, Vec<String>>> = LazyLock::new(|| {
-    SIGNALS
-        .iter()
-        .flat_map(|(_, signals)| signals.iter())
-        .filter(|s| s.is_ascii() && s.contains([' ', '-', '\'']))
-        .map(|s| (*s, words(s)))
-        .collect()
-});
+/// The words of each phrase among the signals, read once: a lower-case phrase's words are its
+/// lower-case words ([`words`]) as they stand, borrowed.
+static PHRASE_WORDS: LazyLock<FxHashMap<&'static str, Vec<&'static str>>> =
+    LazyLock::new(|| {
+        SIGNALS
+            .iter()
+            .flat_map(|(_, signals)| signals.iter())
+            .filter(|s| {
+                s.is_ascii()
+                    && s.contains([' ', '-', '\''])
+                    && !s.bytes().any(|b| b.is_ascii_uppercase())
+            })
+            .map(|s| (*s, unicode_words(s).collect()))
+            .collect()
+    });
 
 /// A text read once for every signal: lower case, words, and the words with each inflection
 /// they end in taken off, so a single-word signal is a set lookup rather than a walk over the
