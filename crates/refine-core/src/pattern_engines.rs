@@ -1,5 +1,6 @@
 //! Every pattern of this crate reads plain text alike with `regex-lite` and with `regex`, so
-//! which engine a search uses never changes a result (see `refine-pattern`).
+//! which engine a search uses never changes a result, and no pattern's literal guard rules out
+//! a match (see `refine-pattern`).
 
 use proptest::prelude::*;
 use refine_pattern::Pattern;
@@ -22,8 +23,30 @@ fn plain_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(proptest::sample::select(tokens), 0..24).prop_map(|t| t.concat())
 }
 
+/// The same and what makes text other than plain: accented letters, `ſ` and the Kelvin sign
+/// in the patterns' words, other scripts.
+fn unplain_text() -> impl Strategy<Value = String> {
+    let mut tokens: Vec<String> = patterns()
+        .into_iter()
+        .flat_map(Pattern::unplain_tokens)
+        .collect();
+    tokens.sort();
+    tokens.dedup();
+    proptest::collection::vec(proptest::sample::select(tokens), 0..24).prop_map(|t| t.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// No pattern's literal guard rules out text the full engine finds a match in.
+    #[test]
+    fn no_guard_rules_out_a_match(text in unplain_text()) {
+        for pattern in patterns() {
+            if let Err(why) = pattern.guard_holds(&text) {
+                return Err(TestCaseError::fail(why));
+            }
+        }
+    }
 
     #[test]
     fn both_engines_read_every_pattern_alike(text in plain_text()) {

@@ -30,6 +30,9 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+mod guard;
+use guard::Guard;
+
 /// How many times longer `regex` takes to compile a pattern than `regex-lite`: 13-79 times on
 /// this project's patterns (`cargo bench -p refine-pattern`), most near 25.
 pub const FULL_COMPILE_FACTOR: u64 = 25;
@@ -77,6 +80,9 @@ pub struct Pattern {
     /// What compiling the full engine is estimated to cost, in nanoseconds; known once
     /// `regex-lite` has compiled the pattern.
     full_price: AtomicU64,
+    /// The literals a match starts with, for haystacks the full engine reads slowly; built at
+    /// the first such haystack (see [`guard`]).
+    guard: OnceLock<Option<Guard>>,
 }
 
 /// The engine one search uses.
@@ -84,6 +90,8 @@ pub struct Pattern {
 enum Engine<'p> {
     Lite(&'p regex_lite::Regex),
     Full(&'p regex::Regex),
+    /// The pattern's literal guard rules the haystack out: no match.
+    NoMatch,
 }
 
 impl Pattern {
@@ -96,6 +104,7 @@ impl Pattern {
             full: OnceLock::new(),
             lite_spent: AtomicU64::new(0),
             full_price: AtomicU64::new(u64::MAX),
+            guard: OnceLock::new(),
         }
     }
 
@@ -126,7 +135,7 @@ impl Pattern {
 
     fn engine(&self, haystack: &str) -> Engine<'_> {
         if let Some(full) = self.full.get() {
-            return Engine::Full(full);
+            return self.unless_ruled_out(full, haystack);
         }
         if haystack.len() <= LITE_MAX_HAYSTACK
             && self.lite_spent.load(Ordering::Relaxed) < self.full_price.load(Ordering::Relaxed)
@@ -134,7 +143,30 @@ impl Pattern {
         {
             return Engine::Lite(self.lite());
         }
-        Engine::Full(self.full())
+        self.unless_ruled_out(self.full(), haystack)
+    }
+
+    /// The full engine, or no search at all when `haystack` is not ASCII (where a Unicode word
+    /// boundary sends `regex` to its slow engines) and the pattern's [`guard`] rules it out.
+    fn unless_ruled_out<'p>(&'p self, full: &'p regex::Regex, haystack: &str) -> Engine<'p> {
+        if !haystack.is_ascii() && self.ruled_out(haystack) {
+            Engine::NoMatch
+        } else {
+            Engine::Full(full)
+        }
+    }
+
+    /// Whether the pattern's literal guard says it cannot match in `haystack`.
+    fn ruled_out(&self, haystack: &str) -> bool {
+        // Only a word boundary keeps the lazy DFA from reading text that is not ASCII.
+        let guard = self.guard.get_or_init(|| {
+            if self.source.contains(r"\b") || self.source.contains(r"\B") {
+                Guard::of(&self.source)
+            } else {
+                None
+            }
+        });
+        guard.as_ref().is_some_and(|g| g.rules_out(haystack))
     }
 
     /// Runs a `regex-lite` search and adds its time to the rent paid.
@@ -150,6 +182,7 @@ impl Pattern {
         match self.engine(haystack) {
             Engine::Lite(re) => self.timed(|| re.is_match(haystack)),
             Engine::Full(re) => re.is_match(haystack),
+            Engine::NoMatch => false,
         }
     }
 
@@ -158,6 +191,7 @@ impl Pattern {
         let span = match self.engine(haystack) {
             Engine::Lite(re) => self.timed(|| re.find(haystack).map(|m| m.range())),
             Engine::Full(re) => re.find(haystack).map(|m| m.range()),
+            Engine::NoMatch => None,
         }?;
         Some(Match::new(haystack, span))
     }
@@ -167,6 +201,7 @@ impl Pattern {
         match self.engine(haystack) {
             Engine::Lite(re) => self.timed(|| re.captures(haystack).map(Captures::Lite)),
             Engine::Full(re) => re.captures(haystack).map(Captures::Full),
+            Engine::NoMatch => None,
         }
     }
 
@@ -175,6 +210,7 @@ impl Pattern {
         CapturesIter(match self.engine(haystack) {
             Engine::Lite(re) => Iter::Lite(self, re.captures_iter(haystack)),
             Engine::Full(re) => Iter::Full(re.captures_iter(haystack)),
+            Engine::NoMatch => Iter::Empty,
         })
     }
 
@@ -183,6 +219,7 @@ impl Pattern {
         match self.engine(haystack) {
             Engine::Lite(re) => self.timed(|| re.replace(haystack, replacement)),
             Engine::Full(re) => re.replace(haystack, replacement),
+            Engine::NoMatch => Cow::Borrowed(haystack),
         }
     }
 
@@ -191,6 +228,7 @@ impl Pattern {
         match self.engine(haystack) {
             Engine::Lite(re) => self.timed(|| re.replace_all(haystack, replacement)),
             Engine::Full(re) => re.replace_all(haystack, replacement),
+            Engine::NoMatch => Cow::Borrowed(haystack),
         }
     }
 
@@ -228,6 +266,43 @@ impl Pattern {
             ));
         }
         Ok(())
+    }
+
+    /// Whether the pattern's literal guard holds on `haystack`: when it rules the haystack out,
+    /// the full engine finds no match there either. `Err` says where it fails. For tests.
+    pub fn guard_holds(&self, haystack: &str) -> Result<(), String> {
+        if self.ruled_out(haystack) && self.full().is_match(haystack) {
+            return Err(format!(
+                "pattern {:?} on {haystack:?}: the guard rules out a haystack regex matches",
+                self.source
+            ));
+        }
+        Ok(())
+    }
+
+    /// [`Pattern::tokens`] and what makes text other than plain: letters with accents in both
+    /// cases, the letters `(?i)` folds to ASCII ones (`ſ`, the Kelvin sign), the pattern's
+    /// words spelled with them, a non-breaking space, other scripts' letters and digits.
+    pub fn unplain_tokens(&self) -> Vec<String> {
+        let mut tokens = self.tokens();
+        let respelled: Vec<String> = tokens
+            .iter()
+            .filter(|t| t.contains(['s', 'k', 'S', 'K']))
+            .map(|t| {
+                t.replace(['s', 'S'], "\u{17F}")
+                    .replace(['k', 'K'], "\u{212A}")
+            })
+            .collect();
+        tokens.extend(respelled);
+        tokens.extend(
+            [
+                "é", "É", "ü", "ß", "\u{a0}", "时", "后", "후에", "٣", "\u{301}",
+            ]
+            .map(String::from),
+        );
+        tokens.sort();
+        tokens.dedup();
+        tokens
     }
 
     /// Words and marks to build test haystacks from: the pattern's own words (as written, in
@@ -356,6 +431,7 @@ pub struct CapturesIter<'p, 'h>(Iter<'p, 'h>);
 enum Iter<'p, 'h> {
     Lite(&'p Pattern, regex_lite::CaptureMatches<'p, 'h>),
     Full(regex::CaptureMatches<'p, 'h>),
+    Empty,
 }
 
 impl<'h> Iterator for CapturesIter<'_, 'h> {
@@ -365,6 +441,7 @@ impl<'h> Iterator for CapturesIter<'_, 'h> {
         match &mut self.0 {
             Iter::Lite(pattern, it) => pattern.timed(|| it.next().map(Captures::Lite)),
             Iter::Full(it) => it.next().map(Captures::Full),
+            Iter::Empty => None,
         }
     }
 }

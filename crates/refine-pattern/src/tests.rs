@@ -18,6 +18,9 @@ const SAMPLES: &[&str] = &[
     r"x*",
     r"\b",
     r"(?i)[a-z]+",
+    r"(?i)\b(?:café|été|sure)\b",
+    r"(?i)\b(?:when|once|kick(?:ed)?)\b|(?:时|后)",
+    r"(?i)\b((?:[A-Za-z][\w-]*\s){0,2}(?:users?|asks?))\b",
 ];
 
 /// The samples, compiled once for all the proptests' cases.
@@ -26,6 +29,13 @@ static SAMPLED: std::sync::LazyLock<Vec<Pattern>> =
 
 fn haystack() -> impl Strategy<Value = String> {
     let mut tokens: Vec<String> = SAMPLED.iter().flat_map(Pattern::tokens).collect();
+    tokens.sort();
+    tokens.dedup();
+    proptest::collection::vec(proptest::sample::select(tokens), 0..16).prop_map(|t| t.concat())
+}
+
+fn unplain_haystack() -> impl Strategy<Value = String> {
+    let mut tokens: Vec<String> = SAMPLED.iter().flat_map(Pattern::unplain_tokens).collect();
     tokens.sort();
     tokens.dedup();
     proptest::collection::vec(proptest::sample::select(tokens), 0..16).prop_map(|t| t.concat())
@@ -45,6 +55,16 @@ proptest! {
                 pattern.replace_all(&text, "<$1>"),
                 Cow::<str>::Owned(pattern.full().replace_all(&text, "<$1>").into_owned())
             );
+        }
+    }
+
+    /// A guard never rules out text the full engine finds a match in.
+    #[test]
+    fn the_guard_never_rules_out_a_match(text in unplain_haystack()) {
+        for pattern in SAMPLED.iter() {
+            if let Err(why) = pattern.guard_holds(&text) {
+                return Err(TestCaseError::fail(why));
+            }
         }
     }
 

@@ -461,19 +461,18 @@ const INFLECTIONS: &[&str] = &[
 
 /// The words of each phrase among the signals, read once: a lower-case phrase's words are its
 /// lower-case words ([`words`]) as they stand, borrowed.
-static PHRASE_WORDS: LazyLock<FxHashMap<&'static str, Vec<&'static str>>> =
-    LazyLock::new(|| {
-        SIGNALS
-            .iter()
-            .flat_map(|(_, signals)| signals.iter())
-            .filter(|s| {
-                s.is_ascii()
-                    && s.contains([' ', '-', '\''])
-                    && !s.bytes().any(|b| b.is_ascii_uppercase())
-            })
-            .map(|s| (*s, unicode_words(s).collect()))
-            .collect()
-    });
+static PHRASE_WORDS: LazyLock<FxHashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+    SIGNALS
+        .iter()
+        .flat_map(|(_, signals)| signals.iter())
+        .filter(|s| {
+            s.is_ascii()
+                && s.contains([' ', '-', '\''])
+                && !s.bytes().any(|b| b.is_ascii_uppercase())
+        })
+        .map(|s| (*s, unicode_words(s).collect()))
+        .collect()
+});
 
 /// A text read once for every signal: lower case, words, and the words with each inflection
 /// they end in taken off, so a single-word signal is a set lookup rather than a walk over the
