@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use refine_core::{Finding, Scores, SessionPlan};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// Token counts, when the backend reports them.
@@ -91,6 +92,17 @@ pub fn case_id(topic_id: &str, backend: &str, repeat: u32) -> String {
 pub fn read_records(
     path: &Path,
     mut each: impl FnMut(CaseRecord),
+    on_bad: impl FnMut(usize),
+) -> std::io::Result<()> {
+    read_lines_as(path, |_, record| each(record), on_bad)
+}
+
+/// Every line of a results file that parses as `T` (a whole [`CaseRecord`], or only some of
+/// its fields), in file order, with its line number; `on_bad` is told the numbers of the lines
+/// that do not. Blank lines are neither.
+pub fn read_lines_as<T: DeserializeOwned>(
+    path: &Path,
+    mut each: impl FnMut(usize, T),
     mut on_bad: impl FnMut(usize),
 ) -> std::io::Result<()> {
     let file = match std::fs::File::open(path) {
@@ -103,8 +115,8 @@ pub fn read_records(
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<CaseRecord>(&line) {
-            Ok(record) => each(record),
+        match serde_json::from_str::<T>(&line) {
+            Ok(read) => each(i + 1, read),
             Err(_) => on_bad(i + 1),
         }
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 use refine_core::distinct::WordingTally;
 use refine_core::{Code, Severity};
 
-use crate::record::{CaseRecord, read_records};
+use crate::record::{CaseRecord, read_lines_as, read_records};
 
 /// Numbers for one backend.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -210,6 +210,45 @@ impl Summary {
     /// Summarises the latest record of each case in `results` (a rerun supersedes the earlier
     /// line), reading the file twice so no reply is held in memory.
     pub fn from_results(results: &Path) -> std::io::Result<Summary> {
+        // The first pass reads only each line's case id, which costs a fraction of reading the
+        // record whole. A line can have a case id and still not be a record (a hand-edited
+        // file); when such a line is the last of its case, the latest *record* of that case is
+        // an earlier one, and the summary is read again record by record.
+        #[derive(serde::Deserialize)]
+        struct CaseId {
+            case_id: String,
+        }
+        let mut latest: BTreeMap<String, usize> = BTreeMap::new();
+        read_lines_as::<CaseId>(
+            results,
+            |line, r| {
+                latest.insert(r.case_id, line);
+            },
+            |_| {},
+        )?;
+        let mut summary = Summary::default();
+        let mut unreadable = Vec::new();
+        read_lines_as::<CaseRecord>(
+            results,
+            |line, r| {
+                if latest.get(&r.case_id) == Some(&line) {
+                    summary.add(&r);
+                }
+            },
+            |line| unreadable.push(line),
+        )?;
+        if !unreadable.is_empty() {
+            let last_lines: BTreeSet<usize> = latest.values().copied().collect();
+            if unreadable.iter().any(|line| last_lines.contains(line)) {
+                return Self::from_records(results);
+            }
+        }
+        summary.unreadable_lines = unreadable;
+        Ok(summary)
+    }
+
+    /// [`Summary::from_results`], every line read as a whole record in both passes.
+    fn from_records(results: &Path) -> std::io::Result<Summary> {
         let mut latest: BTreeMap<String, usize> = BTreeMap::new();
         let mut index = 0usize;
         read_records(
@@ -286,6 +325,69 @@ pub fn mean_min(values: &[f64]) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn record_line(case_id: &str, pass: bool, overall: f64) -> String {
+        let record = CaseRecord {
+            run_id: String::from("r"),
+            case_id: String::from(case_id),
+            topic_id: case_id.split(':').next().unwrap_or_default().to_string(),
+            backend: String::from("offline"),
+            prompt: String::from(crate::run::DEFAULT_VARIANT),
+            guide: String::from(crate::run::DEFAULT_VARIANT),
+            repeat: 1,
+            reply: Some(String::from("<agenda>\n</agenda>")),
+            plan: None,
+            findings: Vec::new(),
+            scores: Some(refine_core::Scores {
+                structure: overall,
+                adherence: overall,
+                overall,
+            }),
+            pass,
+            latency_ms: Some(3),
+            first_token_ms: None,
+            tokens: None,
+            cached: false,
+            error: (!pass).then(|| String::from("failed")),
+            attempts: Vec::new(),
+            judge: None,
+            judge_error: None,
+            cost: None,
+        };
+        serde_json::to_string(&record).expect("a record serialises")
+    }
+
+    proptest::proptest! {
+        /// Reading case ids first gives the summary that reading whole records twice gives,
+        /// whatever mix of records, reruns, blank lines and lines that are not records.
+        #[test]
+        fn the_light_first_pass_summarises_as_whole_records_do(
+            picks in proptest::collection::vec(0usize..7, 0..8)
+        ) {
+            let pool = [
+                record_line("t1:offline:1", true, 0.9),
+                record_line("t1:offline:1", false, 0.4),
+                record_line("t2:offline:1", true, 0.8),
+                String::from(r#"{"case_id":"t1:offline:1"}"#),
+                String::from(r#"{"case_id":"t2:offline:1","pass":"yes"}"#),
+                String::from("not json"),
+                String::new(),
+            ];
+            let text: String = picks.iter().map(|&i| format!("{}\n", pool[i])).collect();
+            let dir = std::env::temp_dir().join(format!(
+                "refine-summary-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join("results.jsonl");
+            std::fs::write(&path, text).expect("written");
+            let light = Summary::from_results(&path).expect("read");
+            let whole = Summary::from_records(&path).expect("read");
+            let _ = std::fs::remove_dir_all(&dir);
+            proptest::prop_assert_eq!(light, whole);
+        }
+    }
 
     #[test]
     fn percentiles_are_nearest_rank() {
