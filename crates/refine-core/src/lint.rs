@@ -573,12 +573,16 @@ impl Linter<'_> {
         lines: &[usize],
         section_line: Option<usize>,
     ) -> f64 {
-        let mut text = subject.title.to_string();
-        if let Some(notes) = subject.notes {
-            text.push('\n');
-            text.push_str(notes);
-        }
-        let subject_terms = terms(&text);
+        // The subject's terms are the title's and the notes' (a line break parts every word,
+        // and `terms` of both read together is the union of each's), each read once per lint.
+        let title_terms = self.terms_of(subject.title);
+        let notes_terms = subject.notes.map(|notes| self.terms_of(notes));
+        let subject_has_terms =
+            !title_terms.is_empty() || notes_terms.as_ref().is_some_and(|t| !t.is_empty());
+        let meets_subject = |own: &BTreeSet<String>| {
+            terms_meet(own, &title_terms)
+                || notes_terms.as_ref().is_some_and(|t| terms_meet(own, t))
+        };
         let topic_lower = subject.title.to_lowercase();
         let title_echo = TitleEcho::new(subject.title);
         let twins = self.twins(questions);
@@ -607,10 +611,7 @@ impl Linter<'_> {
             }
             // Quoting the topic itself refers to it, even a topic with no content words ("Why?").
             let quotes_topic = question.to_lowercase().contains(&topic_lower);
-            if !subject_terms.is_empty()
-                && !quotes_topic
-                && !terms_meet(&self.terms_of(question), &subject_terms)
-            {
+            if subject_has_terms && !quotes_topic && !meets_subject(&self.terms_of(question)) {
                 let message = format!("\"{}\" does not refer to the topic or its context", short());
                 self.push(Code::QuestionGeneric, message, Some(line));
             }

@@ -565,6 +565,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Two texts read together, a line break between them, have the terms of both and no
+        /// other: the linter reads a title's and its notes' terms apart on the strength of it.
+        #[test]
+        fn terms_of_two_texts_across_a_line_break_are_the_union(
+            a in "[a-zA-Z0-9 .,'’é結帳流程ー-]{0,24}",
+            b in "[a-zA-Z0-9 .,'’é結帳流程ー-]{0,24}"
+        ) {
+            let together = terms(&format!("{a}\n{b}"));
+            let apart: BTreeSet<String> = terms(&a).union(&terms(&b)).cloned().collect();
+            proptest::prop_assert_eq!(together, apart);
+        }
+
         #[test]
         fn words_are_unicode_words_in_any_script(
             text in "[aZ09_.':,; \t\r\n!\"é’‘“”–…—結カ\u{301}\u{200d}\u{a0}\u{2028}🇩🇪-]{0,40}"
