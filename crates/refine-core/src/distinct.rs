@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use crate::contract::SPECIFICITY;
-use crate::text::{stem_shared, words};
+use crate::text::{stem_shared, unicode_words, words};
 
 /// The mask that stands for the topic's own words.
 const MASK: &str = "…";
@@ -27,20 +27,32 @@ fn title_stems(title: &str) -> BTreeSet<Rc<str>> {
     words(title).iter().map(|w| stem_shared(w)).collect()
 }
 
-/// [`masked_wording`], given the title's stems.
+/// [`masked_wording`], given the title's stems: the question's lower-case words ([`words`])
+/// joined by spaces, each run of the title's own words one mask. Written as it is read, one
+/// word at a time in a reused buffer.
 fn masked_by(own: &BTreeSet<Rc<str>>, question: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let question_words = words(question);
-    for word in &question_words {
-        if own.contains(&stem_shared(word)) {
-            if out.last() != Some(&MASK) {
-                out.push(MASK);
-            }
+    let mut out = String::with_capacity(question.len());
+    let mut masked = false;
+    let mut lower = String::new();
+    for word in unicode_words(question) {
+        lower.clear();
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
         } else {
-            out.push(word);
+            lower.push_str(&word.to_lowercase());
         }
+        let own_word = own.contains(&stem_shared(&lower));
+        if own_word && masked {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(if own_word { MASK } else { &lower });
+        masked = own_word;
     }
-    out.join(" ")
+    out
 }
 
 /// The tally behind a run's distinctness figure: every masked wording, with the topics it was
@@ -110,6 +122,34 @@ impl WordingTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The wording as it was first written: all the words, then the masks, then the join.
+    fn masked_by_words(own: &BTreeSet<Rc<str>>, question: &str) -> String {
+        let mut out: Vec<&str> = Vec::new();
+        let question_words = words(question);
+        for word in &question_words {
+            if own.contains(&stem_shared(word)) {
+                if out.last() != Some(&MASK) {
+                    out.push(MASK);
+                }
+            } else {
+                out.push(word);
+            }
+        }
+        out.join(" ")
+    }
+
+    proptest::proptest! {
+        /// Word by word in one buffer, the wording is the one all the words joined give.
+        #[test]
+        fn wording_is_read_as_the_words_give_it(
+            title in "(Dark|mode|Modes|Export|CSV|Été|ß| |-){0,6}",
+            question in "(Who|dark|DARK|modes|mode|export|csv|été|ÉTÉ|ß|SS|’|“| |, |-|\\?){0,14}"
+        ) {
+            let own = title_stems(&title);
+            proptest::prop_assert_eq!(masked_by(&own, &question), masked_by_words(&own, &question));
+        }
+    }
 
     fn q(text: &str) -> Vec<String> {
         vec![text.to_string()]

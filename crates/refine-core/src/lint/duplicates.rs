@@ -31,6 +31,22 @@ pub(super) fn twins_with_terms(
 
 /// Lower case, letters and digits only, single spaces.
 fn normalise(text: &str) -> String {
+    if text.is_ascii() {
+        // The same, byte by byte: ASCII lower-cases alone, and its letters and digits are the
+        // ASCII alphanumerics.
+        let mut out = String::with_capacity(text.len());
+        for run in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if run.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(run);
+        }
+        out.make_ascii_lowercase();
+        return out;
+    }
     let lower = text.to_lowercase();
     let mut out = String::with_capacity(lower.len());
     for run in lower.split(|c: char| !c.is_alphanumeric()) {
