@@ -31,9 +31,10 @@ pub(super) fn twins_with_terms(
 
 /// Lower case, letters and digits only, single spaces.
 fn normalise(text: &str) -> String {
-    if text.is_ascii() {
-        // The same, byte by byte: ASCII lower-cases alone, and its letters and digits are the
-        // ASCII alphanumerics.
+    if refine_pattern::is_plain(text) {
+        // The same, without Unicode's tables: ASCII lower-cases alone, its letters and digits
+        // are the ASCII alphanumerics, and the plain marks (curly quotes, dashes, ...) are
+        // neither letters nor digits and have no case.
         let mut out = String::with_capacity(text.len());
         for run in text.split(|c: char| !c.is_ascii_alphanumeric()) {
             if run.is_empty() {
@@ -79,7 +80,7 @@ mod tests {
     proptest::proptest! {
         /// The runs joined as they are found, as the collected and joined runs were.
         #[test]
-        fn normalise_joins_runs_with_single_spaces(text in "[aZ9 ,?é’\u{130}-]{0,16}") {
+        fn normalise_joins_runs_with_single_spaces(text in "[aZ9 ,?é’“—…\u{130}-]{0,16}") {
             let joined = text
                 .to_lowercase()
                 .split(|c: char| !c.is_alphanumeric())
