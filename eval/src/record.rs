@@ -97,6 +97,33 @@ pub fn read_records(
     read_lines_as(path, |_, record| each(record), on_bad)
 }
 
+/// Every line of a results file that is not blank, in file order, with its line number.
+pub fn read_raw_lines(path: &Path, mut each: impl FnMut(usize, &str)) -> std::io::Result<()> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let mut reader = BufReader::new(file);
+    let mut line = String::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        number += 1;
+        // As `BufRead::lines` cuts a line: its `\n`, or its `\r\n`.
+        let text = match line.strip_suffix('\n') {
+            Some(cut) => cut.strip_suffix('\r').unwrap_or(cut),
+            None => &line,
+        };
+        if !text.trim().is_empty() {
+            each(number, text);
+        }
+    }
+}
+
 /// Every line of a results file that parses as `T` (a whole [`CaseRecord`], or only some of
 /// its fields), in file order, with its line number; `on_bad` is told the numbers of the lines
 /// that do not. Blank lines are neither.
@@ -105,22 +132,10 @@ pub fn read_lines_as<T: DeserializeOwned>(
     mut each: impl FnMut(usize, T),
     mut on_bad: impl FnMut(usize),
 ) -> std::io::Result<()> {
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
-    };
-    for (i, line) in BufReader::new(file).lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<T>(&line) {
-            Ok(read) => each(i + 1, read),
-            Err(_) => on_bad(i + 1),
-        }
-    }
-    Ok(())
+    read_raw_lines(path, |number, line| match serde_json::from_str::<T>(line) {
+        Ok(read) => each(number, read),
+        Err(_) => on_bad(number),
+    })
 }
 
 /// The latest record of each case, by case id (a rerun's line supersedes the earlier one).
@@ -152,4 +167,35 @@ pub fn latest_records(path: &Path) -> std::io::Result<BTreeMap<String, CaseRecor
         |_| {},
     )?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Lines are cut, numbered and skipped when blank as `BufRead::lines` cuts them.
+        #[test]
+        fn raw_lines_are_the_lines_of_bufread(text in "[a \r\n\t{}]{0,24}") {
+            let dir = std::env::temp_dir().join(format!(
+                "refine-raw-lines-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join("results.jsonl");
+            std::fs::write(&path, &text).expect("written");
+            let mut read = Vec::new();
+            read_raw_lines(&path, |n, line| read.push((n, line.to_string()))).expect("read");
+            let _ = std::fs::remove_dir_all(&dir);
+            let expected: Vec<(usize, String)> = text
+                .as_bytes()
+                .lines()
+                .enumerate()
+                .map(|(i, l)| (i + 1, l.expect("UTF-8")))
+                .filter(|(_, l)| !l.trim().is_empty())
+                .collect();
+            proptest::prop_assert_eq!(read, expected);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Reports from a run's results: a terminal summary, `report.md`, `report.html` and `junit.xml`.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -9,7 +10,7 @@ use minijinja::{Environment, HtmlEscape, context};
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use serde::Serialize;
 
-use crate::record::read_records;
+use crate::record::{CaseRecord, read_raw_lines};
 use crate::summary::{Summary, mean_min, percentile};
 
 fn fmt_opt(value: Option<u64>) -> String {
@@ -301,7 +302,22 @@ pub const HTML_FAILING_REPLIES: usize = 500;
 /// How many passing cases `report.html` shows with their reply.
 pub const HTML_PASSING_REPLIES: usize = 100;
 
-/// Writes `report.html`: charts and tables from `summary`, then the cases of `results`, streamed
+/// What a case's one line in `report.html` shows, read without the rest of its record.
+#[derive(serde::Deserialize)]
+struct Glance {
+    case_id: String,
+    pass: bool,
+    scores: Option<refine_core::Scores>,
+    findings: Vec<GlanceFinding>,
+}
+
+#[derive(serde::Deserialize)]
+struct GlanceFinding {
+    code: refine_core::Code,
+}
+
+/// Writes `report.html`: charts and tables from `summary` (the summary of `results`, whose
+/// unreadable lines it skips), then the cases of `results`, streamed
 /// so that no reply is held in memory: the first [`HTML_FAILING_REPLIES`] failing and
 /// [`HTML_PASSING_REPLIES`] passing cases with their findings and reply in a `<details>`, every
 /// other case as one line (its replies are in `results.jsonl`, linked), so the page stays a few
@@ -378,43 +394,60 @@ pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()
     file.write_all(middle.as_bytes())?;
     let mut failure: Option<std::io::Error> = None;
     let (mut shown_fail, mut shown_pass, mut lines) = (0usize, 0usize, 0usize);
-    read_records(
-        results,
-        |r| {
-            if failure.is_some() {
-                return;
+    // The summary knows which lines are no whole record; every other line is read for what
+    // its one line needs, and read whole only when its reply is shown.
+    let unreadable: BTreeSet<usize> = summary.unreadable_lines.iter().copied().collect();
+    read_raw_lines(results, |number, line| {
+        if failure.is_some() || unreadable.contains(&number) {
+            return;
+        }
+        let Ok(glance) = serde_json::from_str::<Glance>(line) else {
+            return;
+        };
+        let room = if glance.pass {
+            &mut shown_pass
+        } else {
+            &mut shown_fail
+        };
+        let cap = if glance.pass {
+            HTML_PASSING_REPLIES
+        } else {
+            HTML_FAILING_REPLIES
+        };
+        if *room >= cap {
+            let esc = |s: &str| html_escape::encode_text(s).into_owned();
+            let verdict = if glance.pass { "pass" } else { "fail" };
+            let score = glance
+                .scores
+                .map_or_else(|| String::from("-"), |s| format!("{:.2}", s.overall));
+            lines += 1;
+            let codes: Vec<&str> = glance
+                .findings
+                .iter()
+                .take(4)
+                .map(|f| f.code.as_str())
+                .collect();
+            let block = format!(
+                "<p class=\"case {verdict}\"><code>{}</code> {verdict} · overall {score} {}</p>\n",
+                esc(&glance.case_id),
+                esc(&codes.join(" "))
+            );
+            if let Err(e) = file.write_all(block.as_bytes()) {
+                failure = Some(e);
             }
+            return;
+        }
+        let Ok(r) = serde_json::from_str::<CaseRecord>(line) else {
+            return;
+        };
+        *room += 1;
+        {
             let esc = |s: &str| html_escape::encode_text(s).into_owned();
             let mut block = String::new();
             let verdict = if r.pass { "pass" } else { "fail" };
             let score = r
                 .scores
                 .map_or_else(|| String::from("-"), |s| format!("{:.2}", s.overall));
-            let room = if r.pass {
-                &mut shown_pass
-            } else {
-                &mut shown_fail
-            };
-            let cap = if r.pass {
-                HTML_PASSING_REPLIES
-            } else {
-                HTML_FAILING_REPLIES
-            };
-            if *room >= cap {
-                lines += 1;
-                let codes: Vec<&str> = r.findings.iter().take(4).map(|f| f.code.as_str()).collect();
-                let _ = writeln!(
-                    block,
-                    "<p class=\"case {verdict}\"><code>{}</code> {verdict} · overall {score} {}</p>",
-                    esc(&r.case_id),
-                    esc(&codes.join(" "))
-                );
-                if let Err(e) = file.write_all(block.as_bytes()) {
-                    failure = Some(e);
-                }
-                return;
-            }
-            *room += 1;
             let _ = write!(
                 block,
                 "<details class=\"{verdict}\"><summary><code>{}</code> {verdict} · overall {score}</summary>",
@@ -444,9 +477,8 @@ pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()
             if let Err(e) = file.write_all(block.as_bytes()) {
                 failure = Some(e);
             }
-        },
-        |_| {},
-    )?;
+        }
+    })?;
     if let Some(e) = failure {
         return Err(e);
     }
@@ -642,8 +674,13 @@ mod page_tests {
             text.push_str(&line.to_string());
             text.push('\n');
         }
+        // A line with all a one-line case needs that is still no record is left out, as
+        // before the cases' lines were read by their parts.
+        text.push_str(r#"{"case_id":"bad:offline:1","pass":true,"scores":null,"findings":[]}"#);
+        text.push('\n');
         std::fs::write(&results, text).expect("write");
         let summary = Summary::from_results(&results).expect("summary");
+        assert_eq!(summary.unreadable_lines, vec![2_001]);
         let out = dir.join("report.html");
         html(&summary, &results, &out).expect("page");
         let page = std::fs::read_to_string(&out).expect("read");
@@ -656,6 +693,7 @@ mod page_tests {
             2_000 - HTML_FAILING_REPLIES - HTML_PASSING_REPLIES
         );
         assert!(page.contains("<a href=\"results.jsonl\">results.jsonl</a>"));
+        assert!(!page.contains("bad:offline:1"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
