@@ -313,7 +313,8 @@ pub fn terms(text: &str) -> BTreeSet<String> {
             out.insert(String::from(term.as_ref()));
         }
     }
-    if text.is_ascii() {
+    // Plain text (ASCII and the typographic marks) holds no script written without spaces.
+    if refine_pattern::is_plain(text) {
         return out;
     }
     let mut run: Vec<char> = Vec::new();
@@ -334,7 +335,7 @@ pub fn terms(text: &str) -> BTreeSet<String> {
     for c in text.chars() {
         if is_unspaced(c) {
             run.push(c);
-        } else {
+        } else if !run.is_empty() {
             flush(&mut run, &mut out);
         }
     }
@@ -565,6 +566,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Plain text holds no script written without spaces: `terms` returns before looking
+        /// for runs of one.
+        #[test]
+        fn plain_text_holds_no_unspaced_script(c in proptest::char::any()) {
+            if refine_pattern::is_plain(&c.to_string()) {
+                proptest::prop_assert!(!is_unspaced(c));
+            }
+            for mark in refine_pattern::PLAIN_MARKS {
+                proptest::prop_assert!(!is_unspaced(*mark), "{:?}", mark);
+            }
+        }
+
         /// Two texts read together, a line break between them, have the terms of both and no
         /// other: the linter reads a title's and its notes' terms apart on the strength of it.
         #[test]
