@@ -28,6 +28,25 @@ pub(crate) struct Voice<'r> {
     seed: [u8; 32],
     /// The title, prepared for checking the many sentences written about it.
     title_echo: std::rc::Rc<TitleEcho>,
+    /// The people the notes name, joined and safe to write: what `{who}` stands for.
+    who: String,
+    /// The most words of the pieces a sentence names (subject, proposal, goal): where
+    /// shortening them starts when a sentence echoes the title.
+    longest_piece: usize,
+}
+
+/// The most words of the pieces of the title a sentence names: `subject`, the proposal, the goal.
+fn longest_piece(reading: &Reading, subject: &str) -> usize {
+    let title = &reading.title;
+    [
+        subject,
+        title.proposal.as_deref().unwrap_or(""),
+        title.goal.as_deref().unwrap_or(""),
+    ]
+    .iter()
+    .map(|piece| refine_core::text::words(piece).len())
+    .max()
+    .unwrap_or(0)
 }
 
 /// How later key points name the item once the first have named its subject.
@@ -42,6 +61,8 @@ impl<'r> Voice<'r> {
             context: self.context,
             seed: self.seed,
             title_echo: std::rc::Rc::clone(&self.title_echo),
+            who: self.who.clone(),
+            longest_piece: longest_piece(self.reading, subject),
         }
     }
 
@@ -59,12 +80,15 @@ impl<'r> Voice<'r> {
                 subject = word;
             }
         }
+        let subject = defuse_section_tags(&subject);
         Voice {
             reading,
-            subject: defuse_section_tags(&subject),
+            longest_piece: longest_piece(reading, &subject),
+            subject,
             context,
             seed: hasher.finalize().into(),
             title_echo: std::rc::Rc::new(TitleEcho::new(&reading.title.full)),
+            who: defuse_section_tags(&join_and(&reading.notes.affected)),
         }
     }
 
@@ -93,7 +117,7 @@ impl<'r> Voice<'r> {
     /// `text` with the subject and other placeholders filled in.
     fn fill(&self, text: &str, quote: &str) -> String {
         let title = &self.reading.title;
-        let who = defuse_section_tags(&join_and(&self.reading.notes.affected));
+        let who = &self.who;
         let proposal = title.proposal.as_deref().unwrap_or("");
         let goal = title.goal.as_deref().unwrap_or("");
         // `limit` words at most for each piece of the title the text names.
@@ -108,7 +132,7 @@ impl<'r> Voice<'r> {
             };
             text.replace("{s}", &subject)
                 .replace("{q}", &defuse_section_tags(quote))
-                .replace("{who}", &who)
+                .replace("{who}", who)
                 .replace("{p}", &cut(proposal))
                 .replace("{g}", &cut(goal))
         };
@@ -116,12 +140,7 @@ impl<'r> Voice<'r> {
         // after a title "... is ..."): name the pieces in fewer words until the sentence no
         // longer repeats the title at length.
         let mut filled = with(None);
-        let longest = [self.subject.as_str(), proposal, goal]
-            .iter()
-            .map(|piece| refine_core::text::words(piece).len())
-            .max()
-            .unwrap_or(0);
-        let mut limit = longest;
+        let mut limit = self.longest_piece;
         while limit > 1 && self.title_echo.echoed_in(&filled) {
             limit -= 1;
             filled = with(Some(limit));
