@@ -31,29 +31,24 @@ pub(super) fn twins_with_terms(
 
 /// Lower case, letters and digits only, single spaces.
 fn normalise(text: &str) -> String {
-    if refine_pattern::is_plain(text) {
-        // The same, without Unicode's tables: ASCII lower-cases alone, its letters and digits
-        // are the ASCII alphanumerics, and the plain marks (curly quotes, dashes, ...) are
-        // neither letters nor digits and have no case.
-        let mut out = String::with_capacity(text.len());
-        for run in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if run.is_empty() {
-                continue;
-            }
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(run);
+    // Plain text needs no Unicode tables: ASCII lower-cases alone, its letters and digits are
+    // the ASCII alphanumerics, and the plain marks (curly quotes, dashes, ...) are neither
+    // letters nor digits and have no case.
+    let plain = refine_pattern::is_plain(text);
+    let lower = if plain {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase()
+    };
+    let separates = |c: char| {
+        if plain {
+            !c.is_ascii_alphanumeric()
+        } else {
+            !c.is_alphanumeric()
         }
-        out.make_ascii_lowercase();
-        return out;
-    }
-    let lower = text.to_lowercase();
+    };
     let mut out = String::with_capacity(lower.len());
-    for run in lower.split(|c: char| !c.is_alphanumeric()) {
-        if run.is_empty() {
-            continue;
-        }
+    for run in lower.split(separates).filter(|run| !run.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
