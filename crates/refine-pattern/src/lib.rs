@@ -339,6 +339,24 @@ impl Pattern {
     }
 }
 
+/// The tokens of every pattern of `patterns`, each once and sorted, for a crate's proptests:
+/// [`Pattern::tokens`] (plain text only) or, with `unplain`, [`Pattern::unplain_tokens`].
+pub fn tokens_of(patterns: &[&Pattern], unplain: bool) -> Vec<String> {
+    let mut tokens: Vec<String> = patterns
+        .iter()
+        .flat_map(|p| {
+            if unplain {
+                p.unplain_tokens()
+            } else {
+                p.tokens()
+            }
+        })
+        .collect();
+    tokens.sort();
+    tokens.dedup();
+    tokens
+}
+
 /// A match: its place in the haystack and its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Match<'h> {

@@ -9,23 +9,11 @@ fn patterns() -> Vec<&'static Pattern> {
     [crate::title::patterns(), crate::notes::patterns()].concat()
 }
 
-/// Text made of the patterns' own words, digits, punctuation, spaces and plain marks.
-fn plain_text() -> impl Strategy<Value = String> {
-    let mut tokens: Vec<String> = patterns().into_iter().flat_map(Pattern::tokens).collect();
-    tokens.sort();
-    tokens.dedup();
-    proptest::collection::vec(proptest::sample::select(tokens), 0..24).prop_map(|t| t.concat())
-}
-
-/// The same and what makes text other than plain: accented letters, `ſ` and the Kelvin sign
-/// in the patterns' words, other scripts.
-fn unplain_text() -> impl Strategy<Value = String> {
-    let mut tokens: Vec<String> = patterns()
-        .into_iter()
-        .flat_map(Pattern::unplain_tokens)
-        .collect();
-    tokens.sort();
-    tokens.dedup();
+/// Text made of the patterns' own words, digits, punctuation, spaces and plain marks; with
+/// `unplain`, also accented letters, `ſ` and the Kelvin sign in the patterns' words, other
+/// scripts.
+fn text(unplain: bool) -> impl Strategy<Value = String> {
+    let tokens = refine_pattern::tokens_of(&patterns(), unplain);
     proptest::collection::vec(proptest::sample::select(tokens), 0..24).prop_map(|t| t.concat())
 }
 
@@ -34,7 +22,7 @@ proptest! {
 
     /// No pattern's literal guard rules out text the full engine finds a match in.
     #[test]
-    fn no_guard_rules_out_a_match(text in unplain_text()) {
+    fn no_guard_rules_out_a_match(text in text(true)) {
         for pattern in patterns() {
             if let Err(why) = pattern.guard_holds(&text) {
                 return Err(TestCaseError::fail(why));
@@ -43,7 +31,7 @@ proptest! {
     }
 
     #[test]
-    fn both_engines_read_every_pattern_alike(text in plain_text()) {
+    fn both_engines_read_every_pattern_alike(text in text(false)) {
         for pattern in patterns() {
             if let Err(why) = pattern.engines_agree(&text) {
                 return Err(TestCaseError::fail(why));
