@@ -18,6 +18,33 @@ static CANCELLED: AtomicBool = AtomicBool::new(false);
 /// The exit status of a run cancelled with Ctrl-C (128 + SIGINT).
 const EXIT_CANCELLED: i32 = 130;
 
+/// Handles Ctrl-C for the rest of the process. A call that can be told (`tellable`) is asked
+/// to stop: the first Ctrl-C sets [`CANCELLED`] and [`refine_plugin::cancel::request`], a
+/// second ends the process. Otherwise the first ends it.
+///
+/// The handler runs in the signal's context, not on a thread of its own (starting one is a
+/// good part of an offline `refine prep`'s time): it only swaps atomics, writes to standard
+/// error with `write(2)` and ends with `_exit(2)`, all async-signal-safe.
+#[allow(unsafe_code)]
+fn on_ctrl_c(tellable: bool) {
+    fn say(text: &[u8]) {
+        // SAFETY: `write(2)` on standard error from a valid buffer of `text.len()` bytes; a
+        // short or failed write only loses the message.
+        unsafe { libc::write(libc::STDERR_FILENO, text.as_ptr().cast(), text.len()) };
+    }
+    let action = move || {
+        if CANCELLED.swap(true, Ordering::SeqCst) || !tellable {
+            say(b"\nerror: cancelled\n");
+            signal_hook::low_level::exit(EXIT_CANCELLED);
+        }
+        refine_plugin::cancel::request();
+        say(b"\ncancelling... (Ctrl-C again to quit at once)\n");
+    };
+    // SAFETY: `action` is async-signal-safe (see above). Without a handler (the registration
+    // failing), Ctrl-C ends the process as the system does.
+    let _ = unsafe { signal_hook::low_level::register(signal_hook::consts::SIGINT, action) };
+}
+
 pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure> {
     let guide = load_guide(&args.session.guide)?;
     let template = crate::input::load_template(args.template.as_deref())?;
@@ -82,14 +109,7 @@ pub(crate) fn run(args: PrepArgs, stdin: &mut Stdin) -> Result<ExitCode, Failure
     // as it always did.
     let tellable =
         args.stream || registry.origin(&plugin).is_some() || registry.origin(&format_id).is_some();
-    let _ = ctrlc::set_handler(move || {
-        if CANCELLED.swap(true, Ordering::SeqCst) || !tellable {
-            eprintln!("\nerror: cancelled");
-            std::process::exit(EXIT_CANCELLED);
-        }
-        refine_plugin::cancel::request();
-        eprintln!("\ncancelling... (Ctrl-C again to quit at once)");
-    });
+    on_ctrl_c(tellable);
     let echo = move |piece: &str| {
         if show_stream {
             let mut err = std::io::stderr().lock();

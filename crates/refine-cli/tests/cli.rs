@@ -715,6 +715,50 @@ fn ctrl_c_cancels_a_streaming_reply() {
     assert_eq!(stdout(&o), "", "no pack from a cancelled reply");
 }
 
+/// A built-in backend's plain call cannot be told to stop: the first Ctrl-C ends `refine` at
+/// once, with the cancel's status and message (not the system's death by signal).
+#[test]
+fn ctrl_c_ends_a_plain_call_at_once() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/v1", listener.local_addr().expect("addr"));
+    // A server that takes the request and never answers.
+    std::thread::spawn(move || {
+        let held = listener.accept();
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        drop(held);
+    });
+    let child = Command::new(env!("CARGO_BIN_EXE_refine"))
+        .args([
+            "prep",
+            TOPIC,
+            "--backend",
+            "openai",
+            "--base-url",
+            &url,
+            "--model",
+            "m",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("refine runs");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let started = std::time::Instant::now();
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let o = child.wait_with_output().expect("refine finishes");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "cancelled at once"
+    );
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert_eq!(stderr(&o).trim(), "error: cancelled");
+    assert_eq!(stdout(&o), "", "no pack from a cancelled call");
+}
+
 #[test]
 fn prep_through_a_real_model_on_loopback() {
     let Ok(url) = std::env::var("REFINE_MODEL_URL") else {
