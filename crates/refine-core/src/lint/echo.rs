@@ -28,6 +28,8 @@ pub struct TitleEcho {
     numbers: FxHashMap<String, u32>,
     /// The weight of each number's word (index 0 unused).
     weights: Vec<usize>,
+    /// Whether the whole title weighs enough to be echoed: a shorter one never is.
+    can_echo: bool,
 }
 
 impl TitleEcho {
@@ -44,27 +46,25 @@ impl TitleEcho {
                     next
                 })
             })
-            .collect();
+            .collect::<Vec<u32>>();
+        let can_echo = ids.iter().map(|&id| weights[id as usize]).sum::<usize>() >= THRESHOLD;
         TitleEcho {
             ids,
             numbers,
             weights,
+            can_echo,
         }
     }
 
     /// Whether `text` repeats the title at length: [`echoes_title`].
     pub fn echoed_in(&self, text: &str) -> bool {
-        self.longest_run(text)
-            .is_some_and(|(weight, _, _)| weight >= THRESHOLD)
+        self.echo_run(text).is_some()
     }
 
     /// The run of the title's words `text` repeats, as `text` writes them (lower-cased), when it
     /// is long enough to be an echo.
     pub(crate) fn run_in(&self, text: &str) -> Option<String> {
-        let (weight, end, length) = self.longest_run(text)?;
-        if weight < THRESHOLD {
-            return None;
-        }
+        let (_, end, length) = self.echo_run(text)?;
         let b = words(text);
         let run = &b[end - length..end];
         let sep = if run.iter().all(|x| x.chars().any(is_unspaced)) {
@@ -92,10 +92,35 @@ impl TitleEcho {
             .collect()
     }
 
-    /// The longest run of consecutive words the title and `text` share, by weight: its weight,
-    /// where it ends among the text's words and its length in words.
-    fn longest_run(&self, text: &str) -> Option<(usize, usize, usize)> {
+    /// The longest run of consecutive words the title and `text` share when it weighs enough to
+    /// be an echo: its weight, where it ends among the text's words and its length in words.
+    fn echo_run(&self, text: &str) -> Option<(usize, usize, usize)> {
+        if !self.can_echo {
+            return None;
+        }
         let b = self.numbered(text);
+        // A shared run lies in a stretch of the text's words that are all the title's: when no
+        // stretch weighs enough, no run does.
+        let mut stretch = 0;
+        let mut heaviest = 0;
+        for &id in &b {
+            stretch = if id == 0 {
+                0
+            } else {
+                stretch + self.weights[id as usize]
+            };
+            heaviest = heaviest.max(stretch);
+        }
+        if heaviest < THRESHOLD {
+            return None;
+        }
+        self.longest_run(&b)
+            .filter(|&(weight, _, _)| weight >= THRESHOLD)
+    }
+
+    /// The longest run of consecutive words the title and the numbered words `b` share, by
+    /// weight: its weight, where it ends among the words and its length in words.
+    fn longest_run(&self, b: &[u32]) -> Option<(usize, usize, usize)> {
         if b.iter().all(|&id| id == 0) {
             return None;
         }
@@ -204,9 +229,33 @@ mod tests {
             let (title, text) = (text_of(&title), text_of(&text));
             let echo = TitleEcho::new(&title);
             let expected = by_strings(&words(&title), &text);
-            let found = echo.longest_run(&text).map(|(w, _, _)| w);
+            let found = echo.longest_run(&echo.numbered(&text)).map(|(w, _, _)| w);
             prop_assert_eq!(found, expected.as_ref().map(|(w, _)| *w));
             let run = expected.filter(|(w, _)| *w >= THRESHOLD).map(|(_, run)| run);
+            prop_assert_eq!(echo.run_in(&text), run.clone());
+            prop_assert_eq!(echo.echoed_in(&text), run.is_some());
+        }
+
+        /// Texts that quote the title in part, among words of their own: echoes or runs just
+        /// short of one are found as the strings find them (the shortcuts of long-enough titles
+        /// and stretches rule nothing out that is one).
+        #[test]
+        fn quoted_runs_are_the_string_runs(
+            title in proptest::collection::vec(proptest::sample::select(WORDS), 0..12),
+            before in proptest::collection::vec(proptest::sample::select(WORDS), 0..3),
+            from in 0usize..12,
+            length in 0usize..12,
+            after in proptest::collection::vec(proptest::sample::select(WORDS), 0..3),
+        ) {
+            let from = from.min(title.len());
+            let to = (from + length).min(title.len());
+            let quoted: Vec<&str> =
+                before.iter().chain(&title[from..to]).chain(&after).copied().collect();
+            let (title, text) = (text_of(&title), text_of(&quoted));
+            let echo = TitleEcho::new(&title);
+            let run = by_strings(&words(&title), &text)
+                .filter(|(w, _)| *w >= THRESHOLD)
+                .map(|(_, run)| run);
             prop_assert_eq!(echo.run_in(&text), run.clone());
             prop_assert_eq!(echo.echoed_in(&text), run.is_some());
         }
