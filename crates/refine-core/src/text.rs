@@ -251,12 +251,29 @@ pub(crate) fn stem_shared(word: &str) -> Rc<str> {
     stem
 }
 
-/// The term one word (as written) adds to [`terms`], if any.
-fn word_term(word: &str) -> Option<Rc<str>> {
-    let known = WORD_CACHE.with(|cache| cache.borrow().terms.get(word).cloned());
-    if let Some(term) = known {
-        return term;
-    }
+/// Tells `take` the term each word of `text` adds to [`terms`], in order, until it returns
+/// false. The memo is reached once for the whole text, not once a word.
+fn each_word_term(text: &str, mut take: impl FnMut(&Rc<str>) -> bool) {
+    WORD_CACHE.with(|cache| {
+        for word in unicode_words(text) {
+            let known = cache.borrow().terms.get(word).cloned();
+            let term = match known {
+                Some(term) => term,
+                None => word_term_missed(word),
+            };
+            if let Some(term) = term
+                && !take(&term)
+            {
+                return;
+            }
+        }
+    });
+}
+
+/// The term one word (as written) adds to [`terms`], if any, for a word not in the memo, which
+/// it then holds.
+#[inline(never)]
+fn word_term_missed(word: &str) -> Option<Rc<str>> {
     let term = word_term_uncached(word);
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -306,13 +323,12 @@ pub fn is_unspaced(c: char) -> bool {
 /// Japanese, Thai, ...), so that "結帳流程" and "結帳" share the term "結帳".
 pub fn terms(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for word in unicode_words(text) {
-        if let Some(term) = word_term(word)
-            && !out.contains(term.as_ref())
-        {
+    each_word_term(text, |term| {
+        if !out.contains(term.as_ref()) {
             out.insert(String::from(term.as_ref()));
         }
-    }
+        true
+    });
     // Plain text (ASCII and the typographic marks) holds no script written without spaces.
     if refine_pattern::is_plain(text) {
         return out;
@@ -341,6 +357,17 @@ pub fn terms(text: &str) -> BTreeSet<String> {
     }
     flush(&mut run, &mut out);
     out
+}
+
+/// Whether `text` has any content term: `!terms(text).is_empty()`, without building the set
+/// (it stops at the first term).
+pub fn has_terms(text: &str) -> bool {
+    let mut found = false;
+    each_word_term(text, |_| {
+        found = true;
+        false
+    });
+    found || text.chars().any(is_unspaced)
 }
 
 /// Whether two stems name the same thing: equal, or one a prefix of the other of at least four
@@ -576,6 +603,15 @@ mod tests {
             for mark in refine_pattern::PLAIN_MARKS {
                 proptest::prop_assert!(!is_unspaced(*mark), "{:?}", mark);
             }
+        }
+
+        /// `has_terms` says what `terms` would: stop words, generic words, numbers and single
+        /// letters give no term; a character of an unspaced script always does.
+        #[test]
+        fn has_terms_is_terms_not_empty(
+            text in "((the|a|it|works|we|is|it's|1|22|x|team|thing|結|ก|é|Checkout|Admins)[ .,'’]{1,2}){0,6}"
+        ) {
+            proptest::prop_assert_eq!(has_terms(&text), !terms(&text).is_empty());
         }
 
         /// Two texts read together, a line break between them, have the terms of both and no

@@ -98,7 +98,7 @@ impl Notes {
                 }
                 let quote = quote(&sentence, kind);
                 // A quote with no content word ("It works.") gives a question nothing to ask.
-                let says_something = !refine_core::text::terms(&quote).is_empty();
+                let says_something = refine_core::text::has_terms(&quote);
                 if says_something && quote.chars().filter(|c| c.is_alphanumeric()).count() >= 3 {
                     notes.facts.push(Fact { kind, quote });
                 }

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use refine_core::text::{is_unspaced, terms};
+use refine_core::text::{has_terms, is_unspaced};
 use refine_pattern::Pattern;
 
 /// The most words a subject keeps (in scripts written with spaces).
@@ -398,7 +398,7 @@ impl Title {
         let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
         let (proposal, goal) = proposal_and_goal(&plain);
         let mut subject = subject(&plain);
-        if terms(&subject).is_empty() {
+        if !has_terms(&subject) {
             // "Why?": nothing but the title itself can name it, whole when it is short.
             subject = if refine_core::text::words(&full).len() <= SUBJECT_WORDS {
                 full.clone()
@@ -468,10 +468,7 @@ fn proposal_and_goal(clean: &str) -> (Option<String>, Option<String>) {
 /// for a title whose subject found none (its only term may sit in a label: "... [Bug]").
 fn window_with_a_term(text: &str) -> String {
     let tokens: Vec<&str> = text.split_whitespace().collect();
-    let start = tokens
-        .iter()
-        .position(|t| !terms(t).is_empty())
-        .unwrap_or(0);
+    let start = tokens.iter().position(|t| has_terms(t)).unwrap_or(0);
     // Two words of lead-up keep the term in a phrase of its own.
     trim_phrase(&tokens[start.saturating_sub(2)..].join(" "), SUBJECT_WORDS)
 }
@@ -551,7 +548,7 @@ fn subject(clean: &str) -> String {
     }
     if start + 1 < all.len()
         && CHANGE_VERBS.contains(&bare(all[start]).as_str())
-        && !terms(&all[start + 1..].join(" ")).is_empty()
+        && has_terms(&all[start + 1..].join(" "))
     {
         start += 1;
         // "Speed up search", "Clean up the scripts": the particle belongs to the verb.
@@ -594,7 +591,7 @@ fn subject(clean: &str) -> String {
             continue;
         }
         let first = words[..end].join(" ");
-        if terms(&first).is_empty() {
+        if !has_terms(&first) {
             return trim_phrase(&words.join(" "), SUBJECT_WORDS);
         }
         return trim_phrase(&first, SUBJECT_WORDS);

@@ -11,7 +11,7 @@ use refine_core::guide::{BULLET_CHARS_SHOWN, Guide, GuideItem, Phase};
 use refine_core::lint::TitleEcho;
 use refine_core::parse::defuse_section_tags;
 use refine_core::text::{
-    is_unspaced, same_stem, sentence_count, terms, terms_meet, unicode_words, words,
+    has_terms, is_unspaced, same_stem, sentence_count, terms, terms_meet, unicode_words, words,
 };
 use refine_topic::{FactKind, Reading, TopicKind};
 use sha2::{Digest, Sha256};
@@ -73,7 +73,7 @@ impl<'r> Voice<'r> {
         hasher.update(context.unwrap_or("").as_bytes());
         let mut subject = reading.title.subject.clone();
         let whole = subject == reading.title.full;
-        if terms(&subject).is_empty() && !whole {
+        if !has_terms(&subject) && !whole {
             // A long title of nothing but common words ("How can we make this better for
             // everyone?"): the notes say what it is about.
             if let Some(word) = context.and_then(main_word) {
@@ -178,7 +178,7 @@ impl<'r> Voice<'r> {
 fn main_word(notes: &str) -> Option<String> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for word in words(notes) {
-        if terms(&word).is_empty() || !word.chars().any(char::is_alphabetic) {
+        if !has_terms(&word) || !word.chars().any(char::is_alphabetic) {
             continue;
         }
         match counts.iter_mut().find(|(w, _)| *w == word) {
@@ -760,7 +760,7 @@ fn terms_question(voice: &Voice<'_>, slot: usize, asked: &[String]) -> Option<St
             .map(str::to_string);
         for word in words(text).into_iter().chain(runs) {
             let plain = (word.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                && !terms(&word).is_empty())
+                && has_terms(&word))
                 || (word.chars().all(is_unspaced) && word.chars().count() >= 2);
             if plain && !title.contains(&word) && !own.iter().any(|(_, w)| *w == word) {
                 own.push((rank, word));
