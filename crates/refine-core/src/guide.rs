@@ -6,7 +6,7 @@
 //! `### 1. Context Setting (15-20 minutes)`. Session headings without a timebox (the seed's
 //! "Discussion Management") hold practices that apply throughout the session.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -18,7 +18,10 @@ use serde::{Deserialize, Serialize};
 use crate::request::{GUIDE_MAX_BYTES, GUIDE_MAX_DEPTH, SESSION_MAX_MINUTES};
 use crate::text::{slug, strip_markup, terms};
 use crate::timebox::{Minutes, find_timebox};
+
+mod statements;
 use crate::work;
+pub use statements::StatementTerms;
 
 /// The Markdown of the default guide: the seed prompt's guide.
 pub const DEFAULT_GUIDE_MARKDOWN: &str = include_str!("../assets/refinement-guide.md");
@@ -254,7 +257,7 @@ pub struct Guide {
     pub pitfalls: Vec<GuideItem>,
     /// The content terms of every line of the guide, computed once for tracing key points.
     #[serde(skip)]
-    statement_terms: Vec<BTreeSet<String>>,
+    statement_terms: StatementTerms,
 }
 
 /// The built-in guide as parsed ahead; see [`Guide::builtin`].
@@ -264,7 +267,7 @@ const BUILTIN_PARSED: &str = include_str!("../assets/refinement-guide.parsed.jso
 #[derive(Serialize, Deserialize)]
 struct StoredGuide {
     guide: Guide,
-    statement_terms: Vec<BTreeSet<String>>,
+    statement_terms: StatementTerms,
 }
 
 /// One Markdown block of interest, in document order.
@@ -409,7 +412,7 @@ impl Guide {
             post_session: Vec::new(),
             success_indicators: Vec::new(),
             pitfalls: Vec::new(),
-            statement_terms: Vec::new(),
+            statement_terms: StatementTerms::default(),
         };
         let mut titled = false;
         let mut part = Part::Other;
@@ -479,13 +482,15 @@ impl Guide {
                 });
             }
         }
-        guide.statement_terms = guide
-            .statements()
-            .iter()
-            .inspect(|s| work::step(s.len()))
-            .map(|s| terms(s))
-            .filter(|t| !t.is_empty())
-            .collect();
+        guide.statement_terms = StatementTerms::new(
+            guide
+                .statements()
+                .iter()
+                .inspect(|s| work::step(s.len()))
+                .map(|s| terms(s))
+                .filter(|t| !t.is_empty())
+                .collect(),
+        );
         Ok(guide)
     }
 
@@ -646,8 +651,9 @@ impl Guide {
             .collect()
     }
 
-    /// The content terms ([`crate::text::terms`]) of each line of the guide that has any.
-    pub fn statement_terms(&self) -> &[BTreeSet<String>] {
+    /// The content terms ([`crate::text::terms`]) of each line of the guide that has any, and
+    /// which lines hold each term.
+    pub fn statement_terms(&self) -> &StatementTerms {
         &self.statement_terms
     }
 

@@ -463,10 +463,12 @@ impl Linter<'_> {
                 continue;
             }
             let mine = self.terms_of(point);
-            let found = statements.iter().any(|s| {
-                let overlap = s.intersection(&*mine).count();
-                overlap >= 1 && overlap >= 2.min(s.len()).min(mine.len())
-            });
+            let found = statements
+                .overlaps(&mine)
+                .into_iter()
+                .any(|(line, overlap)| {
+                    overlap >= 2.min(statements.sets()[line].len()).min(mine.len())
+                });
             if found {
                 traced += 1;
             } else {
@@ -520,9 +522,7 @@ impl Linter<'_> {
         }
         let subject = terms(&about);
         let statements = self.guide.statement_terms();
-        let beyond_guide = subject
-            .iter()
-            .any(|t| !statements.iter().any(|s| s.contains(t)));
+        let beyond_guide = subject.iter().any(|t| !statements.holds(t));
         let plan = &self.parsed.plan;
         let said: Vec<&String> = plan
             .key_points
