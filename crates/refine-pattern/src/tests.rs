@@ -79,8 +79,9 @@ proptest! {
 }
 
 /// The claim the whole crate rests on, checked mark by mark with the full engine's own classes:
-/// a plain mark is no word character, digit or space, and folds to no ASCII letter. Adding `ſ`,
-/// `é`, a non-breaking space or `٣` to `PLAIN_MARKS` fails here.
+/// a plain mark is no word character, digit or space, folds to no ASCII letter and has no
+/// lower case of its own. Adding `ſ`, `é`, a non-breaking space or `٣` to `PLAIN_MARKS` fails
+/// here.
 #[test]
 fn plain_marks_are_nothing_any_class_tells_apart() {
     let unicode_classes = regex::Regex::new(r"(?i)[\w\d\s[a-z]]").expect("valid");
@@ -90,6 +91,12 @@ fn plain_marks_are_nothing_any_class_tells_apart() {
             "{mark:?} is a word character, digit, space or folds to a letter"
         );
         assert!(is_plain(&format!("a{mark}b")));
+        // Plain text lower-cases byte by byte (refine-core's phrase search, duplicates).
+        assert_eq!(
+            mark.to_lowercase().to_string(),
+            mark.to_string(),
+            "{mark:?}"
+        );
     }
     for not_plain in ['ſ', '\u{212a}', 'é', '\u{a0}', '٣', '\u{301}', '‿'] {
         assert!(

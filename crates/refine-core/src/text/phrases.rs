@@ -35,6 +35,9 @@ pub fn find_phrase(
     Phrases::new(phrases).find(text, negations)
 }
 
+/// How many pieces a search keeps track of without allocating.
+const KNOWN_ON_STACK: usize = 256;
+
 /// A list of phrases prepared for [`find_phrase`]'s search: the words of each phrase, and the
 /// pieces each needs (see the module's docs).
 #[derive(Debug)]
@@ -123,15 +126,19 @@ impl Phrases {
         }
     }
 
+    /// Whether piece `i` occurs in `lower`, whose byte pairs are `pairs`.
+    fn piece_present(&self, i: usize, lower: &str, pairs: &Pairs) -> bool {
+        let piece = &self.pieces[i];
+        piece.pairs.iter().all(|&bit| pairs.has(bit))
+            && piece.finder.find(lower.as_bytes()).is_some()
+    }
+
     /// Which pieces occur in `lower`, by index into `pieces`.
+    #[cfg(test)]
     fn present(&self, lower: &str) -> Vec<bool> {
         let pairs = Pairs::of(lower.as_bytes());
-        self.pieces
-            .iter()
-            .map(|piece| {
-                piece.pairs.iter().all(|&bit| pairs.has(bit))
-                    && piece.finder.find(lower.as_bytes()).is_some()
-            })
+        (0..self.pieces.len())
+            .map(|i| self.piece_present(i, lower, &pairs))
             .collect()
     }
 
@@ -143,15 +150,42 @@ impl Phrases {
             return None;
         }
         // A phrase can only be in the text when each of its pieces is in the lower-cased text.
-        let lower = text.to_lowercase();
-        let present = self.present(&lower);
-        let candidates: Vec<&(&'static str, Vec<Cow<'static, str>>)> = self
-            .phrases
-            .iter()
-            .zip(&self.needs)
-            .filter(|(_, need)| need.iter().all(|&i| present[i]))
-            .map(|(phrase, _)| phrase)
-            .collect();
+        // Most texts hold no phrase: nothing is allocated for them but the lower-cased copy.
+        // Plain text (ASCII and the typographic marks, which have no case) lower-cases byte by
+        // byte.
+        let lower: Cow<'_, str> = if !refine_pattern::is_plain(text) {
+            Cow::Owned(text.to_lowercase())
+        } else if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(text)
+        };
+        let pairs = Pairs::of(lower.as_bytes());
+        // Each piece is looked for once: 0 not yet, 1 absent, 2 present.
+        let mut on_stack = [0u8; KNOWN_ON_STACK];
+        let mut spilled = Vec::new();
+        let known: &mut [u8] = if self.pieces.len() <= KNOWN_ON_STACK {
+            &mut on_stack[..self.pieces.len()]
+        } else {
+            spilled.resize(self.pieces.len(), 0u8);
+            &mut spilled
+        };
+        let mut present = |i: usize| {
+            if known[i] == 0 {
+                known[i] = if self.piece_present(i, &lower, &pairs) {
+                    2
+                } else {
+                    1
+                };
+            }
+            known[i] == 2
+        };
+        let mut candidates: Vec<&(&'static str, Vec<Cow<'static, str>>)> = Vec::new();
+        for (phrase, need) in self.phrases.iter().zip(&self.needs) {
+            if need.iter().all(|&i| present(i)) {
+                candidates.push(phrase);
+            }
+        }
         if candidates.is_empty() {
             return None;
         }
@@ -213,6 +247,28 @@ mod tests {
         "sprint",
     ];
 
+    /// A list of more pieces than a search keeps on the stack is searched alike.
+    #[test]
+    fn a_long_list_is_searched_alike() {
+        let mut list: Vec<&'static str> = (0..KNOWN_ON_STACK + 40)
+            .map(|i| &*Box::leak(format!("topic{i} word").into_boxed_str()))
+            .collect();
+        list.push("story points");
+        let phrases = Phrases::new(&list);
+        let last = list[KNOWN_ON_STACK + 39];
+        let found = phrases.find(&format!("We spoke of {}.", last.to_uppercase()), &["no"]);
+        assert_eq!(found.map(|m| m.phrase), Some(last));
+        let found = phrases.find("No story points, please.", &["no"]);
+        assert_eq!(
+            found,
+            Some(PhraseMatch {
+                phrase: "story points",
+                negated: true
+            })
+        );
+        assert_eq!(phrases.find("topic1 words", &["no"]), None);
+    }
+
     proptest! {
         /// Each piece's searcher finds it exactly where `str::contains` does.
         #[test]
@@ -233,6 +289,35 @@ mod tests {
                 });
             let expected: Vec<bool> = pieces.iter().map(|p| lower.contains(p)).collect();
             prop_assert_eq!(phrases.present(&lower), expected);
+        }
+
+        /// The search finds the phrase, and its negation, that comparing every phrase's words
+        /// with every sentence's finds: ruling phrases out by their pieces first, and the pieces
+        /// by their byte pairs, loses none.
+        #[test]
+        fn find_is_the_word_by_word_search(
+            text in "(Story|story|POINTS|points|t-shirt|T-Shirt|size|how|long|don't|DON'T|dont|estimate|ESTIMATE|estimates|sprint|no|not|İ|é|’|—|“|\\.|\\. |\\? | |-){0,14}"
+        ) {
+            let negations = ["no", "not"];
+            let expected = if text.is_empty() {
+                None
+            } else {
+                sentences::sentence_bounds(&text).find_map(|sentence| {
+                    let sentence_words = words(sentence);
+                    LIST.iter().find_map(|phrase| {
+                        let phrase_words = words(phrase);
+                        if phrase_words.is_empty() || phrase_words.len() > sentence_words.len() {
+                            return None;
+                        }
+                        let at = sentence_words
+                            .windows(phrase_words.len())
+                            .position(|w| w == phrase_words.as_slice())?;
+                        let negated = sentence_words[..at].iter().any(|w| negations.contains(&w.as_str()));
+                        Some(PhraseMatch { phrase, negated })
+                    })
+                })
+            };
+            prop_assert_eq!(Phrases::new(LIST).find(&text, &negations), expected);
         }
 
         /// A phrase's words are [`words`]' lower-case words, borrowed or not.
