@@ -1,0 +1,246 @@
+//! Finding the kinds' signals in a text: each text is read once into the set of signals it holds,
+//! by looking its words up among the signals (not each signal up among its words).
+
+use refine_core::text::{unicode_words, words};
+use rustc_hash::FxHashMap;
+use std::sync::LazyLock;
+
+use super::SIGNALS;
+
+/// The inflections a signal of five letters or more also matches in ("crashes", "migrated"),
+/// so that it does not match every word it starts ("import" is not "important").
+const INFLECTIONS: &[&str] = &[
+    "", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ion", "ions",
+];
+
+/// The signals, numbered (a signal named by two kinds has one number), and indexed by how
+/// [`matches_signal`] finds them.
+struct SignalIndex {
+    /// Each distinct signal's number.
+    numbers: FxHashMap<&'static str, usize>,
+    /// For each kind of [`SIGNALS`], in order, its signals' numbers.
+    by_kind: Vec<Vec<usize>>,
+    /// Words without spaces, hyphens or apostrophes of fewer than five letters: found as a word.
+    whole_words: FxHashMap<&'static str, Vec<usize>>,
+    /// Such words of five letters or more: found as a word that is one of them and an
+    /// inflection.
+    inflected_words: FxHashMap<&'static str, Vec<usize>>,
+    /// Lower-case phrases by their first word, with all their words: found as words in a row.
+    phrases: FxHashMap<&'static str, Vec<(usize, Vec<&'static str>)>>,
+    /// Everything else: found by [`matches_signal`] itself. Signals in other scripts are only
+    /// looked for in text that is not ASCII.
+    others: Vec<(usize, &'static str)>,
+    /// How many distinct signals there are.
+    count: usize,
+}
+
+static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
+    let mut index = SignalIndex {
+        numbers: FxHashMap::default(),
+        by_kind: Vec::new(),
+        whole_words: FxHashMap::default(),
+        inflected_words: FxHashMap::default(),
+        phrases: FxHashMap::default(),
+        others: Vec::new(),
+        count: 0,
+    };
+    for (_, signals) in SIGNALS {
+        let mut numbers = Vec::new();
+        for &signal in signals.iter() {
+            let next = index.numbers.len();
+            let number = *index.numbers.entry(signal).or_insert(next);
+            numbers.push(number);
+            if number < next {
+                continue;
+            }
+            let lower_ascii = signal.is_ascii() && !signal.bytes().any(|b| b.is_ascii_uppercase());
+            let phrase_words: Vec<&str> = unicode_words(signal).collect();
+            if !lower_ascii || phrase_words.is_empty() {
+                index.others.push((number, signal));
+            } else if signal.contains([' ', '-', '\'']) {
+                index
+                    .phrases
+                    .entry(phrase_words[0])
+                    .or_default()
+                    .push((number, phrase_words));
+            } else if signal.len() >= 5 {
+                index
+                    .inflected_words
+                    .entry(signal)
+                    .or_default()
+                    .push(number);
+            } else {
+                index.whole_words.entry(signal).or_default().push(number);
+            }
+        }
+        index.by_kind.push(numbers);
+    }
+    index.count = index.numbers.len();
+    index
+});
+
+/// A text read once for every signal: which signals it holds. [`Prepared::has`] answers as
+/// [`matches_signal`] does (a proptest holds the two equal).
+pub(super) struct Prepared {
+    /// Whether the text is empty: then it holds no signal.
+    pub(super) empty: bool,
+    /// Each signal's number to whether the text holds it.
+    holds: Vec<bool>,
+}
+
+impl Prepared {
+    pub(super) fn new(text: &str) -> Prepared {
+        let index = &*INDEX;
+        let mut holds = vec![false; index.count];
+        let lower = text.to_lowercase();
+        let text_words = words(&lower);
+        for (at, word) in text_words.iter().enumerate() {
+            if let Some(numbers) = index.whole_words.get(word.as_str()) {
+                numbers.iter().for_each(|&n| holds[n] = true);
+            }
+            for inflection in INFLECTIONS {
+                if let Some(stem) = word.strip_suffix(inflection)
+                    && stem.len() >= 5
+                    && let Some(numbers) = index.inflected_words.get(stem)
+                {
+                    numbers.iter().for_each(|&n| holds[n] = true);
+                }
+            }
+            for (number, phrase) in index.phrases.get(word.as_str()).into_iter().flatten() {
+                let rest = &text_words[at..];
+                if rest.len() >= phrase.len() && rest.iter().zip(phrase).all(|(w, p)| w == p) {
+                    holds[*number] = true;
+                }
+            }
+        }
+        // A signal in another script is in no ASCII text.
+        let ascii = lower.is_ascii();
+        for &(number, signal) in &index.others {
+            if (!ascii || signal.is_ascii()) && matches_signal(signal, &lower, &text_words) {
+                holds[number] = true;
+            }
+        }
+        Prepared {
+            empty: lower.is_empty(),
+            holds,
+        }
+    }
+
+    /// Whether the signal numbered `number` occurs in the text.
+    pub(super) fn holds(&self, number: usize) -> bool {
+        self.holds[number]
+    }
+
+    /// Whether `signal`, one of [`SIGNALS`], occurs in the text.
+    #[cfg(test)]
+    pub(super) fn has(&self, signal: &str) -> bool {
+        self.holds(INDEX.numbers[signal])
+    }
+}
+
+/// The numbers of each kind's signals, in [`SIGNALS`]' order.
+pub(super) fn kind_signal_numbers() -> &'static [Vec<usize>] {
+    &INDEX.by_kind
+}
+
+/// Whether `signal` occurs in the lower-cased text `lower`, whose words are `text_words`: an
+/// ASCII word without spaces matches a word (or, of five letters or more, a word that is it and
+/// an inflection), a phrase matches whole words in a row, anything else a piece of the text.
+fn matches_signal(signal: &str, lower: &str, text_words: &[String]) -> bool {
+    if !signal.is_ascii() {
+        return lower.contains(signal);
+    }
+    if signal.contains([' ', '-', '\'']) {
+        let phrase = words(signal);
+        return text_words
+            .windows(phrase.len())
+            .any(|w| w == phrase.as_slice());
+    }
+    // A longer signal also matches its inflections ("crashes", "migrated"), not every word it
+    // starts ("import" is not "important").
+    text_words.iter().any(|w| {
+        if signal.len() >= 5 {
+            w.strip_prefix(signal)
+                .is_some_and(|rest| INFLECTIONS.contains(&rest))
+        } else {
+            w == signal
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_signal_is_in_an_empty_text() {
+        // `detect` skips empty sources on the strength of this.
+        let empty = Prepared::new("");
+        assert!(empty.empty);
+        for (kind, signals) in SIGNALS {
+            for signal in signals.iter() {
+                assert!(!empty.has(signal), "{kind:?}: {signal:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_signal_is_numbered_in_its_kind() {
+        let numbers = kind_signal_numbers();
+        assert_eq!(numbers.len(), SIGNALS.len());
+        for ((_, signals), numbers) in SIGNALS.iter().zip(numbers) {
+            let expected: Vec<usize> = signals.iter().map(|s| INDEX.numbers[s]).collect();
+            assert_eq!(numbers, &expected);
+        }
+    }
+
+    /// Words drawn from every signal, their inflections and near misses, in other scripts too.
+    fn signal_words() -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, signals) in SIGNALS {
+            for signal in signals.iter() {
+                out.push(signal.to_string());
+                out.push(signal.to_uppercase());
+                for word in signal.split([' ', '-']) {
+                    out.push(word.to_string());
+                    out.push(format!("{word}ing"));
+                    out.push(format!("{word}s"));
+                    out.push(format!("{word}al"));
+                }
+            }
+        }
+        out.extend(["a", "not", ",", "-", "'", "é", "."].map(String::from));
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// The prepared text finds every signal exactly where the word-by-word reading does.
+        #[test]
+        fn prepared_text_finds_what_the_words_find(
+            picked in proptest::collection::vec(proptest::sample::select(signal_words()), 0..10),
+            joins in proptest::collection::vec(proptest::sample::select(vec![" ", "-", ", ", "'", ""]), 10),
+        ) {
+            let text: String = picked
+                .iter()
+                .zip(&joins)
+                .flat_map(|(w, j)| [w.as_str(), j])
+                .collect();
+            let prepared = Prepared::new(&text);
+            let lower = text.to_lowercase();
+            let text_words = words(&lower);
+            for (_, signals) in SIGNALS {
+                for signal in signals.iter() {
+                    proptest::prop_assert_eq!(
+                        prepared.has(signal),
+                        matches_signal(signal, &lower, &text_words),
+                        "{} in {:?}", signal, text
+                    );
+                }
+            }
+        }
+    }
+}
