@@ -35,12 +35,9 @@ mod items;
 pub use duplicates::earlier_twins;
 pub use echo::{TitleEcho, echoes_title};
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::LazyLock;
-
-use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -50,8 +47,8 @@ use crate::guide::Guide;
 use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
 use crate::text::{
-    PhraseMatch, Phrases, find_phrase, same_stem, sentence_count, stem, terms, terms_meet,
-    unicode_words, words,
+    PhraseMatch, Phrases, find_phrase, same_stem, sentence_count, shared_terms, sharing_terms,
+    stem, terms, terms_meet, unicode_words, words,
 };
 use crate::timebox::Minutes;
 
@@ -78,12 +75,20 @@ pub fn lint(
     guide: &Guide,
     request: &SessionRequest,
 ) -> (Vec<Finding>, Scores) {
+    sharing_terms(|| lint_sharing_terms(parsed, guide, request))
+}
+
+/// [`lint`], within [`sharing_terms`].
+fn lint_sharing_terms(
+    parsed: &ParsedReply,
+    guide: &Guide,
+    request: &SessionRequest,
+) -> (Vec<Finding>, Scores) {
     let mut linter = Linter {
         parsed,
         guide,
         request,
         findings: parsed.findings.clone(),
-        term_sets: RefCell::default(),
     };
     let structure = linter.structure();
     let off_topic = linter.pack_off_topic();
@@ -126,22 +131,14 @@ struct Linter<'a> {
     guide: &'a Guide,
     request: &'a SessionRequest,
     findings: Vec<Finding>,
-    /// The content terms of each text a rule has asked about: several rules read the same
-    /// question, key point, title or notes, and each text is tokenised once per lint.
-    term_sets: RefCell<FxHashMap<Box<str>, Rc<BTreeSet<String>>>>,
 }
 
 impl Linter<'_> {
-    /// The content terms of `text` ([`terms`]), computed once per lint.
+    /// The content terms of `text` ([`terms`]), computed once per lint (or per
+    /// [`sharing_terms`] around it): several rules read the same question, key point, title or
+    /// notes.
     fn terms_of(&self, text: &str) -> Rc<BTreeSet<String>> {
-        if let Some(known) = self.term_sets.borrow().get(text) {
-            return Rc::clone(known);
-        }
-        let computed = Rc::new(terms(text));
-        self.term_sets
-            .borrow_mut()
-            .insert(Box::from(text), Rc::clone(&computed));
-        computed
+        shared_terms(text)
     }
 
     /// For each text, an earlier one it repeats ([`earlier_twins`]), with the memoised terms.

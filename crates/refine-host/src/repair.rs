@@ -27,7 +27,22 @@ fn errors(report: &Report) -> usize {
 /// `repair` follow-ups were sent, asks again with [`prompt::repair`]. Keeps the reply with the
 /// fewest error findings (the later on a tie). A follow-up that fails keeps what there is, with
 /// a warning in the kept reply's metadata.
+///
+/// A reply is planned (by a local backend), parsed and linted within one
+/// [`refine_core::text::sharing_terms`]: the texts the planner weighed are read again by the
+/// linter.
 pub fn with_repair<E: std::fmt::Display>(
+    prompt_text: &str,
+    repair: u32,
+    guide: &Guide,
+    request: &SessionRequest,
+    ask: impl FnMut(&str) -> Result<BackendReply, E>,
+) -> Result<Repaired, E> {
+    refine_core::text::sharing_terms(|| repair_loop(prompt_text, repair, guide, request, ask))
+}
+
+/// [`with_repair`], within [`refine_core::text::sharing_terms`].
+fn repair_loop<E: std::fmt::Display>(
     prompt_text: &str,
     repair: u32,
     guide: &Guide,

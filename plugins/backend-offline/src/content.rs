@@ -11,7 +11,8 @@ use refine_core::guide::{BULLET_CHARS_SHOWN, Guide, GuideItem, Phase};
 use refine_core::lint::TitleEcho;
 use refine_core::parse::defuse_section_tags;
 use refine_core::text::{
-    has_terms, is_unspaced, same_stem, sentence_count, terms, terms_meet, unicode_words, words,
+    has_terms, is_unspaced, same_stem, sentence_count, shared_terms, terms_meet, unicode_words,
+    words,
 };
 use refine_topic::{FactKind, Reading, TopicKind};
 use sha2::{Digest, Sha256};
@@ -161,10 +162,11 @@ impl<'r> Voice<'r> {
     /// The notes' own terms (those not in the title), as `questions-ungrounded` judges a
     /// question's use of the notes (on the notes as given).
     fn notes_own_terms(&self) -> std::collections::BTreeSet<String> {
-        let title = terms(&self.reading.title.full);
-        terms(self.context.unwrap_or_default())
-            .into_iter()
+        let title = shared_terms(&self.reading.title.full);
+        shared_terms(self.context.unwrap_or_default())
+            .iter()
             .filter(|t| !title.iter().any(|x| same_stem(x, t)))
+            .cloned()
             .collect()
     }
 
@@ -650,7 +652,7 @@ pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
     let facts = &voice.reading.notes.facts;
     // The notes' own terms, found once for every question checked against them.
     let own = voice.notes_own_terms();
-    let uses_notes = |question: &str| terms_meet(&terms(question), &own);
+    let uses_notes = |question: &str| terms_meet(&shared_terms(question), &own);
     let mut out = vec![core_question(voice)];
     let mut quoted: Vec<usize> = Vec::new();
     let mut named_people = false;

@@ -2,15 +2,16 @@
 //! or sharing nearly all their content terms ([`DUPLICATES`]).
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use crate::contract::DUPLICATES;
-use crate::text::terms;
+use crate::text::shared_terms;
 
 /// For each text, the index of an earlier text it repeats, if any: what `question-duplicate`
 /// and `key-point-duplicate` report.
 pub fn earlier_twins(texts: &[String]) -> Vec<Option<usize>> {
-    let term_sets: Vec<BTreeSet<String>> = texts.iter().map(|t| terms(t)).collect();
-    twins_with_terms(texts, &term_sets.iter().collect::<Vec<_>>())
+    let term_sets: Vec<Rc<BTreeSet<String>>> = texts.iter().map(|t| shared_terms(t)).collect();
+    twins_with_terms(texts, &term_sets.iter().map(|s| &**s).collect::<Vec<_>>())
 }
 
 /// [`earlier_twins`], given each text's content terms.
