@@ -728,15 +728,36 @@ const PHASE_FILLER: &[&str] = &[
 /// The guide phase an agenda title names, by word overlap: the phase with the largest share of its
 /// distinctive words in the title, when that share is at least a third.
 pub fn match_phase(title: &str, guide: &Guide) -> Option<String> {
+    match_phase_named(title, guide, &phase_name_stems(guide))
+}
+
+/// The stems of each phase name's distinctive words (fillers such as "phase" left out), in the
+/// guide's order: what [`match_phase`] compares a title with.
+pub(crate) fn phase_name_stems(guide: &Guide) -> Vec<Vec<String>> {
+    guide
+        .phases
+        .iter()
+        .map(|phase| {
+            words(&phase.name)
+                .iter()
+                .filter(|w| !PHASE_FILLER.contains(&w.as_str()))
+                .map(|w| stem(w))
+                .collect()
+        })
+        .collect()
+}
+
+/// [`match_phase`], given [`phase_name_stems`] of `guide` (read once for all of an agenda's
+/// items).
+pub(crate) fn match_phase_named(
+    title: &str,
+    guide: &Guide,
+    phase_names: &[Vec<String>],
+) -> Option<String> {
     work::step(title.len() + guide.phases.len());
     let title_stems: Vec<String> = words(title).iter().map(|w| stem(w)).collect();
     let mut best: Option<(f64, &str)> = None;
-    for phase in &guide.phases {
-        let phase_stems: Vec<String> = words(&phase.name)
-            .iter()
-            .filter(|w| !PHASE_FILLER.contains(&w.as_str()))
-            .map(|w| stem(w))
-            .collect();
+    for (phase, phase_stems) in guide.phases.iter().zip(phase_names) {
         if phase_stems.is_empty() {
             continue;
         }

@@ -80,6 +80,7 @@ pub(super) fn agenda_items(
     };
 
     work::step(3 * lines.len());
+    let phase_names = phase_name_stems(guide);
     let mut items: Vec<(usize, &Line, Vec<String>)> = Vec::new();
     for ((n, line), line_level) in lines.iter().zip(&levels) {
         if *line_level == Some(level) {
@@ -100,7 +101,7 @@ pub(super) fn agenda_items(
                 minutes = details.iter().find_map(|d| timebox_only(d));
             }
             let (title, detail) = title_and_detail(&title);
-            let phase = match_phase(&title, guide);
+            let phase = match_phase_named(&title, guide, &phase_names);
             (
                 AgendaItem {
                     title,
@@ -258,13 +259,23 @@ pub(super) fn is_framing(text: &str) -> bool {
     // timebox and words are not read.
     if refine_pattern::is_plain(text) {
         let lower = text.to_ascii_lowercase();
-        let framing = VOCABULARY.agenda_framing;
-        if !lower.contains("agenda") && !framing.iter().any(|word| lower.contains(word)) {
+        if !FRAMING_WORDS
+            .iter()
+            .any(|word| word.find(lower.as_bytes()).is_some())
+        {
             return false;
         }
     }
     is_framing_read_whole(text)
 }
+
+/// "agenda" and the vocabulary's framing words, each with a searcher prepared once.
+static FRAMING_WORDS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+    std::iter::once("agenda")
+        .chain(VOCABULARY.agenda_framing.iter().copied())
+        .map(|word| memchr::memmem::Finder::new(word.as_bytes()))
+        .collect()
+});
 
 /// [`is_framing`] without its shortcut: the title's words read whole.
 pub(super) fn is_framing_read_whole(text: &str) -> bool {
