@@ -252,6 +252,10 @@ pub struct RunStats {
     /// Lines of the results that were not whole records when the run started (their cases,
     /// if no other line holds them, ran again).
     pub unreadable: Vec<usize>,
+    /// Whether this run wrote every line of the results, each case once (a new run whose cases
+    /// all have their own id): then every line is its case's latest, and the summary is read
+    /// in one pass ([`Summary::from_results_once`]).
+    pub each_case_once: bool,
 }
 
 /// One case to run.
@@ -458,6 +462,16 @@ pub fn run(
             }
         }
     }
+    // Every case of a run has its own id unless two backends are given the same label.
+    let mut labels = std::collections::HashSet::new();
+    let ids_unique = prompts.iter().all(|prompt| {
+        guides.iter().all(|guide| {
+            specs
+                .iter()
+                .all(|spec| labels.insert(variant_label(&spec.label, &prompt.0, &guide.0)))
+        })
+    });
+    drop(labels);
     drop(existing);
 
     let file = OpenOptions::new()
@@ -465,6 +479,8 @@ pub fn run(
         .append(true)
         .open(&results)
         .map_err(io(&results))?;
+    // Nothing before this run's lines: a run started afresh.
+    let each_case_once = ids_unique && file.metadata().map_err(io(&results))?.len() == 0;
     let out = Mutex::new(file);
     let write_error: Mutex<Option<RunError>> = Mutex::new(None);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -534,6 +550,7 @@ pub fn run(
         errors: errors.into_inner(),
         skipped,
         unreadable,
+        each_case_once,
     })
 }
 

@@ -412,6 +412,44 @@ fn repeats_give_pass_rates_and_an_existing_run_is_not_overwritten() {
     let _ = std::fs::remove_dir_all(out);
 }
 
+/// A new run reads its results in one pass for its reports (each case once): they are the
+/// reports `refine-eval report` reads back from them, also when two backends share a label and
+/// so a case id (then the later line of a case counts).
+#[test]
+fn a_runs_reports_are_the_reports_read_back_from_its_results() {
+    let out = temp("gathered");
+    let out_s = out.to_str().expect("path");
+    for (id, backends) in [
+        ("mixed", ["offline", "replay"]),
+        ("same-label", ["offline", "offline"]),
+    ] {
+        ok(&eval(&[
+            "run",
+            "--backend",
+            backends[0],
+            "--backend",
+            backends[1],
+            "--repeat",
+            "2",
+            "--out",
+            out_s,
+            "--run-id",
+            id,
+            "--plain",
+        ]));
+        let dir = out.join(id);
+        let read = |name: &str| std::fs::read(dir.join(name)).expect(name);
+        let written: Vec<Vec<u8>> = ["report.md", "report.html", "junit.xml"].map(read).into();
+        ok(&eval(&["report", dir.to_str().expect("path")]));
+        let read_back: Vec<Vec<u8>> = ["report.md", "report.html", "junit.xml"].map(read).into();
+        assert!(
+            written == read_back,
+            "{id}: the run's reports differ from the results' reports"
+        );
+    }
+    let _ = std::fs::remove_dir_all(out);
+}
+
 #[test]
 fn titles_only_leaves_the_notes_out_of_every_case() {
     let out = temp("titles-only");
