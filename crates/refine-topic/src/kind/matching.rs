@@ -21,10 +21,10 @@ struct SignalIndex {
     /// For each kind of [`SIGNALS`], in order, its signals' numbers.
     by_kind: Vec<Vec<usize>>,
     /// Words without spaces, hyphens or apostrophes of fewer than five letters: found as a word.
-    whole_words: FxHashMap<&'static str, Vec<usize>>,
+    whole_words: FxHashMap<&'static str, usize>,
     /// Such words of five letters or more: found as a word that is one of them and an
     /// inflection.
-    inflected_words: FxHashMap<&'static str, Vec<usize>>,
+    inflected_words: FxHashMap<&'static str, usize>,
     /// Lower-case phrases by their first word, with all their words: found as words in a row.
     phrases: FxHashMap<&'static str, Vec<(usize, Vec<&'static str>)>>,
     /// Everything else: found by [`matches_signal`] itself. Signals in other scripts are only
@@ -35,11 +35,14 @@ struct SignalIndex {
 }
 
 static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
+    // Sized for every signal at once: the index is built in every `refine prep`.
+    let all: usize = SIGNALS.iter().map(|(_, signals)| signals.len()).sum();
+    let sized = || FxHashMap::with_capacity_and_hasher(all, Default::default());
     let mut index = SignalIndex {
-        numbers: FxHashMap::default(),
-        by_kind: Vec::new(),
-        whole_words: FxHashMap::default(),
-        inflected_words: FxHashMap::default(),
+        numbers: sized(),
+        by_kind: Vec::with_capacity(SIGNALS.len()),
+        whole_words: sized(),
+        inflected_words: sized(),
         phrases: FxHashMap::default(),
         others: Vec::new(),
         count: 0,
@@ -53,24 +56,24 @@ static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
             if number < next {
                 continue;
             }
+            // Each distinct signal is indexed once, under its own number.
             let lower_ascii = signal.is_ascii() && !signal.bytes().any(|b| b.is_ascii_uppercase());
-            let phrase_words: Vec<&str> = unicode_words(signal).collect();
-            if !lower_ascii || phrase_words.is_empty() {
+            if !lower_ascii {
                 index.others.push((number, signal));
             } else if signal.contains([' ', '-', '\'']) {
-                index
-                    .phrases
-                    .entry(phrase_words[0])
-                    .or_default()
-                    .push((number, phrase_words));
+                let phrase_words: Vec<&str> = unicode_words(signal).collect();
+                match phrase_words.first() {
+                    Some(&first) => index
+                        .phrases
+                        .entry(first)
+                        .or_default()
+                        .push((number, phrase_words)),
+                    None => index.others.push((number, signal)),
+                }
             } else if signal.len() >= 5 {
-                index
-                    .inflected_words
-                    .entry(signal)
-                    .or_default()
-                    .push(number);
+                index.inflected_words.insert(signal, number);
             } else {
-                index.whole_words.entry(signal).or_default().push(number);
+                index.whole_words.insert(signal, number);
             }
         }
         index.by_kind.push(numbers);
@@ -95,15 +98,15 @@ impl Prepared {
         let lower = text.to_lowercase();
         let text_words = words(&lower);
         for (at, word) in text_words.iter().enumerate() {
-            if let Some(numbers) = index.whole_words.get(word.as_str()) {
-                numbers.iter().for_each(|&n| holds[n] = true);
+            if let Some(&number) = index.whole_words.get(word.as_str()) {
+                holds[number] = true;
             }
             for inflection in INFLECTIONS {
                 if let Some(stem) = word.strip_suffix(inflection)
                     && stem.len() >= 5
-                    && let Some(numbers) = index.inflected_words.get(stem)
+                    && let Some(&number) = index.inflected_words.get(stem)
                 {
-                    numbers.iter().for_each(|&n| holds[n] = true);
+                    holds[number] = true;
                 }
             }
             for (number, phrase) in index.phrases.get(word.as_str()).into_iter().flatten() {
