@@ -30,6 +30,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+mod classes;
+pub use classes::{is_decimal_digit, is_space, is_word_character};
 mod guard;
 use guard::Guard;
 

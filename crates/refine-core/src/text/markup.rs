@@ -1,21 +1,25 @@
-//! Markdown markers read without a regex where the text is plain (ASCII and
-//! `refine_pattern::PLAIN_MARKS`): what [`super::LIST_MARKER`] and [`super::EMPHASIS`] match,
-//! found in one pass over the bytes. Every line of a guide and a reply goes through them; the
-//! regexes cost 5-100 µs a line before their full engine pays off. Proptests hold both
-//! readings equal to the regexes'.
+//! Markdown markers read without a regex: what [`super::LIST_MARKER`] and
+//! [`super::EMPHASIS`] match, found in one pass over the text. Every line of a guide and a
+//! reply goes through them; the regexes cost 5-100 µs a line before their full engine pays off,
+//! and on text that is not plain (an accent is enough) the full engine's Unicode classes cost
+//! about 2 M instructions each to compile. Proptests hold both readings equal to the regexes',
+//! on plain text and on text in other scripts.
 //!
-//! On plain text `\s` is ASCII white space, `\d` an ASCII digit and `\w` an ASCII letter, digit
-//! or `_`, in both regex engines.
+//! `\s`, `\d` and `\w` are Unicode's, as the `regex` crate reads them
+//! ([`refine_pattern::is_space`], [`refine_pattern::is_decimal_digit`],
+//! [`refine_pattern::is_word_character`]); on plain text they are ASCII white space, digits and
+//! letters, digits or `_`, as in `regex-lite`.
 
-/// ASCII white space as `\s` reads it: tab, line feed, vertical tab, form feed, carriage
-/// return, space.
-fn is_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
-}
+use refine_pattern::{is_decimal_digit, is_space, is_word_character};
 
-fn spaces(b: &[u8], at: usize) -> usize {
-    b.get(at..)
-        .map_or(0, |rest| rest.iter().take_while(|&&c| is_space(c)).count())
+/// The length in bytes of the run of white space at `at`.
+fn spaces(text: &str, at: usize) -> usize {
+    text.get(at..).map_or(0, |rest| {
+        rest.chars()
+            .take_while(|&c| is_space(c))
+            .map(char::len_utf8)
+            .sum()
+    })
 }
 
 /// One repetition of `LIST_MARKER`'s group at `at`: where it ends, if it matches. The five
@@ -31,25 +35,25 @@ fn one_marker(text: &str, at: usize) -> Option<usize> {
         _ => 0,
     };
     if bullet > 0 {
-        let ws = spaces(b, at + bullet);
+        let ws = spaces(text, at + bullet);
         return (ws > 0).then_some(at + bullet + ws);
     }
     // \(?\d{1,3}[.)]\s+ and \(?[a-zA-Z][.)]\s+ (without the `(`, the next character would
     // be `(`, which starts neither)
     let after_paren = if first == b'(' { at + 1 } else { at };
-    let digits = b[after_paren..]
-        .iter()
-        .take_while(|c| c.is_ascii_digit())
-        .count();
+    let (digits, digit_bytes) = text[after_paren..]
+        .chars()
+        .take_while(|&c| is_decimal_digit(c))
+        .fold((0, 0), |(n, bytes), c| (n + 1, bytes + c.len_utf8()));
     let label = match digits {
-        1..=3 => digits,
+        1..=3 => digit_bytes,
         0 if b.get(after_paren).is_some_and(u8::is_ascii_alphabetic) => 1,
         _ => 0,
     };
     if label > 0 {
         let mark = after_paren + label;
         if matches!(b.get(mark), Some(b'.' | b')')) {
-            let ws = spaces(b, mark + 1);
+            let ws = spaces(text, mark + 1);
             return (ws > 0).then_some(mark + 1 + ws);
         }
         return None;
@@ -57,14 +61,14 @@ fn one_marker(text: &str, at: usize) -> Option<usize> {
     // #{1,6}\s+ (seven hashes leave a hash where the space must be)
     let hashes = b[at..].iter().take_while(|&&c| c == b'#').count();
     if (1..=6).contains(&hashes) {
-        let ws = spaces(b, at + hashes);
+        let ws = spaces(text, at + hashes);
         return (ws > 0).then_some(at + hashes + ws);
     }
     // >\s*
-    (first == b'>').then(|| at + 1 + spaces(b, at + 1))
+    (first == b'>').then(|| at + 1 + spaces(text, at + 1))
 }
 
-/// Where the list markers at the start of plain `text` end (0 when there are none).
+/// Where the list markers at the start of `text` end (0 when there are none).
 pub(super) fn list_marker_end(text: &str) -> usize {
     let mut at = 0;
     while let Some(next) = one_marker(text, at) {
@@ -77,12 +81,11 @@ fn is_mark(b: u8) -> bool {
     b == b'*' || b == b'_'
 }
 
-/// `\w` on plain text: an ASCII letter, digit or `_` (plain non-ASCII marks are none of these).
 fn is_word(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
+    is_word_character(c)
 }
 
-/// Plain `text` with what `EMPHASIS` matches replaced by `$1$2`: `**`, `__` and backticks
+/// `text` with what `EMPHASIS` matches replaced by `$1$2`: `**`, `__` and backticks
 /// removed, and a `*` or `_` that touches a non-word character or an end removed with the
 /// character kept. Matches are taken leftmost first, branches in the regex's order.
 pub(super) fn strip_emphasis(text: &str) -> String {
@@ -151,12 +154,60 @@ mod tests {
     use super::super::{EMPHASIS, LIST_MARKER};
     use super::*;
 
-    /// Plain text made of the markers' own characters, in the places they matter.
-    fn plain_markup() -> impl Strategy<Value = String> {
+    /// Text made of the markers' own characters, in the places they matter, with digits, letters,
+    /// spaces, marks and connectors of other scripts.
+    fn markup() -> impl Strategy<Value = String> {
         const TOKENS: &[&str] = &[
-            "*", "**", "_", "__", "`", "-", "+", "•", "(", ")", ".", "#", "###", "#######", ">",
-            " ", "  ", "\t", "\n", "\u{b}", "\u{c}", "1", "12", "123", "1234", "a", "Z", "word",
-            "–", "“", "…", "x_y", "!", ":",
+            "*",
+            "**",
+            "_",
+            "__",
+            "`",
+            "-",
+            "+",
+            "•",
+            "(",
+            ")",
+            ".",
+            "#",
+            "###",
+            "#######",
+            ">",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\u{b}",
+            "\u{c}",
+            "1",
+            "12",
+            "123",
+            "1234",
+            "a",
+            "Z",
+            "word",
+            "–",
+            "“",
+            "…",
+            "x_y",
+            "!",
+            ":",
+            "٣",
+            "١٢",
+            "Ⅻ",
+            "é",
+            "Σ",
+            "日",
+            "\u{a0}",
+            "\u{2003}",
+            "\u{85}",
+            "\u{300}",
+            "‿",
+            "ſ",
+            "٣. ",
+            "(١٢) ",
+            "١٢٣٤) ",
+            "Ⅻ. ",
         ];
         proptest::collection::vec(proptest::sample::select(TOKENS), 0..14).prop_map(|t| t.concat())
     }
@@ -165,13 +216,13 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(4096))]
 
         #[test]
-        fn list_markers_end_where_the_regex_match_ends(text in plain_markup()) {
+        fn list_markers_end_where_the_regex_match_ends(text in markup()) {
             let by_regex = LIST_MARKER.find(&text).map_or(0, |m| m.end());
             prop_assert_eq!(list_marker_end(&text), by_regex);
         }
 
         #[test]
-        fn emphasis_is_stripped_as_the_regex_strips_it(text in plain_markup()) {
+        fn emphasis_is_stripped_as_the_regex_strips_it(text in markup()) {
             prop_assert_eq!(strip_emphasis(&text), EMPHASIS.replace_all(&text, "$1$2"));
         }
     }
@@ -186,6 +237,9 @@ mod tests {
             ("> - quoted bullet", 4),
             ("1234. not a list", 0),
             ("####### seven", 0),
+            ("٣. ثالثا", "٣. ".len()),
+            ("(١٢)\u{a0}item", "(١٢)\u{a0}".len()),
+            ("Ⅻ. not a digit", 0),
         ] {
             assert_eq!(list_marker_end(line), end, "{line:?}");
         }
