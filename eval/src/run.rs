@@ -669,6 +669,8 @@ fn run_case(
     };
     let rendered = match &case.prompt.1 {
         Some(template) => template.render(guide, &request),
+        // The built-in prompt is only rendered for a backend that reads it.
+        None if !backend.reads_prompt() => Ok(String::new()),
         None => prompt::render(guide, &request),
     };
     let text = match rendered {

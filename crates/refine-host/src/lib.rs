@@ -277,6 +277,8 @@ pub fn prepare(backend: &dyn Backend, input: PrepInput<'_>) -> Result<Pack, Prep
     } = input;
     let text = match template {
         Some(t) => t.render(guide, request)?,
+        // The built-in prompt is only rendered for a backend that reads it.
+        None if !backend.reads_prompt() => String::new(),
         None => prompt::render(guide, request)?,
     };
     let backend_id = backend.info().id;

@@ -121,6 +121,12 @@ pub trait Backend: Send + Sync {
     fn is_local(&self) -> bool {
         false
     }
+    /// Whether `generate` reads [`BackendInput::prompt`]. One that plans from the request and
+    /// the guide alone (the offline planner, a replay) is sent an empty prompt when the prompt
+    /// is the built-in one, which is then not rendered.
+    fn reads_prompt(&self) -> bool {
+        true
+    }
 }
 
 /// What kind of backlog item the topic is (bug, feature, migration, ...), and the words that

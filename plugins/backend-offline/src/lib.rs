@@ -37,6 +37,10 @@ impl Backend for OfflineBackend {
         true
     }
 
+    fn reads_prompt(&self) -> bool {
+        false
+    }
+
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
         // `structured` is accepted and changes nothing: the planner's reply always has the
         // contract's shape.

@@ -116,6 +116,10 @@ impl Backend for ReplayBackend {
         true
     }
 
+    fn reads_prompt(&self) -> bool {
+        false
+    }
+
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
         let mut dir = PathBuf::from(DEFAULT_DIR);
         for (name, value) in input.options {
