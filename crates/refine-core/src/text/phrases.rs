@@ -86,16 +86,19 @@ impl Pairs {
 impl Phrases {
     /// Prepares `phrases`, in order: the first that matches is the one reported.
     pub fn new(phrases: &[&'static str]) -> Phrases {
-        let mut pieces = Vec::new();
-        let mut piece_index: FxHashMap<&'static str, usize> = FxHashMap::default();
-        let mut kept = Vec::new();
-        let mut needs = Vec::new();
+        // Sized for a piece or two a phrase: the vocabulary's lists are prepared in every
+        // `refine prep`.
+        let mut pieces = Vec::with_capacity(2 * phrases.len());
+        let mut piece_index: FxHashMap<&'static str, usize> =
+            FxHashMap::with_capacity_and_hasher(2 * phrases.len(), Default::default());
+        let mut kept = Vec::with_capacity(phrases.len());
+        let mut needs = Vec::with_capacity(phrases.len());
         for phrase in phrases {
             let phrase_words = lower_words(phrase);
             if phrase_words.is_empty() {
                 continue;
             }
-            let mut need = Vec::new();
+            let mut need = Vec::with_capacity(phrase_words.len());
             for piece in phrase.split(|c: char| !c.is_alphanumeric() && c != '\'') {
                 if piece.is_empty() {
                     continue;
@@ -213,23 +216,23 @@ impl Phrases {
 /// [`words`] of a phrase, borrowed where lower-casing leaves a word as it is (the vocabulary's
 /// phrases are all lower case): a list is prepared without copying its words.
 fn lower_words(phrase: &'static str) -> Vec<Cow<'static, str>> {
-    unicode_words(phrase)
-        .map(|word| {
-            let lower = if word.is_ascii() {
-                if !word.bytes().any(|b| b.is_ascii_uppercase()) {
-                    return Cow::Borrowed(word);
-                }
-                word.to_ascii_lowercase()
-            } else {
-                word.to_lowercase()
-            };
-            if lower == word {
-                Cow::Borrowed(word)
-            } else {
-                Cow::Owned(lower)
+    let mut out = Vec::with_capacity(phrase.bytes().filter(|&b| b == b' ').count() + 1);
+    out.extend(unicode_words(phrase).map(|word| {
+        let lower = if word.is_ascii() {
+            if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+                return Cow::Borrowed(word);
             }
-        })
-        .collect()
+            word.to_ascii_lowercase()
+        } else {
+            word.to_lowercase()
+        };
+        if lower == word {
+            Cow::Borrowed(word)
+        } else {
+            Cow::Owned(lower)
+        }
+    }));
+    out
 }
 
 #[cfg(test)]
