@@ -682,18 +682,26 @@ fn ctrl_c_cancels_a_streaming_reply() {
             }
         }
     });
+    let o = prep_interrupted(&[
+        "--backend",
+        "openai",
+        "--base-url",
+        &url,
+        "--model",
+        "m",
+        "--stream",
+    ]);
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: cancelled"), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "no pack from a cancelled reply");
+}
+
+/// `refine prep TOPIC ARGS`, sent Ctrl-C (SIGINT) once its call is under way; asserts that it
+/// ends within 3 s of the signal.
+fn prep_interrupted(args: &[&str]) -> Output {
     let child = Command::new(env!("CARGO_BIN_EXE_refine"))
-        .args([
-            "prep",
-            TOPIC,
-            "--backend",
-            "openai",
-            "--base-url",
-            &url,
-            "--model",
-            "m",
-            "--stream",
-        ])
+        .args(["prep", TOPIC])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -710,9 +718,7 @@ fn ctrl_c_cancels_a_streaming_reply() {
         started.elapsed() < std::time::Duration::from_secs(3),
         "cancelled promptly"
     );
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    assert!(stderr(&o).contains("error: cancelled"), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "", "no pack from a cancelled reply");
+    o
 }
 
 /// A built-in backend's plain call cannot be told to stop: the first Ctrl-C ends `refine` at
@@ -727,33 +733,7 @@ fn ctrl_c_ends_a_plain_call_at_once() {
         std::thread::sleep(std::time::Duration::from_secs(60));
         drop(held);
     });
-    let child = Command::new(env!("CARGO_BIN_EXE_refine"))
-        .args([
-            "prep",
-            TOPIC,
-            "--backend",
-            "openai",
-            "--base-url",
-            &url,
-            "--model",
-            "m",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("refine runs");
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    let started = std::time::Instant::now();
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(sent.success());
-    let o = child.wait_with_output().expect("refine finishes");
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(3),
-        "cancelled at once"
-    );
+    let o = prep_interrupted(&["--backend", "openai", "--base-url", &url, "--model", "m"]);
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert_eq!(stderr(&o).trim(), "error: cancelled");
     assert_eq!(stdout(&o), "", "no pack from a cancelled call");
