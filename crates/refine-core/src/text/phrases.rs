@@ -9,6 +9,7 @@
 //! piece: most pieces of most texts are ruled out by a few bit tests.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use memchr::memmem::Finder;
 use rustc_hash::FxHashMap;
@@ -42,8 +43,9 @@ const KNOWN_ON_STACK: usize = 256;
 /// pieces each needs (see the module's docs).
 #[derive(Debug)]
 pub struct Phrases {
-    /// Each phrase with its lower-case words; phrases without words are left out.
-    phrases: Vec<(&'static str, Vec<Cow<'static, str>>)>,
+    /// Each phrase with its lower-case words, read the first time its pieces are all in a text
+    /// (most never are); phrases without words are left out.
+    phrases: Vec<(&'static str, OnceLock<Vec<Cow<'static, str>>>)>,
     /// For each phrase, the pieces (indices into `pieces`) a text must contain to hold it.
     needs: Vec<Vec<usize>>,
     /// Every piece of every phrase, once, with its searcher and its byte pairs.
@@ -53,7 +55,10 @@ pub struct Phrases {
 /// A piece of a phrase, prepared.
 #[derive(Debug)]
 struct Piece {
-    finder: Finder<'static>,
+    /// The piece as written.
+    text: &'static str,
+    /// Its searcher, prepared the first time its pairs are all in a text.
+    finder: OnceLock<Finder<'static>>,
     /// The [`Pairs`] bits of its adjacent bytes.
     pairs: Vec<u16>,
 }
@@ -94,11 +99,11 @@ impl Phrases {
         let mut kept = Vec::with_capacity(phrases.len());
         let mut needs = Vec::with_capacity(phrases.len());
         for phrase in phrases {
-            let phrase_words = lower_words(phrase);
-            if phrase_words.is_empty() {
+            // A phrase has words exactly when it has a letter or digit (see `lower_words`).
+            if !phrase.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let mut need = Vec::with_capacity(phrase_words.len());
+            let mut need = Vec::new();
             for piece in phrase.split(|c: char| !c.is_alphanumeric() && c != '\'') {
                 if piece.is_empty() {
                     continue;
@@ -112,14 +117,15 @@ impl Phrases {
                     pairs.sort_unstable();
                     pairs.dedup();
                     pieces.push(Piece {
-                        finder: Finder::new(piece.as_bytes()),
+                        text: piece,
+                        finder: OnceLock::new(),
                         pairs,
                     });
                     pieces.len() - 1
                 });
                 need.push(index);
             }
-            kept.push((*phrase, phrase_words));
+            kept.push((*phrase, OnceLock::new()));
             needs.push(need);
         }
         Phrases {
@@ -133,7 +139,11 @@ impl Phrases {
     fn piece_present(&self, i: usize, lower: &str, pairs: &Pairs) -> bool {
         let piece = &self.pieces[i];
         piece.pairs.iter().all(|&bit| pairs.has(bit))
-            && piece.finder.find(lower.as_bytes()).is_some()
+            && piece
+                .finder
+                .get_or_init(|| Finder::new(piece.text.as_bytes()))
+                .find(lower.as_bytes())
+                .is_some()
     }
 
     /// Which pieces occur in `lower`, by index into `pieces`.
@@ -183,10 +193,10 @@ impl Phrases {
             }
             known[i] == 2
         };
-        let mut candidates: Vec<&(&'static str, Vec<Cow<'static, str>>)> = Vec::new();
-        for (phrase, need) in self.phrases.iter().zip(&self.needs) {
+        let mut candidates: Vec<(&'static str, &[Cow<'static, str>])> = Vec::new();
+        for ((phrase, phrase_words), need) in self.phrases.iter().zip(&self.needs) {
             if need.iter().all(|&i| present(i)) {
-                candidates.push(phrase);
+                candidates.push((phrase, phrase_words.get_or_init(|| lower_words(phrase))));
             }
         }
         if candidates.is_empty() {
@@ -194,13 +204,13 @@ impl Phrases {
         }
         for sentence in sentences::sentence_bounds(text) {
             let sentence_words = words(sentence);
-            for (phrase, phrase_words) in &candidates {
+            for &(phrase, phrase_words) in &candidates {
                 if phrase_words.len() > sentence_words.len() {
                     continue;
                 }
                 let hit = sentence_words
                     .windows(phrase_words.len())
-                    .position(|window| window == phrase_words.as_slice());
+                    .position(|window| window == phrase_words);
                 if let Some(at) = hit {
                     let negated = sentence_words[..at]
                         .iter()
@@ -321,6 +331,19 @@ mod tests {
                 })
             };
             prop_assert_eq!(Phrases::new(LIST).find(&text, &negations), expected);
+        }
+
+        /// A phrase has words exactly when it has a letter or digit: `new` leaves out the
+        /// others without reading their words.
+        #[test]
+        fn a_phrase_has_words_when_it_has_a_letter_or_digit(
+            phrase in "(a|Z|9|٣|é|日|\u{300}|_|'|’|-|\\.| |…|—|“|\u{a0}|\u{2003}){0,6}"
+        ) {
+            let phrase: &'static str = Box::leak(phrase.into_boxed_str());
+            prop_assert_eq!(
+                phrase.chars().any(char::is_alphanumeric),
+                !lower_words(phrase).is_empty()
+            );
         }
 
         /// A phrase's words are [`words`]' lower-case words, borrowed or not.
