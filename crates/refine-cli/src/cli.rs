@@ -22,6 +22,8 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// The subcommands. Most take their arguments as [`Deferred`]: built only when that subcommand
+/// is parsed or its help shown (building all of them was a tenth of `refine prep`).
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Prepare a session pack for a topic: agenda, key points, questions and closing.
@@ -33,28 +35,28 @@ pub(crate) enum Command {
     ///
     /// Exit status: 0 success, 1 findings with --strict, 2 usage or input error, 3 backend
     /// failure.
-    Prep(Box<PrepArgs>),
+    Prep(Deferred<Box<PrepArgs>>),
     /// Print the exact prompt for a topic.
     ///
     /// The prompt is the seed prompt with the guide and the topic. Angle brackets in the topic,
     /// the context notes and the guide are replaced by ‹ and › so they cannot open or close the
     /// prompt's tags.
-    Prompt(PromptArgs),
+    Prompt(Deferred<PromptArgs>),
     /// Parse and lint a reply: its plan, findings and scores.
     ///
     /// Exit status: 0 when no finding is an error, 1 when one is, 2 on a usage or input error.
-    Check(CheckArgs),
+    Check(Deferred<CheckArgs>),
     /// Show how a guide is read: its phases with their timeboxes, practices and pitfalls.
-    Guide(GuideArgs),
+    Guide(Deferred<GuideArgs>),
     /// List the finding codes with their severity and meaning.
     Codes,
     /// List plugins: id, kind, version, ABI version and origin; or check one library.
     Plugins(PluginsArgs),
     /// List the available backends, one line each: built-in and loaded plugins, with origin.
-    Backends(PluginFlags),
+    Backends(Deferred<PluginFlags>),
     /// List the available output formats, one line each: built-in and loaded plugins, with
     /// origin.
-    Formats(PluginFlags),
+    Formats(Deferred<PluginFlags>),
     /// Print a JSON Schema: of `refine prep --format json` output (the default), of `refine
     /// notes --format json` output, or of one line of a session journal.
     Schema {
@@ -66,35 +68,80 @@ pub(crate) enum Command {
     /// check an export before a session. Reads GitHub (`gh issue list --json
     /// number,title,body,labels,url`, or the REST issues array), Jira (REST search JSON or the
     /// CSV export), Linear (CSV export) and Markdown lists (`- title` with indented notes).
-    Items(ItemsArgs),
+    Items(Deferred<ItemsArgs>),
     /// Run a session from its pack (`refine prep --format json -o pack.json`): a full-screen
     /// view with the agenda, a countdown for the current step and the session, the current
     /// item's questions and key points, and keys to capture decisions, parked items, open
     /// questions, action items, outcomes, retrospective notes and attendees. Every capture is
     /// written to the journal and synced to disk before it shows; `h` in the view lists the
     /// keys.
-    Run(crate::session::RunArgs),
+    Run(Deferred<crate::session::RunArgs>),
     /// Add one event to a session's journal: the scriptable form of `refine run`, e.g.
     /// `refine log pack.journal.jsonl action "Ask legal about retention" --owner Dana --due
     /// 2026-12-05`. `start --pack PACK.json` begins a journal; `next`, `back`, `end`, `pause`
     /// and `resume` move the clock.
     ///
     /// Exit status: 0 written, 2 usage or input error (the event is not written).
-    Log(crate::session::LogArgs),
+    Log(Deferred<crate::session::LogArgs>),
     /// Print a session's notes from its journal: per item its outcome, decisions with their
     /// rationale, open questions, parked items and action items; time used per phase against
     /// the plan; the retrospective's feedback.
-    Notes(crate::session::NotesArgs),
+    Notes(Deferred<crate::session::NotesArgs>),
     /// Serve the web page: prepare a pack from a topic or an export, download it in every
     /// format, run the session on a shared screen (the same journal as `refine run`) and read
     /// the notes. Bound to 127.0.0.1 unless --host is given, which then needs --token.
-    Serve(crate::session::ServeArgs),
+    Serve(Deferred<crate::session::ServeArgs>),
     /// Print a shell completion script, e.g. `refine completions bash > /etc/bash_completion.d/refine`.
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// A subcommand's arguments, added to its [`clap::Command`] only when that subcommand is built
+/// (parsed, or its help shown) rather than with the whole command tree.
+///
+/// Not for a subcommand with subcommands of its own (`plugins`): the tree of `refine help`,
+/// which completion scripts list, is taken before deferred arguments are built. The argument
+/// groups these flatten carry `//` comments, not doc comments: built late, a group's doc comment
+/// would replace the subcommand's description (a test holds both).
+#[derive(Debug)]
+pub(crate) struct Deferred<T>(pub(crate) T);
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(
+        &mut self,
+        matches: &mut clap::ArgMatches,
+    ) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        command.defer(T::augment_args)
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        command.defer(T::augment_args_for_update)
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -179,8 +226,9 @@ pub(crate) struct PrepArgs {
     pub(crate) repair: u32,
 }
 
-/// What a session is about: shared by every command that builds a request.
-/// Backlog items from a tracker's export.
+// Backlog items from a tracker's export: shared by every command that builds a request.
+// (Flattened argument groups carry `//` comments: a doc comment would become the `about` of
+// every subcommand that flattens them once its arguments are built; see `Command`.)
 #[derive(Debug, Args)]
 pub(crate) struct BacklogArgs {
     /// Take the items from a tracker's export (see `refine items`; `-` for stdin). One item: its
@@ -239,7 +287,7 @@ pub(crate) struct SessionArgs {
     pub(crate) guide: GuideSource,
 }
 
-/// Which guide to use.
+// Which guide to use.
 #[derive(Debug, Args)]
 pub(crate) struct GuideSource {
     /// A team refinement guide in Markdown [default: the built-in guide].
@@ -328,7 +376,7 @@ pub(crate) struct PluginsArgs {
     pub(crate) plugins: PluginFlags,
 }
 
-/// Which plugin libraries to load and how they run.
+// Which plugin libraries to load and how they run.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct PluginFlags {
     /// Load a plugin library (repeatable), besides those found on REFINE_PLUGIN_PATH,
@@ -362,4 +410,52 @@ pub(crate) enum PluginsCommand {
         /// The library, e.g. ./liboutline.so.
         file: PathBuf,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Deferred arguments must not change what a subcommand's help says about it: a doc
+    /// comment on a flattened argument group would replace the subcommand's description once
+    /// its arguments are built.
+    #[test]
+    fn building_a_subcommand_keeps_its_description() {
+        Cli::command().debug_assert();
+        let eager = Cli::command();
+        let mut built = Cli::command();
+        built.build();
+        let mut seen = 0;
+        for sub in eager.get_subcommands() {
+            let after = built
+                .find_subcommand(sub.get_name())
+                .expect("the same subcommands");
+            let about = |c: &clap::Command| c.get_about().map(ToString::to_string);
+            let long = |c: &clap::Command| c.get_long_about().map(ToString::to_string);
+            assert_eq!(about(sub), about(after), "{}: about", sub.get_name());
+            assert_eq!(long(sub), long(after), "{}: long about", sub.get_name());
+            seen += 1;
+        }
+        assert!(seen > 10, "every subcommand is compared, not {seen}");
+    }
+
+    /// A subcommand with subcommands of its own is not deferred: `refine help` mirrors the tree
+    /// as it stands before deferred arguments are built, and completion scripts list that tree.
+    #[test]
+    fn completions_know_help_for_nested_subcommands() {
+        let mut script = Vec::new();
+        clap_complete::generate(
+            clap_complete::Shell::Fish,
+            &mut Cli::command(),
+            "refine",
+            &mut script,
+        );
+        let script = String::from_utf8(script).expect("a script is text");
+        assert!(
+            script.contains("__fish_refine_using_subcommand help; and __fish_seen_subcommand_from plugins\" -f -a \"check\""),
+            "`refine help plugins check` is completed"
+        );
+    }
 }

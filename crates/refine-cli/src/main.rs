@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use refine_core::{analyze, prompt};
 
-use crate::cli::{CheckArgs, Cli, Command, GuideArgs, OutputFormat, PromptArgs};
+use crate::cli::{CheckArgs, Cli, Command, Deferred, GuideArgs, OutputFormat, PromptArgs};
 use crate::input::{Stdin, load_guide};
 
 /// Exit status when a checked reply has error findings.
@@ -90,16 +90,16 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let mut stdin = Stdin::default();
     Ok(match cli.command {
-        Command::Prep(args) => return prep::run(*args, &mut stdin),
+        Command::Prep(Deferred(args)) => return prep::run(*args, &mut stdin),
         Command::Plugins(args) => return plugins::command(args),
-        Command::Prompt(args) => prompt_command(args, &mut stdin)?,
-        Command::Check(args) => check_command(args, &mut stdin)?,
-        Command::Guide(args) => guide_command(args)?,
+        Command::Prompt(Deferred(args)) => prompt_command(args, &mut stdin)?,
+        Command::Check(Deferred(args)) => check_command(args, &mut stdin)?,
+        Command::Guide(Deferred(args)) => guide_command(args)?,
         Command::Codes => {
             write_stdout(&output::codes(), true)?;
             ExitCode::SUCCESS
         }
-        Command::Backends(flags) => {
+        Command::Backends(Deferred(flags)) => {
             let config = refine_host::config::Config::load(None).map_err(anyhow::Error::from)?;
             let registry = plugins::registry(&flags, &config)?;
             let rows = registry.backends().map(|b| b.info()).map(|info| {
@@ -111,7 +111,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             write_stdout(&output::plugins(rows), true)?;
             ExitCode::SUCCESS
         }
-        Command::Formats(flags) => {
+        Command::Formats(Deferred(flags)) => {
             let config = refine_host::config::Config::load(None).map_err(anyhow::Error::from)?;
             let registry = plugins::registry(&flags, &config)?;
             let rows = registry.formats().map(|f| f.info()).map(|info| {
@@ -123,11 +123,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             write_stdout(&output::plugins(rows), true)?;
             ExitCode::SUCCESS
         }
-        Command::Items(args) => items_command(&args, &mut stdin)?,
-        Command::Run(args) => crate::session::run(&args)?,
-        Command::Log(args) => crate::session::log(&args)?,
-        Command::Notes(args) => crate::session::notes(&args)?,
-        Command::Serve(args) => crate::session::serve(&args)?,
+        Command::Items(Deferred(args)) => items_command(&args, &mut stdin)?,
+        Command::Run(Deferred(args)) => crate::session::run(&args)?,
+        Command::Log(Deferred(args)) => crate::session::log(&args)?,
+        Command::Notes(Deferred(args)) => crate::session::notes(&args)?,
+        Command::Serve(Deferred(args)) => crate::session::serve(&args)?,
         Command::Schema { what } => {
             let schema = match what {
                 cli::SchemaOf::Pack => format_json::schema(),
