@@ -1,12 +1,11 @@
-//! Writes `assets/refinement-guide.parsed.json`, the built-in guide as `Guide::builtin` reads
-//! it without parsing. Run after changing the guide or its parser:
+//! Writes `src/guide/builtin/parsed.rs`, the Rust source that builds the built-in guide as
+//! `Guide::builtin` returns it. Run after changing the guide's Markdown, its parser or the
+//! stemmer:
 //!
 //! ```text
-//! cargo run -q -p refine-core --example builtin_guide > crates/refine-core/assets/refinement-guide.parsed.json
+//! cargo run -q -p refine-core --example builtin_guide > crates/refine-core/src/guide/builtin/parsed.rs
 //! ```
-//!
-//! A test fails while the file is not what this writes.
 
 fn main() {
-    print!("{}", refine_core::Guide::builtin_parsed_json());
+    print!("{}", refine_core::Guide::builtin_source());
 }

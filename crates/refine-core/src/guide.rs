@@ -19,6 +19,7 @@ use crate::request::{GUIDE_MAX_BYTES, GUIDE_MAX_DEPTH, SESSION_MAX_MINUTES};
 use crate::text::{slug, strip_markup, terms};
 use crate::timebox::{Minutes, find_timebox};
 
+mod builtin;
 mod statements;
 use crate::work;
 pub use statements::StatementTerms;
@@ -260,16 +261,6 @@ pub struct Guide {
     statement_terms: StatementTerms,
 }
 
-/// The built-in guide as parsed ahead; see [`Guide::builtin`].
-const BUILTIN_PARSED: &str = include_str!("../assets/refinement-guide.parsed.json");
-
-/// A guide as stored parsed: what it serialises, and the terms of its lines.
-#[derive(Serialize, Deserialize)]
-struct StoredGuide {
-    guide: Guide,
-    statement_terms: StatementTerms,
-}
-
 /// One Markdown block of interest, in document order.
 #[derive(Debug)]
 enum Block {
@@ -346,41 +337,6 @@ fn four_digits_in_a_row(text: &str) -> bool {
 }
 
 impl Guide {
-    /// The built-in guide.
-    pub fn builtin() -> Guide {
-        // Read as parsed ahead (`assets/refinement-guide.parsed.json`): parsing the guide and
-        // the terms of its lines was a fifth of `refine prep`. A test holds the stored guide
-        // equal to a fresh parse; should the file ever not read, the guide is parsed.
-        serde_json::from_str::<StoredGuide>(BUILTIN_PARSED)
-            .map(|stored| Guide {
-                markdown: String::from(DEFAULT_GUIDE_MARKDOWN),
-                statement_terms: stored.statement_terms,
-                ..stored.guide
-            })
-            .unwrap_or_else(|_| Guide::parse_builtin())
-    }
-
-    /// The built-in guide parsed from its Markdown.
-    fn parse_builtin() -> Guide {
-        // The built-in guide is tested to parse; should that ever break, the test names it.
-        Guide::parse(DEFAULT_GUIDE_MARKDOWN, GuideOrigin::BuiltIn)
-            .unwrap_or_else(|e| panic!("the built-in guide must parse: {e}"))
-    }
-
-    /// The text of `assets/refinement-guide.parsed.json`: the built-in guide parsed, with the
-    /// terms of its lines. Written by `cargo run -q -p refine-core --example builtin_guide`.
-    #[doc(hidden)]
-    pub fn builtin_parsed_json() -> String {
-        let guide = Guide::parse_builtin();
-        let stored = StoredGuide {
-            statement_terms: guide.statement_terms.clone(),
-            guide,
-        };
-        let mut text = serde_json::to_string_pretty(&stored).expect("a guide serialises");
-        text.push('\n');
-        text
-    }
-
     /// Reads and parses a guide file.
     pub fn from_file(path: &Path) -> Result<Guide, GuideError> {
         let read = |source| GuideError::Read {
@@ -810,18 +766,6 @@ pub(crate) fn patterns() -> Vec<&'static Pattern> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_stored_built_in_guide_is_the_parsed_one() {
-        // Regenerate with `cargo run -q -p refine-core --example builtin_guide >
-        // crates/refine-core/assets/refinement-guide.parsed.json` when this fails.
-        assert!(
-            serde_json::from_str::<StoredGuide>(BUILTIN_PARSED).is_ok(),
-            "the stored guide does not read"
-        );
-        assert_eq!(Guide::builtin(), Guide::parse_builtin());
-        assert_eq!(BUILTIN_PARSED, Guide::builtin_parsed_json());
-    }
 
     #[test]
     fn timeboxes_past_a_sessions_limit_are_errors_naming_the_line() {
