@@ -7,7 +7,6 @@ use refine_pattern::Pattern;
 
 fn patterns() -> Vec<&'static Pattern> {
     [
-        crate::timebox::patterns(),
         crate::guide::patterns(),
         crate::text::patterns(),
         crate::parse::patterns(),
