@@ -160,12 +160,48 @@ pub struct GuideItem {
 
 impl GuideItem {
     /// This item's text followed by all nested texts, depth first.
-    pub fn texts(&self) -> Vec<&str> {
-        let mut out = vec![self.text.as_str()];
-        for child in &self.children {
-            out.extend(child.texts());
+    pub fn texts(&self) -> Texts<'_> {
+        Texts {
+            root: Some(&self.text),
+            children: self.children.iter(),
+            deeper: Vec::new(),
         }
-        out
+    }
+}
+
+/// The texts of a [`GuideItem`] and its nested items, depth first; see [`GuideItem::texts`].
+/// Nothing is allocated unless an item nests two levels deep.
+#[derive(Debug, Clone)]
+pub struct Texts<'a> {
+    root: Option<&'a str>,
+    /// The root's children not yet read.
+    children: std::slice::Iter<'a, GuideItem>,
+    /// Deeper levels being read, the innermost last.
+    deeper: Vec<std::slice::Iter<'a, GuideItem>>,
+}
+
+impl<'a> Iterator for Texts<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if let Some(root) = self.root.take() {
+            return Some(root);
+        }
+        loop {
+            let level = self.deeper.last_mut().unwrap_or(&mut self.children);
+            match level.next() {
+                Some(item) => {
+                    if !item.children.is_empty() {
+                        self.deeper.push(item.children.iter());
+                    }
+                    return Some(&item.text);
+                }
+                None => {
+                    // The root's children are read last: when they end, so do the texts.
+                    let _finished = self.deeper.pop()?;
+                }
+            }
+        }
     }
 }
 
@@ -766,6 +802,31 @@ pub(crate) fn patterns() -> Vec<&'static Pattern> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// An item's texts are its own, then each child's texts in turn: depth first.
+        #[test]
+        fn an_items_texts_are_read_depth_first(shape in proptest::collection::vec(0usize..4, 0..12)) {
+            // Item `n` gets `shape[n]` children, numbered in the order they are made.
+            fn build(shape: &[usize], next: &mut usize, depth: usize) -> GuideItem {
+                let own = *next;
+                *next += 1;
+                let count = if depth < 4 { shape.get(own).copied().unwrap_or(0) } else { 0 };
+                let children = (0..count).map(|_| build(shape, next, depth + 1)).collect();
+                GuideItem { text: own.to_string(), children }
+            }
+            fn depth_first<'a>(item: &'a GuideItem, out: &mut Vec<&'a str>) {
+                out.push(&item.text);
+                for child in &item.children {
+                    depth_first(child, out);
+                }
+            }
+            let item = build(&shape, &mut 0, 0);
+            let mut expected = Vec::new();
+            depth_first(&item, &mut expected);
+            proptest::prop_assert_eq!(item.texts().collect::<Vec<_>>(), expected);
+        }
+    }
 
     #[test]
     fn timeboxes_past_a_sessions_limit_are_errors_naming_the_line() {
