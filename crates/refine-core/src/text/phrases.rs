@@ -57,8 +57,10 @@ pub struct Phrases {
 struct Piece {
     /// The piece as written.
     text: &'static str,
-    /// Its searcher, prepared the first time its pairs are all in a text.
-    finder: OnceLock<Finder<'static>>,
+    /// Its searcher, prepared the first time its pairs are all in a text. Boxed: a searcher is
+    /// a few hundred bytes, most pieces never need one, and the vocabulary's lists are prepared
+    /// in every `refine prep` (inline, their pieces took 84 KB of its heap).
+    finder: OnceLock<Box<Finder<'static>>>,
     /// The [`Pairs`] bits of its adjacent bytes.
     pairs: Vec<u16>,
 }
@@ -141,7 +143,7 @@ impl Phrases {
         piece.pairs.iter().all(|&bit| pairs.has(bit))
             && piece
                 .finder
-                .get_or_init(|| Finder::new(piece.text.as_bytes()))
+                .get_or_init(|| Box::new(Finder::new(piece.text.as_bytes())))
                 .find(lower.as_bytes())
                 .is_some()
     }
