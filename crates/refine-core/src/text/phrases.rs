@@ -46,10 +46,15 @@ pub struct Phrases {
     /// Each phrase with its lower-case words, read the first time its pieces are all in a text
     /// (most never are); phrases without words are left out.
     phrases: Vec<(&'static str, OnceLock<Vec<Cow<'static, str>>>)>,
-    /// For each phrase, the pieces (indices into `pieces`) a text must contain to hold it.
-    needs: Vec<Vec<usize>>,
+    /// For each phrase, the range of `need_pieces` that lists the pieces it needs.
+    needs: Vec<std::ops::Range<u32>>,
+    /// The pieces (indices into `pieces`) a text must contain to hold each phrase, phrase
+    /// after phrase: one vector for the list, not one a phrase.
+    need_pieces: Vec<u32>,
     /// Every piece of every phrase, once, with its searcher and its byte pairs.
     pieces: Vec<Piece>,
+    /// The [`Pairs`] bits of each piece's adjacent bytes, piece after piece (see `Piece`).
+    pair_bits: Vec<u16>,
 }
 
 /// A piece of a phrase, prepared.
@@ -61,8 +66,9 @@ struct Piece {
     /// a few hundred bytes, most pieces never need one, and the vocabulary's lists are prepared
     /// in every `refine prep` (inline, their pieces took 84 KB of its heap).
     finder: OnceLock<Box<Finder<'static>>>,
-    /// The [`Pairs`] bits of its adjacent bytes.
-    pairs: Vec<u16>,
+    /// Where its [`Pairs`] bits (of its adjacent bytes, sorted, once each) stand in
+    /// `Phrases::pair_bits`.
+    pairs: std::ops::Range<u32>,
 }
 
 /// The pairs of adjacent bytes a text holds, hashed into 1,024 bits: a text holds a piece only
@@ -96,51 +102,65 @@ impl Phrases {
         // Sized for a piece or two a phrase: the vocabulary's lists are prepared in every
         // `refine prep`.
         let mut pieces = Vec::with_capacity(2 * phrases.len());
-        let mut piece_index: FxHashMap<&'static str, usize> =
+        let mut pair_bits: Vec<u16> = Vec::with_capacity(16 * phrases.len());
+        let mut piece_index: FxHashMap<&'static str, u32> =
             FxHashMap::with_capacity_and_hasher(2 * phrases.len(), Default::default());
         let mut kept = Vec::with_capacity(phrases.len());
         let mut needs = Vec::with_capacity(phrases.len());
+        let mut need_pieces: Vec<u32> = Vec::with_capacity(2 * phrases.len());
         for phrase in phrases {
             // A phrase has words exactly when it has a letter or digit (see `lower_words`).
             if !phrase.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let mut need = Vec::new();
+            let first_need = need_pieces.len() as u32;
             for piece in phrase.split(|c: char| !c.is_alphanumeric() && c != '\'') {
                 if piece.is_empty() {
                     continue;
                 }
                 let index = *piece_index.entry(piece).or_insert_with(|| {
-                    let mut pairs: Vec<u16> = piece
-                        .as_bytes()
-                        .windows(2)
-                        .map(|pair| Pairs::bit(pair[0], pair[1]))
-                        .collect();
-                    pairs.sort_unstable();
-                    pairs.dedup();
+                    let start = pair_bits.len();
+                    pair_bits.extend(
+                        piece
+                            .as_bytes()
+                            .windows(2)
+                            .map(|pair| Pairs::bit(pair[0], pair[1])),
+                    );
+                    pair_bits[start..].sort_unstable();
+                    let mut kept_bits = start;
+                    for i in start..pair_bits.len() {
+                        if kept_bits == start || pair_bits[kept_bits - 1] != pair_bits[i] {
+                            pair_bits[kept_bits] = pair_bits[i];
+                            kept_bits += 1;
+                        }
+                    }
+                    pair_bits.truncate(kept_bits);
                     pieces.push(Piece {
                         text: piece,
                         finder: OnceLock::new(),
-                        pairs,
+                        pairs: start as u32..kept_bits as u32,
                     });
-                    pieces.len() - 1
+                    (pieces.len() - 1) as u32
                 });
-                need.push(index);
+                need_pieces.push(index);
             }
             kept.push((*phrase, OnceLock::new()));
-            needs.push(need);
+            needs.push(first_need..need_pieces.len() as u32);
         }
         Phrases {
             phrases: kept,
             needs,
+            need_pieces,
             pieces,
+            pair_bits,
         }
     }
 
     /// Whether piece `i` occurs in `lower`, whose byte pairs are `pairs`.
     fn piece_present(&self, i: usize, lower: &str, pairs: &Pairs) -> bool {
         let piece = &self.pieces[i];
-        piece.pairs.iter().all(|&bit| pairs.has(bit))
+        let bits = &self.pair_bits[piece.pairs.start as usize..piece.pairs.end as usize];
+        bits.iter().all(|&bit| pairs.has(bit))
             && piece
                 .finder
                 .get_or_init(|| Box::new(Finder::new(piece.text.as_bytes())))
@@ -197,7 +217,8 @@ impl Phrases {
         };
         let mut candidates: Vec<(&'static str, &[Cow<'static, str>])> = Vec::new();
         for ((phrase, phrase_words), need) in self.phrases.iter().zip(&self.needs) {
-            if need.iter().all(|&i| present(i)) {
+            let need = &self.need_pieces[need.start as usize..need.end as usize];
+            if need.iter().all(|&i| present(i as usize)) {
                 candidates.push((phrase, phrase_words.get_or_init(|| lower_words(phrase))));
             }
         }
