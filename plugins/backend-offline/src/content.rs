@@ -507,30 +507,50 @@ fn read_angle(text: &str) -> Option<Angle> {
 /// regard to case (what its lower-cased form would give, without the copy).
 struct MarkerWords<'t> {
     words: Vec<std::borrow::Cow<'t, str>>,
+    /// Bit `b - b'a'` is set when a word starts with the ASCII letter `b` (either case): a
+    /// marker whose first letter no word has is ruled out by one test.
+    initials: u32,
 }
 
 impl<'t> MarkerWords<'t> {
     fn of(text: &'t str) -> MarkerWords<'t> {
+        let mut initials = 0;
         let words = unicode_words(text)
             .map(|w| {
-                if w.is_ascii() {
+                // Lower-cased from another script, a word can start with an ASCII letter
+                // (the Kelvin sign lower-cases to `k`): the bit is read from the word as kept.
+                let word = if w.is_ascii() {
                     std::borrow::Cow::Borrowed(w)
                 } else {
                     std::borrow::Cow::Owned(w.to_lowercase())
-                }
+                };
+                initials |= word.as_bytes().first().map_or(0, |&b| initial_bit(b));
+                word
             })
             .collect();
-        MarkerWords { words }
+        MarkerWords { words, initials }
     }
 
-    /// Whether a word starts with one of `markers` (lower-case ASCII).
+    /// Whether a word starts with one of `markers` (lower-case ASCII, each starting with a
+    /// letter).
     fn any_starts_with(&self, markers: &[&str]) -> bool {
         markers.iter().any(|marker| {
-            self.words.iter().any(|word| {
-                word.len() >= marker.len()
-                    && word.as_bytes()[..marker.len()].eq_ignore_ascii_case(marker.as_bytes())
-            })
+            self.initials & initial_bit(marker.as_bytes()[0]) != 0
+                && self.words.iter().any(|word| {
+                    word.len() >= marker.len()
+                        && word.as_bytes()[..marker.len()].eq_ignore_ascii_case(marker.as_bytes())
+                })
         })
+    }
+}
+
+/// The [`MarkerWords::initials`] bit of a word's first byte: none for a byte that is no ASCII
+/// letter (a word lower-cased from another script never starts like an ASCII marker).
+fn initial_bit(first: u8) -> u32 {
+    if first.is_ascii_alphabetic() {
+        1 << (first.to_ascii_lowercase() - b'a')
+    } else {
+        0
     }
 }
 
@@ -947,6 +967,21 @@ pub(crate) fn closing(voice: &Voice<'_>, guide: &Guide) -> String {
 mod tests {
     use super::*;
 
+    /// `MarkerWords` rules markers out by their first letter, which must be an ASCII letter.
+    #[test]
+    fn every_marker_starts_with_a_lower_case_ascii_letter() {
+        for marker in THEME_MARKERS
+            .iter()
+            .flat_map(|(_, m)| m.iter())
+            .chain(ANGLE_MARKERS.iter().flat_map(|(_, m)| m.iter()))
+        {
+            assert!(
+                marker.as_bytes()[0].is_ascii_lowercase(),
+                "marker {marker:?} must start with a lower-case ASCII letter"
+            );
+        }
+    }
+
     proptest::proptest! {
         /// Reading angles and themes without lower-casing ASCII words reads what the
         /// lower-cased words read.
@@ -956,7 +991,8 @@ mod tests {
                 "Who", "STAKEHOLDERS", "depends", "Dependency", "constraint", "assume",
                 "EVIDENCE", "data", "Instead", "problem", "Core", "the", " ", "-", "É", "émigré",
                 "Ünternehmen", "metrics", "Workaround", "frame", "x", "Success", "TIMEBOX",
-                "Prepared", "priorities", "understand", "measure", "pitfall",
+                "Prepared", "priorities", "understand", "measure", "pitfall", "\u{212A}ey",
+                "\u{212A}nown", "İnstead",
             ][..]), 0..6)
         ) {
             let text = tokens.join(" ");
