@@ -237,7 +237,24 @@ struct TagHit {
 static TAG: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9 _-]{0,40}?)\s*(/?)>"));
 
-static MENTION_AFTER: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"^\s*(?i:tags?)\b"));
+/// Whether `rest`, the text after a tag, makes the tag a mention in prose ("the <agenda>
+/// tags"): what `^\s*(?i:tags?)\b` matches (a test holds the two alike).
+fn mention_follows(rest: &str) -> bool {
+    let at = rest
+        .find(|c: char| !refine_pattern::is_space(c))
+        .unwrap_or(rest.len());
+    let Some(length) = refine_pattern::caseless_prefix(&rest[at..], "tag") else {
+        return false;
+    };
+    let mut end = at + length;
+    if let Some(s) = refine_pattern::caseless_prefix(&rest[end..], "s") {
+        end += s;
+    }
+    !rest[end..]
+        .chars()
+        .next()
+        .is_some_and(refine_pattern::is_word_character)
+}
 
 /// `text` with every would-be section tag defused (`<agenda>` becomes `‹agenda›`), and nothing
 /// else changed: for writing untrusted text into a reply so that it cannot open or close a
@@ -282,7 +299,7 @@ fn scan_tags(reply: &str) -> Vec<TagHit> {
         };
         let (start, end) = (tag.whole.start, tag.whole.end);
         let in_code = reply[..start].ends_with('`') || reply[end..].starts_with('`');
-        if tag.self_closing || in_code || MENTION_AFTER.is_match(&reply[end..]) {
+        if tag.self_closing || in_code || mention_follows(&reply[end..]) {
             continue;
         }
         hits.push(TagHit {
@@ -809,14 +826,8 @@ fn match_phase_by_bullets(title: &str, guide: &Guide) -> Option<String> {
 /// This module's patterns, for the test that both engines read them alike.
 #[cfg(test)]
 pub(crate) fn patterns() -> Vec<&'static Pattern> {
-    let mut patterns: Vec<&'static Pattern> = vec![
-        &*TAG,
-        &*MENTION_AFTER,
-        &*FENCE,
-        &*TABLE_SEP,
-        &*HEADING,
-        &*LIST_ITEM,
-    ];
+    let mut patterns: Vec<&'static Pattern> =
+        vec![&*TAG, &*FENCE, &*TABLE_SEP, &*HEADING, &*LIST_ITEM];
     patterns.extend(agenda::patterns());
     patterns.extend(items::patterns());
     patterns

@@ -38,6 +38,25 @@ pub fn is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
+/// How many bytes at the start of `text` spell `word` (ASCII) as `(?i)word` reads it: each
+/// letter in either ASCII case, or as one of the two letters outside ASCII that fold into ASCII
+/// (`ſ` into `s`, the Kelvin sign into `k`). `None` when `text` does not start so.
+pub fn caseless_prefix(text: &str, word: &str) -> Option<usize> {
+    let mut end = 0;
+    let mut chars = text.chars();
+    for expected in word.chars() {
+        let c = chars.next()?;
+        let folds = c.eq_ignore_ascii_case(&expected)
+            || (c == 'ſ' && expected.eq_ignore_ascii_case(&'s'))
+            || (c == '\u{212A}' && expected.eq_ignore_ascii_case(&'k'));
+        if !folds {
+            return None;
+        }
+        end += c.len_utf8();
+    }
+    Some(end)
+}
+
 /// The ranges of `\d`, as `regex-syntax` translates it.
 static DECIMAL_DIGITS: LazyLock<Vec<(char, char)>> = LazyLock::new(|| {
     match regex_syntax::parse(r"\d").map(|hir| hir.into_kind()) {
@@ -66,6 +85,34 @@ mod tests {
             assert_eq!(is_word_character(c), word.is_match(&text), "\\w {c:?}");
             assert_eq!(is_decimal_digit(c), digit.is_match(&text), "\\d {c:?}");
             assert_eq!(is_space(c), space.is_match(&text), "\\s {c:?}");
+        }
+    }
+
+    /// Each character of every script, against each ASCII letter and some marks: the characters
+    /// `caseless_prefix` accepts for it are those of the class `regex-syntax` makes of `(?i)x`.
+    #[test]
+    fn caseless_letters_are_the_full_engines() {
+        for expected in ('a'..='z').chain(['A', 'S', 'K', '-', ':', '1', '_']) {
+            let word = &expected.to_string();
+            let source = format!("(?i){}", regex_syntax::escape(word));
+            let class: Vec<char> = match regex_syntax::parse(&source).map(|hir| hir.into_kind()) {
+                Ok(HirKind::Class(Class::Unicode(class))) => class
+                    .ranges()
+                    .iter()
+                    .flat_map(|range| range.start()..=range.end())
+                    .collect(),
+                Ok(HirKind::Literal(_)) => vec![expected],
+                other => panic!("{source} translated to {other:?}"),
+            };
+            let accepted: Vec<char> = (0..=0x10FFFF)
+                .filter_map(char::from_u32)
+                .filter(|c| {
+                    let mut buffer = [0; 4];
+                    let text: &str = c.encode_utf8(&mut buffer);
+                    caseless_prefix(text, word) == Some(text.len())
+                })
+                .collect();
+            assert_eq!(accepted, class, "{expected:?}");
         }
     }
 }

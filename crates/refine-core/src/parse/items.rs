@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 use refine_pattern::Pattern;
 
 use super::{
-    Line, LineIndex, MENTION_AFTER, SectionLayout, TagHit, clean_title, content_lines, item_text,
-    list_items, read_section, section_body, split_timebox,
+    Line, LineIndex, SectionLayout, TagHit, clean_title, content_lines, item_text, list_items,
+    mention_follows, read_section, section_body, split_timebox,
 };
 use crate::contract::{ITEM, SectionKind};
 use crate::finding::{Code, Finding};
@@ -104,7 +104,7 @@ pub(super) fn blocks(reply: &str, tags: &[TagHit], lines: &LineIndex) -> Vec<Blo
         let Some(whole) = c.get(0) else { continue };
         let in_code =
             reply[..whole.start()].ends_with('`') || reply[whole.end()..].starts_with('`');
-        if in_code || MENTION_AFTER.is_match(&reply[whole.end()..]) {
+        if in_code || mention_follows(&reply[whole.end()..]) {
             continue;
         }
         let closing = c.get(1).is_some_and(|m| !m.as_str().is_empty());

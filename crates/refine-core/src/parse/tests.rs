@@ -197,3 +197,44 @@ proptest::proptest! {
         proptest::prop_assert_eq!(is_framing(&text), agenda::is_framing_read_whole(&text), "{:?}", text);
     }
 }
+
+/// The regexes the hand-written readings below replace, read by the full engine.
+fn full_engine(source: &str) -> regex::Regex {
+    regex::Regex::new(source).expect("valid")
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+
+    /// `mention_follows` is `^\s*(?i:tags?)\b`: spaces of any script, `ſ` for `s`, word
+    /// characters of any script ending the word.
+    #[test]
+    fn a_mention_is_read_as_its_regex(
+        tokens in proptest::collection::vec(proptest::sample::select(&[
+            " ", "\t", "\u{a0}", "\u{3000}", "tag", "TAG", "Tags", "tagſ", "s", "S", "x", "é",
+            "_", "1", ".", ">", "\n", "ta", "g",
+        ][..]), 0..6)
+    ) {
+        let rest = tokens.concat();
+        let regex = full_engine(r"^\s*(?i:tags?)\b");
+        proptest::prop_assert_eq!(mention_follows(&rest), regex.is_match(&rest), "{:?}", rest);
+    }
+
+    /// `ordinal_prefix_len` is where
+    /// `(?i)^(?:phase|part|step|section|block|segment|stage)\s*\d+\s*[:.)\-–—]?\s*` ends.
+    #[test]
+    fn an_ordinal_prefix_is_read_as_its_regex(
+        tokens in proptest::collection::vec(proptest::sample::select(&[
+            "Phase", "part", "STEP", "section", "bloc\u{212A}", "segment", "ſtage", "stages",
+            "phas", " ", "\u{a0}", "2", "12", "٣", ":", ".", ")", "-", "–", "—", ";", "x", "é",
+            "Context",
+        ][..]), 0..7)
+    ) {
+        let title = tokens.concat();
+        let regex = full_engine(
+            r"(?i)^(?:phase|part|step|section|block|segment|stage)\s*\d+\s*[:.)\-–—]?\s*",
+        );
+        let expected = regex.find(&title).map_or(0, |m| m.end());
+        proptest::prop_assert_eq!(agenda::ordinal_prefix_len(&title), expected, "{:?}", title);
+    }
+}

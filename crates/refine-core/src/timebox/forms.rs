@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use refine_pattern::{is_decimal_digit, is_space, is_word_character};
+use refine_pattern::{caseless_prefix, is_decimal_digit, is_space, is_word_character};
 
 /// A match: its span and its capture groups (1-based, as in the regexes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,23 +212,5 @@ fn unit(text: &str, at: usize, units: &[&str]) -> Option<usize> {
 
 /// `word` (ASCII) at `at`, ignoring case as `(?i)` does: its end.
 fn literal(text: &str, at: usize, word: &str) -> Option<usize> {
-    let mut end = at;
-    let mut chars = text[at..].chars();
-    for expected in word.chars() {
-        let c = chars.next()?;
-        if !same_letter(c, expected) {
-            return None;
-        }
-        end += c.len_utf8();
-    }
-    Some(end)
-}
-
-/// Whether `c` matches the ASCII character `expected` under Unicode simple case folding: its
-/// ASCII cases, and the two letters outside ASCII that fold into ASCII (`ſ` to `s`, the
-/// Kelvin sign to `k`).
-fn same_letter(c: char, expected: char) -> bool {
-    c.eq_ignore_ascii_case(&expected)
-        || (c == 'ſ' && expected.eq_ignore_ascii_case(&'s'))
-        || (c == '\u{212A}' && expected.eq_ignore_ascii_case(&'k'))
+    caseless_prefix(&text[at..], word).map(|length| at + length)
 }
