@@ -32,16 +32,27 @@ impl Format for MarkdownFormat {
 
 /// Escapes the characters Markdown would read as markup or HTML, so user text shows as written.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
-        ) {
-            out.push('\\');
+    // Every mark is ASCII, so it is never a byte inside a longer character: the text between
+    // marks is copied whole.
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let mark = matches!(
+            byte,
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'#'
+        );
+        if mark || byte == b'\n' {
+            out.push_str(&text[copied..at]);
+            if mark {
+                out.push('\\');
+                out.push(char::from(byte));
+            } else {
+                out.push(' ');
+            }
+            copied = at + 1;
         }
-        out.push(if c == '\n' { ' ' } else { c });
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -183,4 +194,37 @@ pub fn markdown(pack: &Pack) -> String {
             .map_or_else(String::new, escape)
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    /// Character by character: each mark after a backslash, a line break as a space.
+    fn escape_each_character(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            if matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
+            ) {
+                out.push('\\');
+            }
+            out.push(if c == '\n' { ' ' } else { c });
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_copies_the_text_between_marks(
+            tokens in proptest::collection::vec(proptest::sample::select(&[
+                "a", "Reduce", " ", "\n", "\\", "`", "*", "_", "[", "]", "<", ">", "|", "#", "é",
+                "決済", "—", "\r", "x_y",
+            ][..]), 0..12)
+        ) {
+            let text = tokens.concat();
+            proptest::prop_assert_eq!(escape(&text), escape_each_character(&text));
+        }
+    }
 }
