@@ -6,6 +6,7 @@
 //! topic and its notes, so the same input gives the same bytes and different topics read
 //! differently.
 
+use crate::placeholders::{self, Placeholder};
 use refine_core::contract::{CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
 use refine_core::guide::{BULLET_CHARS_SHOWN, Guide, GuideItem, Phase};
 use refine_core::lint::TitleEcho;
@@ -127,15 +128,16 @@ impl<'r> Voice<'r> {
                 Some(n) => defuse_section_tags(&refine_topic::title::shorten(piece, n)),
                 None => defuse_section_tags(piece),
             };
-            let subject = match limit {
-                Some(n) => refine_topic::title::shorten(&self.subject, n),
-                None => self.subject.clone(),
-            };
-            text.replace("{s}", &subject)
-                .replace("{q}", &defuse_section_tags(quote))
-                .replace("{who}", who)
-                .replace("{p}", &cut(proposal))
-                .replace("{g}", &cut(goal))
+            placeholders::fill(text, |placeholder| match placeholder {
+                Placeholder::Subject => match limit {
+                    Some(n) => refine_topic::title::shorten(&self.subject, n),
+                    None => self.subject.clone(),
+                },
+                Placeholder::Quote => defuse_section_tags(quote),
+                Placeholder::Who => who.clone(),
+                Placeholder::Proposal => cut(proposal),
+                Placeholder::Goal => cut(goal),
+            })
         };
         // The words around a piece of the title can meet the title's own ("How slow is “...”"
         // after a title "... is ..."): name the pieces in fewer words until the sentence no

@@ -7,6 +7,7 @@
 mod bank;
 mod content;
 mod items;
+mod placeholders;
 
 use std::fmt::Write as _;
 

@@ -1,0 +1,139 @@
+//! A phrasing's placeholders filled in: `{s}` the subject, `{q}` a quote from the notes,
+//! `{who}` who is affected, `{p}` the proposal, `{g}` its goal.
+
+/// A placeholder of a phrasing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placeholder {
+    Subject,
+    Quote,
+    Who,
+    Proposal,
+    Goal,
+}
+
+/// Each placeholder with how it is written, in the order they have always been replaced in.
+const WRITTEN: [(Placeholder, &str); 5] = [
+    (Placeholder::Subject, "{s}"),
+    (Placeholder::Quote, "{q}"),
+    (Placeholder::Who, "{who}"),
+    (Placeholder::Proposal, "{p}"),
+    (Placeholder::Goal, "{g}"),
+];
+
+/// `text` with each placeholder replaced by its value, as replacing them one after the other
+/// (`{s}` first, `{g}` last) does; a value is asked for only when `text` names it.
+///
+/// Read in one pass, and the same as the replacements one after the other, unless a value
+/// brings a brace (a later replacement could then read a placeholder inside it) or `text` has
+/// two braces in a row (one could then close around a value): then it is done that way.
+pub(crate) fn fill(text: &str, mut value: impl FnMut(Placeholder) -> String) -> String {
+    if !text.contains('{') {
+        return text.to_string();
+    }
+    let mut known: [Option<String>; 5] = Default::default();
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut copied = 0;
+    let mut at = 0;
+    let one_pass = !text.contains("{{") && {
+        let mut clean = true;
+        while let Some(offset) = text[at..].find('{') {
+            let start = at + offset;
+            let Some(&(placeholder, written)) = WRITTEN
+                .iter()
+                .find(|(_, written)| text[start..].starts_with(written))
+            else {
+                at = start + 1;
+                continue;
+            };
+            let slot = &mut known[placeholder as usize];
+            let filled = slot.get_or_insert_with(|| value(placeholder));
+            if filled.contains(['{', '}']) {
+                clean = false;
+                break;
+            }
+            out.push_str(&text[copied..start]);
+            out.push_str(filled);
+            at = start + written.len();
+            copied = at;
+        }
+        clean
+    };
+    if one_pass {
+        out.push_str(&text[copied..]);
+        return out;
+    }
+    let mut replaced = text.to_string();
+    for (placeholder, written) in WRITTEN {
+        let filled = known[placeholder as usize].get_or_insert_with(|| value(placeholder));
+        replaced = replaced.replace(written, filled);
+    }
+    replaced
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The replacements one after the other, every value asked for.
+    fn replace_each(text: &str, values: &[String; 5]) -> String {
+        let mut out = text.to_string();
+        for (placeholder, written) in WRITTEN {
+            out = out.replace(written, &values[placeholder as usize]);
+        }
+        out
+    }
+
+    fn pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(
+                &[
+                    "{s}", "{q}", "{who}", "{p}", "{g}", "{", "}", "s", "q", "who", "p", "g", "x ",
+                    "é", "{x}",
+                ][..],
+            ),
+            0..8,
+        )
+        .prop_map(|tokens| tokens.concat())
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    /// A replacement that makes a placeholder of what surrounds it.
+    #[test]
+    fn braces_around_a_value_read_as_replacing_one_after_the_other() {
+        let values =
+            |subject: &str| [subject, "QUOTE", "WHO", "PROPOSAL", "GOAL"].map(String::from);
+        for (text, subject) in [
+            ("{{s}q}", ""),
+            ("{{s}}", "who"),
+            ("{s}who}", "{"),
+            ("{s}", "{q}"),
+            ("a {s} b {q}", "{g}"),
+        ] {
+            let values = values(subject);
+            assert_eq!(
+                fill(text, |p| values[p as usize].clone()),
+                replace_each(text, &values),
+                "{text:?} with {subject:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+
+        #[test]
+        fn filling_is_replacing_one_after_the_other(
+            text in pieces(),
+            values in proptest::array::uniform5(pieces()),
+        ) {
+            let mut asked = [0; 5];
+            let filled = fill(&text, |p| {
+                asked[p as usize] += 1;
+                values[p as usize].clone()
+            });
+            proptest::prop_assert_eq!(filled, replace_each(&text, &values), "{:?} {:?}", text, values);
+            proptest::prop_assert!(asked.iter().all(|&n| n <= 1), "each value is asked once");
+        }
+    }
+}
