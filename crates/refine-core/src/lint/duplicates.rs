@@ -35,19 +35,26 @@ fn normalise(text: &str) -> String {
     // Plain text needs no Unicode tables: ASCII lower-cases alone, its letters and digits are
     // the ASCII alphanumerics, and the plain marks (curly quotes, dashes, ...) are neither
     // letters nor digits and have no case.
-    let plain = refine_pattern::is_plain(text);
-    let lower = if plain {
-        text.to_ascii_lowercase()
-    } else {
-        text.to_lowercase()
-    };
-    let separates = |c: char| {
-        if plain {
-            !c.is_ascii_alphanumeric()
-        } else {
-            !c.is_alphanumeric()
+    if refine_pattern::is_plain(text) {
+        // Byte by byte: the plain marks' bytes are all past ASCII, so they separate as the
+        // marks do.
+        let mut out = String::with_capacity(text.len());
+        let mut apart = false;
+        for byte in text.bytes() {
+            if byte.is_ascii_alphanumeric() {
+                if apart && !out.is_empty() {
+                    out.push(' ');
+                }
+                apart = false;
+                out.push(char::from(byte.to_ascii_lowercase()));
+            } else {
+                apart = true;
+            }
         }
-    };
+        return out;
+    }
+    let lower = text.to_lowercase();
+    let separates = |c: char| !c.is_alphanumeric();
     let mut out = String::with_capacity(lower.len());
     for run in lower.split(separates).filter(|run| !run.is_empty()) {
         if !out.is_empty() {
