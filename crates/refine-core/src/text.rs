@@ -32,12 +32,29 @@ const STOPWORDS: &[&str] = &[
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
 /// Stop words and the vocabulary's generic words, with the stems of the generic words, built once.
-static IGNORED: LazyLock<(FxHashSet<&'static str>, FxHashSet<String>)> = LazyLock::new(|| {
-    let generic = crate::contract::VOCABULARY.generic;
-    let words = STOPWORDS.iter().chain(generic).copied().collect();
-    let stems = generic.iter().map(|g| stem(g)).collect();
-    (words, stems)
-});
+static IGNORED: LazyLock<(FxHashSet<&'static str>, FxHashSet<Cow<'static, str>>)> =
+    LazyLock::new(|| {
+        let generic = crate::contract::VOCABULARY.generic;
+        let words = STOPWORDS.iter().chain(generic).copied().collect();
+        // The generic words are refine's own, so their stems are known (looked up without the
+        // memo, which this would fill with words few texts use).
+        let stems = generic
+            .iter()
+            .map(|g| match known_stem(g) {
+                Some(known) => Cow::Borrowed(known),
+                None => Cow::Owned(String::from(STEMMER.stem(g).as_ref())),
+            })
+            .collect();
+        (words, stems)
+    });
+
+/// The stem of `word` from [`known_stems::KNOWN_STEMS`], when it is one of refine's own words.
+fn known_stem(word: &str) -> Option<&'static str> {
+    known_stems::KNOWN_STEMS
+        .binary_search_by(|(w, _)| (*w).cmp(word))
+        .ok()
+        .map(|at| known_stems::KNOWN_STEMS[at].1)
+}
 
 /// Lower-cased words of `text`, in order (Unicode word boundaries).
 pub fn words(text: &str) -> Vec<String> {
@@ -238,9 +255,9 @@ pub(crate) fn stem_shared(word: &str) -> Rc<str> {
     if let Some(stem) = known {
         return stem;
     }
-    let stem: Rc<str> = match known_stems::KNOWN_STEMS.binary_search_by(|(w, _)| (*w).cmp(word)) {
-        Ok(at) => Rc::from(known_stems::KNOWN_STEMS[at].1),
-        Err(_) => Rc::from(STEMMER.stem(word).as_ref()),
+    let stem: Rc<str> = match known_stem(word) {
+        Some(known) => Rc::from(known),
+        None => Rc::from(STEMMER.stem(word).as_ref()),
     };
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -591,6 +608,14 @@ mod tests {
         let m = find_phrase("No story points today.", &["story points"], &["no"]);
         assert_eq!(m.map(|m| m.negated), Some(true));
         assert!(find_phrase("A pointless story", &["story points"], &[]).is_none());
+    }
+
+    #[test]
+    fn the_ignored_stems_are_the_generic_words_stems() {
+        let generic = crate::contract::VOCABULARY.generic;
+        let expected: FxHashSet<String> = generic.iter().map(|g| STEMMER.stem(g).into()).collect();
+        let ignored: FxHashSet<String> = IGNORED.1.iter().map(|s| s.to_string()).collect();
+        assert_eq!(ignored, expected);
     }
 
     #[test]
