@@ -40,29 +40,27 @@ impl<'t> Found<'t> {
 pub(super) fn clock_range(text: &str) -> Option<Found<'_>> {
     first_match(text, |text, start| {
         let mut groups: [Option<Range<usize>>; 6] = Default::default();
-        let (hour, at) = digits(text, start, 1, 2)?;
-        let at = literal(text, at, ":")?;
-        let (minute, at) = exact_digits(text, at, 2)?;
-        groups[0] = Some(hour);
-        groups[1] = Some(minute);
-        let mut at = spaces(text, at);
-        if let Some(end) = meridiem(text, at) {
-            groups[2] = Some(at..end);
-            at = end;
-        }
+        let at = clock_time(text, start, &mut groups[0..3])?;
         let at = dash(text, spaces(text, at))?;
-        let (hour, at) = digits(text, spaces(text, at), 1, 2)?;
-        let at = literal(text, at, ":")?;
-        let (minute, at) = exact_digits(text, at, 2)?;
-        groups[3] = Some(hour);
-        groups[4] = Some(minute);
-        let mut end = spaces(text, at);
-        if let Some(after) = meridiem(text, end) {
-            groups[5] = Some(end..after);
-            end = after;
-        }
+        let end = clock_time(text, spaces(text, at), &mut groups[3..6])?;
         Some((end, groups))
     })
+}
+
+/// `(\d{1,2}):(\d{2})\s*(am|pm)?` at `at`, its three groups written into `groups`: where it
+/// ends, the spaces after it included.
+fn clock_time(text: &str, at: usize, groups: &mut [Option<Range<usize>>]) -> Option<usize> {
+    let (hour, at) = digits(text, at, 1, 2)?;
+    let at = literal(text, at, ":")?;
+    let (minute, at) = exact_digits(text, at, 2)?;
+    groups[0] = Some(hour);
+    groups[1] = Some(minute);
+    let mut end = spaces(text, at);
+    if let Some(after) = meridiem(text, end) {
+        groups[2] = Some(end..after);
+        end = after;
+    }
+    Some(end)
 }
 
 /// `(?i)\b(\d+(?:\.\d+)?)\s*-?\s*(?:hours?|hrs?|h)\b`, then optionally
