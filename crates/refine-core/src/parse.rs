@@ -240,9 +240,7 @@ static TAG: LazyLock<Pattern> =
 /// Whether `rest`, the text after a tag, makes the tag a mention in prose ("the <agenda>
 /// tags"): what `^\s*(?i:tags?)\b` matches (a test holds the two alike).
 fn mention_follows(rest: &str) -> bool {
-    let at = rest
-        .find(|c: char| !refine_pattern::is_space(c))
-        .unwrap_or(rest.len());
+    let at = refine_pattern::past_spaces(rest, 0);
     let Some(length) = refine_pattern::caseless_prefix(&rest[at..], "tag") else {
         return false;
     };

@@ -38,6 +38,13 @@ pub fn is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
+/// Where the white space (`\s*`) that starts at byte `at` of `text` ends.
+pub fn past_spaces(text: &str, at: usize) -> usize {
+    text[at..]
+        .find(|c: char| !is_space(c))
+        .map_or(text.len(), |offset| at + offset)
+}
+
 /// How many bytes at the start of `text` spell `word` (ASCII) as `(?i)word` reads it: each
 /// letter in either ASCII case, or as one of the two letters outside ASCII that fold into ASCII
 /// (`ſ` into `s`, the Kelvin sign into `k`). `None` when `text` does not start so.

@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 mod classes;
-pub use classes::{caseless_prefix, is_decimal_digit, is_space, is_word_character};
+pub use classes::{caseless_prefix, is_decimal_digit, is_space, is_word_character, past_spaces};
 mod guard;
 use guard::Guard;
 

@@ -216,11 +216,7 @@ pub(super) fn ordinal_prefix_len(title: &str) -> usize {
     const WORDS: &[&str] = &[
         "phase", "part", "step", "section", "block", "segment", "stage",
     ];
-    let past_spaces = |at: usize| {
-        title[at..]
-            .find(|c: char| !refine_pattern::is_space(c))
-            .map_or(title.len(), |offset| at + offset)
-    };
+    let past_spaces = |at: usize| refine_pattern::past_spaces(title, at);
     let Some(word) = WORDS
         .iter()
         .find_map(|word| refine_pattern::caseless_prefix(title, word))

@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use refine_pattern::{caseless_prefix, is_decimal_digit, is_space, is_word_character};
+use refine_pattern::{caseless_prefix, is_decimal_digit, is_word_character, past_spaces};
 
 /// A match: its span and its capture groups (1-based, as in the regexes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,8 +41,8 @@ pub(super) fn clock_range(text: &str) -> Option<Found<'_>> {
     first_match(text, |text, start| {
         let mut groups: [Option<Range<usize>>; 6] = Default::default();
         let at = clock_time(text, start, &mut groups[0..3])?;
-        let at = dash(text, spaces(text, at))?;
-        let end = clock_time(text, spaces(text, at), &mut groups[3..6])?;
+        let at = dash(text, past_spaces(text, at))?;
+        let end = clock_time(text, past_spaces(text, at), &mut groups[3..6])?;
         Some((end, groups))
     })
 }
@@ -55,7 +55,7 @@ fn clock_time(text: &str, at: usize, groups: &mut [Option<Range<usize>>]) -> Opt
     let (minute, at) = exact_digits(text, at, 2)?;
     groups[0] = Some(hour);
     groups[1] = Some(minute);
-    let mut end = spaces(text, at);
+    let mut end = past_spaces(text, at);
     if let Some(after) = meridiem(text, end) {
         groups[2] = Some(end..after);
         end = after;
@@ -81,9 +81,9 @@ pub(super) fn hours(text: &str) -> Option<Found<'_>> {
             &["hours", "hour", "hrs", "hr", "h"],
         )?;
         let tail = || {
-            let mut from = spaces(text, at);
+            let mut from = past_spaces(text, at);
             if let Some(end) = literal(text, from, "and") {
-                from = spaces(text, end);
+                from = past_spaces(text, end);
             }
             let (extra, end) = digits(text, from, 1, 2)?;
             let end = unit(text, before_unit(text, end), MINUTE_UNITS)?;
@@ -108,8 +108,8 @@ pub(super) fn minutes(text: &str) -> Option<Found<'_>> {
         groups[0] = Some(first);
         // The range is taken whenever it is there: without it, what follows the first number
         // (spaces, then a dash or `to`, then a digit) is no unit.
-        let range =
-            dash(text, spaces(text, at)).and_then(|end| digits(text, spaces(text, end), 1, 3));
+        let range = dash(text, past_spaces(text, at))
+            .and_then(|end| digits(text, past_spaces(text, end), 1, 3));
         if let Some((second, end)) = range {
             groups[1] = Some(second);
             at = end;
@@ -172,18 +172,10 @@ fn exact_digits(text: &str, at: usize, n: usize) -> Option<(Range<usize>, usize)
     Some((at..end, end))
 }
 
-/// Past the white space at `at` (`\s*`).
-fn spaces(text: &str, at: usize) -> usize {
-    text[at..]
-        .char_indices()
-        .find(|&(_, c)| !is_space(c))
-        .map_or(text.len(), |(offset, _)| at + offset)
-}
-
 /// `\s*-?\s*`: what may stand between a number and its unit.
 fn before_unit(text: &str, at: usize) -> usize {
-    let at = spaces(text, at);
-    spaces(text, literal(text, at, "-").unwrap_or(at))
+    let at = past_spaces(text, at);
+    past_spaces(text, literal(text, at, "-").unwrap_or(at))
 }
 
 /// `-|–|—|to|until`.
