@@ -261,8 +261,8 @@ pub fn defuse_section_tags(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for tag in tags::tag_matches(text) {
-        let normal = normalise_tag(&text[tag.name.clone()]);
-        if !TAGGED.iter().any(|s| s.tag == normal) {
+        let name = &text[tag.name.clone()];
+        if !TAGGED.iter().any(|s| tag_named(name, s.tag)) {
             continue;
         }
         out.push_str(&text[at..tag.whole.start]);
@@ -275,13 +275,20 @@ pub fn defuse_section_tags(text: &str) -> String {
     items::defuse_item_tags(&out)
 }
 
-/// Normalises a tag name: lower case, runs of spaces, hyphens and underscores as one underscore.
-fn normalise_tag(name: &str) -> String {
-    name.to_lowercase()
-        .split([' ', '-', '_'])
+/// Whether the tag name `name` (ASCII, as [`tags::tag_matches`] reads it) normalises to `tag`:
+/// lower case, runs of spaces, hyphens and underscores as one underscore, none at either end.
+/// Compared as it is normalised, without building the normal form.
+fn tag_named(name: &str, tag: &str) -> bool {
+    name.split([' ', '-', '_'])
         .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("_")
+        .enumerate()
+        .flat_map(|(i, part)| {
+            (i > 0)
+                .then_some(b'_')
+                .into_iter()
+                .chain(part.bytes().map(|b| b.to_ascii_lowercase()))
+        })
+        .eq(tag.bytes())
 }
 
 /// All tags of contract sections, in order, leaving out mentions in prose such as "`<agenda>`"
@@ -291,8 +298,8 @@ fn scan_tags(reply: &str) -> Vec<TagHit> {
     work::step(reply.len());
     for tag in tags::tag_matches(reply) {
         work::step(1);
-        let normal = normalise_tag(&reply[tag.name.clone()]);
-        let Some(contract) = TAGGED.iter().find(|s| s.tag == normal) else {
+        let name = &reply[tag.name.clone()];
+        let Some(contract) = TAGGED.iter().find(|s| tag_named(name, s.tag)) else {
             continue;
         };
         let (start, end) = (tag.whole.start, tag.whole.end);

@@ -28,11 +28,13 @@ pub(super) struct TagMatch {
 pub(super) fn tag_matches(text: &str) -> Vec<TagMatch> {
     let mut found = Vec::new();
     let mut open = None;
-    // `<` and `>` are ASCII, never part of a longer UTF-8 sequence.
-    for (at, byte) in text.bytes().enumerate() {
-        match byte {
+    // `<` and `>` are ASCII, never part of a longer UTF-8 sequence; a reply holds few of them,
+    // so they are found by a vectorised search rather than byte by byte.
+    let bytes = text.as_bytes();
+    for at in memchr::memchr2_iter(b'<', b'>', bytes) {
+        match bytes[at] {
             b'<' => open = Some(at),
-            b'>' => {
+            _ => {
                 let Some(start) = open.take() else { continue };
                 if let Some(mut tag) = read_tag(&text[start..=at]) {
                     tag.whole = start..at + 1;
@@ -40,7 +42,6 @@ pub(super) fn tag_matches(text: &str) -> Vec<TagMatch> {
                     found.push(tag);
                 }
             }
-            _ => {}
         }
     }
     found

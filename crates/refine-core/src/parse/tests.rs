@@ -238,3 +238,25 @@ proptest::proptest! {
         proptest::prop_assert_eq!(agenda::ordinal_prefix_len(&title), expected, "{:?}", title);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+
+    /// `tag_named` compares as the tag's normal form, built in full, compares.
+    #[test]
+    fn a_tag_name_is_compared_as_its_normal_form(
+        tokens in proptest::collection::vec(proptest::sample::select(&[
+            " ", "-", "_", "Key", "key", "POINTS", "points", "agenda", "A", "closing",
+        ][..]), 0..6),
+        want in proptest::sample::select(&["key_points", "agenda", "a", "closing", "", "key__points"][..]),
+    ) {
+        let name: String = tokens.concat();
+        let normal = name
+            .to_lowercase()
+            .split([' ', '-', '_'])
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        proptest::prop_assert_eq!(tag_named(&name, want), normal == want, "{:?}", name);
+    }
+}

@@ -236,6 +236,24 @@ impl Iterator for PlainBreaks<'_> {
 
     fn next(&mut self) -> Option<usize> {
         while let Some(c) = self.text[self.at..].chars().next() {
+            // Within a word (after a letter, digit or other character), an ASCII letter or
+            // digit decides nothing: no rule breaks before it, and none looks back past it
+            // through a run of letters and digits. Such a run is skipped, and only its last four
+            // characters are remembered (a letter or digit never joins the part before it).
+            if matches!(self.state.last(), Part::UpperLower | Part::Other) {
+                let rest = &self.text.as_bytes()[self.at..];
+                let run = rest
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                if run > 0 {
+                    for &byte in &rest[run.saturating_sub(4)..run] {
+                        self.state = self.state.next(cat(char::from(byte)));
+                    }
+                    self.at += run;
+                    continue;
+                }
+            }
             let before = self.at;
             let state = self.state;
             let cat = cat(c);
