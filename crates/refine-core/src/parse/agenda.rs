@@ -37,15 +37,19 @@ pub(super) fn agenda_items(
             matches!(l, Line::TableRow(_)) && matches!(lines.get(i + 1), Some((_, Line::TableSep)))
         })
         .collect();
+    // Each line's text as an item, without markup, read once: the same lines are read as
+    // candidates, as the title's timed followers, and as items or details.
+    let mut texts: Vec<String> = lines.iter().map(|(_, line)| item_text(line)).collect();
     // Each line's level as a candidate item, computed once: framing lines and table headers are
     // no candidates.
     let mut levels: Vec<Option<ItemLevel>> = lines
         .iter()
+        .zip(&texts)
         .enumerate()
-        .map(|(i, (_, line))| {
+        .map(|(i, ((_, line), text))| {
             let level = level_of(line)?;
             work::step(1);
-            if header_row[i] || is_framing(&item_text(line)) {
+            if header_row[i] || is_framing(text) {
                 return None;
             }
             Some(level)
@@ -66,12 +70,10 @@ pub(super) fn agenda_items(
         let (Some((first, _)), None) = (at.next(), at.next()) else {
             break level;
         };
-        let timed_after = lines[first + 1..]
+        let timed_after = texts[first + 1..]
             .iter()
             .zip(&levels[first + 1..])
-            .filter(|((_, line), l)| {
-                l.is_some_and(|l| l != level) && split_timebox(&item_text(line)).1.is_some()
-            })
+            .filter(|(text, l)| l.is_some_and(|l| l != level) && split_timebox(text).1.is_some())
             .count();
         if timed_after < 2 {
             break level;
@@ -81,12 +83,16 @@ pub(super) fn agenda_items(
 
     work::step(3 * lines.len());
     let phase_names = phase_name_stems(guide);
-    let mut items: Vec<(usize, &Line, Vec<String>)> = Vec::new();
-    for ((n, line), line_level) in lines.iter().zip(&levels) {
+    let mut items: Vec<(usize, String, Vec<String>)> = Vec::new();
+    for (((n, line), line_level), text) in lines.iter().zip(&levels).zip(&mut texts) {
         if *line_level == Some(level) {
-            items.push((*n, line, Vec::new()));
+            items.push((*n, std::mem::take(text), Vec::new()));
         } else if let Some((_, _, details)) = items.last_mut() {
-            let plain = line.plain();
+            // A line's text as an item is its plain text, but for a table row.
+            let plain = match line {
+                Line::TableRow(_) => line.plain(),
+                _ => std::mem::take(text),
+            };
             if !plain.is_empty() {
                 details.push(plain);
             }
@@ -94,8 +100,7 @@ pub(super) fn agenda_items(
     }
     items
         .into_iter()
-        .map(|(line_no, line, details)| {
-            let text = item_text(line);
+        .map(|(line_no, text, details)| {
             let (title, mut minutes) = split_timebox(&text);
             if minutes.is_none() {
                 minutes = details.iter().find_map(|d| timebox_only(d));
@@ -253,10 +258,15 @@ pub(super) fn clean_title(raw: &str) -> String {
 /// The readable title and what the line says beyond it: the description after a separator
 /// ("Context Setting (15 min): the PM explains why quoting matters now").
 pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
-    let collapsed = raw
-        .replace("()", " ")
-        .replace("[]", " ")
-        .replace("( )", " ");
+    // Most titles have no brackets to collapse.
+    let collapsed: std::borrow::Cow<'_, str> = if raw.contains(['(', '[']) {
+        raw.replace("()", " ")
+            .replace("[]", " ")
+            .replace("( )", " ")
+            .into()
+    } else {
+        raw.into()
+    };
     let mut title: String = collapsed.split_whitespace().collect::<Vec<_>>().join(" ");
     title = title
         .trim_start_matches(|c: char| !c.is_alphanumeric())
@@ -264,8 +274,16 @@ pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
         .to_string();
     title.drain(..ordinal_prefix_len(&title));
     let mut detail: Vec<String> = Vec::new();
-    for separator in [": ", " — ", " – ", " - ", " | "] {
-        if let Some(at) = title.find(separator)
+    for (separator, mark) in [
+        (": ", ':'),
+        (" — ", '—'),
+        (" – ", '–'),
+        (" - ", '-'),
+        (" | ", '|'),
+    ] {
+        // Each separator is looked for only where its mark is: most titles have none.
+        if title.contains(mark)
+            && let Some(at) = title.find(separator)
             && title[..at].chars().any(char::is_alphabetic)
         {
             let rest = title[at + separator.len()..].trim_matches(TITLE_TRIM);
