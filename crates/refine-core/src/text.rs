@@ -194,14 +194,41 @@ impl<'a> SimpleWords<'a> {
     }
 }
 
+/// What a byte is to [`SimpleWords`]: it joins a word (an ASCII letter, digit or underscore),
+/// may bridge two joining characters (see [`SimpleWords::bridge`]), or breaks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteRole {
+    Joins,
+    MayBridge,
+    Breaks,
+}
+
+/// [`ByteRole`] of every byte, looked up instead of tested byte by byte.
+static BYTE_ROLES: [ByteRole; 256] = {
+    let mut roles = [ByteRole::Breaks; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        roles[byte] = if b.is_ascii_alphanumeric() || b == b'_' {
+            ByteRole::Joins
+        } else if matches!(b, b'.' | b'\'' | b':' | b',' | b';' | 0xE2) {
+            ByteRole::MayBridge
+        } else {
+            ByteRole::Breaks
+        };
+        byte += 1;
+    }
+    roles
+};
+
 impl<'a> Iterator for SimpleWords<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
         let bytes = self.text.as_bytes();
-        let joins = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let role = |at: usize| BYTE_ROLES[usize::from(bytes[at])];
         loop {
-            while self.at < bytes.len() && !joins(bytes[self.at]) {
+            while self.at < bytes.len() && role(self.at) != ByteRole::Joins {
                 self.at += 1;
             }
             if self.at >= bytes.len() {
@@ -209,17 +236,22 @@ impl<'a> Iterator for SimpleWords<'a> {
             }
             let start = self.at;
             self.at += 1;
-            while self.at < bytes.len() {
-                if joins(bytes[self.at]) {
+            loop {
+                while self.at < bytes.len() && role(self.at) == ByteRole::Joins {
                     self.at += 1;
-                } else if let Some(len) = Self::bridge(bytes, self.at) {
+                }
+                if self.at < bytes.len()
+                    && role(self.at) == ByteRole::MayBridge
+                    && let Some(len) = Self::bridge(bytes, self.at)
+                {
                     self.at += len;
                 } else {
                     break;
                 }
             }
             let word = &self.text[start..self.at];
-            if word.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            // A word of underscores alone is none.
+            if bytes[start] != b'_' || word.bytes().any(|b| b.is_ascii_alphanumeric()) {
                 return Some(word);
             }
         }
