@@ -493,17 +493,45 @@ pub use phrases::{PhraseMatch, Phrases, find_phrase};
 
 /// How many sentences `text` holds: Unicode sentence segments that contain a letter or digit.
 pub fn sentence_count(text: &str) -> usize {
+    unicode_sentences(text).count()
+}
+
+/// The sentences of `text` that hold a letter or digit: what `unicode-segmentation`'s
+/// `unicode_sentences` yields, several times faster on plain text (see `sentences`).
+pub fn unicode_sentences(text: &str) -> UnicodeSentences<'_> {
     // unicode-segmentation 1.13 overflows in its sentence iterator's size hint on empty input.
-    if text.is_empty() {
-        return 0;
+    UnicodeSentences(if text.is_empty() {
+        SentencesOf::Nothing
+    } else if refine_pattern::is_plain(text) {
+        // Plain text's letters and digits are ASCII (no plain mark is one).
+        SentencesOf::Plain(sentences::sentence_bounds(text))
+    } else {
+        SentencesOf::General(text.unicode_sentences())
+    })
+}
+
+/// The iterator of [`unicode_sentences`].
+pub struct UnicodeSentences<'a>(SentencesOf<'a>);
+
+/// What [`UnicodeSentences`] reads, and how.
+enum SentencesOf<'a> {
+    Nothing,
+    Plain(sentences::SentenceBounds<'a>),
+    General(unicode_segmentation::UnicodeSentences<'a>),
+}
+
+impl<'a> Iterator for UnicodeSentences<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match &mut self.0 {
+            SentencesOf::Nothing => None,
+            SentencesOf::Plain(bounds) => {
+                bounds.find(|s| s.bytes().any(|b| b.is_ascii_alphanumeric()))
+            }
+            SentencesOf::General(general) => general.next(),
+        }
     }
-    // Plain text's letters and digits are ASCII (no plain mark is one).
-    if refine_pattern::is_plain(text) {
-        return sentences::sentence_bounds(text)
-            .filter(|s| s.bytes().any(|b| b.is_ascii_alphanumeric()))
-            .count();
-    }
-    text.unicode_sentences().count()
 }
 
 mod known_stems;
@@ -761,6 +789,24 @@ mod tests {
             let together = terms(&format!("{a}\n{b}"));
             let apart: BTreeSet<String> = terms(&a).union(&terms(&b)).cloned().collect();
             proptest::prop_assert_eq!(together, apart);
+        }
+
+        /// The sentences holding a letter or digit are those `unicode-segmentation` yields,
+        /// on plain text and on any other, sentences of marks alone left out alike.
+        #[test]
+        fn sentences_are_the_librarys_unicode_sentences(
+            tokens in proptest::collection::vec(proptest::sample::select(&[
+                "One", "two", "3", ".", "!", "?", " ", "\n", "\r\n", "...", "—", "“", "”",
+                "e.g.", "é", "Été", "٣", "。", "日本", "\u{a0}", "(", ")", "-",
+            ][..]), 0..16),
+        ) {
+            let text: String = tokens.concat();
+            let expected: Vec<&str> = if text.is_empty() {
+                Vec::new()
+            } else {
+                text.unicode_sentences().collect()
+            };
+            proptest::prop_assert_eq!(unicode_sentences(&text).collect::<Vec<_>>(), expected);
         }
 
         #[test]

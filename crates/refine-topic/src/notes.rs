@@ -5,7 +5,6 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use refine_pattern::Pattern;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// The most words a quote from the notes keeps.
 pub const QUOTE_WORDS: usize = 16;
@@ -283,12 +282,8 @@ fn heading_of(text: &str) -> Heading {
 
 /// Sentences by Unicode's rules (so "Vue 2.7" and "e.g. this" stay whole), on one line each.
 fn split_sentences(text: &str) -> Vec<String> {
-    if text.trim().is_empty() {
-        // unicode-segmentation's sentence iterator must not see empty input (it overflows).
-        return Vec::new();
-    }
     let mut out: Vec<String> = Vec::new();
-    for sentence in text.unicode_sentences() {
+    for sentence in refine_core::text::unicode_sentences(text) {
         let one_line = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
         if one_line.is_empty() {
             continue;
