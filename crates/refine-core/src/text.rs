@@ -484,8 +484,28 @@ pub fn same_stem(a: &str, b: &str) -> bool {
 }
 
 /// Whether any term of `a` is the [`same_stem`] as a term of `b`.
+///
+/// Looked up in the larger set rather than compared pair by pair: a term of `b` is the same
+/// stem as `x` when it is `x`, when it starts with `x` of four letters or more (such terms
+/// follow `x` in order, so the first term after `x` is one if any is), or when it is a prefix
+/// of `x` of four letters or more.
 pub fn terms_meet(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
-    a.iter().any(|x| b.iter().any(|y| same_stem(x, y)))
+    use std::ops::Bound;
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    a.iter().any(|x| {
+        if b.contains(x) {
+            return true;
+        }
+        let mut ends = x.char_indices().map(|(at, _)| at).skip(4);
+        if x.chars().nth(3).is_none() {
+            return false;
+        }
+        let longer = b
+            .range::<str, _>((Bound::Excluded(x.as_str()), Bound::Unbounded))
+            .next()
+            .is_some_and(|y| y.starts_with(x.as_str()));
+        longer || ends.any(|end| b.contains(&x[..end]))
+    })
 }
 
 mod phrases;
@@ -807,6 +827,16 @@ mod tests {
                 text.unicode_sentences().collect()
             };
             proptest::prop_assert_eq!(unicode_sentences(&text).collect::<Vec<_>>(), expected);
+        }
+
+        /// `terms_meet` finds what comparing every pair of terms finds.
+        #[test]
+        fn terms_meet_as_every_pair_compared(
+            a in proptest::collection::btree_set("[abé]{3,6}", 0..8),
+            b in proptest::collection::btree_set("[abé]{0,6}", 0..8),
+        ) {
+            let pairwise = a.iter().any(|x| b.iter().any(|y| same_stem(x, y)));
+            proptest::prop_assert_eq!(terms_meet(&a, &b), pairwise);
         }
 
         #[test]
