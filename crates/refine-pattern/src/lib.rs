@@ -51,12 +51,59 @@ pub const PLAIN_MARKS: &[char] = &[
     '›', '€', '£', '°', '×', '【', '】', '：', '？', '！',
 ];
 
-/// Whether both engines read `haystack` alike: ASCII and [`PLAIN_MARKS`] only.
+/// Whether `c` is one of [`PLAIN_MARKS`]: one test instead of a search of the list (a test
+/// holds the two alike over every character).
+pub fn is_plain_mark(c: char) -> bool {
+    matches!(
+        c,
+        '–' | '—'
+            | '‘'
+            | '’'
+            | '“'
+            | '”'
+            | '…'
+            | '•'
+            | '·'
+            | '▪'
+            | '◦'
+            | '→'
+            | '←'
+            | '✓'
+            | '✔'
+            | '✗'
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '€'
+            | '£'
+            | '°'
+            | '×'
+            | '【'
+            | '】'
+            | '：'
+            | '？'
+            | '！'
+    )
+}
+
+/// Whether both engines read `haystack` alike: ASCII and [`PLAIN_MARKS`] only. Runs of ASCII
+/// are skipped byte by byte; only the characters past ASCII are decoded and tested.
 pub fn is_plain(haystack: &str) -> bool {
-    haystack.is_ascii()
-        || haystack
-            .chars()
-            .all(|c| c.is_ascii() || PLAIN_MARKS.contains(&c))
+    if haystack.is_ascii() {
+        return true;
+    }
+    let bytes = haystack.as_bytes();
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+        at += offset;
+        // `at` is where a character starts: everything before it was ASCII or whole characters.
+        match haystack[at..].chars().next() {
+            Some(c) if is_plain_mark(c) => at += c.len_utf8(),
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// A regex compiled by whichever engine its searches make cheapest; see the crate docs.

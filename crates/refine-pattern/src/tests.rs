@@ -107,6 +107,28 @@ fn plain_marks_are_nothing_any_class_tells_apart() {
     }
 }
 
+/// `is_plain_mark` is the list's membership, over every character.
+#[test]
+fn the_plain_mark_test_is_the_lists_membership() {
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        assert_eq!(is_plain_mark(c), PLAIN_MARKS.contains(&c), "{c:?}");
+    }
+}
+
+proptest! {
+    /// `is_plain` is "every character ASCII or a plain mark", however they are mixed.
+    #[test]
+    fn plain_text_is_ascii_and_plain_marks(
+        tokens in proptest::collection::vec(proptest::sample::select(&[
+            "a", " ", "Z9", "—", "’", "】", "！", "é", "ſ", "\u{a0}", "日", "\u{10348}",
+        ][..]), 0..8),
+    ) {
+        let text: String = tokens.concat();
+        let expected = text.chars().all(|c| c.is_ascii() || PLAIN_MARKS.contains(&c));
+        prop_assert_eq!(is_plain(&text), expected, "{:?}", text);
+    }
+}
+
 /// Text that is not plain goes to the full engine, where `regex-lite` would read it otherwise.
 #[test]
 fn text_that_is_not_plain_is_read_by_the_full_engine() {

@@ -38,20 +38,19 @@ fn normalise(text: &str) -> String {
     if refine_pattern::is_plain(text) {
         // Byte by byte: the plain marks' bytes are all past ASCII, so they separate as the
         // marks do.
-        let mut out = String::with_capacity(text.len());
-        let mut apart = false;
-        for byte in text.bytes() {
-            if byte.is_ascii_alphanumeric() {
-                if apart && !out.is_empty() {
-                    out.push(' ');
-                }
-                apart = false;
-                out.push(char::from(byte.to_ascii_lowercase()));
-            } else {
-                apart = true;
+        let mut out: Vec<u8> = Vec::with_capacity(text.len());
+        for run in text
+            .as_bytes()
+            .split(|b| !b.is_ascii_alphanumeric())
+            .filter(|run| !run.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(b' ');
             }
+            out.extend_from_slice(run);
         }
-        return out;
+        out.make_ascii_lowercase();
+        return String::from_utf8(out).expect("ASCII letters, digits and spaces");
     }
     let lower = text.to_lowercase();
     let separates = |c: char| !c.is_alphanumeric();
