@@ -592,13 +592,13 @@ impl Linter<'_> {
                 let message = format!("\"{}\" says what question {} says", short(), j + 1);
                 self.push(Code::QuestionDuplicate, message, Some(line));
             }
-            let first_word = unicode_words(question)
-                .next()
-                .map(str::to_lowercase)
-                .unwrap_or_default();
-            let asks = question.contains('?')
-                || question.contains('？')
-                || VOCABULARY.interrogatives.contains(&first_word.as_str());
+            let asks = question.contains('?') || question.contains('？') || {
+                let first_word = unicode_words(question)
+                    .next()
+                    .map(str::to_lowercase)
+                    .unwrap_or_default();
+                VOCABULARY.interrogatives.contains(&first_word.as_str())
+            };
             if !asks {
                 self.push(
                     Code::QuestionNotQuestion,
@@ -607,8 +607,9 @@ impl Linter<'_> {
                 );
             }
             // Quoting the topic itself refers to it, even a topic with no content words ("Why?").
-            let quotes_topic = question.to_lowercase().contains(&topic_lower);
-            if subject_has_terms && !quotes_topic && !meets_subject(&self.terms_of(question)) {
+            // (Lower-cased only when the terms leave it to decide.)
+            let quotes_topic = || question.to_lowercase().contains(&topic_lower);
+            if subject_has_terms && !meets_subject(&self.terms_of(question)) && !quotes_topic() {
                 let message = format!("\"{}\" does not refer to the topic or its context", short());
                 self.push(Code::QuestionGeneric, message, Some(line));
             }

@@ -137,6 +137,17 @@ impl State {
         }
     }
 
+    /// Whether a part that can lead to a break (the start, a terminal, a line break) is among
+    /// the last three.
+    fn near_break(self) -> bool {
+        self.0[1..].iter().any(|part| {
+            matches!(
+                part,
+                Part::Sot | Part::Eot | Part::ATerm | Part::STerm | Part::Cr | Part::Lf
+            )
+        })
+    }
+
     fn last(self) -> Part {
         self.0[3]
     }
@@ -259,6 +270,11 @@ impl Iterator for PlainBreaks<'_> {
             let cat = cat(c);
             self.at += c.len_utf8();
             self.state = state.next(cat);
+            // Far from a terminal or line break, no rule breaks: each reads one of those in
+            // the last three parts (a part before them only past a line break).
+            if !state.near_break() {
+                continue;
+            }
             let last = state.last();
             // The rules in their order of precedence (SB1-SB11; SB5 has nothing to skip here).
             if last == Part::Sot {
