@@ -94,6 +94,19 @@ pub(super) fn strip_emphasis(text: &str) -> String {
     let mut copied = 0;
     let mut at = 0;
     while at < b.len() {
+        // Every branch needs a mark or backtick where it starts or just after the character
+        // there: up to the character before the next one, nothing is replaced.
+        match memchr::memchr3(b'*', b'_', b'`', &b[at..]) {
+            None => break,
+            Some(0) => {}
+            Some(offset) => {
+                let mark = at + offset;
+                at = text[..mark]
+                    .char_indices()
+                    .next_back()
+                    .map_or(at, |(i, _)| i);
+            }
+        }
         let c = text[at..].chars().next().expect("at is a char boundary");
         let width = c.len_utf8();
         // \*\* | __
