@@ -410,6 +410,17 @@ impl Linter<'_> {
         if !self.usable(SectionKind::Agenda) {
             return 0.0;
         }
+        // Most agendas hold no estimation phrase at all: all their lines are ruled out at once.
+        let lines = self
+            .parsed
+            .plan
+            .agenda
+            .iter()
+            .zip(&self.parsed.layout.agenda)
+            .flat_map(|(item, at)| std::iter::once(&item.title).chain(&at.details));
+        if !ESTIMATION.may_find_in_any(lines.map(String::as_str)) {
+            return 1.0;
+        }
         let mut hits = Vec::new();
         for (item, at) in self
             .parsed
@@ -583,6 +594,9 @@ impl Linter<'_> {
         let topic_lower = subject.title.to_lowercase();
         let title_echo = TitleEcho::new(subject.title);
         let twins = self.twins(questions);
+        // Most packs' questions hold no such phrase: all are ruled out at once.
+        let may_solution = SOLUTIONING.may_find_in_any(questions.iter().map(String::as_str));
+        let may_estimate = ESTIMATION.may_find_in_any(questions.iter().map(String::as_str));
         let mut clean = 0;
         for ((question, &line), twin) in questions.iter().zip(lines).zip(twins) {
             let before = self.findings.len();
@@ -620,7 +634,8 @@ impl Linter<'_> {
                 );
                 self.push(Code::QuestionEcho, message, Some(line));
             }
-            if let Some(m) = SOLUTIONING.find(question, VOCABULARY.negations)
+            if may_solution
+                && let Some(m) = SOLUTIONING.find(question, VOCABULARY.negations)
                 && self.asserts_for(subject, m)
             {
                 let message = format!(
@@ -630,7 +645,8 @@ impl Linter<'_> {
                 );
                 self.push(Code::QuestionSolutioning, message, Some(line));
             }
-            if let Some(m) = ESTIMATION.find(question, VOCABULARY.negations)
+            if may_estimate
+                && let Some(m) = ESTIMATION.find(question, VOCABULARY.negations)
                 && self.asserts_for(subject, m)
             {
                 let message = format!(

@@ -156,34 +156,9 @@ impl Phrases {
         }
     }
 
-    /// Whether piece `i` occurs in `lower`, whose byte pairs are `pairs`.
-    fn piece_present(&self, i: usize, lower: &str, pairs: &Pairs) -> bool {
-        let piece = &self.pieces[i];
-        let bits = &self.pair_bits[piece.pairs.start as usize..piece.pairs.end as usize];
-        bits.iter().all(|&bit| pairs.has(bit))
-            && piece
-                .finder
-                .get_or_init(|| Box::new(Finder::new(piece.text.as_bytes())))
-                .find(lower.as_bytes())
-                .is_some()
-    }
-
-    /// Which pieces occur in `lower`, by index into `pieces`.
-    #[cfg(test)]
-    fn present(&self, lower: &str) -> Vec<bool> {
-        let pairs = Pairs::of(lower.as_bytes());
-        (0..self.pieces.len())
-            .map(|i| self.piece_present(i, lower, &pairs))
-            .collect()
-    }
-
-    /// The first phrase that occurs in `text` on word boundaries (case-insensitive), noting
-    /// whether a word of `negations` comes before it in the same sentence.
-    pub fn find(&self, text: &str, negations: &[&str]) -> Option<PhraseMatch> {
-        // See `sentence_count`: the sentence iterator must not see empty input.
-        if text.is_empty() || self.phrases.is_empty() {
-            return None;
-        }
+    /// The phrases (with their lower-case words) whose pieces are all in the lower-cased
+    /// `text`: the only ones it can hold on word boundaries.
+    fn candidates(&self, text: &str) -> Vec<(&'static str, &[Cow<'static, str>])> {
         // A phrase can only be in the text when each of its pieces is in the lower-cased text.
         // Most texts hold no phrase: nothing is allocated for them but the lower-cased copy.
         // Plain text (ASCII and the typographic marks, which have no case) lower-cases byte by
@@ -222,6 +197,52 @@ impl Phrases {
                 candidates.push((phrase, phrase_words.get_or_init(|| lower_words(phrase))));
             }
         }
+        candidates
+    }
+
+    /// Whether piece `i` occurs in `lower`, whose byte pairs are `pairs`.
+    fn piece_present(&self, i: usize, lower: &str, pairs: &Pairs) -> bool {
+        let piece = &self.pieces[i];
+        let bits = &self.pair_bits[piece.pairs.start as usize..piece.pairs.end as usize];
+        bits.iter().all(|&bit| pairs.has(bit))
+            && piece
+                .finder
+                .get_or_init(|| Box::new(Finder::new(piece.text.as_bytes())))
+                .find(lower.as_bytes())
+                .is_some()
+    }
+
+    /// Which pieces occur in `lower`, by index into `pieces`.
+    #[cfg(test)]
+    fn present(&self, lower: &str) -> Vec<bool> {
+        let pairs = Pairs::of(lower.as_bytes());
+        (0..self.pieces.len())
+            .map(|i| self.piece_present(i, lower, &pairs))
+            .collect()
+    }
+
+    /// Whether [`Phrases::find`] can find anything in any of `texts`: false when no phrase has
+    /// all its pieces in them read together, one line each, so that many short texts (an
+    /// agenda's titles and details, a pack's questions) are ruled out in one pass instead of
+    /// one each. Lower-casing a text alone gives what it gives within the lines: a line break
+    /// is neither a letter nor ignorable, so no context rule (final sigma) reads across it.
+    pub fn may_find_in_any<'t>(&self, texts: impl IntoIterator<Item = &'t str>) -> bool {
+        let mut together = String::new();
+        for text in texts {
+            together.push_str(text);
+            together.push('\n');
+        }
+        !self.candidates(&together).is_empty()
+    }
+
+    /// The first phrase that occurs in `text` on word boundaries (case-insensitive), noting
+    /// whether a word of `negations` comes before it in the same sentence.
+    pub fn find(&self, text: &str, negations: &[&str]) -> Option<PhraseMatch> {
+        // See `sentence_count`: the sentence iterator must not see empty input.
+        if text.is_empty() || self.phrases.is_empty() {
+            return None;
+        }
+        let candidates = self.candidates(text);
         if candidates.is_empty() {
             return None;
         }
@@ -281,6 +302,18 @@ mod tests {
         "don't",
         "estimate",
         "sprint",
+    ];
+
+    /// [`LIST`] and a phrase that ends in a final sigma: a capital sigma lower-cases to it only
+    /// where no letter follows.
+    const LIST_WITH_SIGMA: &[&str] = &[
+        "story points",
+        "t-shirt size",
+        "how long",
+        "don't",
+        "estimate",
+        "sprint",
+        "ός",
     ];
 
     /// A list of more pieces than a search keeps on the stack is searched alike.
@@ -378,6 +411,25 @@ mod tests {
             let borrowed: Vec<String> =
                 lower_words(phrase).into_iter().map(Cow::into_owned).collect();
             prop_assert_eq!(borrowed, words(phrase));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// Texts read together rule out only what each text alone rules out: when `find`
+        /// finds a phrase in one, `may_find_in_any` says so of all.
+        #[test]
+        fn texts_together_rule_out_no_text_that_holds_a_phrase(
+            texts in proptest::collection::vec(
+                "(Story|points|POINTS|how|long|HOW LONG|estimate|ΌΣ|Σ|ς|İ|’|\\.| ){0,4}",
+                0..5,
+            )
+        ) {
+            let phrases = Phrases::new(LIST_WITH_SIGMA);
+            let found = texts.iter().any(|t| phrases.find(t, &[]).is_some());
+            let may = phrases.may_find_in_any(texts.iter().map(String::as_str));
+            prop_assert!(may || !found, "{:?}", texts);
         }
     }
 }
