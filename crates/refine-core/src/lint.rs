@@ -47,8 +47,8 @@ use crate::guide::Guide;
 use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
 use crate::text::{
-    PhraseMatch, Phrases, find_phrase, same_stem, sentence_count, shared_terms, sharing_terms,
-    stem, terms, terms_meet, unicode_words, words,
+    LoweredText, PhraseMatch, Phrases, find_phrase, same_stem, sentence_count, shared_terms,
+    sharing_terms, stem, terms, terms_meet, unicode_words, words,
 };
 use crate::timebox::Minutes;
 
@@ -595,8 +595,9 @@ impl Linter<'_> {
         let title_echo = TitleEcho::new(subject.title);
         let twins = self.twins(questions);
         // Most packs' questions hold no such phrase: all are ruled out at once.
-        let may_solution = SOLUTIONING.may_find_in_any(questions.iter().map(String::as_str));
-        let may_estimate = ESTIMATION.may_find_in_any(questions.iter().map(String::as_str));
+        let together = LoweredText::of_lines(questions.iter().map(String::as_str));
+        let may_solution = SOLUTIONING.may_find_in(&together);
+        let may_estimate = ESTIMATION.may_find_in(&together);
         let mut clean = 0;
         for ((question, &line), twin) in questions.iter().zip(lines).zip(twins) {
             let before = self.findings.len();

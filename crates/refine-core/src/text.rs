@@ -373,10 +373,10 @@ pub fn is_unspaced(c: char) -> bool {
 /// Japanese, Thai, ...), so that "結帳流程" and "結帳" share the term "結帳".
 pub fn terms(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
+    // Inserted unchecked: a text seldom repeats a content term, and a repeat costs only the
+    // copy the set drops.
     each_word_term(text, |term| {
-        if !out.contains(term.as_ref()) {
-            out.insert(String::from(term.as_ref()));
-        }
+        out.insert(String::from(term.as_ref()));
         true
     });
     // Plain text (ASCII and the typographic marks) holds no script written without spaces.
@@ -509,7 +509,7 @@ pub fn terms_meet(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
 }
 
 mod phrases;
-pub use phrases::{PhraseMatch, Phrases, find_phrase};
+pub use phrases::{LoweredText, PhraseMatch, Phrases, find_phrase};
 
 /// How many sentences `text` holds: Unicode sentence segments that contain a letter or digit.
 pub fn sentence_count(text: &str) -> usize {

@@ -96,6 +96,50 @@ impl Pairs {
     }
 }
 
+/// A text lower-cased, with its byte pairs: what ruling phrases out reads, prepared once
+/// where several lists are asked about the same text.
+pub struct LoweredText<'a> {
+    lower: Cow<'a, str>,
+    pairs: Pairs,
+}
+
+impl<'a> LoweredText<'a> {
+    /// `text` lower-cased. Plain text (ASCII and the typographic marks, which have no case)
+    /// lower-cases byte by byte, and is borrowed when it has no capital.
+    pub fn of(text: &'a str) -> LoweredText<'a> {
+        let lower: Cow<'a, str> = if !refine_pattern::is_plain(text) {
+            Cow::Owned(text.to_lowercase())
+        } else if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(text)
+        };
+        let pairs = Pairs::of(lower.as_bytes());
+        LoweredText { lower, pairs }
+    }
+
+    /// `texts` read together, one line each (see [`Phrases::may_find_in_any`]).
+    pub fn of_lines<'t>(texts: impl IntoIterator<Item = &'t str>) -> LoweredText<'static> {
+        let mut together = String::new();
+        for text in texts {
+            together.push_str(text);
+            together.push('\n');
+        }
+        // As `of` lower-cases, in place where it can.
+        let lower = if refine_pattern::is_plain(&together) {
+            together.make_ascii_lowercase();
+            together
+        } else {
+            together.to_lowercase()
+        };
+        let pairs = Pairs::of(lower.as_bytes());
+        LoweredText {
+            lower: Cow::Owned(lower),
+            pairs,
+        }
+    }
+}
+
 impl Phrases {
     /// Prepares `phrases`, in order: the first that matches is the one reported.
     pub fn new(phrases: &[&'static str]) -> Phrases {
@@ -159,18 +203,12 @@ impl Phrases {
     /// The phrases (with their lower-case words) whose pieces are all in the lower-cased
     /// `text`: the only ones it can hold on word boundaries.
     fn candidates(&self, text: &str) -> Vec<(&'static str, &[Cow<'static, str>])> {
-        // A phrase can only be in the text when each of its pieces is in the lower-cased text.
-        // Most texts hold no phrase: nothing is allocated for them but the lower-cased copy.
-        // Plain text (ASCII and the typographic marks, which have no case) lower-cases byte by
-        // byte.
-        let lower: Cow<'_, str> = if !refine_pattern::is_plain(text) {
-            Cow::Owned(text.to_lowercase())
-        } else if text.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(text.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(text)
-        };
-        let pairs = Pairs::of(lower.as_bytes());
+        self.candidates_in(&LoweredText::of(text))
+    }
+
+    /// [`Phrases::candidates`] of a text lowered once for several lists.
+    fn candidates_in(&self, text: &LoweredText<'_>) -> Vec<(&'static str, &[Cow<'static, str>])> {
+        let (lower, pairs) = (&text.lower, &text.pairs);
         // Each piece is looked for once: 0 not yet, 1 absent, 2 present.
         let mut on_stack = [0u8; KNOWN_ON_STACK];
         let mut spilled = Vec::new();
@@ -182,7 +220,7 @@ impl Phrases {
         };
         let mut present = |i: usize| {
             if known[i] == 0 {
-                known[i] = if self.piece_present(i, &lower, &pairs) {
+                known[i] = if self.piece_present(i, lower, pairs) {
                     2
                 } else {
                     1
@@ -227,12 +265,12 @@ impl Phrases {
     /// one each. Lower-casing a text alone gives what it gives within the lines: a line break
     /// is neither a letter nor ignorable, so no context rule (final sigma) reads across it.
     pub fn may_find_in_any<'t>(&self, texts: impl IntoIterator<Item = &'t str>) -> bool {
-        let mut together = String::new();
-        for text in texts {
-            together.push_str(text);
-            together.push('\n');
-        }
-        !self.candidates(&together).is_empty()
+        self.may_find_in(&LoweredText::of_lines(texts))
+    }
+
+    /// [`Phrases::may_find_in_any`] of texts lowered once for several lists.
+    pub fn may_find_in(&self, texts: &LoweredText<'_>) -> bool {
+        !self.candidates_in(texts).is_empty()
     }
 
     /// The first phrase that occurs in `text` on word boundaries (case-insensitive), noting
