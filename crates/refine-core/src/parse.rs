@@ -6,6 +6,7 @@
 //! [`crate::timebox`] knows. It never fails: structural trouble becomes findings.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use refine_pattern::Pattern;
@@ -24,7 +25,7 @@ use crate::contract::{SECTIONS, SectionContract, SectionKind, TAGGED, VOCABULARY
 use crate::finding::{Code, Finding};
 use crate::guide::Guide;
 use crate::plan::{AgendaItem, SessionPlan};
-use crate::text::{same_stem, stem, strip_markup, terms, words};
+use crate::text::{same_stem, stem, stem_shared, strip_markup, terms, words};
 use crate::timebox::{Minutes, find_timebox};
 use crate::work;
 
@@ -777,7 +778,7 @@ pub(crate) fn match_phase_named(
     phase_names: &[Vec<String>],
 ) -> Option<String> {
     work::step(title.len() + guide.phases.len());
-    let title_stems: Vec<String> = words(title).iter().map(|w| stem(w)).collect();
+    let title_stems: Vec<Rc<str>> = words(title).iter().map(|w| stem_shared(w)).collect();
     let mut best: Option<(f64, &str)> = None;
     for (phase, phase_stems) in guide.phases.iter().zip(phase_names) {
         if phase_stems.is_empty() {

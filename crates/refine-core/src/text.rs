@@ -480,7 +480,10 @@ pub fn has_terms(text: &str) -> bool {
 /// letters ("admin" and "administr", "retro" and "retrospect").
 pub fn same_stem(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    short == long || (short.chars().count() >= 4 && long.starts_with(short))
+    // The prefix is compared first: most pairs differ in their first bytes, and only a
+    // prefix's letters need counting (fewer than four bytes are fewer than four letters).
+    long.starts_with(short)
+        && (short.len() == long.len() || (short.len() >= 4 && short.chars().nth(3).is_some()))
 }
 
 /// Whether any term of `a` is the [`same_stem`] as a term of `b`.
@@ -827,6 +830,15 @@ mod tests {
                 text.unicode_sentences().collect()
             };
             proptest::prop_assert_eq!(unicode_sentences(&text).collect::<Vec<_>>(), expected);
+        }
+
+        /// `same_stem` is its definition: equal, or one a prefix of the other of at least four
+        /// letters (not bytes: "éé" is two).
+        #[test]
+        fn same_stem_is_equal_or_a_long_enough_prefix(a in "[abé]{0,6}", b in "[abé]{0,6}") {
+            let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+            let defined = short == long || (short.chars().count() >= 4 && long.starts_with(short.as_str()));
+            proptest::prop_assert_eq!(same_stem(&a, &b), defined);
         }
 
         /// `terms_meet` finds what comparing every pair of terms finds.
