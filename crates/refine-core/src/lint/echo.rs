@@ -76,20 +76,18 @@ impl TitleEcho {
     }
 
     /// The text's words by the title's numbers.
-    fn numbered(&self, text: &str) -> Vec<u32> {
+    fn numbered<'t>(&'t self, text: &'t str) -> impl Iterator<Item = u32> + 't {
         let mut lower = String::new();
-        unicode_words(text)
-            .map(|word| {
-                if word.is_ascii() {
-                    lower.clear();
-                    lower.push_str(word);
-                    lower.make_ascii_lowercase();
-                } else {
-                    lower = word.to_lowercase();
-                }
-                self.numbers.get(lower.as_str()).copied().unwrap_or(0)
-            })
-            .collect()
+        unicode_words(text).map(move |word| {
+            if word.is_ascii() {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower = word.to_lowercase();
+            }
+            self.numbers.get(lower.as_str()).copied().unwrap_or(0)
+        })
     }
 
     /// The longest run of consecutive words the title and `text` share when it weighs enough to
@@ -98,12 +96,12 @@ impl TitleEcho {
         if !self.can_echo {
             return None;
         }
-        let b = self.numbered(text);
         // A shared run lies in a stretch of the text's words that are all the title's: when no
-        // stretch weighs enough, no run does.
+        // stretch weighs enough, no run does. Most texts have none, and their numbers are read
+        // as they come, without keeping them.
         let mut stretch = 0;
         let mut heaviest = 0;
-        for &id in &b {
+        for id in self.numbered(text) {
             stretch = if id == 0 {
                 0
             } else {
@@ -114,6 +112,7 @@ impl TitleEcho {
         if heaviest < THRESHOLD {
             return None;
         }
+        let b: Vec<u32> = self.numbered(text).collect();
         self.longest_run(&b)
             .filter(|&(weight, _, _)| weight >= THRESHOLD)
     }
@@ -229,7 +228,8 @@ mod tests {
             let (title, text) = (text_of(&title), text_of(&text));
             let echo = TitleEcho::new(&title);
             let expected = by_strings(&words(&title), &text);
-            let found = echo.longest_run(&echo.numbered(&text)).map(|(w, _, _)| w);
+            let numbers: Vec<u32> = echo.numbered(&text).collect();
+            let found = echo.longest_run(&numbers).map(|(w, _, _)| w);
             prop_assert_eq!(found, expected.as_ref().map(|(w, _)| *w));
             let run = expected.filter(|(w, _)| *w >= THRESHOLD).map(|(_, run)| run);
             prop_assert_eq!(echo.run_in(&text), run.clone());
