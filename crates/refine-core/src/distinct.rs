@@ -8,8 +8,10 @@
 //! `templated questions / all questions`: 0 when every topic's questions read differently, 1 for
 //! a pure template. Lower is better.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 
 use crate::contract::SPECIFICITY;
 use crate::text::{stem_shared, unicode_words, words};
@@ -59,7 +61,9 @@ fn masked_by(own: &BTreeSet<Rc<str>>, question: &str) -> String {
 /// written for (up to the threshold) and how many questions used it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WordingTally {
-    wordings: HashMap<String, Uses>,
+    /// Hashed with `FxHash`, not SipHash: the keys are our own wordings, and every figure
+    /// read from the map is independent of its order.
+    wordings: FxHashMap<String, Uses>,
     questions: usize,
 }
 

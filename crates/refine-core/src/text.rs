@@ -148,7 +148,8 @@ impl<'a> Iterator for Words<'a> {
     }
 }
 
-/// UAX #29 word segmentation of text made of ASCII and the few typographic marks replies are
+/// UAX #29 word segmentation of text made of ASCII, the letters of Latin-1 (`À` to `ÿ` but `×`
+/// and `÷`: French, German, Spanish, Portuguese, ...) and the few typographic marks replies are
 /// full of (curly quotes, dashes, the ellipsis). On such text the rules come down to: letters,
 /// digits and underscores join (WB5, WB8-WB10, WB13a-b); one `.`, `'`, `’`, `‘` or `:` joins
 /// two letters (WB6-7); one `.`, `'`, `’`, `‘`, `,` or `;` joins two digits (WB11-12);
@@ -164,7 +165,7 @@ impl<'a> SimpleWords<'a> {
     const MARKS: [char; 7] = ['“', '”', '—', '–', '…', '‘', '’'];
 
     fn knows(c: char) -> bool {
-        c.is_ascii() || Self::MARKS.contains(&c)
+        c.is_ascii() || Self::MARKS.contains(&c) || is_latin1_letter(c)
     }
 
     fn new(text: &'a str) -> Self {
@@ -188,17 +189,30 @@ impl<'a> SimpleWords<'a> {
             _ => return None,
         };
         let (before, after) = (bytes[at - 1], *bytes.get(at + len)?);
-        let joined = (letters && before.is_ascii_alphabetic() && after.is_ascii_alphabetic())
+        // A Latin-1 letter is two bytes, the first 0xC3: the letter before the mark ends with
+        // the byte after one, the letter after it starts with one.
+        let letter_before = before.is_ascii_alphabetic() || (at >= 2 && bytes[at - 2] == 0xC3);
+        let letter_after = after.is_ascii_alphabetic() || after == 0xC3;
+        let joined = (letters && letter_before && letter_after)
             || (digits && before.is_ascii_digit() && after.is_ascii_digit());
         joined.then_some(len)
     }
 }
 
+/// Whether `c` is a letter of Latin-1's upper half, `À` to `ÿ` but `×` and `÷`: a letter
+/// (ALetter) to UAX #29, written in UTF-8 as 0xC3 and one more byte. In text [`SimpleWords`]
+/// knows, 0xC3 starts no other character.
+fn is_latin1_letter(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{FF}') && c != '×' && c != '÷'
+}
+
 /// What a byte is to [`SimpleWords`]: it joins a word (an ASCII letter, digit or underscore),
-/// may bridge two joining characters (see [`SimpleWords::bridge`]), or breaks.
+/// starts a two-byte Latin-1 letter that joins it (0xC3), may bridge two joining characters
+/// (see [`SimpleWords::bridge`]), or breaks.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ByteRole {
     Joins,
+    StartsLetter,
     MayBridge,
     Breaks,
 }
@@ -211,6 +225,8 @@ static BYTE_ROLES: [ByteRole; 256] = {
         let b = byte as u8;
         roles[byte] = if b.is_ascii_alphanumeric() || b == b'_' {
             ByteRole::Joins
+        } else if b == 0xC3 {
+            ByteRole::StartsLetter
         } else if matches!(b, b'.' | b'\'' | b':' | b',' | b';' | 0xE2) {
             ByteRole::MayBridge
         } else {
@@ -228,30 +244,36 @@ impl<'a> Iterator for SimpleWords<'a> {
         let bytes = self.text.as_bytes();
         let role = |at: usize| BYTE_ROLES[usize::from(bytes[at])];
         loop {
-            while self.at < bytes.len() && role(self.at) != ByteRole::Joins {
+            while self.at < bytes.len()
+                && !matches!(role(self.at), ByteRole::Joins | ByteRole::StartsLetter)
+            {
                 self.at += 1;
             }
             if self.at >= bytes.len() {
                 return None;
             }
             let start = self.at;
-            self.at += 1;
             loop {
                 while self.at < bytes.len() && role(self.at) == ByteRole::Joins {
                     self.at += 1;
                 }
-                if self.at < bytes.len()
-                    && role(self.at) == ByteRole::MayBridge
-                    && let Some(len) = Self::bridge(bytes, self.at)
-                {
-                    self.at += len;
-                } else {
+                if self.at >= bytes.len() {
                     break;
+                }
+                match role(self.at) {
+                    // A Latin-1 letter: two bytes.
+                    ByteRole::StartsLetter => self.at += 2,
+                    ByteRole::MayBridge => match Self::bridge(bytes, self.at) {
+                        Some(len) => self.at += len,
+                        None => break,
+                    },
+                    ByteRole::Joins | ByteRole::Breaks => break,
                 }
             }
             let word = &self.text[start..self.at];
             // A word of underscores alone is none.
-            if bytes[start] != b'_' || word.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            if bytes[start] != b'_' || word.bytes().any(|b| b.is_ascii_alphanumeric() || b == 0xC3)
+            {
                 return Some(word);
             }
         }
@@ -849,6 +871,23 @@ mod tests {
         ) {
             let pairwise = a.iter().any(|x| b.iter().any(|y| same_stem(x, y)));
             proptest::prop_assert_eq!(terms_meet(&a, &b), pairwise);
+        }
+
+        #[test]
+        fn words_are_unicode_words_in_latin1(
+            text in "[aZ09_.':,; \néÀÉßÿ’‘“”–…—-]{0,40}",
+            other in "[×÷ªµº·\u{301}]?",
+            at in 0usize..41,
+        ) {
+            // Latin-1 letters among ASCII and the marks, read by the simple segmenter; and once
+            // in a while a character of Latin-1 it leaves to the library (`×`, `÷`, `ª`, `µ`,
+            // `º`, `·`, a combining accent), anywhere.
+            let mut text = text;
+            let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            text.insert_str(at, &other);
+            let fast: Vec<&str> = unicode_words(&text).collect();
+            let general: Vec<&str> = text.unicode_words().collect();
+            proptest::prop_assert_eq!(fast, general);
         }
 
         #[test]
