@@ -202,7 +202,7 @@ impl<'a> SimpleWords<'a> {
 /// Whether `c` is a letter of Latin-1's upper half, `À` to `ÿ` but `×` and `÷`: a letter
 /// (ALetter) to UAX #29, written in UTF-8 as 0xC3 and one more byte. In text [`SimpleWords`]
 /// knows, 0xC3 starts no other character.
-fn is_latin1_letter(c: char) -> bool {
+pub(crate) fn is_latin1_letter(c: char) -> bool {
     matches!(c, '\u{C0}'..='\u{FF}') && c != '×' && c != '÷'
 }
 
@@ -547,8 +547,7 @@ pub fn unicode_sentences(text: &str) -> UnicodeSentences<'_> {
     // unicode-segmentation 1.13 overflows in its sentence iterator's size hint on empty input.
     UnicodeSentences(if text.is_empty() {
         SentencesOf::Nothing
-    } else if refine_pattern::is_plain(text) {
-        // Plain text's letters and digits are ASCII (no plain mark is one).
+    } else if sentences::reads_plain(text) {
         SentencesOf::Plain(sentences::sentence_bounds(text))
     } else {
         SentencesOf::General(text.unicode_sentences())
@@ -571,9 +570,11 @@ impl<'a> Iterator for UnicodeSentences<'a> {
     fn next(&mut self) -> Option<&'a str> {
         match &mut self.0 {
             SentencesOf::Nothing => None,
-            SentencesOf::Plain(bounds) => {
-                bounds.find(|s| s.bytes().any(|b| b.is_ascii_alphanumeric()))
-            }
+            // The letters and digits of such text are ASCII or Latin-1 letters (no plain mark
+            // is one).
+            SentencesOf::Plain(bounds) => bounds.find(|s| {
+                s.bytes().any(|b| b.is_ascii_alphanumeric()) || s.contains(is_latin1_letter)
+            }),
             SentencesOf::General(general) => general.next(),
         }
     }
@@ -842,7 +843,7 @@ mod tests {
         fn sentences_are_the_librarys_unicode_sentences(
             tokens in proptest::collection::vec(proptest::sample::select(&[
                 "One", "two", "3", ".", "!", "?", " ", "\n", "\r\n", "...", "—", "“", "”",
-                "e.g.", "é", "Été", "٣", "。", "日本", "\u{a0}", "(", ")", "-",
+                "e.g.", "é", "Été", "ß", "×", "٣", "。", "日本", "\u{a0}", "(", ")", "-",
             ][..]), 0..16),
         ) {
             let text: String = tokens.concat();

@@ -2,18 +2,19 @@
 //!
 //! `unicode-segmentation`'s sentence iterator looks each character up in Unicode's tables and,
 //! after a full stop, scans ahead again at every following character (rule SB8): ~15,000
-//! instructions a sentence of a reply. On plain text (ASCII and the typographic marks of
-//! [`refine_pattern::PLAIN_MARKS`]: curly quotes, dashes, ellipses) the same state machine runs
-//! here on a small table, and SB8's scan is remembered until the character that decided it.
-//! Other text goes to the library. Tests hold both equal on every ASCII byte and plain mark in
-//! the contexts where its category decides, and a proptest on text of every category.
+//! instructions a sentence of a reply. On text [`reads_plain`] takes (ASCII, the typographic
+//! marks of [`refine_pattern::PLAIN_MARKS`]: curly quotes, dashes, ellipses; and the letters of
+//! Latin-1) the same state machine runs here on a small table, and SB8's scan is remembered
+//! until the character that decided it. Other text goes to the library. Tests hold both equal
+//! on every ASCII byte, plain mark and Latin-1 character in the contexts where its category
+//! decides, and a proptest on text of every category.
 
 use unicode_segmentation::{USentenceBounds, UnicodeSegmentation};
 
 /// The sentences of `text` with everything between them, in order: what
 /// `split_sentence_bounds` yields.
 pub(crate) fn sentence_bounds(text: &str) -> SentenceBounds<'_> {
-    if refine_pattern::is_plain(text) {
+    if reads_plain(text) {
         SentenceBounds::Plain(PlainSentences {
             text,
             breaks: PlainBreaks::new(text),
@@ -22,6 +23,15 @@ pub(crate) fn sentence_bounds(text: &str) -> SentenceBounds<'_> {
     } else {
         SentenceBounds::General(text.split_sentence_bounds())
     }
+}
+
+/// Whether the state machine here reads `text`: ASCII, plain marks and the letters of Latin-1
+/// (`À` to `ÿ` but `×` and `÷`: upper- or lower-case letters to UAX #29, as `cat` has them).
+pub(crate) fn reads_plain(text: &str) -> bool {
+    refine_pattern::is_plain(text)
+        || text
+            .chars()
+            .all(|c| c.is_ascii() || refine_pattern::is_plain_mark(c) || super::is_latin1_letter(c))
 }
 
 /// See [`sentence_bounds`].
@@ -79,21 +89,41 @@ enum Cat {
 }
 
 fn cat(c: char) -> Cat {
+    if c.is_ascii() {
+        return ASCII_CATS[c as usize];
+    }
     match c {
-        '\t' | '\u{b}' | '\u{c}' | ' ' => Cat::Sp,
-        '\n' => Cat::Lf,
-        '\r' => Cat::Cr,
-        '!' | '?' | '？' | '！' => Cat::STerm,
-        '.' => Cat::ATerm,
-        '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' => Cat::Close,
+        '？' | '！' => Cat::STerm,
         '‘' | '’' | '“' | '”' | '«' | '»' | '‹' | '›' | '【' | '】' => Cat::Close,
-        ',' | '-' | ':' | ';' | '–' | '—' | '：' => Cat::SContinue,
-        '0'..='9' => Cat::Numeric,
-        'A'..='Z' => Cat::Upper,
-        'a'..='z' => Cat::Lower,
+        '–' | '—' | '：' => Cat::SContinue,
+        'À'..='Ö' | 'Ø'..='Þ' => Cat::Upper,
+        'ß'..='ö' | 'ø'..='ÿ' => Cat::Lower,
         _ => Cat::Other,
     }
 }
+
+/// [`cat`] of each ASCII character, looked up: most characters are ASCII.
+static ASCII_CATS: [Cat; 128] = {
+    let mut cats = [Cat::Other; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        cats[byte] = match byte as u8 {
+            b'\t' | 0x0b | 0x0c | b' ' => Cat::Sp,
+            b'\n' => Cat::Lf,
+            b'\r' => Cat::Cr,
+            b'!' | b'?' => Cat::STerm,
+            b'.' => Cat::ATerm,
+            b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => Cat::Close,
+            b',' | b'-' | b':' | b';' => Cat::SContinue,
+            b'0'..=b'9' => Cat::Numeric,
+            b'A'..=b'Z' => Cat::Upper,
+            b'a'..=b'z' => Cat::Lower,
+            _ => Cat::Other,
+        };
+        byte += 1;
+    }
+    cats
+};
 
 /// What the state machine remembers of a character (a run of Close or Sp counts once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -338,7 +368,8 @@ mod tests {
         // Each character in the contexts where its category decides something.
         let plain = (0u8..0x80)
             .map(char::from)
-            .chain(refine_pattern::PLAIN_MARKS.iter().copied());
+            .chain(refine_pattern::PLAIN_MARKS.iter().copied())
+            .chain('\u{A0}'..='\u{FF}');
         for c in plain {
             for text in [
                 format!("Ab. {c}x"),
@@ -361,7 +392,7 @@ mod tests {
 
         #[test]
         fn plain_sentences_are_the_librarys(
-            text in "([a-c]|[A-C]|[0-2]|[.!?]|[\"')(\\]{]|[,;:-]|[ \t]|\r|\n|\r\n|#|e\\.g\\.|[“”’—–…？：]){0,24}"
+            text in "([a-c]|[A-C]|[0-2]|[.!?]|[\"')(\\]{]|[,;:-]|[ \t]|\r|\n|\r\n|#|e\\.g\\.|[“”’—–…？：]|[éÉßÀÿ×÷]){0,24}"
         ) {
             let fast: Vec<&str> = sentence_bounds(&text).collect();
             prop_assert_eq!(fast, by_library(&text));
