@@ -213,7 +213,8 @@ impl LineIndex {
     fn new(text: &str) -> Self {
         work::step(text.len());
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        // `memchr`'s search, not `str`'s: several times faster on lines of a reply's length.
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex(starts)
     }
 
@@ -463,10 +464,17 @@ fn unclosed_body(reply: &str, tags: &[TagHit], open: &TagHit, lines: &LineIndex)
 /// The lines of a section body with their 1-based numbers; text on the tag's own line counts.
 fn content_lines(body: &str, first_line: usize) -> Vec<(usize, &str)> {
     work::step(body.len());
-    body.split('\n')
-        .enumerate()
-        .map(|(i, l)| (first_line + i, l.trim_end_matches('\r')))
-        .collect()
+    // What `body.split('\n')` cuts, the breaks found by `memchr`.
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body.as_bytes()).chain(std::iter::once(body.len())) {
+        lines.push((
+            first_line + lines.len(),
+            body[start..end].trim_end_matches('\r'),
+        ));
+        start = end + 1;
+    }
+    lines
 }
 
 /// What one line of a section is.
@@ -508,7 +516,7 @@ impl Line {
         if trimmed.starts_with(['`', '~']) && FENCE.is_match(raw) {
             return Line::Fence;
         }
-        if trimmed.contains('|') && TABLE_SEP.is_match(raw) {
+        if memchr::memchr(b'|', trimmed.as_bytes()).is_some() && TABLE_SEP.is_match(raw) {
             return Line::TableSep;
         }
         if trimmed.starts_with('|') {

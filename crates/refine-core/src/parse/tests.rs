@@ -260,3 +260,21 @@ proptest::proptest! {
         proptest::prop_assert_eq!(tag_named(&name, want), normal == want, "{:?}", name);
     }
 }
+
+proptest::proptest! {
+    /// A section's lines, cut at the breaks `memchr` finds, are what splitting at `\n` gives,
+    /// numbered from the first line; the line index starts a line after every break.
+    #[test]
+    fn content_lines_are_the_split_lines(body in "[a\n\r|é ]{0,24}", first in 1usize..5) {
+        let expected: Vec<(usize, &str)> = body
+            .split('\n')
+            .enumerate()
+            .map(|(i, l)| (first + i, l.trim_end_matches('\r')))
+            .collect();
+        proptest::prop_assert_eq!(content_lines(&body, first), expected);
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        proptest::prop_assert_eq!(LineIndex::new(&body).0, starts);
+    }
+}
