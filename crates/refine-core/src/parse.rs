@@ -582,7 +582,7 @@ fn list_item(raw: &str) -> Option<(&str, &str)> {
         let c = LIST_ITEM.captures(raw)?;
         Some((c.get(1)?.as_str(), c.get(2)?.as_str()))
     };
-    if raw.contains('\n') {
+    if memchr::memchr(b'\n', raw.as_bytes()).is_some() {
         return by_regex(raw);
     }
     let body = raw.trim_start();

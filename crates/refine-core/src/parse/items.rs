@@ -69,7 +69,7 @@ static NUMBER: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"\d{1,4}"));
 /// Whether `text` has what every [`ITEM_TAG`] starts with: `<`, spaces, an optional `/`, spaces
 /// and `item` in any letter case. Most texts have none, and are done without the regex.
 pub(super) fn may_hold_item_tag(text: &str) -> bool {
-    text.match_indices('<').any(|(at, _)| {
+    memchr::memchr_iter(b'<', text.as_bytes()).any(|at| {
         let rest = text[at + 1..].trim_start();
         let rest = rest.strip_prefix('/').unwrap_or(rest).trim_start();
         rest.get(..4)
