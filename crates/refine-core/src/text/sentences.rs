@@ -288,8 +288,22 @@ impl Iterator for PlainBreaks<'_> {
                     .take_while(|b| b.is_ascii_alphanumeric())
                     .count();
                 if run > 0 {
-                    for &byte in &rest[run.saturating_sub(4)..run] {
-                        self.state = self.state.next(cat(char::from(byte)));
+                    let tail = &rest[run.saturating_sub(4)..run];
+                    if let &[a, b, c, d] = tail {
+                        // Four of them make the whole state: a letter is `UpperLower`, a digit
+                        // `Other` (as `State::next` has them), and none joins the part before.
+                        let part = |byte: u8| {
+                            if byte.is_ascii_digit() {
+                                Part::Other
+                            } else {
+                                Part::UpperLower
+                            }
+                        };
+                        self.state = State([part(a), part(b), part(c), part(d)]);
+                    } else {
+                        for &byte in tail {
+                            self.state = self.state.next(cat(char::from(byte)));
+                        }
                     }
                     self.at += run;
                     continue;
@@ -384,6 +398,29 @@ mod tests {
                 let fast: Vec<&str> = sentence_bounds(&text).collect();
                 assert_eq!(fast, by_library(&text), "{text:?}");
             }
+        }
+    }
+
+    #[test]
+    fn runs_of_letters_and_digits_end_as_the_library_reads_them() {
+        // A skipped run's last four characters are the state: a letter before a full stop
+        // keeps an upper-case letter after it in the sentence (SB7), a digit does not.
+        for text in [
+            "abcd1.B",
+            "abc12.B",
+            "1234.B",
+            "x9999.Yes",
+            "word.Next",
+            "v2024. Next",
+            "AB1.C",
+            "Up1234.Bc",
+            "ab.C",
+            "abcd.Cd",
+            "12ab.C",
+            "9a.B",
+        ] {
+            let fast: Vec<&str> = sentence_bounds(text).collect();
+            assert_eq!(fast, by_library(text), "{text:?}");
         }
     }
 
