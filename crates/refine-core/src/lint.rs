@@ -607,13 +607,14 @@ impl Linter<'_> {
                 let message = format!("\"{}\" says what question {} says", short(), j + 1);
                 self.push(Code::QuestionDuplicate, message, Some(line));
             }
-            let asks = question.contains('?') || question.contains('？') || {
-                let first_word = unicode_words(question)
-                    .next()
-                    .map(str::to_lowercase)
-                    .unwrap_or_default();
-                VOCABULARY.interrogatives.contains(&first_word.as_str())
-            };
+            let asks =
+                memchr::memchr(b'?', question.as_bytes()).is_some() || question.contains('？') || {
+                    let first_word = unicode_words(question)
+                        .next()
+                        .map(str::to_lowercase)
+                        .unwrap_or_default();
+                    VOCABULARY.interrogatives.contains(&first_word.as_str())
+                };
             if !asks {
                 self.push(
                     Code::QuestionNotQuestion,

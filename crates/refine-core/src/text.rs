@@ -603,7 +603,7 @@ pub fn strip_markup(line: &str) -> String {
     // passes are `markup`'s, read by hand (equal to the regexes in the proptests).
     let line = line.trim();
     let without_marker = strip_list_marker(line);
-    let unemphasised = if !without_marker.contains(['*', '_', '`']) {
+    let unemphasised = if memchr::memchr3(b'*', b'_', b'`', without_marker.as_bytes()).is_none() {
         Cow::Borrowed(without_marker)
     } else {
         Cow::Owned(markup::strip_emphasis(without_marker))

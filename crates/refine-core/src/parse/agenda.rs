@@ -259,14 +259,15 @@ pub(super) fn clean_title(raw: &str) -> String {
 /// ("Context Setting (15 min): the PM explains why quoting matters now").
 pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
     // Most titles have no brackets to collapse.
-    let collapsed: std::borrow::Cow<'_, str> = if raw.contains(['(', '[']) {
-        raw.replace("()", " ")
-            .replace("[]", " ")
-            .replace("( )", " ")
-            .into()
-    } else {
-        raw.into()
-    };
+    let collapsed: std::borrow::Cow<'_, str> =
+        if memchr::memchr2(b'(', b'[', raw.as_bytes()).is_some() {
+            raw.replace("()", " ")
+                .replace("[]", " ")
+                .replace("( )", " ")
+                .into()
+        } else {
+            raw.into()
+        };
     let mut title: String = collapsed.split_whitespace().collect::<Vec<_>>().join(" ");
     title = title
         .trim_start_matches(|c: char| !c.is_alphanumeric())
