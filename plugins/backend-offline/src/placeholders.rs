@@ -34,7 +34,8 @@ const WRITTEN: [(Placeholder, &str); 5] = [
 /// the placeholder they make holds no brace inside, so the same braces around the same text
 /// are in the pass's output too.
 pub(crate) fn fill(text: &str, mut value: impl FnMut(Placeholder) -> String) -> String {
-    if !text.contains('{') {
+    // Braces are searched with `memchr`: `str`'s char search is core's unvectorised one.
+    if memchr::memchr(b'{', text.as_bytes()).is_none() {
         return text.to_string();
     }
     let mut known: [Option<String>; 5] = Default::default();
@@ -43,7 +44,7 @@ pub(crate) fn fill(text: &str, mut value: impl FnMut(Placeholder) -> String) -> 
     let mut at = 0;
     let one_pass = {
         let mut clean = true;
-        while let Some(offset) = text[at..].find('{') {
+        while let Some(offset) = memchr::memchr(b'{', &text.as_bytes()[at..]) {
             let start = at + offset;
             let Some(&(placeholder, written)) = WRITTEN
                 .iter()
@@ -54,7 +55,7 @@ pub(crate) fn fill(text: &str, mut value: impl FnMut(Placeholder) -> String) -> 
             };
             let slot = &mut known[placeholder as usize];
             let filled = slot.get_or_insert_with(|| value(placeholder));
-            if filled.contains(['{', '}']) {
+            if memchr::memchr2(b'{', b'}', filled.as_bytes()).is_some() {
                 clean = false;
                 break;
             }
@@ -67,8 +68,8 @@ pub(crate) fn fill(text: &str, mut value: impl FnMut(Placeholder) -> String) -> 
     };
     if one_pass {
         out.push_str(&text[copied..]);
-        let made_one =
-            out.contains('{') && WRITTEN.iter().any(|(_, written)| out.contains(written));
+        let made_one = memchr::memchr(b'{', out.as_bytes()).is_some()
+            && WRITTEN.iter().any(|(_, written)| out.contains(written));
         if !made_one {
             return out;
         }
