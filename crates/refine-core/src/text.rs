@@ -548,7 +548,7 @@ pub fn unicode_sentences(text: &str) -> UnicodeSentences<'_> {
     UnicodeSentences(if text.is_empty() {
         SentencesOf::Nothing
     } else if sentences::reads_plain(text) {
-        SentencesOf::Plain(sentences::sentence_bounds(text))
+        SentencesOf::Plain(sentences::plain_sentence_bounds(text))
     } else {
         SentencesOf::General(text.unicode_sentences())
     })

@@ -15,14 +15,19 @@ use unicode_segmentation::{USentenceBounds, UnicodeSegmentation};
 /// `split_sentence_bounds` yields.
 pub(crate) fn sentence_bounds(text: &str) -> SentenceBounds<'_> {
     if reads_plain(text) {
-        SentenceBounds::Plain(PlainSentences {
-            text,
-            breaks: PlainBreaks::new(text),
-            start: None,
-        })
+        plain_sentence_bounds(text)
     } else {
         SentenceBounds::General(text.split_sentence_bounds())
     }
+}
+
+/// [`sentence_bounds`] of text known to be one [`reads_plain`] takes: not read again to ask.
+pub(crate) fn plain_sentence_bounds(text: &str) -> SentenceBounds<'_> {
+    SentenceBounds::Plain(PlainSentences {
+        text,
+        breaks: PlainBreaks::new(text),
+        start: None,
+    })
 }
 
 /// Whether the state machine here reads `text`: ASCII, plain marks and the letters of Latin-1
