@@ -581,8 +581,11 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
             "warning: {note}; their cases ran again unless another line holds them"
         );
     }
-    let summary = report::write_all_read(&dir, stats.each_case_once)
-        .with_context(|| format!("writing reports in {}", dir.display()))?;
+    let summary = match stats.summary {
+        Some(summary) => report::write_all_of(&dir, summary),
+        None => report::write_all(&dir),
+    }
+    .with_context(|| format!("writing reports in {}", dir.display()))?;
     let mut out = Stdout::default();
     out.print(&report::terminal(&summary))?;
     if stats.skipped > 0 {

@@ -534,18 +534,14 @@ fn write_matrix(
 /// Writes `report.md`, `report.html` and `junit.xml` into `dir` from its `results.jsonl`, and
 /// returns the summary.
 pub fn write_all(dir: &Path) -> std::io::Result<Summary> {
-    write_all_read(dir, false)
+    let summary = Summary::from_results(&dir.join(crate::run::RESULTS))?;
+    write_all_of(dir, summary)
 }
 
-/// [`write_all`]; `each_case_once` when the results are known to hold each case once
-/// ([`crate::run::RunStats::each_case_once`]), so the summary reads them in one pass.
-pub fn write_all_read(dir: &Path, each_case_once: bool) -> std::io::Result<Summary> {
+/// [`write_all`] with the summary of `dir`'s results already made: by the run that wrote
+/// them ([`crate::run::RunStats::summary`]), which then need not read them back.
+pub fn write_all_of(dir: &Path, summary: Summary) -> std::io::Result<Summary> {
     let results = dir.join(crate::run::RESULTS);
-    let summary = if each_case_once {
-        Summary::from_results_once(&results)?
-    } else {
-        Summary::from_results(&results)?
-    };
     std::fs::write(dir.join("report.md"), markdown(&summary))?;
     html(&summary, &results, &dir.join("report.html"))?;
     let xml = junit(&summary).map_err(std::io::Error::other)?;

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::cache::Cache;
 use crate::record::{CaseRecord, Tokens, case_id, case_states};
 use crate::spec::BackendSpec;
+use crate::summary::Summary;
 use crate::topics::TopicFixture;
 
 /// The results file of a run folder.
@@ -239,7 +240,7 @@ impl Progress for Quiet {
 }
 
 /// What a run did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunStats {
     /// Cases run now.
     pub ran: usize,
@@ -252,10 +253,12 @@ pub struct RunStats {
     /// Lines of the results that were not whole records when the run started (their cases,
     /// if no other line holds them, ran again).
     pub unreadable: Vec<usize>,
-    /// Whether this run wrote every line of the results, each case once (a new run whose cases
-    /// all have their own id): then every line is its case's latest, and the summary is read
-    /// in one pass ([`Summary::from_results_once`]).
-    pub each_case_once: bool,
+    /// The summary of the results, made as the run wrote them, when this run wrote every line
+    /// of them, each case once (a new run whose cases all have their own id): then every line
+    /// is its case's latest, and the reports need not read the results back. Each record is
+    /// added right after its line is written, under the same lock, so the summary is the one
+    /// reading the file gives, line for line.
+    pub summary: Option<Summary>,
 }
 
 /// One case to run.
@@ -488,7 +491,9 @@ pub fn run(
         .map_err(io(&results))?;
     // Nothing before this run's lines: a run started afresh.
     let each_case_once = ids_unique && file.metadata().map_err(io(&results))?.len() == 0;
-    let out = Mutex::new(file);
+    // The results file, and the summary of what this run writes to it when that is all it
+    // holds: one lock, so records join the summary in the order of their lines.
+    let out = Mutex::new((file, each_case_once.then(Summary::default)));
     let write_error: Mutex<Option<RunError>> = Mutex::new(None);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
@@ -529,13 +534,22 @@ pub fn run(
             }
             let written = RECORD_LINE.with_borrow_mut(|line| {
                 line.clear();
-                if serde_json::to_writer(&mut *line, &record).is_err() {
+                let whole = serde_json::to_writer(&mut *line, &record).is_ok();
+                if !whole {
                     line.clear();
                 }
                 line.push(b'\n');
-                let mut file: std::sync::MutexGuard<'_, File> =
-                    out.lock().unwrap_or_else(|p| p.into_inner());
-                file.write_all(line).and_then(|()| file.flush())
+                // Masked outside the lock: the costly part of adding to the summary.
+                let masked = (whole && each_case_once)
+                    .then(|| Summary::masked_questions(&record))
+                    .flatten();
+                let mut guard = out.lock().unwrap_or_else(|p| p.into_inner());
+                let (file, summary) = &mut *guard;
+                file.write_all(line).and_then(|()| file.flush())?;
+                if let (true, Some(summary)) = (whole, summary) {
+                    summary.add_masked(&record, masked);
+                }
+                Ok(())
             });
             if let Err(source) = written {
                 write_error
@@ -553,6 +567,7 @@ pub fn run(
     if let Some(error) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(error);
     }
+    let (_, summary) = out.into_inner().unwrap_or_else(|p| p.into_inner());
     let skipped = skipped.into_inner();
     Ok(RunStats {
         ran: cases.len() - skipped,
@@ -560,7 +575,7 @@ pub fn run(
         errors: errors.into_inner(),
         skipped,
         unreadable,
-        each_case_once,
+        summary,
     })
 }
 

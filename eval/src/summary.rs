@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use refine_core::distinct::WordingTally;
+use refine_core::distinct::{MaskedQuestions, WordingTally};
 use refine_core::{Code, Severity};
 
 use crate::record::{CaseRecord, read_lines_as, read_records};
@@ -131,6 +131,19 @@ pub fn failure_reason(record: &CaseRecord) -> Option<String> {
 impl Summary {
     /// Adds one record.
     pub fn add(&mut self, record: &CaseRecord) {
+        self.add_masked(record, Summary::masked_questions(record));
+    }
+
+    /// The record's questions with its topic's words masked: the costly part of
+    /// [`Summary::add`], which a run's workers prepare before they take the summary's lock.
+    pub fn masked_questions(record: &CaseRecord) -> Option<MaskedQuestions> {
+        let plan = record.plan.as_ref()?;
+        Some(MaskedQuestions::of(&plan.topic, &plan.discussion_questions))
+    }
+
+    /// [`Summary::add`], the record's questions already masked
+    /// ([`Summary::masked_questions`]).
+    pub fn add_masked(&mut self, record: &CaseRecord, questions: Option<MaskedQuestions>) {
         self.run_ids.insert(record.run_id.clone());
         let backend = self.backends.entry(record.backend.clone()).or_default();
         backend.cases += 1;
@@ -145,10 +158,8 @@ impl Summary {
             backend.structure.push(scores.structure);
             backend.adherence.push(scores.adherence);
         }
-        if let Some(plan) = &record.plan {
-            backend
-                .wording
-                .add(&record.topic_id, &plan.topic, &plan.discussion_questions);
+        if let Some(questions) = questions {
+            backend.wording.add_masked(&record.topic_id, questions);
         }
         for finding in &record.findings {
             *backend.findings.entry(finding.code).or_default() += 1;
@@ -243,20 +254,6 @@ impl Summary {
                 return Self::from_records(results);
             }
         }
-        summary.unreadable_lines = unreadable;
-        Ok(summary)
-    }
-
-    /// [`Summary::from_results`] of results known to hold each case once (as a new run writes
-    /// them): every record is its case's latest, and one pass reads them.
-    pub fn from_results_once(results: &Path) -> std::io::Result<Summary> {
-        let mut summary = Summary::default();
-        let mut unreadable = Vec::new();
-        read_lines_as::<CaseRecord>(
-            results,
-            |_, r| summary.add(&r),
-            |line| unreadable.push(line),
-        )?;
         summary.unreadable_lines = unreadable;
         Ok(summary)
     }

@@ -412,9 +412,10 @@ fn repeats_give_pass_rates_and_an_existing_run_is_not_overwritten() {
     let _ = std::fs::remove_dir_all(out);
 }
 
-/// A new run reads its results in one pass for its reports (each case once): they are the
-/// reports `refine-eval report` reads back from them, also when two backends share a label and
-/// so a case id (then the later line of a case counts).
+/// A new run (each case once) summarises its results as it writes them, records taken by
+/// two workers: its reports are the reports `refine-eval report` reads back from them, also
+/// when two backends share a label and so a case id (then the run reads its results back, and
+/// the later line of a case counts).
 #[test]
 fn a_runs_reports_are_the_reports_read_back_from_its_results() {
     let out = temp("gathered");
@@ -430,6 +431,8 @@ fn a_runs_reports_are_the_reports_read_back_from_its_results() {
             "--backend",
             backends[1],
             "--repeat",
+            "2",
+            "-j",
             "2",
             "--out",
             out_s,

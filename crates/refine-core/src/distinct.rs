@@ -57,6 +57,20 @@ fn masked_by(own: &BTreeSet<Rc<str>>, question: &str) -> String {
     out
 }
 
+/// One topic's questions with the topic's own words masked: what [`WordingTally::add`]
+/// counts. The masking is the costly part of a tally; built apart, it can be done where the
+/// tally is not held (an eval's workers, each for the case it ran).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MaskedQuestions(Vec<String>);
+
+impl MaskedQuestions {
+    /// The questions written for the topic titled `title`, each as its masked wording.
+    pub fn of(title: &str, questions: &[String]) -> MaskedQuestions {
+        let own = title_stems(title);
+        MaskedQuestions(questions.iter().map(|q| masked_by(&own, q)).collect())
+    }
+}
+
 /// The tally behind a run's distinctness figure: every masked wording, with the topics it was
 /// written for (up to the threshold) and how many questions used it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -77,9 +91,13 @@ struct Uses {
 impl WordingTally {
     /// Adds the questions written for one topic (a repeat of a topic adds to the same topic).
     pub fn add(&mut self, topic_id: &str, title: &str, questions: &[String]) {
-        let own = title_stems(title);
-        for question in questions {
-            let uses = self.wordings.entry(masked_by(&own, question)).or_default();
+        self.add_masked(topic_id, MaskedQuestions::of(title, questions));
+    }
+
+    /// [`WordingTally::add`], the questions already masked.
+    pub fn add_masked(&mut self, topic_id: &str, questions: MaskedQuestions) {
+        for wording in questions.0 {
+            let uses = self.wordings.entry(wording).or_default();
             uses.questions += 1;
             if uses.topics.len() < SPECIFICITY.templated_topics
                 && !uses.topics.iter().any(|t| t == topic_id)
