@@ -88,14 +88,12 @@ pub fn is_plain_mark(c: char) -> bool {
 }
 
 /// Whether both engines read `haystack` alike: ASCII and [`PLAIN_MARKS`] only. Runs of ASCII
-/// are skipped byte by byte; only the characters past ASCII are decoded and tested.
+/// are skipped eight bytes at a time ([`first_past_ascii`]); only the characters past ASCII
+/// are decoded and tested.
 pub fn is_plain(haystack: &str) -> bool {
-    if haystack.is_ascii() {
-        return true;
-    }
     let bytes = haystack.as_bytes();
     let mut at = 0;
-    while let Some(offset) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+    while let Some(offset) = first_past_ascii(&bytes[at..]) {
         at += offset;
         // `at` is where a character starts: everything before it was ASCII or whole characters.
         match haystack[at..].chars().next() {
@@ -104,6 +102,31 @@ pub fn is_plain(haystack: &str) -> bool {
         }
     }
     true
+}
+
+/// Where the first byte past ASCII (0x80 and up) is in `bytes`: eight bytes read as one word
+/// and tested at once, the last few one by one. Replies and backlog items are mostly ASCII with
+/// a dash or a curly quote here and there; a byte-by-byte search cost 35 K instructions an
+/// eval case.
+pub fn first_past_ascii(bytes: &[u8]) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let high = u64::from_le_bytes(word) & HIGH_BITS;
+        if high != 0 {
+            // Little-endian: the lowest set bit is in the first such byte.
+            return Some(at + (high.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map(|offset| at + offset)
 }
 
 /// A regex compiled by whichever engine its searches make cheapest; see the crate docs.

@@ -42,6 +42,24 @@ fn unplain_haystack() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    /// The word-at-a-time search finds the first byte past ASCII where a byte-by-byte one does,
+    /// wherever it stands in a word and however long the text.
+    #[test]
+    fn the_first_byte_past_ascii_is_found_as_one_by_one(
+        text in "[a-z \\-.]{0,40}([é’—€]|\\u{10348})?[a-z é]{0,20}"
+    ) {
+        let bytes = text.as_bytes();
+        prop_assert_eq!(first_past_ascii(bytes), bytes.iter().position(|b| !b.is_ascii()));
+        for start in 0..bytes.len().min(9) {
+            prop_assert_eq!(
+                first_past_ascii(&bytes[start..]),
+                bytes[start..].iter().position(|b| !b.is_ascii())
+            );
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(2048))]
 
     #[test]
