@@ -19,7 +19,7 @@
 
 use aho_corasick::AhoCorasick;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{HirKind, Look};
+use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
 
 /// The non-ASCII characters `(?i)` folds to ASCII letters, with their folds.
 const FOLDS_TO_ASCII: [(char, &str); 2] = [('\u{17F}', "s"), ('\u{212A}', "k")];
@@ -85,6 +85,78 @@ impl Guard {
     }
 }
 
+/// The pattern `source` relaxed: every Unicode word boundary (`\b`, `\B` and their start and
+/// end forms) taken out, or `None` when it has none or does not parse.
+///
+/// Taking an assertion out only lets more text match, so the relaxed pattern matches in every
+/// haystack the pattern matches in: where it finds nothing, the pattern cannot match. Without
+/// a Unicode word boundary, `regex`'s lazy DFA reads the relaxed pattern on any haystack,
+/// where the pattern itself sends it to a backtracker at the first byte past ASCII: a guard
+/// for the patterns whose literals cannot tell (a pattern built on `\d`, a `(?i)` literal with
+/// an accented letter).
+pub(crate) fn relaxed(source: &str) -> Option<regex::Regex> {
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    let (relaxed, changed) = without_word_boundaries(hir);
+    if !changed {
+        return None;
+    }
+    regex::Regex::new(&relaxed.to_string()).ok()
+}
+
+/// `hir` with its Unicode word boundaries replaced by the empty match, and whether it had any.
+fn without_word_boundaries(hir: Hir) -> (Hir, bool) {
+    let each = |subs: Vec<Hir>| -> (Vec<Hir>, bool) {
+        let mut changed = false;
+        let subs = subs
+            .into_iter()
+            .map(|sub| {
+                let (sub, c) = without_word_boundaries(sub);
+                changed |= c;
+                sub
+            })
+            .collect();
+        (subs, changed)
+    };
+    match hir.into_kind() {
+        HirKind::Look(
+            Look::WordUnicode
+            | Look::WordUnicodeNegate
+            | Look::WordStartUnicode
+            | Look::WordEndUnicode
+            | Look::WordStartHalfUnicode
+            | Look::WordEndHalfUnicode,
+        ) => (Hir::empty(), true),
+        HirKind::Repetition(rep) => {
+            let (sub, changed) = without_word_boundaries(*rep.sub);
+            let rep = Repetition {
+                sub: Box::new(sub),
+                ..rep
+            };
+            (Hir::repetition(rep), changed)
+        }
+        HirKind::Capture(cap) => {
+            let (sub, changed) = without_word_boundaries(*cap.sub);
+            let cap = Capture {
+                sub: Box::new(sub),
+                ..cap
+            };
+            (Hir::capture(cap), changed)
+        }
+        HirKind::Concat(subs) => {
+            let (subs, changed) = each(subs);
+            (Hir::concat(subs), changed)
+        }
+        HirKind::Alternation(subs) => {
+            let (subs, changed) = each(subs);
+            (Hir::alternation(subs), changed)
+        }
+        HirKind::Empty => (Hir::empty(), false),
+        HirKind::Literal(literal) => (Hir::literal(literal.0), false),
+        HirKind::Class(class) => (Hir::class(class), false),
+        HirKind::Look(look) => (Hir::look(look), false),
+    }
+}
+
 /// Whether `(?i)` leaves `c` matching only itself, as `regex-syntax` reads it.
 fn caseless(c: char) -> bool {
     let escaped = regex_syntax::escape(c.encode_utf8(&mut [0; 4]));
@@ -113,6 +185,29 @@ mod tests {
             Guard::of(r"(?i)\b((?:[A-Za-z][\w-]*\s){0,2}(?:users?|admins?))\b").expect("suffixes");
         assert!(roles.rules_out("Le paiement échoue."));
         assert!(!roles.rules_out("Les ADMINS échouent."));
+    }
+
+    #[test]
+    fn the_relaxed_pattern_drops_word_boundaries_and_nothing_else() {
+        let relaxed = relaxed(r"(?i)\b(?:depends? on|hängt von)\b|\d+\s*ms\b").expect("relaxed");
+        assert!(!relaxed.as_str().contains(r"\b"), "{}", relaxed.as_str());
+        // Where the pattern matches, and where only the boundaries kept it from matching.
+        for text in [
+            "Das HÄNGT VON Team ab",
+            "5 ms",
+            "xhängt vonx",
+            "25msé",
+            "Depends on",
+        ] {
+            assert!(relaxed.is_match(text), "{text}");
+        }
+        // The words themselves are still needed.
+        for text in ["Das hängt ab", "5 s", "dépend de"] {
+            assert!(!relaxed.is_match(text), "{text}");
+        }
+        // Nothing to relax.
+        assert!(super::relaxed(r"(?i)\d+\s*ms").is_none());
+        assert!(super::relaxed(r"(?-u:\b)ms").is_none());
     }
 
     #[test]

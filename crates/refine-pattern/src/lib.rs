@@ -155,6 +155,16 @@ pub struct Pattern {
     /// The literals a match starts with, for haystacks the full engine reads slowly; built at
     /// the first such haystack (see [`guard`]).
     guard: OnceLock<Option<Guard>>,
+    /// The pattern without its word boundaries, which the full engine reads quickly on any
+    /// haystack ([`guard::relaxed`]); bought, by the same rule as the full engine, once the
+    /// slow searches it would spare have cost what compiling it does.
+    relaxed: OnceLock<Option<regex::Regex>>,
+    /// Nanoseconds spent in the full engine's slow searches (a haystack past ASCII that no
+    /// guard ruled out).
+    slow_spent: AtomicU64,
+    /// What compiling the full engine took, in nanoseconds: the price of the relaxed pattern,
+    /// of the same size.
+    full_compiled: AtomicU64,
 }
 
 /// The engine one search uses.
@@ -162,6 +172,8 @@ pub struct Pattern {
 enum Engine<'p> {
     Lite(&'p regex_lite::Regex),
     Full(&'p regex::Regex),
+    /// The full engine on a haystack it reads slowly: the search is timed.
+    FullSlow(&'p regex::Regex),
     /// The pattern's literal guard rules the haystack out: no match.
     NoMatch,
 }
@@ -177,6 +189,9 @@ impl Pattern {
             lite_spent: AtomicU64::new(0),
             full_price: AtomicU64::new(u64::MAX),
             guard: OnceLock::new(),
+            relaxed: OnceLock::new(),
+            slow_spent: AtomicU64::new(0),
+            full_compiled: AtomicU64::new(u64::MAX),
         }
     }
 
@@ -200,8 +215,11 @@ impl Pattern {
 
     fn full(&self) -> &regex::Regex {
         self.full.get_or_init(|| {
-            regex::Regex::new(&self.source)
-                .unwrap_or_else(|e| panic!("pattern {:?} (regex): {e}", self.source))
+            let started = Instant::now();
+            let full = regex::Regex::new(&self.source)
+                .unwrap_or_else(|e| panic!("pattern {:?} (regex): {e}", self.source));
+            self.full_compiled.store(nanos(started), Ordering::Relaxed);
+            full
         })
     }
 
@@ -219,20 +237,43 @@ impl Pattern {
     }
 
     /// The full engine, or no search at all when `haystack` is not ASCII (where a Unicode word
-    /// boundary sends `regex` to its slow engines) and the pattern's [`guard`] rules it out.
+    /// boundary sends `regex` to its slow engines) and a guard rules it out: the pattern's
+    /// literals ([`guard`]), or its relaxed form once bought.
     fn unless_ruled_out<'p>(&'p self, full: &'p regex::Regex, haystack: &str) -> Engine<'p> {
-        if !haystack.is_ascii() && self.ruled_out(haystack) {
-            Engine::NoMatch
-        } else {
-            Engine::Full(full)
+        if haystack.is_ascii() || !self.has_word_boundary() {
+            return Engine::Full(full);
         }
+        if self.ruled_out(haystack) {
+            return Engine::NoMatch;
+        }
+        let relaxed = match self.relaxed.get() {
+            Some(relaxed) => relaxed.as_ref(),
+            None if self.slow_spent.load(Ordering::Relaxed)
+                >= self.full_compiled.load(Ordering::Relaxed) =>
+            {
+                self.relaxed
+                    .get_or_init(|| guard::relaxed(&self.source))
+                    .as_ref()
+            }
+            None => return Engine::FullSlow(full),
+        };
+        match relaxed {
+            Some(relaxed) if !relaxed.is_match(haystack) => Engine::NoMatch,
+            _ => Engine::Full(full),
+        }
+    }
+
+    /// Whether the pattern holds a word boundary: only then does the full engine read a
+    /// haystack past ASCII slowly, and only then are guards built.
+    fn has_word_boundary(&self) -> bool {
+        self.source.contains(r"\b") || self.source.contains(r"\B")
     }
 
     /// Whether the pattern's literal guard says it cannot match in `haystack`.
     fn ruled_out(&self, haystack: &str) -> bool {
         // Only a word boundary keeps the lazy DFA from reading text that is not ASCII.
         let guard = self.guard.get_or_init(|| {
-            if self.source.contains(r"\b") || self.source.contains(r"\B") {
+            if self.has_word_boundary() {
                 Guard::of(&self.source)
             } else {
                 None
@@ -249,11 +290,21 @@ impl Pattern {
         found
     }
 
+    /// Runs a slow full-engine search and adds its time to what the relaxed pattern would
+    /// spare.
+    fn timed_slow<R>(&self, search: impl FnOnce() -> R) -> R {
+        let started = Instant::now();
+        let found = search();
+        self.slow_spent.fetch_add(nanos(started), Ordering::Relaxed);
+        found
+    }
+
     /// Whether the pattern matches anywhere in `haystack`.
     pub fn is_match(&self, haystack: &str) -> bool {
         match self.engine(haystack) {
             Engine::Lite(re) => self.timed(|| re.is_match(haystack)),
             Engine::Full(re) => re.is_match(haystack),
+            Engine::FullSlow(re) => self.timed_slow(|| re.is_match(haystack)),
             Engine::NoMatch => false,
         }
     }
@@ -263,6 +314,7 @@ impl Pattern {
         let span = match self.engine(haystack) {
             Engine::Lite(re) => self.timed(|| re.find(haystack).map(|m| m.range())),
             Engine::Full(re) => re.find(haystack).map(|m| m.range()),
+            Engine::FullSlow(re) => self.timed_slow(|| re.find(haystack).map(|m| m.range())),
             Engine::NoMatch => None,
         }?;
         Some(Match::new(haystack, span))
@@ -273,6 +325,7 @@ impl Pattern {
         match self.engine(haystack) {
             Engine::Lite(re) => self.timed(|| re.captures(haystack).map(Captures::Lite)),
             Engine::Full(re) => re.captures(haystack).map(Captures::Full),
+            Engine::FullSlow(re) => self.timed_slow(|| re.captures(haystack).map(Captures::Full)),
             Engine::NoMatch => None,
         }
     }
@@ -281,7 +334,8 @@ impl Pattern {
     pub fn captures_iter<'p, 'h>(&'p self, haystack: &'h str) -> CapturesIter<'p, 'h> {
         CapturesIter(match self.engine(haystack) {
             Engine::Lite(re) => Iter::Lite(self, re.captures_iter(haystack)),
-            Engine::Full(re) => Iter::Full(re.captures_iter(haystack)),
+            // Read lazily: the slow search is not timed.
+            Engine::Full(re) | Engine::FullSlow(re) => Iter::Full(re.captures_iter(haystack)),
             Engine::NoMatch => Iter::Empty,
         })
     }
@@ -291,6 +345,7 @@ impl Pattern {
         match self.engine(haystack) {
             Engine::Lite(re) => self.timed(|| re.replace(haystack, replacement)),
             Engine::Full(re) => re.replace(haystack, replacement),
+            Engine::FullSlow(re) => self.timed_slow(|| re.replace(haystack, replacement)),
             Engine::NoMatch => Cow::Borrowed(haystack),
         }
     }
@@ -300,6 +355,7 @@ impl Pattern {
         match self.engine(haystack) {
             Engine::Lite(re) => self.timed(|| re.replace_all(haystack, replacement)),
             Engine::Full(re) => re.replace_all(haystack, replacement),
+            Engine::FullSlow(re) => self.timed_slow(|| re.replace_all(haystack, replacement)),
             Engine::NoMatch => Cow::Borrowed(haystack),
         }
     }
@@ -340,13 +396,26 @@ impl Pattern {
         Ok(())
     }
 
-    /// Whether the pattern's literal guard holds on `haystack`: when it rules the haystack out,
-    /// the full engine finds no match there either. `Err` says where it fails. For tests.
+    /// Whether the pattern's guards hold on `haystack`: when its literal guard or its relaxed
+    /// form rules the haystack out, the full engine finds no match there either. `Err` says
+    /// where one fails. The relaxed form is compiled if it was not yet. For tests.
     pub fn guard_holds(&self, haystack: &str) -> Result<(), String> {
-        if self.ruled_out(haystack) && self.full().is_match(haystack) {
+        let matches = self.full().is_match(haystack);
+        if matches && self.has_word_boundary() && self.ruled_out(haystack) {
             return Err(format!(
                 "pattern {:?} on {haystack:?}: the guard rules out a haystack regex matches",
                 self.source
+            ));
+        }
+        let relaxed = self.relaxed.get_or_init(|| guard::relaxed(&self.source));
+        if let Some(relaxed) = relaxed
+            && matches
+            && !relaxed.is_match(haystack)
+        {
+            return Err(format!(
+                "pattern {:?} on {haystack:?}: its relaxed form {:?} finds nothing where regex matches",
+                self.source,
+                relaxed.as_str()
             ));
         }
         Ok(())

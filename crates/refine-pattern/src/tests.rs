@@ -96,6 +96,46 @@ proptest! {
     }
 }
 
+/// On haystacks past ASCII that its literals cannot rule out, a pattern with word boundaries
+/// searches slowly until those searches have cost what compiling its relaxed form does, then
+/// buys that form as a guard; the answers are the full engine's throughout.
+#[test]
+fn slow_searches_buy_the_relaxed_guard_and_answers_stay_the_same() {
+    // `\d` leaves the literals unbounded: no literal guard.
+    let pattern = Pattern::new(r"(?i)\b\d+\s*(?:ms|users?|hängt)\b");
+    let haystacks = [
+        "Le paiement échoue après 30 secondes",
+        "Die Seite lädt 900 ms lang",
+        "決済が失敗する 5 users",
+        "Ärger mit 12 Usern",
+    ];
+    let expected: Vec<bool> = haystacks
+        .iter()
+        .map(|h| pattern.full().is_match(h))
+        .collect();
+    assert_eq!(expected, [false, true, true, false]);
+    for h in haystacks {
+        pattern.is_match(h);
+    }
+    assert!(
+        pattern.relaxed.get().is_none(),
+        "four searches do not pay for a compile"
+    );
+    let mut searches = 0;
+    while pattern.relaxed.get().is_none() {
+        for (h, &want) in haystacks.iter().zip(&expected) {
+            assert_eq!(pattern.is_match(h), want, "{h}");
+        }
+        searches += 1;
+        assert!(searches < 1_000_000, "the relaxed guard is never bought");
+    }
+    assert!(pattern.relaxed.get().is_some_and(Option::is_some));
+    for (h, &want) in haystacks.iter().zip(&expected) {
+        assert_eq!(pattern.is_match(h), want, "{h}");
+        assert_eq!(pattern.find(h).is_some(), want, "{h}");
+    }
+}
+
 /// The claim the whole crate rests on, checked mark by mark with the full engine's own classes:
 /// a plain mark is no word character, digit or space, folds to no ASCII letter and has no
 /// lower case of its own. Adding `ſ`, `é`, a non-breaking space or `٣` to `PLAIN_MARKS` fails
