@@ -481,6 +481,8 @@ impl Guide {
                 .inspect(|s| work::step(s.len()))
                 .map(|s| terms(s))
                 .filter(|t| !t.is_empty())
+                // Owned: a guide is shared between threads, the memo's terms are not.
+                .map(|t| t.iter().map(|term| term.to_string()).collect())
                 .collect(),
         );
         Ok(guide)

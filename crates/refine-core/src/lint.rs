@@ -47,7 +47,7 @@ use crate::guide::Guide;
 use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
 use crate::text::{
-    LoweredText, PhraseMatch, Phrases, find_phrase, same_stem, sentence_count, shared_terms,
+    LoweredText, PhraseMatch, Phrases, Terms, find_phrase, same_stem, sentence_count, shared_terms,
     sharing_terms, stem, terms, terms_meet, unicode_words, words,
 };
 use crate::timebox::Minutes;
@@ -137,14 +137,14 @@ impl Linter<'_> {
     /// The content terms of `text` ([`terms`]), computed once per lint (or per
     /// [`sharing_terms`] around it): several rules read the same question, key point, title or
     /// notes.
-    fn terms_of(&self, text: &str) -> Rc<BTreeSet<String>> {
+    fn terms_of(&self, text: &str) -> Rc<Terms> {
         shared_terms(text)
     }
 
     /// For each text, an earlier one it repeats ([`earlier_twins`]), with the memoised terms.
     fn twins(&self, texts: &[String]) -> Vec<Option<usize>> {
-        let sets: Vec<Rc<BTreeSet<String>>> = texts.iter().map(|t| self.terms_of(t)).collect();
-        let sets: Vec<&BTreeSet<String>> = sets.iter().map(|s| &**s).collect();
+        let sets: Vec<Rc<Terms>> = texts.iter().map(|t| self.terms_of(t)).collect();
+        let sets: Vec<&Terms> = sets.iter().map(|s| &**s).collect();
         duplicates::twins_with_terms(texts, &sets)
     }
 
@@ -587,7 +587,7 @@ impl Linter<'_> {
         let notes_terms = subject.notes.map(|notes| self.terms_of(notes));
         let subject_has_terms =
             !title_terms.is_empty() || notes_terms.as_ref().is_some_and(|t| !t.is_empty());
-        let meets_subject = |own: &BTreeSet<String>| {
+        let meets_subject = |own: &Terms| {
             terms_meet(own, &title_terms)
                 || notes_terms.as_ref().is_some_and(|t| terms_meet(own, t))
         };
@@ -679,7 +679,7 @@ impl Linter<'_> {
             return true;
         };
         let title_terms = self.terms_of(subject.title);
-        let own: BTreeSet<String> = self
+        let own: Terms = self
             .terms_of(context)
             .iter()
             .filter(|t| !title_terms.iter().any(|x| same_stem(x, t)))

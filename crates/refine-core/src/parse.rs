@@ -5,7 +5,6 @@
 //! nested lists, Markdown tables, headings and bold lines as items, and timeboxes in all the forms
 //! [`crate::timebox`] knows. It never fails: structural trouble becomes findings.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
@@ -813,7 +812,7 @@ fn match_phase_by_bullets(title: &str, guide: &Guide) -> Option<String> {
         .phases
         .iter()
         .map(|phase| {
-            let bullets: BTreeSet<String> = phase
+            let bullets: crate::text::Terms = phase
                 .items
                 .iter()
                 .flat_map(|item| item.texts())

@@ -390,15 +390,17 @@ pub fn is_unspaced(c: char) -> bool {
     )
 }
 
+/// A text's content terms ([`terms`]), in order. Each term is shared with this thread's word
+/// memo: a set is built without copying a word, and its terms compare as `str` does.
+pub type Terms = BTreeSet<Rc<str>>;
+
 /// The content terms of `text`: stems of words that are neither stop words nor the vocabulary's
 /// generic words, plus character bigrams of runs in scripts written without spaces (Chinese,
 /// Japanese, Thai, ...), so that "結帳流程" and "結帳" share the term "結帳".
-pub fn terms(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    // Inserted unchecked: a text seldom repeats a content term, and a repeat costs only the
-    // copy the set drops.
+pub fn terms(text: &str) -> Terms {
+    let mut out = Terms::new();
     each_word_term(text, |term| {
-        out.insert(String::from(term.as_ref()));
+        out.insert(Rc::clone(term));
         true
     });
     // Plain text (ASCII and the typographic marks) holds no script written without spaces.
@@ -406,15 +408,15 @@ pub fn terms(text: &str) -> BTreeSet<String> {
         return out;
     }
     let mut run: Vec<char> = Vec::new();
-    let flush = |run: &mut Vec<char>, out: &mut BTreeSet<String>| {
+    let flush = |run: &mut Vec<char>, out: &mut Terms| {
         match run.len() {
             0 => {}
             1 => {
-                out.insert(run.iter().collect());
+                out.insert(Rc::from(run.iter().collect::<String>()));
             }
             _ => {
                 for pair in run.windows(2) {
-                    out.insert(pair.iter().collect());
+                    out.insert(Rc::from(pair.iter().collect::<String>()));
                 }
             }
         }
@@ -432,7 +434,7 @@ pub fn terms(text: &str) -> BTreeSet<String> {
 }
 
 /// Text to its terms, shared.
-type TermMemo = FxHashMap<Box<str>, Rc<BTreeSet<String>>>;
+type TermMemo = FxHashMap<Box<str>, Rc<Terms>>;
 
 thread_local! {
     /// The terms of each text asked for through [`shared_terms`] while [`sharing_terms`] runs.
@@ -465,7 +467,7 @@ pub fn sharing_terms<R>(work: impl FnOnce() -> R) -> R {
 }
 
 /// [`terms`] of `text`, computed once per [`sharing_terms`] (outside one, every time).
-pub fn shared_terms(text: &str) -> Rc<BTreeSet<String>> {
+pub fn shared_terms(text: &str) -> Rc<Terms> {
     let known = SHARED_TERMS.with(|shared| {
         shared
             .borrow()
@@ -514,7 +516,7 @@ pub fn same_stem(a: &str, b: &str) -> bool {
 /// stem as `x` when it is `x`, when it starts with `x` of four letters or more (such terms
 /// follow `x` in order, so the first term after `x` is one if any is), or when it is a prefix
 /// of `x` of four letters or more.
-pub fn terms_meet(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+pub fn terms_meet(a: &Terms, b: &Terms) -> bool {
     use std::ops::Bound;
     let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     a.iter().any(|x| {
@@ -526,9 +528,9 @@ pub fn terms_meet(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
             return false;
         }
         let longer = b
-            .range::<str, _>((Bound::Excluded(x.as_str()), Bound::Unbounded))
+            .range::<str, _>((Bound::Excluded(&**x), Bound::Unbounded))
             .next()
-            .is_some_and(|y| y.starts_with(x.as_str()));
+            .is_some_and(|y| y.starts_with(&**x));
         longer || ends.any(|end| b.contains(&x[..end]))
     })
 }
@@ -681,7 +683,7 @@ mod tests {
     fn terms_skip_stop_and_generic_words_and_stem_the_rest() {
         let t = terms("Reduce the checkout abandonment on mobile");
         assert_eq!(
-            t.into_iter().collect::<Vec<_>>(),
+            t.iter().map(|t| &**t).collect::<Vec<_>>(),
             vec!["abandon", "checkout", "mobil"]
         );
     }
@@ -833,7 +835,7 @@ mod tests {
             b in "[a-zA-Z0-9 .,'’é結帳流程ー-]{0,24}"
         ) {
             let together = terms(&format!("{a}\n{b}"));
-            let apart: BTreeSet<String> = terms(&a).union(&terms(&b)).cloned().collect();
+            let apart: Terms = terms(&a).union(&terms(&b)).cloned().collect();
             proptest::prop_assert_eq!(together, apart);
         }
 
@@ -871,7 +873,8 @@ mod tests {
             b in proptest::collection::btree_set("[abé]{0,6}", 0..8),
         ) {
             let pairwise = a.iter().any(|x| b.iter().any(|y| same_stem(x, y)));
-            proptest::prop_assert_eq!(terms_meet(&a, &b), pairwise);
+            let shared = |set: &BTreeSet<String>| -> Terms { set.iter().map(|t| Rc::from(t.as_str())).collect() };
+            proptest::prop_assert_eq!(terms_meet(&shared(&a), &shared(&b)), pairwise);
         }
 
         #[test]

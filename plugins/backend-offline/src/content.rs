@@ -163,7 +163,7 @@ impl<'r> Voice<'r> {
 
     /// The notes' own terms (those not in the title), as `questions-ungrounded` judges a
     /// question's use of the notes (on the notes as given).
-    fn notes_own_terms(&self) -> std::collections::BTreeSet<String> {
+    fn notes_own_terms(&self) -> refine_core::text::Terms {
         let title = shared_terms(&self.reading.title.full);
         shared_terms(self.context.unwrap_or_default())
             .iter()

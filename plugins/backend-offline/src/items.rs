@@ -146,7 +146,7 @@ fn together(request: &SessionRequest, readings: &[refine_topic::Reading]) -> Str
     for item in request.items() {
         for t in terms(item.title().as_str()) {
             if t.chars().all(char::is_alphabetic) && t.chars().count() > 2 {
-                *shared.entry(t).or_default() += 1;
+                *shared.entry(t.to_string()).or_default() += 1;
             }
         }
     }

@@ -52,11 +52,11 @@ impl StatementTerms {
 
     /// The lines that share terms with `terms`, each with how many it shares
     /// (`sets()[line].intersection(terms).count()`), by line; lines sharing none are left out.
-    pub fn overlaps(&self, terms: &BTreeSet<String>) -> Vec<(usize, usize)> {
+    pub fn overlaps(&self, terms: &crate::text::Terms) -> Vec<(usize, usize)> {
         let index = self.lines_of();
         let mut lines: Vec<u32> = terms
             .iter()
-            .filter_map(|term| index.get(term.as_str()))
+            .filter_map(|term| index.get(&**term))
             .flatten()
             .copied()
             .collect();
@@ -111,7 +111,8 @@ mod tests {
                 .map(|(line, set)| (line, set.intersection(&asked).count()))
                 .filter(|&(_, n)| n > 0)
                 .collect();
-            prop_assert_eq!(statements.overlaps(&asked), expected);
+            let shared: crate::text::Terms = asked.iter().map(|t| std::rc::Rc::from(t.as_str())).collect();
+            prop_assert_eq!(statements.overlaps(&shared), expected);
             prop_assert_eq!(statements.holds(probe), sets.iter().any(|s| s.contains(probe)));
         }
     }

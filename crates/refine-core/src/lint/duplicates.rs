@@ -1,24 +1,20 @@
 //! Texts that say the same thing: identical once case, punctuation and spacing are set aside,
 //! or sharing nearly all their content terms ([`DUPLICATES`]).
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use crate::contract::DUPLICATES;
-use crate::text::shared_terms;
+use crate::text::{Terms, shared_terms};
 
 /// For each text, the index of an earlier text it repeats, if any: what `question-duplicate`
 /// and `key-point-duplicate` report.
 pub fn earlier_twins(texts: &[String]) -> Vec<Option<usize>> {
-    let term_sets: Vec<Rc<BTreeSet<String>>> = texts.iter().map(|t| shared_terms(t)).collect();
+    let term_sets: Vec<Rc<Terms>> = texts.iter().map(|t| shared_terms(t)).collect();
     twins_with_terms(texts, &term_sets.iter().map(|s| &**s).collect::<Vec<_>>())
 }
 
 /// [`earlier_twins`], given each text's content terms.
-pub(super) fn twins_with_terms(
-    texts: &[String],
-    term_sets: &[&BTreeSet<String>],
-) -> Vec<Option<usize>> {
+pub(super) fn twins_with_terms(texts: &[String], term_sets: &[&Terms]) -> Vec<Option<usize>> {
     let normal: Vec<String> = texts.iter().map(|t| normalise(t)).collect();
     (0..texts.len())
         .map(|i| {
@@ -65,7 +61,7 @@ fn normalise(text: &str) -> String {
 }
 
 /// Whether two term sets overlap by at least [`DUPLICATES`]`.overlap` of their union.
-fn near(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+fn near(a: &Terms, b: &Terms) -> bool {
     if a.len() < DUPLICATES.min_terms || b.len() < DUPLICATES.min_terms {
         return false;
     }
