@@ -42,7 +42,7 @@ fn masked_by(own: &BTreeSet<Rc<str>>, question: &str) -> String {
             lower.push_str(word);
             lower.make_ascii_lowercase();
         } else {
-            lower.push_str(&word.to_lowercase());
+            lower.push_str(&crate::text::lowercase(word));
         }
         let own_word = own.contains(&stem_shared(&lower));
         if own_word && masked {

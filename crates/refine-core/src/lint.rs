@@ -47,8 +47,8 @@ use crate::guide::Guide;
 use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
 use crate::text::{
-    LoweredText, PhraseMatch, Phrases, Terms, find_phrase, same_stem, sentence_count, shared_terms,
-    sharing_terms, stem, terms, terms_meet, unicode_words, words,
+    LoweredText, PhraseMatch, Phrases, Terms, find_phrase, lowercase, same_stem, sentence_count,
+    shared_terms, sharing_terms, stem, terms, terms_meet, unicode_words, words,
 };
 use crate::timebox::Minutes;
 
@@ -591,7 +591,7 @@ impl Linter<'_> {
             terms_meet(own, &title_terms)
                 || notes_terms.as_ref().is_some_and(|t| terms_meet(own, t))
         };
-        let topic_lower = subject.title.to_lowercase();
+        let topic_lower = lowercase(subject.title);
         let title_echo = TitleEcho::new(subject.title);
         let twins = self.twins(questions);
         // Most packs' questions hold no such phrase: all are ruled out at once.
@@ -624,7 +624,7 @@ impl Linter<'_> {
             }
             // Quoting the topic itself refers to it, even a topic with no content words ("Why?").
             // (Lower-cased only when the terms leave it to decide.)
-            let quotes_topic = || question.to_lowercase().contains(&topic_lower);
+            let quotes_topic = || lowercase(question).contains(&topic_lower);
             if subject_has_terms && !meets_subject(&self.terms_of(question)) && !quotes_topic() {
                 let message = format!("\"{}\" does not refer to the topic or its context", short());
                 self.push(Code::QuestionGeneric, message, Some(line));

@@ -63,7 +63,7 @@ pub fn words(text: &str) -> Vec<String> {
             if w.is_ascii() {
                 w.to_ascii_lowercase()
             } else {
-                w.to_lowercase()
+                lowercase(w)
             }
         })
         .collect()
@@ -535,6 +535,8 @@ pub fn terms_meet(a: &Terms, b: &Terms) -> bool {
     })
 }
 
+mod case;
+pub use case::lowercase;
 mod phrases;
 pub use phrases::{LoweredText, PhraseMatch, Phrases, find_phrase};
 

@@ -362,7 +362,7 @@ fn candidates(guide: &Guide) -> Vec<Candidate<'_>> {
 
 /// Signals in the topic that pull in a particular pitfall or theme, whatever the kind.
 fn topic_themes(topic_and_context: &str) -> Vec<Theme> {
-    let lower = topic_and_context.to_lowercase();
+    let lower = refine_core::text::lowercase(topic_and_context);
     let mut out = Vec::new();
     if ["estimat", "story point", "sizing", "deadline", "how long"]
         .iter()

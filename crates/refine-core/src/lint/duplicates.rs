@@ -48,7 +48,7 @@ fn normalise(text: &str) -> String {
         out.make_ascii_lowercase();
         return String::from_utf8(out).expect("ASCII letters, digits and spaces");
     }
-    let lower = text.to_lowercase();
+    let lower = crate::text::lowercase(text);
     let separates = |c: char| !c.is_alphanumeric();
     let mut out = String::with_capacity(lower.len());
     for run in lower.split(separates).filter(|run| !run.is_empty()) {

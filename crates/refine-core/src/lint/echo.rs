@@ -84,7 +84,7 @@ impl TitleEcho {
                 lower.push_str(word);
                 lower.make_ascii_lowercase();
             } else {
-                lower = word.to_lowercase();
+                lower = crate::text::lowercase(word);
             }
             self.numbers.get(lower.as_str()).copied().unwrap_or(0)
         })

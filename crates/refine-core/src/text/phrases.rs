@@ -108,7 +108,7 @@ impl<'a> LoweredText<'a> {
     /// lower-cases byte by byte, and is borrowed when it has no capital.
     pub fn of(text: &'a str) -> LoweredText<'a> {
         let lower: Cow<'a, str> = if !refine_pattern::is_plain(text) {
-            Cow::Owned(text.to_lowercase())
+            Cow::Owned(super::lowercase(text))
         } else if text.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(text.to_ascii_lowercase())
         } else {
@@ -130,7 +130,7 @@ impl<'a> LoweredText<'a> {
             together.make_ascii_lowercase();
             together
         } else {
-            together.to_lowercase()
+            super::lowercase(&together)
         };
         let pairs = Pairs::of(lower.as_bytes());
         LoweredText {

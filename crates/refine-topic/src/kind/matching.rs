@@ -95,7 +95,7 @@ impl Prepared {
     pub(super) fn new(text: &str) -> Prepared {
         let index = &*INDEX;
         let mut holds = vec![false; index.count];
-        let lower = text.to_lowercase();
+        let lower = refine_core::text::lowercase(text);
         let text_words = words(&lower);
         for (at, word) in text_words.iter().enumerate() {
             if let Some(&number) = index.whole_words.get(word.as_str()) {
