@@ -156,8 +156,9 @@ pub struct Pattern {
     /// the first such haystack (see [`guard`]).
     guard: OnceLock<Option<Guard>>,
     /// The pattern without its word boundaries, which the full engine reads quickly on any
-    /// haystack ([`guard::relaxed`]); bought, by the same rule as the full engine, once the
-    /// slow searches it would spare have cost what compiling it does.
+    /// haystack ([`guard::relaxed`]), for a pattern with no literal guard; bought, by the same
+    /// rule as the full engine, once the slow searches it would spare have cost what
+    /// compiling it does.
     relaxed: OnceLock<Option<regex::Regex>>,
     /// Nanoseconds spent in the full engine's slow searches (a haystack past ASCII that no
     /// guard ruled out).
@@ -245,6 +246,12 @@ impl Pattern {
         }
         if self.ruled_out(haystack) {
             return Engine::NoMatch;
+        }
+        // Where the literals can tell, a haystack they let through holds the pattern's words,
+        // and its relaxed form would match there too: it is kept for the patterns whose
+        // literals cannot tell (each one compiled costs some 200 KB).
+        if self.guard.get().is_some_and(Option::is_some) {
+            return Engine::Full(full);
         }
         let relaxed = match self.relaxed.get() {
             Some(relaxed) => relaxed.as_ref(),

@@ -136,6 +136,33 @@ fn slow_searches_buy_the_relaxed_guard_and_answers_stay_the_same() {
     }
 }
 
+/// A pattern whose literals guard it never buys its relaxed form: a haystack the literals let
+/// through holds the pattern's words, and the relaxed form would match there too.
+#[test]
+fn a_pattern_with_a_literal_guard_buys_no_relaxed_form() {
+    let pattern = Pattern::new(r"(?i)\b(?:users?|admins?)\b");
+    let haystacks = [
+        "Les users échouent",
+        "Admins über alles",
+        "les usersé",
+        "é admin",
+    ];
+    let expected: Vec<bool> = haystacks
+        .iter()
+        .map(|h| pattern.full().is_match(h))
+        .collect();
+    for _ in 0..5_000 {
+        for (h, &want) in haystacks.iter().zip(&expected) {
+            assert_eq!(pattern.is_match(h), want, "{h}");
+        }
+    }
+    assert!(
+        pattern.guard.get().is_some_and(Option::is_some),
+        "a literal guard"
+    );
+    assert!(pattern.relaxed.get().is_none(), "no relaxed form bought");
+}
+
 /// The claim the whole crate rests on, checked mark by mark with the full engine's own classes:
 /// a plain mark is no word character, digit or space, folds to no ASCII letter and has no
 /// lower case of its own. Adding `ſ`, `é`, a non-breaking space or `٣` to `PLAIN_MARKS` fails
