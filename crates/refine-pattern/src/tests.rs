@@ -96,6 +96,21 @@ proptest! {
     }
 }
 
+/// Whether the full engine matches in each haystack.
+fn full_answers(pattern: &Pattern, haystacks: &[&str]) -> Vec<bool> {
+    haystacks
+        .iter()
+        .map(|h| pattern.full().is_match(h))
+        .collect()
+}
+
+/// Asserts that the pattern, through whichever engine it picks, answers as `expected`.
+fn assert_answers(pattern: &Pattern, haystacks: &[&str], expected: &[bool]) {
+    for (h, &want) in haystacks.iter().zip(expected) {
+        assert_eq!(pattern.is_match(h), want, "{h}");
+    }
+}
+
 /// On haystacks past ASCII that its literals cannot rule out, a pattern with word boundaries
 /// searches slowly until those searches have cost what compiling its relaxed form does, then
 /// buys that form as a guard; the answers are the full engine's throughout.
@@ -109,10 +124,7 @@ fn slow_searches_buy_the_relaxed_guard_and_answers_stay_the_same() {
         "決済が失敗する 5 users",
         "Ärger mit 12 Usern",
     ];
-    let expected: Vec<bool> = haystacks
-        .iter()
-        .map(|h| pattern.full().is_match(h))
-        .collect();
+    let expected = full_answers(&pattern, &haystacks);
     assert_eq!(expected, [false, true, true, false]);
     for h in haystacks {
         pattern.is_match(h);
@@ -123,9 +135,7 @@ fn slow_searches_buy_the_relaxed_guard_and_answers_stay_the_same() {
     );
     let mut searches = 0;
     while pattern.relaxed.get().is_none() {
-        for (h, &want) in haystacks.iter().zip(&expected) {
-            assert_eq!(pattern.is_match(h), want, "{h}");
-        }
+        assert_answers(&pattern, &haystacks, &expected);
         searches += 1;
         assert!(searches < 1_000_000, "the relaxed guard is never bought");
     }
@@ -147,14 +157,9 @@ fn a_pattern_with_a_literal_guard_buys_no_relaxed_form() {
         "les usersé",
         "é admin",
     ];
-    let expected: Vec<bool> = haystacks
-        .iter()
-        .map(|h| pattern.full().is_match(h))
-        .collect();
+    let expected = full_answers(&pattern, &haystacks);
     for _ in 0..5_000 {
-        for (h, &want) in haystacks.iter().zip(&expected) {
-            assert_eq!(pattern.is_match(h), want, "{h}");
-        }
+        assert_answers(&pattern, &haystacks, &expected);
     }
     assert!(
         pattern.guard.get().is_some_and(Option::is_some),
