@@ -145,6 +145,9 @@ pub fn first_past_ascii(bytes: &[u8]) -> Option<usize> {
 #[derive(Debug)]
 pub struct Pattern {
     source: Box<str>,
+    /// Whether the pattern holds a word boundary (`\b`, `\B`): only then does the full engine
+    /// read a haystack past ASCII slowly, and only then are guards built.
+    word_boundary: bool,
     lite: OnceLock<regex_lite::Regex>,
     full: OnceLock<regex::Regex>,
     /// Nanoseconds spent in `regex-lite`, compiling and searching.
@@ -183,8 +186,10 @@ impl Pattern {
     /// A pattern in the syntax both engines share (no `\p{…}` classes, no `(?-u)`); nothing is
     /// compiled until the first search.
     pub fn new(source: impl Into<Box<str>>) -> Self {
+        let source: Box<str> = source.into();
         Pattern {
-            source: source.into(),
+            word_boundary: source.contains(r"\b") || source.contains(r"\B"),
+            source,
             lite: OnceLock::new(),
             full: OnceLock::new(),
             lite_spent: AtomicU64::new(0),
@@ -241,7 +246,7 @@ impl Pattern {
     /// boundary sends `regex` to its slow engines) and a guard rules it out: the pattern's
     /// literals ([`guard`]), or its relaxed form once bought.
     fn unless_ruled_out<'p>(&'p self, full: &'p regex::Regex, haystack: &str) -> Engine<'p> {
-        if haystack.is_ascii() || !self.has_word_boundary() {
+        if haystack.is_ascii() || !self.word_boundary {
             return Engine::Full(full);
         }
         if self.ruled_out(haystack) {
@@ -270,17 +275,11 @@ impl Pattern {
         }
     }
 
-    /// Whether the pattern holds a word boundary: only then does the full engine read a
-    /// haystack past ASCII slowly, and only then are guards built.
-    fn has_word_boundary(&self) -> bool {
-        self.source.contains(r"\b") || self.source.contains(r"\B")
-    }
-
     /// Whether the pattern's literal guard says it cannot match in `haystack`.
     fn ruled_out(&self, haystack: &str) -> bool {
         // Only a word boundary keeps the lazy DFA from reading text that is not ASCII.
         let guard = self.guard.get_or_init(|| {
-            if self.has_word_boundary() {
+            if self.word_boundary {
                 Guard::of(&self.source)
             } else {
                 None
@@ -408,7 +407,7 @@ impl Pattern {
     /// where one fails. The relaxed form is compiled if it was not yet. For tests.
     pub fn guard_holds(&self, haystack: &str) -> Result<(), String> {
         let matches = self.full().is_match(haystack);
-        if matches && self.has_word_boundary() && self.ruled_out(haystack) {
+        if matches && self.word_boundary && self.ruled_out(haystack) {
             return Err(format!(
                 "pattern {:?} on {haystack:?}: the guard rules out a haystack regex matches",
                 self.source
