@@ -582,7 +582,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
         );
     }
     let summary = match stats.summary {
-        Some(summary) => report::write_all_of(&dir, summary),
+        Some(summary) => report::write_all_of(&dir, summary, stats.cases),
         None => report::write_all(&dir),
     }
     .with_context(|| format!("writing reports in {}", dir.display()))?;

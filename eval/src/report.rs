@@ -297,24 +297,9 @@ struct Histogram {
     bins: Vec<Bar>,
 }
 
-/// How many failing cases `report.html` shows with their reply; the rest get a line each.
-pub const HTML_FAILING_REPLIES: usize = 500;
-/// How many passing cases `report.html` shows with their reply.
-pub const HTML_PASSING_REPLIES: usize = 100;
-
-/// What a case's one line in `report.html` shows, read without the rest of its record.
-#[derive(serde::Deserialize)]
-struct Glance {
-    case_id: String,
-    pass: bool,
-    scores: Option<refine_core::Scores>,
-    findings: Vec<GlanceFinding>,
-}
-
-#[derive(serde::Deserialize)]
-struct GlanceFinding {
-    code: refine_core::Code,
-}
+mod cases;
+use cases::Glance;
+pub use cases::{CASES_PART, CaseBlocks, HTML_FAILING_REPLIES, HTML_PASSING_REPLIES};
 
 /// Writes `report.html`: charts and tables from `summary` (the summary of `results`, whose
 /// unreadable lines it skips), then the cases of `results`, streamed
@@ -322,7 +307,12 @@ struct GlanceFinding {
 /// [`HTML_PASSING_REPLIES`] passing cases with their findings and reply in a `<details>`, every
 /// other case as one line (its replies are in `results.jsonl`, linked), so the page stays a few
 /// megabytes at 20,000 cases.
-pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()> {
+pub fn html(
+    summary: &Summary,
+    results: &Path,
+    written: Option<(&Path, CaseBlocks)>,
+    out: &Path,
+) -> std::io::Result<()> {
     let rows = backend_rows(summary);
     let histograms: Vec<Histogram> = summary
         .backends
@@ -392,10 +382,32 @@ pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()
     file.write_all(head.as_bytes())?;
     write_matrix(&mut file, summary, &backends)?;
     file.write_all(middle.as_bytes())?;
+    let blocks = match written {
+        // The run wrote the blocks as it wrote the records.
+        Some((part, blocks)) => {
+            std::io::copy(&mut std::fs::File::open(part)?, &mut file)?;
+            blocks
+        }
+        None => blocks_read_back(summary, results, &mut file)?,
+    };
+    if let Some(note) = blocks.note() {
+        file.write_all(note.as_bytes())?;
+    }
+    file.write_all(tail.as_bytes())?;
+    file.flush()
+}
+
+/// The cases' blocks of `results`, read back line by line and written to `file`: each line is
+/// read for what its one line needs, and read whole only when its reply is shown.
+fn blocks_read_back(
+    summary: &Summary,
+    results: &Path,
+    file: &mut impl std::io::Write,
+) -> std::io::Result<CaseBlocks> {
     let mut failure: Option<std::io::Error> = None;
-    let (mut shown_fail, mut shown_pass, mut lines) = (0usize, 0usize, 0usize);
-    // The summary knows which lines are no whole record; every other line is read for what
-    // its one line needs, and read whole only when its reply is shown.
+    let mut blocks = CaseBlocks::default();
+    let mut block = String::new();
+    // The summary knows which lines are no whole record.
     let unreadable: BTreeSet<usize> = summary.unreadable_lines.iter().copied().collect();
     read_raw_lines(results, |number, line| {
         if failure.is_some() || unreadable.contains(&number) {
@@ -404,92 +416,30 @@ pub fn html(summary: &Summary, results: &Path, out: &Path) -> std::io::Result<()
         let Ok(glance) = serde_json::from_str::<Glance>(line) else {
             return;
         };
-        let room = if glance.pass {
-            &mut shown_pass
+        block.clear();
+        if blocks.shows_whole(glance.pass) {
+            let Ok(record) = serde_json::from_str::<CaseRecord>(line) else {
+                return;
+            };
+            blocks.whole(&mut block, &record);
         } else {
-            &mut shown_fail
-        };
-        let cap = if glance.pass {
-            HTML_PASSING_REPLIES
-        } else {
-            HTML_FAILING_REPLIES
-        };
-        if *room >= cap {
-            let esc = |s: &str| html_escape::encode_text(s).into_owned();
-            let verdict = if glance.pass { "pass" } else { "fail" };
-            let score = glance
-                .scores
-                .map_or_else(|| String::from("-"), |s| format!("{:.2}", s.overall));
-            lines += 1;
-            let codes: Vec<&str> = glance
-                .findings
-                .iter()
-                .take(4)
-                .map(|f| f.code.as_str())
-                .collect();
-            let block = format!(
-                "<p class=\"case {verdict}\"><code>{}</code> {verdict} · overall {score} {}</p>\n",
-                esc(&glance.case_id),
-                esc(&codes.join(" "))
+            let codes = glance.findings.iter().map(|f| f.code.as_str());
+            blocks.line(
+                &mut block,
+                &glance.case_id,
+                glance.pass,
+                glance.scores,
+                codes,
             );
-            if let Err(e) = file.write_all(block.as_bytes()) {
-                failure = Some(e);
-            }
-            return;
         }
-        let Ok(r) = serde_json::from_str::<CaseRecord>(line) else {
-            return;
-        };
-        *room += 1;
-        {
-            let esc = |s: &str| html_escape::encode_text(s).into_owned();
-            let mut block = String::new();
-            let verdict = if r.pass { "pass" } else { "fail" };
-            let score = r
-                .scores
-                .map_or_else(|| String::from("-"), |s| format!("{:.2}", s.overall));
-            let _ = write!(
-                block,
-                "<details class=\"{verdict}\"><summary><code>{}</code> {verdict} · overall {score}</summary>",
-                esc(&r.case_id)
-            );
-            if let Some(error) = &r.error {
-                let _ = write!(block, "<p class=\"error\">{}</p>", esc(error));
-            }
-            if !r.findings.is_empty() {
-                block.push_str("<ul>");
-                for f in &r.findings {
-                    let line = f.line.map_or(String::new(), |l| format!(" (line {l})"));
-                    let _ = write!(
-                        block,
-                        "<li><code>{}</code> {}{}</li>",
-                        f.code.as_str(),
-                        esc(&f.message),
-                        line
-                    );
-                }
-                block.push_str("</ul>");
-            }
-            if let Some(reply) = &r.reply {
-                let _ = write!(block, "<pre>{}</pre>", esc(reply));
-            }
-            block.push_str("</details>\n");
-            if let Err(e) = file.write_all(block.as_bytes()) {
-                failure = Some(e);
-            }
+        if let Err(e) = file.write_all(block.as_bytes()) {
+            failure = Some(e);
         }
     })?;
-    if let Some(e) = failure {
-        return Err(e);
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(blocks),
     }
-    if lines > 0 {
-        writeln!(
-            file,
-            "<p class=\"note\">{lines} cases are shown as one line each, past the first {HTML_FAILING_REPLIES} failing and {HTML_PASSING_REPLIES} passing with their replies: every reply is in <a href=\"results.jsonl\">results.jsonl</a>, one line per case, found by its case id.</p>"
-        )?;
-    }
-    file.write_all(tail.as_bytes())?;
-    file.flush()
 }
 
 /// The rows of the topics × backends table: each cell the mean overall score, coloured from red
@@ -535,15 +485,29 @@ fn write_matrix(
 /// returns the summary.
 pub fn write_all(dir: &Path) -> std::io::Result<Summary> {
     let summary = Summary::from_results(&dir.join(crate::run::RESULTS))?;
-    write_all_of(dir, summary)
+    write_all_of(dir, summary, None)
 }
 
-/// [`write_all`] with the summary of `dir`'s results already made: by the run that wrote
-/// them ([`crate::run::RunStats::summary`]), which then need not read them back.
-pub fn write_all_of(dir: &Path, summary: Summary) -> std::io::Result<Summary> {
+/// [`write_all`] with the summary of `dir`'s results already made, and with the cases'
+/// blocks of `report.html` when they are in its [`CASES_PART`]: by the run that wrote them
+/// ([`crate::run::RunStats::summary`]), which then need not read them back.
+pub fn write_all_of(
+    dir: &Path,
+    summary: Summary,
+    cases: Option<CaseBlocks>,
+) -> std::io::Result<Summary> {
     let results = dir.join(crate::run::RESULTS);
     std::fs::write(dir.join("report.md"), markdown(&summary))?;
-    html(&summary, &results, &dir.join("report.html"))?;
+    let part = dir.join(CASES_PART);
+    html(
+        &summary,
+        &results,
+        cases.map(|blocks| (part.as_path(), blocks)),
+        &dir.join("report.html"),
+    )?;
+    if cases.is_some() {
+        std::fs::remove_file(&part)?;
+    }
     let xml = junit(&summary).map_err(std::io::Error::other)?;
     std::fs::write(dir.join("junit.xml"), xml)?;
     Ok(summary)
@@ -688,7 +652,7 @@ mod page_tests {
         let summary = Summary::from_results(&results).expect("summary");
         assert_eq!(summary.unreadable_lines, vec![2_001]);
         let out = dir.join("report.html");
-        html(&summary, &results, &out).expect("page");
+        html(&summary, &results, None, &out).expect("page");
         let page = std::fs::read_to_string(&out).expect("read");
         assert_eq!(
             page.matches("<details class=").count(),

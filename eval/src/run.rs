@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache::Cache;
 use crate::record::{CaseRecord, Tokens, case_id, case_states};
+use crate::report::{self, CaseBlocks};
 use crate::spec::BackendSpec;
 use crate::summary::Summary;
 use crate::topics::TopicFixture;
@@ -259,6 +260,20 @@ pub struct RunStats {
     /// added right after its line is written, under the same lock, so the summary is the one
     /// reading the file gives, line for line.
     pub summary: Option<Summary>,
+    /// The cases' blocks of `report.html`, written to [`report::CASES_PART`] as the run wrote
+    /// its records, when `summary` is made.
+    pub cases: Option<CaseBlocks>,
+}
+
+/// What a new run makes of its records as it writes them, so that its reports need not read
+/// them back.
+struct Written {
+    summary: Summary,
+    cases: CaseBlocks,
+    /// [`report::CASES_PART`].
+    part: std::io::BufWriter<File>,
+    /// A case's block, reused.
+    block: String,
 }
 
 /// One case to run.
@@ -491,9 +506,21 @@ pub fn run(
         .map_err(io(&results))?;
     // Nothing before this run's lines: a run started afresh.
     let each_case_once = ids_unique && file.metadata().map_err(io(&results))?.len() == 0;
-    // The results file, and the summary of what this run writes to it when that is all it
-    // holds: one lock, so records join the summary in the order of their lines.
-    let out = Mutex::new((file, each_case_once.then(Summary::default)));
+    // A part left by a run that was killed is no part of this one.
+    let part_path = dir.join(report::CASES_PART);
+    let _ = std::fs::remove_file(&part_path);
+    let written = match each_case_once {
+        true => Some(Written {
+            summary: Summary::default(),
+            cases: CaseBlocks::default(),
+            part: std::io::BufWriter::new(File::create(&part_path).map_err(io(&part_path))?),
+            block: String::new(),
+        }),
+        false => None,
+    };
+    // The results file, and what this run makes of the records it writes there when they are
+    // all it holds: one lock, so records join the summary and the report in their lines' order.
+    let out = Mutex::new((file, written));
     let write_error: Mutex<Option<RunError>> = Mutex::new(None);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
@@ -544,21 +571,26 @@ pub fn run(
                     .then(|| Summary::masked_questions(&record))
                     .flatten();
                 let mut guard = out.lock().unwrap_or_else(|p| p.into_inner());
-                let (file, summary) = &mut *guard;
-                file.write_all(line).and_then(|()| file.flush())?;
-                if let (true, Some(summary)) = (whole, summary) {
-                    summary.add_masked(&record, masked);
+                let (file, written) = &mut *guard;
+                file.write_all(line)
+                    .and_then(|()| file.flush())
+                    .map_err(io(&results))?;
+                if let (true, Some(written)) = (whole, written) {
+                    written.summary.add_masked(&record, masked);
+                    written.block.clear();
+                    written.cases.add(&mut written.block, &record);
+                    written
+                        .part
+                        .write_all(written.block.as_bytes())
+                        .map_err(io(&part_path))?;
                 }
                 Ok(())
             });
-            if let Err(source) = written {
+            if let Err(error) = written {
                 write_error
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .get_or_insert(RunError::Io {
-                        path: results.clone(),
-                        source,
-                    });
+                    .get_or_insert(error);
             }
             progress.done(&record);
         });
@@ -567,7 +599,14 @@ pub fn run(
     if let Some(error) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(error);
     }
-    let (_, summary) = out.into_inner().unwrap_or_else(|p| p.into_inner());
+    let (_, written) = out.into_inner().unwrap_or_else(|p| p.into_inner());
+    let (summary, case_blocks) = match written {
+        Some(mut written) => {
+            written.part.flush().map_err(io(&part_path))?;
+            (Some(written.summary), Some(written.cases))
+        }
+        None => (None, None),
+    };
     let skipped = skipped.into_inner();
     Ok(RunStats {
         ran: cases.len() - skipped,
@@ -576,6 +615,7 @@ pub fn run(
         skipped,
         unreadable,
         summary,
+        cases: case_blocks,
     })
 }
 

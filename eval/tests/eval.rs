@@ -412,8 +412,9 @@ fn repeats_give_pass_rates_and_an_existing_run_is_not_overwritten() {
     let _ = std::fs::remove_dir_all(out);
 }
 
-/// A new run (each case once) summarises its results as it writes them, records taken by
-/// two workers: its reports are the reports `refine-eval report` reads back from them, also
+/// A new run (each case once) summarises its results and writes the cases' part of
+/// `report.html` as it writes them, records taken by two workers: its reports are the reports
+/// `refine-eval report` reads back from them, also
 /// when two backends share a label and so a case id (then the run reads its results back, and
 /// the later line of a case counts).
 #[test]
@@ -441,6 +442,10 @@ fn a_runs_reports_are_the_reports_read_back_from_its_results() {
             "--plain",
         ]));
         let dir = out.join(id);
+        assert!(
+            !dir.join(refine_eval::report::CASES_PART).exists(),
+            "{id}: the run's part of report.html is left behind"
+        );
         let read = |name: &str| std::fs::read(dir.join(name)).expect(name);
         let written: Vec<Vec<u8>> = ["report.md", "report.html", "junit.xml"].map(read).into();
         ok(&eval(&["report", dir.to_str().expect("path")]));
