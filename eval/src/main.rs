@@ -581,8 +581,8 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
             "warning: {note}; their cases ran again unless another line holds them"
         );
     }
-    let summary = match stats.summary {
-        Some(summary) => report::write_all_of(&dir, summary, stats.cases),
+    let summary = match stats.written {
+        Some(written) => report::write_all_of(&dir, written.summary, Some(written.cases)),
         None => report::write_all(&dir),
     }
     .with_context(|| format!("writing reports in {}", dir.display()))?;

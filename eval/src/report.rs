@@ -490,7 +490,7 @@ pub fn write_all(dir: &Path) -> std::io::Result<Summary> {
 
 /// [`write_all`] with the summary of `dir`'s results already made, and with the cases'
 /// blocks of `report.html` when they are in its [`CASES_PART`]: by the run that wrote them
-/// ([`crate::run::RunStats::summary`]), which then need not read them back.
+/// ([`crate::run::RunStats::written`]), which then need not read them back.
 pub fn write_all_of(
     dir: &Path,
     summary: Summary,

@@ -254,22 +254,26 @@ pub struct RunStats {
     /// Lines of the results that were not whole records when the run started (their cases,
     /// if no other line holds them, ran again).
     pub unreadable: Vec<usize>,
-    /// The summary of the results, made as the run wrote them, when this run wrote every line
-    /// of them, each case once (a new run whose cases all have their own id): then every line
-    /// is its case's latest, and the reports need not read the results back. Each record is
-    /// added right after its line is written, under the same lock, so the summary is the one
-    /// reading the file gives, line for line.
-    pub summary: Option<Summary>,
-    /// The cases' blocks of `report.html`, written to [`report::CASES_PART`] as the run wrote
-    /// its records, when `summary` is made.
-    pub cases: Option<CaseBlocks>,
+    /// What the run made of its results as it wrote them, when it wrote every line of them,
+    /// each case once (a new run whose cases all have their own id): then every line is its
+    /// case's latest, and the reports need not read the results back.
+    pub written: Option<RunReports>,
 }
 
-/// What a new run makes of its records as it writes them, so that its reports need not read
-/// them back.
+/// What a new run makes of its records as it writes them. Each record is added right after
+/// its line is written, under the same lock, so both are what reading the results gives, line
+/// for line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReports {
+    /// The summary of the results.
+    pub summary: Summary,
+    /// The cases' blocks of `report.html`, written to [`report::CASES_PART`].
+    pub cases: CaseBlocks,
+}
+
+/// [`RunReports`] while the run goes, with the file its blocks go to.
 struct Written {
-    summary: Summary,
-    cases: CaseBlocks,
+    reports: RunReports,
     /// [`report::CASES_PART`].
     part: std::io::BufWriter<File>,
     /// A case's block, reused.
@@ -509,14 +513,17 @@ pub fn run(
     // A part left by a run that was killed is no part of this one.
     let part_path = dir.join(report::CASES_PART);
     let _ = std::fs::remove_file(&part_path);
-    let written = match each_case_once {
-        true => Some(Written {
-            summary: Summary::default(),
-            cases: CaseBlocks::default(),
+    let written = if each_case_once {
+        Some(Written {
+            reports: RunReports {
+                summary: Summary::default(),
+                cases: CaseBlocks::default(),
+            },
             part: std::io::BufWriter::new(File::create(&part_path).map_err(io(&part_path))?),
             block: String::new(),
-        }),
-        false => None,
+        })
+    } else {
+        None
     };
     // The results file, and what this run makes of the records it writes there when they are
     // all it holds: one lock, so records join the summary and the report in their lines' order.
@@ -576,9 +583,9 @@ pub fn run(
                     .and_then(|()| file.flush())
                     .map_err(io(&results))?;
                 if let (true, Some(written)) = (whole, written) {
-                    written.summary.add_masked(&record, masked);
+                    written.reports.summary.add_masked(&record, masked);
                     written.block.clear();
-                    written.cases.add(&mut written.block, &record);
+                    written.reports.cases.add(&mut written.block, &record);
                     written
                         .part
                         .write_all(written.block.as_bytes())
@@ -600,12 +607,12 @@ pub fn run(
         return Err(error);
     }
     let (_, written) = out.into_inner().unwrap_or_else(|p| p.into_inner());
-    let (summary, case_blocks) = match written {
+    let written = match written {
         Some(mut written) => {
             written.part.flush().map_err(io(&part_path))?;
-            (Some(written.summary), Some(written.cases))
+            Some(written.reports)
         }
-        None => (None, None),
+        None => None,
     };
     let skipped = skipped.into_inner();
     Ok(RunStats {
@@ -614,8 +621,7 @@ pub fn run(
         errors: errors.into_inner(),
         skipped,
         unreadable,
-        summary,
-        cases: case_blocks,
+        written,
     })
 }
 
