@@ -24,7 +24,7 @@ use crate::contract::{SECTIONS, SectionContract, SectionKind, TAGGED, VOCABULARY
 use crate::finding::{Code, Finding};
 use crate::guide::Guide;
 use crate::plan::{AgendaItem, SessionPlan};
-use crate::text::{same_stem, stem, stem_shared, strip_markup, terms, words};
+use crate::text::{lower_words, same_stem, stem, stem_shared, strip_markup, terms, words};
 use crate::timebox::{Minutes, find_timebox};
 use crate::work;
 
@@ -785,7 +785,7 @@ pub(crate) fn match_phase_named(
     phase_names: &[Vec<String>],
 ) -> Option<String> {
     work::step(title.len() + guide.phases.len());
-    let title_stems: Vec<Rc<str>> = words(title).iter().map(|w| stem_shared(w)).collect();
+    let title_stems: Vec<Rc<str>> = lower_words(title).iter().map(|w| stem_shared(w)).collect();
     let mut best: Option<(f64, &str)> = None;
     for (phase, phase_stems) in guide.phases.iter().zip(phase_names) {
         if phase_stems.is_empty() {

@@ -69,6 +69,29 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// [`words`], each borrowed from `text` where lower-casing leaves it as it is: most words of
+/// most texts are lower case already, and are not copied.
+pub(crate) fn lower_words(text: &str) -> Vec<Cow<'_, str>> {
+    let mut out = Vec::with_capacity(text.bytes().filter(|&b| b == b' ').count() + 1);
+    out.extend(unicode_words(text).map(|word| {
+        if word.is_ascii() {
+            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(word.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(word)
+            }
+        } else {
+            let lower = lowercase(word);
+            if lower == word {
+                Cow::Borrowed(word)
+            } else {
+                Cow::Owned(lower)
+            }
+        }
+    }));
+    out
+}
+
 /// The words of `text` by Unicode's word boundaries (UAX #29), those holding a letter or digit:
 /// what `unicode_words` yields, several times faster on the ASCII stretches most texts are made
 /// of. The text is cut where ASCII whitespace meets an ASCII character that is not: UAX #29

@@ -246,7 +246,7 @@ pub(super) fn ordinal_prefix_len(title: &str) -> usize {
     past_spaces(at)
 }
 
-const TITLE_TRIM: &[char] = &[
+pub(super) const TITLE_TRIM: &[char] = &[
     ' ', ':', '-', '–', '—', '|', ',', '.', '~', '(', ')', '[', ']', '*', '/', '+',
 ];
 
@@ -258,22 +258,29 @@ pub(super) fn clean_title(raw: &str) -> String {
 /// The readable title and what the line says beyond it: the description after a separator
 /// ("Context Setting (15 min): the PM explains why quoting matters now").
 pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
-    // Most titles have no brackets to collapse.
-    let collapsed: std::borrow::Cow<'_, str> =
-        if memchr::memchr2(b'(', b'[', raw.as_bytes()).is_some() {
-            raw.replace("()", " ")
-                .replace("[]", " ")
-                .replace("( )", " ")
-                .into()
-        } else {
-            raw.into()
-        };
-    let mut title: String = collapsed.split_whitespace().collect::<Vec<_>>().join(" ");
-    title = title
-        .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim_matches(TITLE_TRIM)
-        .to_string();
-    title.drain(..ordinal_prefix_len(&title));
+    // Empty brackets collapsed, one kind after the other; most titles have none.
+    let mut collapsed = std::borrow::Cow::Borrowed(raw);
+    if memchr::memchr2(b'(', b'[', raw.as_bytes()).is_some() {
+        for empty in ["()", "[]", "( )"] {
+            if collapsed.contains(empty) {
+                collapsed = collapsed.replace(empty, " ").into();
+            }
+        }
+    }
+    let mut title = String::with_capacity(collapsed.len());
+    for word in collapsed.split_whitespace() {
+        if !title.is_empty() {
+            title.push(' ');
+        }
+        title.push_str(word);
+    }
+    let start = title.len()
+        - title
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .len();
+    trim_in_place(&mut title, start);
+    let prefix = ordinal_prefix_len(&title);
+    title.drain(..prefix);
     let mut detail: Vec<String> = Vec::new();
     for (separator, mark) in [
         (": ", ':'),
@@ -295,7 +302,17 @@ pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
         }
     }
     let detail = (!detail.is_empty()).then(|| detail.join(" — "));
-    (title.trim_matches(TITLE_TRIM).to_string(), detail)
+    trim_in_place(&mut title, 0);
+    (title, detail)
+}
+
+/// Drops `title`'s first `start` bytes, then [`TITLE_TRIM`] from both ends, in place.
+fn trim_in_place(title: &mut String, start: usize) {
+    let rest = &title[start..];
+    let from = start + (rest.len() - rest.trim_start_matches(TITLE_TRIM).len());
+    let to = from + title[from..].trim_end_matches(TITLE_TRIM).len();
+    title.truncate(to);
+    title.drain(..from);
 }
 
 /// Whether an agenda line frames the agenda ("Agenda (90 min)", "Total: 90 minutes") rather than
@@ -305,34 +322,29 @@ pub(super) fn is_framing(text: &str) -> bool {
     // the text, and "agenda:" holds "agenda"); on plain text (ASCII and typographic marks, which
     // have no case), lower-cased byte by byte, a text without one is no framing, and its
     // timebox and words are not read.
-    if refine_pattern::is_plain(text) {
-        let lower = text.to_ascii_lowercase();
-        if !FRAMING_WORDS
-            .iter()
-            .any(|word| word.find(lower.as_bytes()).is_some())
-        {
-            return false;
-        }
+    if refine_pattern::is_plain(text) && !FRAMING_WORDS.is_match(text) {
+        return false;
     }
     is_framing_read_whole(text)
 }
 
-/// "agenda" and the vocabulary's framing words, each with a searcher prepared once.
-static FRAMING_WORDS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
-    std::iter::once("agenda")
-        .chain(VOCABULARY.agenda_framing.iter().copied())
-        .map(|word| memchr::memmem::Finder::new(word.as_bytes()))
-        .collect()
+/// "agenda" and the vocabulary's framing words, searched for in one pass that ignores ASCII
+/// case (on plain text, what lower-casing it first and searching each word did).
+static FRAMING_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(std::iter::once("agenda").chain(VOCABULARY.agenda_framing.iter().copied()))
+        .expect("a handful of short words builds")
 });
 
 /// [`is_framing`] without its shortcut: the title's words read whole.
 pub(super) fn is_framing_read_whole(text: &str) -> bool {
     let (title, _) = split_timebox(text);
-    let w = words(&title);
+    let w = crate::text::lower_words(&title);
     let framing = VOCABULARY.agenda_framing;
     match (w.first(), w.last()) {
         (Some(first), Some(last)) => {
-            framing.contains(&first.as_str())
+            framing.contains(&first.as_ref())
                 || last == "agenda"
                 || w.windows(2)
                     .any(|pair| pair[0] == "agenda" && pair[1] == "for")

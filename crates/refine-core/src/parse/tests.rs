@@ -183,8 +183,54 @@ proptest::proptest! {
     }
 }
 
+/// `title_and_detail` as it was first written, copying at every step: the reference the one
+/// that works in place is held to.
+fn title_and_detail_by_copies(raw: &str) -> (String, Option<String>) {
+    let collapsed = raw
+        .replace("()", " ")
+        .replace("[]", " ")
+        .replace("( )", " ");
+    let mut title: String = collapsed.split_whitespace().collect::<Vec<_>>().join(" ");
+    title = title
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_matches(agenda::TITLE_TRIM)
+        .to_string();
+    title.drain(..agenda::ordinal_prefix_len(&title));
+    let mut detail: Vec<String> = Vec::new();
+    for separator in [": ", " — ", " – ", " - ", " | "] {
+        if let Some(at) = title.find(separator)
+            && title[..at].chars().any(char::is_alphabetic)
+        {
+            let rest = title[at + separator.len()..].trim_matches(agenda::TITLE_TRIM);
+            if rest.chars().any(char::is_alphanumeric) {
+                detail.insert(0, rest.to_string());
+            }
+            title.truncate(at);
+        }
+    }
+    let detail = (!detail.is_empty()).then(|| detail.join(" — "));
+    (title.trim_matches(agenda::TITLE_TRIM).to_string(), detail)
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+    /// Titles and details are read in place as they were read by copying.
+    #[test]
+    fn title_and_detail_in_place_is_exact(
+        tokens in proptest::collection::vec(proptest::sample::select(&[
+            "Context", "setting", "Phase 2", "step 10", ":", ": ", " — ", " – ", " - ", " | ", "(",
+            ")", "()", "[", "]", "( )", " ", "  ", "\t", "*", "é", "Ω", "—", "|", "-", "15", ".", "~",
+        ][..]), 0..10)
+    ) {
+        let text = tokens.concat();
+        proptest::prop_assert_eq!(
+            agenda::title_and_detail(&text),
+            title_and_detail_by_copies(&text),
+            "{:?}",
+            text
+        );
+    }
+
     /// The shortcut for texts without a framing word changes nothing.
     #[test]
     fn framing_shortcut_is_exact(

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use memchr::memmem::Finder;
 use rustc_hash::FxHashMap;
 
-use super::{sentences, unicode_words, words};
+use super::{lower_words, sentences};
 
 /// A phrase found in a text, by word position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,7 +285,7 @@ impl Phrases {
             return None;
         }
         for sentence in sentences::sentence_bounds(text) {
-            let sentence_words = words(sentence);
+            let sentence_words = lower_words(sentence);
             for &(phrase, phrase_words) in &candidates {
                 if phrase_words.len() > sentence_words.len() {
                     continue;
@@ -296,7 +296,7 @@ impl Phrases {
                 if let Some(at) = hit {
                     let negated = sentence_words[..at]
                         .iter()
-                        .any(|w| negations.contains(&w.as_str()));
+                        .any(|w| negations.contains(&w.as_ref()));
                     return Some(PhraseMatch { phrase, negated });
                 }
             }
@@ -305,33 +305,12 @@ impl Phrases {
     }
 }
 
-/// [`words`] of a phrase, borrowed where lower-casing leaves a word as it is (the vocabulary's
-/// phrases are all lower case): a list is prepared without copying its words.
-fn lower_words(phrase: &'static str) -> Vec<Cow<'static, str>> {
-    let mut out = Vec::with_capacity(phrase.bytes().filter(|&b| b == b' ').count() + 1);
-    out.extend(unicode_words(phrase).map(|word| {
-        let lower = if word.is_ascii() {
-            if !word.bytes().any(|b| b.is_ascii_uppercase()) {
-                return Cow::Borrowed(word);
-            }
-            word.to_ascii_lowercase()
-        } else {
-            word.to_lowercase()
-        };
-        if lower == word {
-            Cow::Borrowed(word)
-        } else {
-            Cow::Owned(lower)
-        }
-    }));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::text::words;
 
     const LIST: &[&str] = &[
         "story points",
