@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
@@ -413,49 +412,6 @@ pub fn is_unspaced(c: char) -> bool {
     )
 }
 
-/// A text's content terms ([`terms`]), in order. Each term is shared with this thread's word
-/// memo: a set is built without copying a word, and its terms compare as `str` does.
-pub type Terms = BTreeSet<Rc<str>>;
-
-/// The content terms of `text`: stems of words that are neither stop words nor the vocabulary's
-/// generic words, plus character bigrams of runs in scripts written without spaces (Chinese,
-/// Japanese, Thai, ...), so that "結帳流程" and "結帳" share the term "結帳".
-pub fn terms(text: &str) -> Terms {
-    let mut out = Terms::new();
-    each_word_term(text, |term| {
-        out.insert(Rc::clone(term));
-        true
-    });
-    // Plain text (ASCII and the typographic marks) holds no script written without spaces.
-    if refine_pattern::is_plain(text) {
-        return out;
-    }
-    let mut run: Vec<char> = Vec::new();
-    let flush = |run: &mut Vec<char>, out: &mut Terms| {
-        match run.len() {
-            0 => {}
-            1 => {
-                out.insert(Rc::from(run.iter().collect::<String>()));
-            }
-            _ => {
-                for pair in run.windows(2) {
-                    out.insert(Rc::from(pair.iter().collect::<String>()));
-                }
-            }
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if is_unspaced(c) {
-            run.push(c);
-        } else if !run.is_empty() {
-            flush(&mut run, &mut out);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
-}
-
 /// Text to its terms, shared.
 type TermMemo = FxHashMap<Box<str>, Rc<Terms>>;
 
@@ -533,33 +489,10 @@ pub fn same_stem(a: &str, b: &str) -> bool {
         && (short.len() == long.len() || (short.len() >= 4 && short.chars().nth(3).is_some()))
 }
 
-/// Whether any term of `a` is the [`same_stem`] as a term of `b`.
-///
-/// Looked up in the larger set rather than compared pair by pair: a term of `b` is the same
-/// stem as `x` when it is `x`, when it starts with `x` of four letters or more (such terms
-/// follow `x` in order, so the first term after `x` is one if any is), or when it is a prefix
-/// of `x` of four letters or more.
-pub fn terms_meet(a: &Terms, b: &Terms) -> bool {
-    use std::ops::Bound;
-    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    a.iter().any(|x| {
-        if b.contains(x) {
-            return true;
-        }
-        let mut ends = x.char_indices().map(|(at, _)| at).skip(4);
-        if x.chars().nth(3).is_none() {
-            return false;
-        }
-        let longer = b
-            .range::<str, _>((Bound::Excluded(&**x), Bound::Unbounded))
-            .next()
-            .is_some_and(|y| y.starts_with(&**x));
-        longer || ends.any(|end| b.contains(&x[..end]))
-    })
-}
-
 mod case;
 pub use case::lowercase;
+mod terms;
+pub use terms::{Terms, terms, terms_meet};
 mod phrases;
 pub use phrases::{LoweredText, PhraseMatch, Phrases, find_phrase};
 
@@ -681,6 +614,8 @@ pub(crate) fn patterns() -> Vec<&'static Pattern> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]
@@ -860,7 +795,7 @@ mod tests {
             b in "[a-zA-Z0-9 .,'’é結帳流程ー-]{0,24}"
         ) {
             let together = terms(&format!("{a}\n{b}"));
-            let apart: Terms = terms(&a).union(&terms(&b)).cloned().collect();
+            let apart: Terms = terms(&a).union(&terms(&b));
             proptest::prop_assert_eq!(together, apart);
         }
 

@@ -20,12 +20,17 @@ pub(super) fn twins_with_terms(texts: &[String], term_sets: &[&Terms]) -> Vec<Op
     // forms are read, without writing them; any other text's normal form is written once, when
     // first needed.
     let plain: Vec<bool> = texts.iter().map(|t| refine_pattern::is_plain(t)).collect();
+    let worded: Vec<bool> = texts
+        .iter()
+        .map(|t| t.bytes().any(|b| b.is_ascii_alphanumeric()))
+        .collect();
     let normal: Vec<OnceCell<String>> = texts.iter().map(|_| OnceCell::new()).collect();
     let normal_of = |k: usize| normal[k].get_or_init(|| normalise(&texts[k])).as_str();
     let same = |i: usize, j: usize| {
         if plain[i] && plain[j] {
-            plain_normal(&texts[i]).next().is_some()
-                && plain_normal(&texts[i]).eq(plain_normal(&texts[j]))
+            // A normal form is its runs joined by single spaces, and no run holds a space:
+            // two forms are equal when their runs are.
+            worded[i] && same_runs(&texts[i], &texts[j])
         } else {
             !normal_of(i).is_empty() && normal_of(i) == normal_of(j)
         }
@@ -35,18 +40,24 @@ pub(super) fn twins_with_terms(texts: &[String], term_sets: &[&Terms]) -> Vec<Op
         .collect()
 }
 
-/// The bytes of plain text's [`normalise`]d form, read as they are needed.
-fn plain_normal(text: &str) -> impl Iterator<Item = u8> + '_ {
+/// The runs of ASCII letters and digits of plain text: its [`normalise`]d form's words, before
+/// lower-casing.
+fn plain_runs(text: &str) -> impl Iterator<Item = &[u8]> {
     text.as_bytes()
         .split(|b| !b.is_ascii_alphanumeric())
         .filter(|run| !run.is_empty())
-        .enumerate()
-        .flat_map(|(n, run)| {
-            (n > 0)
-                .then_some(b' ')
-                .into_iter()
-                .chain(run.iter().map(u8::to_ascii_lowercase))
-        })
+}
+
+/// Whether two plain texts have the same [`plain_runs`], ignoring case.
+fn same_runs(a: &str, b: &str) -> bool {
+    let (mut a, mut b) = (plain_runs(a), plain_runs(b));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Lower case, letters and digits only, single spaces.

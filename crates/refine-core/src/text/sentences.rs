@@ -145,6 +145,34 @@ enum Part {
     STerm,
 }
 
+impl Part {
+    /// The part a character of category `cat` starts.
+    fn of(cat: Cat) -> Part {
+        match cat {
+            Cat::Cr => Part::Cr,
+            Cat::Lf => Part::Lf,
+            Cat::ATerm => Part::ATerm,
+            Cat::Upper | Cat::Lower => Part::UpperLower,
+            Cat::Close => Part::ClosePlus,
+            Cat::Sp => Part::SpPlus,
+            Cat::STerm => Part::STerm,
+            Cat::Other | Cat::Numeric | Cat::SContinue => Part::Other,
+        }
+    }
+}
+
+/// The bytes that can bring a break near: the ASCII terminals and line breaks, and any byte
+/// past ASCII (a character whose category the table does not hold).
+static STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        stops[byte] = byte >= 0x80 || matches!(byte as u8, b'.' | b'!' | b'?' | b'\r' | b'\n');
+        byte += 1;
+    }
+    stops
+};
+
 /// The last four parts, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct State([Part; 4]);
@@ -154,22 +182,31 @@ impl State {
         let parts = self.0;
         match (parts[3], cat) {
             (Part::ClosePlus, Cat::Close) | (Part::SpPlus, Cat::Sp) => self,
-            _ => State([
-                parts[1],
-                parts[2],
-                parts[3],
-                match cat {
-                    Cat::Cr => Part::Cr,
-                    Cat::Lf => Part::Lf,
-                    Cat::ATerm => Part::ATerm,
-                    Cat::Upper | Cat::Lower => Part::UpperLower,
-                    Cat::Close => Part::ClosePlus,
-                    Cat::Sp => Part::SpPlus,
-                    Cat::STerm => Part::STerm,
-                    Cat::Other | Cat::Numeric | Cat::SContinue => Part::Other,
-                },
-            ]),
+            _ => State([parts[1], parts[2], parts[3], Part::of(cat)]),
         }
+    }
+
+    /// The state after `bytes` (ASCII), read from its end: `None` when it holds fewer than four
+    /// parts, and the state before it still counts.
+    fn after_ascii(bytes: &[u8]) -> Option<State> {
+        let mut parts = [Part::Other; 4];
+        let mut found = 0;
+        for &byte in bytes.iter().rev() {
+            let part = Part::of(ASCII_CATS[usize::from(byte)]);
+            // A run of Close or of Sp is one part, as `next` reads it.
+            if found > 0
+                && matches!(part, Part::ClosePlus | Part::SpPlus)
+                && parts[4 - found] == part
+            {
+                continue;
+            }
+            found += 1;
+            parts[4 - found] = part;
+            if found == 4 {
+                return Some(State(parts));
+            }
+        }
+        None
     }
 
     /// Whether a part that can lead to a break (the start, a terminal, a line break) is among
@@ -282,6 +319,21 @@ impl Iterator for PlainBreaks<'_> {
 
     fn next(&mut self) -> Option<usize> {
         while let Some(c) = self.text[self.at..].chars().next() {
+            // Far from a terminal or line break, nothing breaks before one comes (or a
+            // character past ASCII): the ASCII up to it is read from its end for the state
+            // alone, when it holds four parts.
+            if !self.state.near_break() {
+                let bytes = self.text.as_bytes();
+                let stop = bytes[self.at..]
+                    .iter()
+                    .position(|&b| STOPS[usize::from(b)])
+                    .map_or(bytes.len(), |offset| self.at + offset);
+                if let Some(state) = State::after_ascii(&bytes[self.at..stop]) {
+                    self.state = state;
+                    self.at = stop;
+                    continue;
+                }
+            }
             // Within a word (after a letter, digit or other character), an ASCII letter or
             // digit decides nothing: no rule breaks before it, and none looks back past it
             // through a run of letters and digits. Such a run is skipped, and only its last four
