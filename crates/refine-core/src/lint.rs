@@ -35,6 +35,7 @@ mod items;
 pub use duplicates::earlier_twins;
 pub use echo::{TitleEcho, echoes_title};
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::LazyLock;
@@ -89,6 +90,7 @@ fn lint_sharing_terms(
         guide,
         request,
         findings: parsed.findings.clone(),
+        topic_echo: OnceCell::new(),
     };
     let structure = linter.structure();
     let off_topic = linter.pack_off_topic();
@@ -131,6 +133,8 @@ struct Linter<'a> {
     guide: &'a Guide,
     request: &'a SessionRequest,
     findings: Vec<Finding>,
+    /// The topic's words, read once for every echo the lint looks for.
+    topic_echo: OnceCell<Rc<TitleEcho>>,
 }
 
 impl Linter<'_> {
@@ -592,7 +596,11 @@ impl Linter<'_> {
                 || notes_terms.as_ref().is_some_and(|t| terms_meet(own, t))
         };
         let topic_lower = lowercase(subject.title);
-        let title_echo = TitleEcho::new(subject.title);
+        let title_echo = if subject.title == self.request.topic().as_str() {
+            self.topic_echo()
+        } else {
+            Rc::new(TitleEcho::new(subject.title))
+        };
         let twins = self.twins(questions);
         // Most packs' questions hold no such phrase: all are ruled out at once.
         let together = LoweredText::of_lines(questions.iter().map(String::as_str));
@@ -711,7 +719,14 @@ impl Linter<'_> {
     /// [`SPECIFICITY`]`.echo_run_words` words in a row (a character of a script written without
     /// spaces counts as a third of a word).
     fn echo(&self, text: &str) -> Option<String> {
-        TitleEcho::new(self.request.topic().as_str()).run_in(text)
+        self.topic_echo().run_in(text)
+    }
+
+    fn topic_echo(&self) -> Rc<TitleEcho> {
+        let echo = self
+            .topic_echo
+            .get_or_init(|| Rc::new(TitleEcho::new(self.request.topic().as_str())));
+        Rc::clone(echo)
     }
 
     fn closing_next_steps(&mut self) -> f64 {
