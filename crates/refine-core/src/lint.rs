@@ -421,7 +421,7 @@ impl Linter<'_> {
             .agenda
             .iter()
             .zip(&self.parsed.layout.agenda)
-            .flat_map(|(item, at)| std::iter::once(&item.title).chain(&at.details));
+            .flat_map(|(item, _)| std::iter::once(&item.title).chain(&item.details));
         if !ESTIMATION.may_find_in_any(lines.map(String::as_str)) {
             return 1.0;
         }
@@ -433,7 +433,7 @@ impl Linter<'_> {
             .iter()
             .zip(&self.parsed.layout.agenda)
         {
-            let texts = std::iter::once(&item.title).chain(&at.details);
+            let texts = std::iter::once(&item.title).chain(&item.details);
             for text in texts {
                 if let Some(m) = ESTIMATION.find(text, VOCABULARY.negations)
                     && self.asserts(m)

@@ -75,10 +75,8 @@ pub struct SectionLayout {
 /// Where one agenda item stands, and what is written under it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ItemLayout {
-    /// 1-based line of the item.
+    /// 1-based line of the item (what is written under it is the item's `details`).
     pub line: usize,
-    /// Lines under the item, without markup.
-    pub details: Vec<String>,
 }
 
 /// A parsed reply: the plan, where its parts stand, and the structural findings.
@@ -401,20 +399,20 @@ fn section_body(
 }
 
 /// A section's lines with their 1-based numbers, classified.
-type ClassifiedLines = Vec<(usize, Line)>;
+type ClassifiedLines<'a> = Vec<(usize, Line<'a>)>;
 
 /// A found section's layout and, unless it is empty (then a `section-empty` finding, its
 /// message led by `prefix`), its lines classified; its body cut at `end`. `None` when the
 /// section was not found.
-fn read_section(
-    reply: &str,
+fn read_section<'r>(
+    reply: &'r str,
     found: &FoundSection,
     end: usize,
     contract: &SectionContract,
     lines: &LineIndex,
     prefix: &str,
     findings: &mut Vec<Finding>,
-) -> Option<(SectionLayout, Option<ClassifiedLines>)> {
+) -> Option<(SectionLayout, Option<ClassifiedLines<'r>>)> {
     let body = found.body.as_ref()?;
     let range = body.range.start..body.range.end.min(end);
     let content = content_lines(&reply[range.clone()], lines.line_of(range.start));
@@ -478,15 +476,15 @@ fn content_lines(body: &str, first_line: usize) -> Vec<(usize, &str)> {
 
 /// What one line of a section is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Line {
+enum Line<'a> {
     Blank,
     Fence,
     TableSep,
     TableRow(Vec<String>),
-    Heading(String),
-    ListItem { indent: usize, text: String },
-    Bold(String),
-    Plain { indent: usize, text: String },
+    Heading(&'a str),
+    ListItem { indent: usize, text: &'a str },
+    Bold(&'a str),
+    Plain { indent: usize, text: &'a str },
 }
 
 static FENCE: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"^\s*(```|~~~)"));
@@ -505,8 +503,8 @@ fn indent_of(line: &str) -> usize {
         .sum()
 }
 
-impl Line {
-    fn classify(raw: &str) -> Line {
+impl<'a> Line<'a> {
+    fn classify(raw: &'a str) -> Line<'a> {
         work::step(raw.len());
         let trimmed = raw.trim();
         if trimmed.is_empty() {
@@ -532,21 +530,21 @@ impl Line {
             .then(|| HEADING.captures(raw))
             .flatten()
         {
-            return Line::Heading(c.get(1).map_or("", |m| m.as_str()).to_string());
+            return Line::Heading(c.get(1).map_or("", |m| m.as_str()));
         }
         if let Some((indent, text)) = list_item(raw) {
             return Line::ListItem {
                 indent: indent_of(indent),
-                text: text.to_string(),
+                text,
             };
         }
         let indent = indent_of(raw);
         if indent <= 3 && is_bold_line(trimmed) {
-            return Line::Bold(trimmed.to_string());
+            return Line::Bold(trimmed);
         }
         Line::Plain {
             indent,
-            text: trimmed.to_string(),
+            text: trimmed,
         }
     }
 
@@ -647,7 +645,7 @@ fn is_bold_line(trimmed: &str) -> bool {
 
 /// Items of a list section: top-level list items with their continuation lines; else table rows;
 /// else headings or bold lines with the text under them; else paragraphs, or lines.
-fn list_items(lines: &[(usize, Line)]) -> Vec<(usize, String)> {
+fn list_items(lines: &[(usize, Line<'_>)]) -> Vec<(usize, String)> {
     // Each way of reading items below is one pass over the lines.
     work::step(lines.len());
     let min_indent = lines
@@ -739,7 +737,7 @@ fn list_items(lines: &[(usize, Line)]) -> Vec<(usize, String)> {
 }
 
 /// Data rows of Markdown tables: rows that are not a header (the row before a separator).
-fn table_rows(lines: &[(usize, Line)]) -> Vec<(usize, &Line)> {
+fn table_rows<'l, 'a>(lines: &'l [(usize, Line<'a>)]) -> Vec<(usize, &'l Line<'a>)> {
     lines
         .iter()
         .enumerate()

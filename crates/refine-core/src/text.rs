@@ -569,7 +569,18 @@ pub fn strip_markup(line: &str) -> String {
         Cow::Owned(markup::strip_emphasis(without_marker))
     };
     // A second pass: "**1. Context**" only shows its numbering once the emphasis is gone.
-    strip_list_marker(unemphasised.trim()).trim().to_string()
+    let kept = strip_list_marker(unemphasised.trim()).trim();
+    let start = kept.as_ptr().addr() - unemphasised.as_ptr().addr();
+    let end = start + kept.len();
+    match unemphasised {
+        Cow::Borrowed(text) => text[start..end].to_string(),
+        // The text the emphasis pass wrote is kept, cut to what is left.
+        Cow::Owned(mut text) => {
+            text.truncate(end);
+            text.drain(..start);
+            text
+        }
+    }
 }
 
 /// `text` without the list markers it starts with.

@@ -12,7 +12,7 @@ pub(super) enum ItemLevel {
     Plain,
 }
 
-pub(super) fn level_of(line: &Line) -> Option<ItemLevel> {
+pub(super) fn level_of(line: &Line<'_>) -> Option<ItemLevel> {
     match line {
         Line::Heading(_) => Some(ItemLevel::Heading),
         Line::TableRow(_) => Some(ItemLevel::TableRow),
@@ -26,7 +26,7 @@ pub(super) fn level_of(line: &Line) -> Option<ItemLevel> {
 /// The agenda's items: the most prominent kind of line that is not framing (an "Agenda" title or
 /// a "Total" line), each with the lines under it as details.
 pub(super) fn agenda_items(
-    lines: &[(usize, Line)],
+    lines: &[(usize, Line<'_>)],
     guide: &Guide,
 ) -> Vec<(AgendaItem, ItemLayout)> {
     work::step(lines.len());
@@ -113,12 +113,9 @@ pub(super) fn agenda_items(
                     minutes,
                     phase,
                     detail,
-                    details: details.clone(),
-                },
-                ItemLayout {
-                    line: line_no,
                     details,
                 },
+                ItemLayout { line: line_no },
             )
         })
         .collect()
@@ -166,7 +163,7 @@ pub(super) fn offsets_to_durations(items: &mut [(AgendaItem, ItemLayout)]) {
 }
 
 /// An item's text without markup; for a table row, the cells with a timebox first.
-pub(super) fn item_text(line: &Line) -> String {
+pub(super) fn item_text(line: &Line<'_>) -> String {
     match line {
         Line::TableRow(cells) => {
             let (timed, rest): (Vec<&String>, Vec<&String>) = cells
