@@ -24,7 +24,7 @@ use crate::contract::{SECTIONS, SectionContract, SectionKind, TAGGED, VOCABULARY
 use crate::finding::{Code, Finding};
 use crate::guide::Guide;
 use crate::plan::{AgendaItem, SessionPlan};
-use crate::text::{lower_words, same_stem, stem, stem_shared, strip_markup, terms, words};
+use crate::text::{each_lower_word, same_stem, stem_shared, strip_markup, terms};
 use crate::timebox::{Minutes, find_timebox};
 use crate::work;
 
@@ -761,16 +761,18 @@ pub fn match_phase(title: &str, guide: &Guide) -> Option<String> {
 
 /// The stems of each phase name's distinctive words (fillers such as "phase" left out), in the
 /// guide's order: what [`match_phase`] compares a title with.
-pub(crate) fn phase_name_stems(guide: &Guide) -> Vec<Vec<String>> {
+pub(crate) fn phase_name_stems(guide: &Guide) -> Vec<Vec<Rc<str>>> {
     guide
         .phases
         .iter()
         .map(|phase| {
-            words(&phase.name)
-                .iter()
-                .filter(|w| !PHASE_FILLER.contains(&w.as_str()))
-                .map(|w| stem(w))
-                .collect()
+            let mut stems = Vec::new();
+            each_lower_word(&phase.name, |word| {
+                if !PHASE_FILLER.contains(&word) {
+                    stems.push(stem_shared(word));
+                }
+            });
+            stems
         })
         .collect()
 }
@@ -780,10 +782,11 @@ pub(crate) fn phase_name_stems(guide: &Guide) -> Vec<Vec<String>> {
 pub(crate) fn match_phase_named(
     title: &str,
     guide: &Guide,
-    phase_names: &[Vec<String>],
+    phase_names: &[Vec<Rc<str>>],
 ) -> Option<String> {
     work::step(title.len() + guide.phases.len());
-    let title_stems: Vec<Rc<str>> = lower_words(title).iter().map(|w| stem_shared(w)).collect();
+    let mut title_stems: Vec<Rc<str>> = Vec::new();
+    each_lower_word(title, |word| title_stems.push(stem_shared(word)));
     let mut best: Option<(f64, &str)> = None;
     for (phase, phase_stems) in guide.phases.iter().zip(phase_names) {
         if phase_stems.is_empty() {

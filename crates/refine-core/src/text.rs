@@ -68,6 +68,22 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Tells `take` each of [`words`] in turn, lower-cased into one buffer instead of a string a
+/// word.
+pub(crate) fn each_lower_word(text: &str, mut take: impl FnMut(&str)) {
+    let mut lower = String::new();
+    for word in unicode_words(text) {
+        if word.is_ascii() {
+            lower.clear();
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+            take(&lower);
+        } else {
+            take(&lowercase(word));
+        }
+    }
+}
+
 /// [`words`], each borrowed from `text` where lower-casing leaves it as it is: most words of
 /// most texts are lower case already, and are not copied.
 pub(crate) fn lower_words(text: &str) -> Vec<Cow<'_, str>> {
@@ -826,6 +842,18 @@ mod tests {
                 text.unicode_sentences().collect()
             };
             proptest::prop_assert_eq!(unicode_sentences(&text).collect::<Vec<_>>(), expected);
+        }
+
+        /// Words lower-cased into one buffer are [`words`]' words, and so are the borrowed.
+        #[test]
+        fn lower_words_in_a_buffer_or_borrowed_are_the_words(
+            text in "(Story|points|t-shirt|SIZE|don't|Été|ΣΑΣ|日本|’| |-|\\.){0,8}"
+        ) {
+            let mut buffered = Vec::new();
+            each_lower_word(&text, |word| buffered.push(word.to_string()));
+            proptest::prop_assert_eq!(&buffered, &words(&text));
+            let borrowed: Vec<String> = lower_words(&text).into_iter().map(Cow::into_owned).collect();
+            proptest::prop_assert_eq!(&borrowed, &words(&text));
         }
 
         /// `same_stem` is its definition: equal, or one a prefix of the other of at least four
