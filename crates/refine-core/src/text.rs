@@ -86,7 +86,7 @@ pub(crate) fn each_lower_word(text: &str, mut take: impl FnMut(&str)) {
 
 /// [`words`], each borrowed from `text` where lower-casing leaves it as it is: most words of
 /// most texts are lower case already, and are not copied.
-pub(crate) fn lower_words(text: &str) -> Vec<Cow<'_, str>> {
+pub fn lower_words(text: &str) -> Vec<Cow<'_, str>> {
     let mut out = Vec::with_capacity(text.bytes().filter(|&b| b == b' ').count() + 1);
     out.extend(unicode_words(text).map(|word| {
         if word.is_ascii() {

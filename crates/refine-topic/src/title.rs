@@ -400,7 +400,7 @@ impl Title {
         let mut subject = subject(&plain);
         if !has_terms(&subject) {
             // "Why?": nothing but the title itself can name it, whole when it is short.
-            subject = if refine_core::text::words(&full).len() <= SUBJECT_WORDS {
+            subject = if refine_core::text::unicode_words(&full).count() <= SUBJECT_WORDS {
                 full.clone()
             } else {
                 window_with_a_term(&full)
@@ -484,8 +484,8 @@ fn trim_phrase(text: &str, max: usize) -> String {
     // "end-to-end" is three words to a reader counting repeated words: count as `words` does.
     // A character of a script without spaces weighs a third of a word, as the echo rule has it.
     let weight = |token: &str| {
-        refine_core::text::words(token)
-            .iter()
+        // Lower-casing changes no character of a script without spaces.
+        refine_core::text::unicode_words(token)
             .map(|w| if w.chars().all(is_unspaced) { 1 } else { 3 })
             .sum::<usize>()
             .max(1)
@@ -561,7 +561,7 @@ fn subject(clean: &str) -> String {
         end_all -= 1;
     }
     let words = &all[start..end_all];
-    if refine_core::text::words(&words.join(" ")).len() <= SUBJECT_WORDS {
+    if refine_core::text::unicode_words(&words.join(" ")).count() <= SUBJECT_WORDS {
         return trim_phrase(&words.join(" "), SUBJECT_WORDS);
     }
     // The first clause that carries a content term, cut at punctuation or a clause word; a

@@ -1,7 +1,7 @@
 //! Finding the kinds' signals in a text: each text is read once into the set of signals it holds,
 //! by looking its words up among the signals (not each signal up among its words).
 
-use refine_core::text::{unicode_words, words};
+use refine_core::text::{lower_words, unicode_words, words};
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
@@ -96,9 +96,11 @@ impl Prepared {
         let index = &*INDEX;
         let mut holds = vec![false; index.count];
         let lower = refine_core::text::lowercase(text);
-        let text_words = words(&lower);
+        // The text is lower case already: its words are borrowed, not copied.
+        let text_words = lower_words(&lower);
         for (at, word) in text_words.iter().enumerate() {
-            if let Some(&number) = index.whole_words.get(word.as_str()) {
+            let word: &str = word;
+            if let Some(&number) = index.whole_words.get(word) {
                 holds[number] = true;
             }
             for inflection in INFLECTIONS {
@@ -109,7 +111,7 @@ impl Prepared {
                     holds[number] = true;
                 }
             }
-            for (number, phrase) in index.phrases.get(word.as_str()).into_iter().flatten() {
+            for (number, phrase) in index.phrases.get(word).into_iter().flatten() {
                 let rest = &text_words[at..];
                 if rest.len() >= phrase.len() && rest.iter().zip(phrase).all(|(w, p)| w == p) {
                     holds[*number] = true;
@@ -149,19 +151,21 @@ pub(super) fn kind_signal_numbers() -> &'static [Vec<usize>] {
 /// Whether `signal` occurs in the lower-cased text `lower`, whose words are `text_words`: an
 /// ASCII word without spaces matches a word (or, of five letters or more, a word that is it and
 /// an inflection), a phrase matches whole words in a row, anything else a piece of the text.
-fn matches_signal(signal: &str, lower: &str, text_words: &[String]) -> bool {
+fn matches_signal<W: AsRef<str>>(signal: &str, lower: &str, text_words: &[W]) -> bool {
     if !signal.is_ascii() {
         return lower.contains(signal);
     }
     if signal.contains([' ', '-', '\'']) {
         let phrase = words(signal);
-        return text_words
-            .windows(phrase.len())
-            .any(|w| w == phrase.as_slice());
+        return text_words.windows(phrase.len()).any(|w| {
+            w.iter()
+                .zip(&phrase)
+                .all(|(word, phrase_word)| word.as_ref() == phrase_word)
+        });
     }
     // A longer signal also matches its inflections ("crashes", "migrated"), not every word it
     // starts ("import" is not "important").
-    text_words.iter().any(|w| {
+    text_words.iter().map(AsRef::as_ref).any(|w: &str| {
         if signal.len() >= 5 {
             w.strip_prefix(signal)
                 .is_some_and(|rest| INFLECTIONS.contains(&rest))
