@@ -100,6 +100,12 @@ fn near(a: &Terms, b: &Terms) -> bool {
     if a.len() < DUPLICATES.min_terms || b.len() < DUPLICATES.min_terms {
         return false;
     }
+    // At best every term of the smaller set is shared and the union is the larger set: sets of
+    // sizes too far apart are not compared term by term.
+    let (small, large) = (a.len().min(b.len()), a.len().max(b.len()));
+    if (small as f64) < DUPLICATES.overlap * large as f64 {
+        return false;
+    }
     let shared = a.intersection(b).count();
     // Every term is in one set, the other or both.
     let union = a.len() + b.len() - shared;
@@ -145,6 +151,26 @@ mod tests {
                 })
                 .collect();
             proptest::prop_assert_eq!(twins_with_terms(&texts, &sets), written);
+        }
+    }
+
+    proptest::proptest! {
+        /// Two sets are near as the definition has it: enough terms each, and a shared share
+        /// of their union of at least the contract's overlap.
+        #[test]
+        fn near_is_its_definition(
+            a in proptest::collection::btree_set("[a-h]", 0..9),
+            b in proptest::collection::btree_set("[a-h]", 0..9),
+        ) {
+            let set = |s: &std::collections::BTreeSet<String>| -> Terms {
+                s.iter().map(|t| Rc::from(t.as_str())).collect()
+            };
+            let shared = a.intersection(&b).count();
+            let union = a.union(&b).count();
+            let defined = a.len() >= DUPLICATES.min_terms
+                && b.len() >= DUPLICATES.min_terms
+                && shared as f64 >= DUPLICATES.overlap * union as f64;
+            proptest::prop_assert_eq!(near(&set(&a), &set(&b)), defined);
         }
     }
 
