@@ -278,16 +278,25 @@ pub fn defuse_section_tags(text: &str) -> String {
 /// lower case, runs of spaces, hyphens and underscores as one underscore, none at either end.
 /// Compared as it is normalised, without building the normal form.
 fn tag_named(name: &str, tag: &str) -> bool {
-    name.split([' ', '-', '_'])
-        .filter(|part| !part.is_empty())
-        .enumerate()
-        .flat_map(|(i, part)| {
-            (i > 0)
-                .then_some(b'_')
-                .into_iter()
-                .chain(part.bytes().map(|b| b.to_ascii_lowercase()))
-        })
-        .eq(tag.bytes())
+    // The normal form is the name's parts joined by underscores, and no part holds one: it is
+    // `tag` when the parts are `tag`'s, lower-cased.
+    let mut parts = name.split([' ', '-', '_']).filter(|part| !part.is_empty());
+    if tag.is_empty() {
+        return parts.next().is_none();
+    }
+    let mut wanted = tag.split('_');
+    loop {
+        match (parts.next(), wanted.next()) {
+            (None, None) => return true,
+            (Some(part), Some(want))
+                if part.len() == want.len()
+                    && part
+                        .bytes()
+                        .zip(want.bytes())
+                        .all(|(a, b)| a.to_ascii_lowercase() == b) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// All tags of contract sections, in order, leaving out mentions in prose such as "`<agenda>`"
