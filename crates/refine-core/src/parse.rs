@@ -284,6 +284,11 @@ fn tag_named(name: &str, tag: &str) -> bool {
     if tag.is_empty() {
         return parts.next().is_none();
     }
+    // Most names are another section's: told apart by their first letter.
+    let first = name.bytes().find(|b| !matches!(b, b' ' | b'-' | b'_'));
+    if first.map(|b| b.to_ascii_lowercase()) != Some(tag.as_bytes()[0]) {
+        return false;
+    }
     let mut wanted = tag.split('_');
     loop {
         match (parts.next(), wanted.next()) {
