@@ -284,7 +284,20 @@ fn tag_named(name: &str, tag: &str) -> bool {
     if tag.is_empty() {
         return parts.next().is_none();
     }
-    // Most names are another section's: told apart by their first letter.
+    // Most names are written as the tag is, and a tag of lower-case words joined by single
+    // underscores is its own normal form.
+    let normal_tag = || {
+        !tag.starts_with('_')
+            && !tag.ends_with('_')
+            && !tag.contains("__")
+            && tag
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    if name.eq_ignore_ascii_case(tag) && normal_tag() {
+        return true;
+    }
+    // Most other names are another section's: told apart by their first letter.
     let first = name.bytes().find(|b| !matches!(b, b' ' | b'-' | b'_'));
     if first.map(|b| b.to_ascii_lowercase()) != Some(tag.as_bytes()[0]) {
         return false;
