@@ -54,21 +54,18 @@ impl StatementTerms {
     /// (`sets()[line].intersection(terms).count()`), by line; lines sharing none are left out.
     pub fn overlaps(&self, terms: &crate::text::Terms) -> Vec<(usize, usize)> {
         let index = self.lines_of();
-        let mut lines: Vec<u32> = terms
-            .iter()
-            .filter_map(|term| index.get(&**term))
-            .flatten()
-            .copied()
-            .collect();
-        lines.sort_unstable();
-        let mut out: Vec<(usize, usize)> = Vec::new();
-        for line in lines {
-            match out.last_mut() {
-                Some((last, count)) if *last == line as usize => *count += 1,
-                _ => out.push((line as usize, 1)),
+        // Counted by line (a guide has a few dozen), not sorted: the lines come out in order.
+        let mut counts = vec![0usize; self.sets.len()];
+        for lines in terms.iter().filter_map(|term| index.get(&**term)) {
+            for &line in lines {
+                counts[line as usize] += 1;
             }
         }
-        out
+        counts
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, count)| count > 0)
+            .collect()
     }
 }
 
