@@ -1,11 +1,9 @@
 //! Echoes of the title: the longest run of the title's words a text repeats, weighted (a word
 //! weighs [`UNSPACED_PER_WORD`], a character of a script written without spaces 1).
 //!
-//! The title's words are numbered once; a text's words are looked up (lower-cased in one
-//! reused buffer), and the longest common run is found over the numbers, a text word the title
+//! The title's words are numbered once; a text's words are looked up among them (compared
+//! ignoring ASCII case), and the longest common run is found over the numbers, a text word the title
 //! lacks being 0. Only when a run is found are the text's words read whole to quote it.
-
-use rustc_hash::FxHashMap;
 
 use crate::contract::SPECIFICITY;
 use crate::text::{is_unspaced, unicode_words, words};
@@ -24,8 +22,9 @@ pub fn echoes_title(title: &str, text: &str) -> bool {
 pub struct TitleEcho {
     /// The title's words by number (from 1; 0 is a word the title lacks).
     ids: Vec<u32>,
-    /// Each distinct lower-case word of the title and its number.
-    numbers: FxHashMap<String, u32>,
+    /// Each distinct lower-case word of the title, in number order (the first is number 1):
+    /// a title has a handful, compared by length first, faster than hashing each text word.
+    distinct: Vec<String>,
     /// The weight of each number's word (index 0 unused).
     weights: Vec<usize>,
     /// Whether the whole title weighs enough to be echoed: a shorter one never is.
@@ -35,22 +34,25 @@ pub struct TitleEcho {
 impl TitleEcho {
     /// Reads `title`'s words.
     pub fn new(title: &str) -> TitleEcho {
-        let mut numbers: FxHashMap<String, u32> = FxHashMap::default();
+        let mut distinct: Vec<String> = Vec::new();
         let mut weights = vec![0];
         let ids = words(title)
             .into_iter()
-            .map(|word| {
-                let next = weights.len() as u32;
-                *numbers.entry(word).or_insert_with_key(|word| {
-                    weights.push(weight(word));
-                    next
-                })
-            })
+            .map(
+                |word| match distinct.iter().position(|known| *known == word) {
+                    Some(at) => at as u32 + 1,
+                    None => {
+                        weights.push(weight(&word));
+                        distinct.push(word);
+                        distinct.len() as u32
+                    }
+                },
+            )
             .collect::<Vec<u32>>();
         let can_echo = ids.iter().map(|&id| weights[id as usize]).sum::<usize>() >= THRESHOLD;
         TitleEcho {
             ids,
-            numbers,
+            distinct,
             weights,
             can_echo,
         }
@@ -77,16 +79,18 @@ impl TitleEcho {
 
     /// The text's words by the title's numbers.
     fn numbered<'t>(&'t self, text: &'t str) -> impl Iterator<Item = u32> + 't {
-        let mut lower = String::new();
         unicode_words(text).map(move |word| {
-            if word.is_ascii() {
-                lower.clear();
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
+            // An ASCII word is the title's lower-case word when it is one but for ASCII case
+            // (a word past ASCII never is); any other word is lower-cased first.
+            let at = if word.is_ascii() {
+                self.distinct
+                    .iter()
+                    .position(|known| known.len() == word.len() && known.eq_ignore_ascii_case(word))
             } else {
-                lower = crate::text::lowercase(word);
-            }
-            self.numbers.get(lower.as_str()).copied().unwrap_or(0)
+                let lower = crate::text::lowercase(word);
+                self.distinct.iter().position(|known| *known == lower)
+            };
+            at.map_or(0, |at| at as u32 + 1)
         })
     }
 
