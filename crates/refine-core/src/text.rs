@@ -71,7 +71,8 @@ pub fn words(text: &str) -> Vec<String> {
 /// Tells `take` each of [`words`] in turn, lower-cased into one buffer instead of a string a
 /// word.
 pub(crate) fn each_lower_word(text: &str, mut take: impl FnMut(&str)) {
-    let mut lower = String::new();
+    // Room for most words at once: growing it word by word cost a reallocation each time.
+    let mut lower = String::with_capacity(32);
     for word in unicode_words(text) {
         if word.is_ascii() {
             lower.clear();
