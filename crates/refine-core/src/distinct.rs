@@ -8,7 +8,6 @@
 //! `templated questions / all questions`: 0 when every topic's questions read differently, 1 for
 //! a pure template. Lower is better.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
@@ -24,18 +23,20 @@ pub fn masked_wording(title: &str, question: &str) -> String {
     masked_by(&title_stems(title), question)
 }
 
-/// The stems of a title's words, read once for all its questions.
-fn title_stems(title: &str) -> BTreeSet<Rc<str>> {
+/// The stems of a title's words, read once for all its questions. A title has a handful: a
+/// question's words are looked for among them one by one, each compared by length first.
+fn title_stems(title: &str) -> Vec<Rc<str>> {
     words(title).iter().map(|w| stem_shared(w)).collect()
 }
 
 /// [`masked_wording`], given the title's stems: the question's lower-case words ([`words`])
 /// joined by spaces, each run of the title's own words one mask. Written as it is read, one
 /// word at a time in a reused buffer.
-fn masked_by(own: &BTreeSet<Rc<str>>, question: &str) -> String {
+fn masked_by(own: &[Rc<str>], question: &str) -> String {
     let mut out = String::with_capacity(question.len());
     let mut masked = false;
-    let mut lower = String::new();
+    // Room for most words at once, not grown word by word.
+    let mut lower = String::with_capacity(32);
     for word in unicode_words(question) {
         lower.clear();
         if word.is_ascii() {
@@ -44,7 +45,8 @@ fn masked_by(own: &BTreeSet<Rc<str>>, question: &str) -> String {
         } else {
             lower.push_str(&crate::text::lowercase(word));
         }
-        let own_word = own.contains(&stem_shared(&lower));
+        let stem = stem_shared(&lower);
+        let own_word = own.iter().any(|s| **s == *stem);
         if own_word && masked {
             continue;
         }
@@ -146,7 +148,7 @@ mod tests {
     use super::*;
 
     /// The wording as it was first written: all the words, then the masks, then the join.
-    fn masked_by_words(own: &BTreeSet<Rc<str>>, question: &str) -> String {
+    fn masked_by_words(own: &[Rc<str>], question: &str) -> String {
         let mut out: Vec<&str> = Vec::new();
         let question_words = words(question);
         for word in &question_words {
