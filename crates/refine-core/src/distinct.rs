@@ -13,7 +13,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::contract::SPECIFICITY;
-use crate::text::{stem_shared, unicode_words, words};
+use crate::text::{each_lower_word, stem_shared, words};
 
 /// The mask that stands for the topic's own words.
 const MASK: &str = "…";
@@ -35,27 +35,18 @@ fn title_stems(title: &str) -> Vec<Rc<str>> {
 fn masked_by(own: &[Rc<str>], question: &str) -> String {
     let mut out = String::with_capacity(question.len());
     let mut masked = false;
-    // Room for most words at once, not grown word by word.
-    let mut lower = String::with_capacity(32);
-    for word in unicode_words(question) {
-        lower.clear();
-        if word.is_ascii() {
-            lower.push_str(word);
-            lower.make_ascii_lowercase();
-        } else {
-            lower.push_str(&crate::text::lowercase(word));
-        }
-        let stem = stem_shared(&lower);
+    each_lower_word(question, |lower| {
+        let stem = stem_shared(lower);
         let own_word = own.iter().any(|s| **s == *stem);
         if own_word && masked {
-            continue;
+            return;
         }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(if own_word { MASK } else { &lower });
+        out.push_str(if own_word { MASK } else { lower });
         masked = own_word;
-    }
+    });
     out
 }
 
