@@ -488,8 +488,9 @@ fn unclosed_body(reply: &str, tags: &[TagHit], open: &TagHit, lines: &LineIndex)
 /// The lines of a section body with their 1-based numbers; text on the tag's own line counts.
 fn content_lines(body: &str, first_line: usize) -> Vec<(usize, &str)> {
     work::step(body.len());
-    // What `body.split('\n')` cuts, the breaks found by `memchr`.
-    let mut lines = Vec::new();
+    // What `body.split('\n')` cuts, the breaks found by `memchr`; counted first, so the vector
+    // is allocated once (growing it cost a tenth of reading a section).
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', body.as_bytes()).count() + 1);
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', body.as_bytes()).chain(std::iter::once(body.len())) {
         lines.push((

@@ -218,6 +218,14 @@ pub(super) fn ordinal_prefix_len(title: &str) -> usize {
     const WORDS: &[&str] = &[
         "phase", "part", "step", "section", "block", "segment", "stage",
     ];
+    // The words start with `p`, `s` or `b` in either case, or with `ſ` (0xC5 0xBF), which
+    // folds into `s`: a title starting with another byte has no ordinal prefix (most titles).
+    if !matches!(
+        title.as_bytes().first(),
+        Some(b'p' | b'P' | b's' | b'S' | b'b' | b'B' | 0xC5)
+    ) {
+        return 0;
+    }
     let past_spaces = |at: usize| refine_pattern::past_spaces(title, at);
     let Some(word) = WORDS
         .iter()
@@ -259,7 +267,14 @@ pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
     let mut collapsed = std::borrow::Cow::Borrowed(raw);
     if memchr::memchr2(b'(', b'[', raw.as_bytes()).is_some() {
         for empty in ["()", "[]", "( )"] {
-            if collapsed.contains(empty) {
+            // A title is short: its bytes are compared in place, where `contains` would first
+            // prepare a substring searcher.
+            let (bytes, empty_bytes) = (collapsed.as_bytes(), empty.as_bytes());
+            let at_bracket = |at: usize| {
+                bytes.len() - at >= empty_bytes.len()
+                    && bytes[at..].iter().zip(empty_bytes).all(|(a, b)| a == b)
+            };
+            if memchr::memchr_iter(empty_bytes[0], bytes).any(at_bracket) {
                 collapsed = collapsed.replace(empty, " ").into();
             }
         }
@@ -279,6 +294,11 @@ pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
     let prefix = ordinal_prefix_len(&title);
     title.drain(..prefix);
     let mut detail: Vec<String> = Vec::new();
+    // The separators' marks are `:`, `-`, `|`, and two dashes whose UTF-8 starts 0xE2: a title
+    // without any of these bytes has none of them (most titles).
+    let marked = title
+        .bytes()
+        .any(|b| matches!(b, b':' | b'-' | b'|' | 0xE2));
     for (separator, mark) in [
         (": ", ':'),
         (" — ", '—'),
@@ -287,7 +307,8 @@ pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
         (" | ", '|'),
     ] {
         // Each separator is looked for only where its mark is: most titles have none.
-        if title.contains(mark)
+        if marked
+            && title.contains(mark)
             && let Some(at) = title.find(separator)
             && title[..at].chars().any(char::is_alphabetic)
         {
@@ -356,6 +377,11 @@ static FRAMING_WORDS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock:
 /// [`is_framing`] without its shortcut: the title's words read whole.
 pub(super) fn is_framing_read_whole(text: &str) -> bool {
     let (title, _) = split_timebox(text);
+    // "Agenda:" is looked for before the title is split into words: a title holding it has a
+    // word ("agenda"), so it is framing however its words read.
+    if title.to_lowercase().contains("agenda:") {
+        return true;
+    }
     let w = crate::text::lower_words(&title);
     let framing = VOCABULARY.agenda_framing;
     match (w.first(), w.last()) {
@@ -364,7 +390,6 @@ pub(super) fn is_framing_read_whole(text: &str) -> bool {
                 || last == "agenda"
                 || w.windows(2)
                     .any(|pair| pair[0] == "agenda" && pair[1] == "for")
-                || title.to_lowercase().contains("agenda:")
         }
         _ => false,
     }
