@@ -787,22 +787,50 @@ pub fn match_phase(title: &str, guide: &Guide) -> Option<String> {
     match_phase_named(title, guide, &phase_name_stems(guide))
 }
 
+/// Stems of a phase name's distinctive words.
+type NameStems = Rc<[Rc<str>]>;
+
+/// How many phase names each thread remembers the stems of before it starts afresh.
+const PHASE_NAME_LIMIT: usize = 1_000;
+
+thread_local! {
+    /// Each phase name's stems, by name: every reply read with a guide reads its phase names
+    /// again, and splitting and stemming them cost more than the rest of matching titles.
+    static PHASE_NAME_STEMS: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, NameStems>> =
+        std::cell::RefCell::default();
+}
+
 /// The stems of each phase name's distinctive words (fillers such as "phase" left out), in the
 /// guide's order: what [`match_phase`] compares a title with.
-pub(crate) fn phase_name_stems(guide: &Guide) -> Vec<Vec<Rc<str>>> {
-    guide
-        .phases
-        .iter()
-        .map(|phase| {
-            let mut stems = Vec::new();
-            each_lower_word(&phase.name, |word| {
-                if !PHASE_FILLER.contains(&word) {
-                    stems.push(stem_shared(word));
+pub(crate) fn phase_name_stems(guide: &Guide) -> Vec<NameStems> {
+    PHASE_NAME_STEMS.with_borrow_mut(|known| {
+        if known.len() + guide.phases.len() > PHASE_NAME_LIMIT {
+            known.clear();
+        }
+        guide
+            .phases
+            .iter()
+            .map(|phase| {
+                if let Some(stems) = known.get(phase.name.as_str()) {
+                    return Rc::clone(stems);
                 }
-            });
-            stems
-        })
-        .collect()
+                let stems = name_stems(&phase.name);
+                known.insert(Box::from(phase.name.as_str()), Rc::clone(&stems));
+                stems
+            })
+            .collect()
+    })
+}
+
+/// The stems of `name`'s words but [`PHASE_FILLER`], read afresh.
+fn name_stems(name: &str) -> NameStems {
+    let mut stems = Vec::new();
+    each_lower_word(name, |word| {
+        if !PHASE_FILLER.contains(&word) {
+            stems.push(stem_shared(word));
+        }
+    });
+    stems.into()
 }
 
 /// [`match_phase`], given [`phase_name_stems`] of `guide` (read once for all of an agenda's
@@ -810,7 +838,7 @@ pub(crate) fn phase_name_stems(guide: &Guide) -> Vec<Vec<Rc<str>>> {
 pub(crate) fn match_phase_named(
     title: &str,
     guide: &Guide,
-    phase_names: &[Vec<Rc<str>>],
+    phase_names: &[NameStems],
 ) -> Option<String> {
     work::step(title.len() + guide.phases.len());
     let mut title_stems: Vec<Rc<str>> = Vec::new();

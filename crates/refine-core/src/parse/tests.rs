@@ -343,3 +343,32 @@ proptest::proptest! {
         proptest::prop_assert_eq!(LineIndex::new(&body).0, starts);
     }
 }
+
+/// The memo of phase names' stems gives what reading each name afresh gives, for guides read
+/// one after another and again.
+#[test]
+fn phase_name_stems_are_each_names_own() {
+    let builtin = Guide::builtin();
+    let other = Guide::parse(
+        include_str!("../../../../fixtures/guides/sixty-minute.md"),
+        crate::guide::GuideOrigin::BuiltIn,
+    )
+    .expect("fixture guide");
+    for guide in [&builtin, &other, &builtin, &other] {
+        let fresh: Vec<Vec<String>> = guide
+            .phases
+            .iter()
+            .map(|phase| {
+                name_stems(&phase.name)
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            })
+            .collect();
+        let remembered: Vec<Vec<String>> = phase_name_stems(guide)
+            .iter()
+            .map(|stems| stems.iter().map(|s| s.to_string()).collect())
+            .collect();
+        assert_eq!(remembered, fresh);
+    }
+}
