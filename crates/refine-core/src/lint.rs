@@ -475,12 +475,7 @@ impl Linter<'_> {
                 continue;
             }
             let mine = self.terms_of(point);
-            let found = statements
-                .overlaps(&mine)
-                .into_iter()
-                .any(|(line, overlap)| {
-                    overlap >= 2.min(statements.sets()[line].len()).min(mine.len())
-                });
+            let found = statements.shares_enough(&mine, 2.min(mine.len()));
             if found {
                 traced += 1;
             } else {

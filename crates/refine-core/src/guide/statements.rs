@@ -52,7 +52,9 @@ impl StatementTerms {
 
     /// The lines that share terms with `terms`, each with how many it shares
     /// (`sets()[line].intersection(terms).count()`), by line; lines sharing none are left out.
-    pub fn overlaps(&self, terms: &crate::text::Terms) -> Vec<(usize, usize)> {
+    /// What [`StatementTerms::shares_enough`] answers from, in the tests.
+    #[cfg(test)]
+    fn overlaps(&self, terms: &crate::text::Terms) -> Vec<(usize, usize)> {
         let index = self.lines_of();
         // Counted by line (a guide has a few dozen), not sorted: the lines come out in order.
         let mut counts = vec![0usize; self.sets.len()];
@@ -66,6 +68,24 @@ impl StatementTerms {
             .enumerate()
             .filter(|&(_, count)| count > 0)
             .collect()
+    }
+
+    /// Whether a line shares at least `at_least` terms with `terms`, or all of its own when it
+    /// has fewer: `overlaps(terms)` holding a line with `overlap >= at_least.min(its terms)`.
+    /// Counts only grow, so the first line to get there answers.
+    pub fn shares_enough(&self, terms: &crate::text::Terms, at_least: usize) -> bool {
+        let index = self.lines_of();
+        let mut counts = vec![0usize; self.sets.len()];
+        for lines in terms.iter().filter_map(|term| index.get(&**term)) {
+            for &line in lines {
+                let line = line as usize;
+                counts[line] += 1;
+                if counts[line] >= at_least.min(self.sets[line].len()) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 
@@ -109,7 +129,11 @@ mod tests {
                 .filter(|&(_, n)| n > 0)
                 .collect();
             let shared: crate::text::Terms = asked.iter().map(|t| std::rc::Rc::from(t.as_str())).collect();
-            prop_assert_eq!(statements.overlaps(&shared), expected);
+            prop_assert_eq!(statements.overlaps(&shared), expected.clone());
+            for at_least in 0..4 {
+                let enough = expected.iter().any(|&(line, n)| n >= at_least.min(sets[line].len()));
+                prop_assert_eq!(statements.shares_enough(&shared, at_least), enough, "{}", at_least);
+            }
             prop_assert_eq!(statements.holds(probe), sets.iter().any(|s| s.contains(probe)));
         }
     }
