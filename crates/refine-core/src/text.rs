@@ -502,7 +502,9 @@ pub fn same_stem(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     // The prefix is compared first: most pairs differ in their first bytes, and only a
     // prefix's letters need counting (fewer than four bytes are fewer than four letters).
-    long.starts_with(short)
+    // The first bytes are compared before the call to `memcmp`: most pairs differ there.
+    short.as_bytes().first() == long.as_bytes().first()
+        && long.starts_with(short)
         && (short.len() == long.len() || (short.len() >= 4 && short.chars().nth(3).is_some()))
 }
 
