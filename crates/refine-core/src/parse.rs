@@ -96,6 +96,8 @@ pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
     let tags = scan_tags(reply);
     let mut findings = Vec::new();
     let mut layout = ReplyLayout::default();
+    // Vectors filled below are sized before they are filled: each growth is an allocation.
+    layout.sections.reserve(SECTIONS.len());
     let mut plan = SessionPlan {
         topic: topic.to_string(),
         ..SessionPlan::default()
@@ -137,19 +139,27 @@ pub fn parse_reply(reply: &str, topic: &str, guide: &Guide) -> ParsedReply {
             SectionKind::Agenda => {
                 let mut items = agenda_items(&classified, guide);
                 offsets_to_durations(&mut items);
+                plan.agenda.reserve(items.len());
+                layout.agenda.reserve(items.len());
                 for (item, item_layout) in items {
                     plan.agenda.push(item);
                     layout.agenda.push(item_layout);
                 }
             }
             SectionKind::KeyPoints => {
-                for (line, text) in list_items(&classified) {
+                let listed = list_items(&classified);
+                plan.key_points.reserve(listed.len());
+                layout.key_points.reserve(listed.len());
+                for (line, text) in listed {
                     plan.key_points.push(text);
                     layout.key_points.push(line);
                 }
             }
             SectionKind::DiscussionQuestions => {
-                for (line, text) in list_items(&classified) {
+                let listed = list_items(&classified);
+                plan.discussion_questions.reserve(listed.len());
+                layout.discussion_questions.reserve(listed.len());
+                for (line, text) in listed {
                     plan.discussion_questions.push(text);
                     layout.discussion_questions.push(line);
                 }

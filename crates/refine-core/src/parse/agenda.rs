@@ -275,7 +275,7 @@ pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
                     && bytes[at..].iter().zip(empty_bytes).all(|(a, b)| a == b)
             };
             if memchr::memchr_iter(empty_bytes[0], bytes).any(at_bracket) {
-                collapsed = collapsed.replace(empty, " ").into();
+                collapsed = replaced(&collapsed, empty).into();
             }
         }
     }
@@ -322,6 +322,20 @@ pub(super) fn title_and_detail(raw: &str) -> (String, Option<String>) {
     let detail = (!detail.is_empty()).then(|| detail.join(" — "));
     trim_in_place(&mut title, 0);
     (title, detail)
+}
+
+/// `text` with each `empty` replaced by a space, as `str::replace` writes it, into a string
+/// sized once (`replace` grows its string as it goes).
+fn replaced(text: &str, empty: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in text.match_indices(empty) {
+        out.push_str(&text[last..at]);
+        out.push(' ');
+        last = at + empty.len();
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// Drops `title`'s first `start` bytes, then [`TITLE_TRIM`] from both ends, in place.

@@ -131,7 +131,8 @@ impl<'a> LoweredText<'a> {
 
     /// `texts` read together, one line each (see [`Phrases::may_find_in_any`]).
     pub fn of_lines<'t>(texts: impl IntoIterator<Item = &'t str>) -> LoweredText<'static> {
-        let mut together = String::new();
+        // Most lists of texts are a few hundred bytes: one allocation holds them.
+        let mut together = String::with_capacity(1024);
         for text in texts {
             together.push_str(text);
             together.push('\n');
