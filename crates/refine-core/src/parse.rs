@@ -375,7 +375,10 @@ fn section_body(
     findings: &mut Vec<Finding>,
 ) -> FoundSection {
     let tag = contract.tag;
-    let mut closed: Vec<SectionBody> = Vec::new();
+    // The first closed section is read; later ones only need their line for a finding (most
+    // replies have none, and no vector is allocated).
+    let mut first_closed: Option<SectionBody> = None;
+    let mut later_closed: Vec<usize> = Vec::new();
     let mut unclosed: Vec<SectionBody> = Vec::new();
     let mut stray_close: Option<usize> = None;
     let mut open: Option<&TagHit> = None;
@@ -388,10 +391,15 @@ fn section_body(
                 open = Some(hit);
             }
             (true, Some(o)) => {
-                closed.push(SectionBody {
-                    open_line: lines.line_of(o.start),
-                    range: o.end..hit.start,
-                });
+                let open_line = lines.line_of(o.start);
+                if first_closed.is_none() {
+                    first_closed = Some(SectionBody {
+                        open_line,
+                        range: o.end..hit.start,
+                    });
+                } else {
+                    later_closed.push(open_line);
+                }
                 open = None;
             }
             (true, None) => {
@@ -409,18 +417,15 @@ fn section_body(
             Some(body.open_line),
         ));
     }
-    for extra in closed.iter().skip(1) {
+    for &open_line in &later_closed {
         findings.push(Finding::new(
             Code::SectionDuplicate,
             format!("a second <{tag}> section; only the first is read"),
-            Some(extra.open_line),
+            Some(open_line),
         ));
     }
-    let (was_unclosed, duplicated) = (!unclosed.is_empty(), closed.len() > 1);
-    let chosen = closed
-        .into_iter()
-        .next()
-        .or_else(|| unclosed.into_iter().next());
+    let (was_unclosed, duplicated) = (!unclosed.is_empty(), !later_closed.is_empty());
+    let chosen = first_closed.or_else(|| unclosed.into_iter().next());
     if chosen.is_none() {
         let message = match stray_close {
             Some(line) => format!("no <{tag}> section: </{tag}> at line {line} closes nothing"),
@@ -851,7 +856,7 @@ pub(crate) fn match_phase_named(
     phase_names: &[NameStems],
 ) -> Option<String> {
     work::step(title.len() + guide.phases.len());
-    let mut title_stems: Vec<Rc<str>> = Vec::new();
+    let mut title_stems: Vec<Rc<str>> = Vec::with_capacity(8);
     each_lower_word(title, |word| title_stems.push(stem_shared(word)));
     let mut best: Option<(f64, &str)> = None;
     for (phase, phase_stems) in guide.phases.iter().zip(phase_names) {

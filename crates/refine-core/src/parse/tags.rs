@@ -26,7 +26,8 @@ pub(super) struct TagMatch {
 
 /// Every match of [`TAG`] in `text`, in order; the same as its `captures_iter`.
 pub(super) fn tag_matches(text: &str) -> Vec<TagMatch> {
-    let mut found = Vec::new();
+    // A reply's four sections open and close: eight tags, in one allocation.
+    let mut found = Vec::with_capacity(8);
     let mut open = None;
     // `<` and `>` are ASCII, never part of a longer UTF-8 sequence; a reply holds few of them,
     // so they are found by a vectorised search rather than byte by byte.
