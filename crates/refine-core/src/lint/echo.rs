@@ -34,21 +34,36 @@ pub struct TitleEcho {
 impl TitleEcho {
     /// Reads `title`'s words.
     pub fn new(title: &str) -> TitleEcho {
-        let mut distinct: Vec<String> = Vec::new();
-        let mut weights = vec![0];
-        let ids = words(title)
-            .into_iter()
-            .map(
-                |word| match distinct.iter().position(|known| *known == word) {
-                    Some(at) => at as u32 + 1,
-                    None => {
-                        weights.push(weight(&word));
-                        distinct.push(word);
-                        distinct.len() as u32
-                    }
-                },
-            )
-            .collect::<Vec<u32>>();
+        // Read as `numbered` reads a text: an ASCII word is looked up ignoring ASCII case and
+        // copied lower-cased only when it is new; any other word is lower-cased first.
+        let mut distinct: Vec<String> = Vec::with_capacity(8);
+        let mut weights = Vec::with_capacity(9);
+        weights.push(0);
+        let mut ids = Vec::with_capacity(8);
+        for word in unicode_words(title) {
+            let (at, lower) = if word.is_ascii() {
+                let at = distinct.iter().position(|known| {
+                    known.len() == word.len() && known.eq_ignore_ascii_case(word)
+                });
+                (at, None)
+            } else {
+                let lower = crate::text::lowercase(word);
+                (
+                    distinct.iter().position(|known| *known == lower),
+                    Some(lower),
+                )
+            };
+            let id = match at {
+                Some(at) => at as u32 + 1,
+                None => {
+                    let lower = lower.unwrap_or_else(|| word.to_ascii_lowercase());
+                    weights.push(weight(&lower));
+                    distinct.push(lower);
+                    distinct.len() as u32
+                }
+            };
+            ids.push(id);
+        }
         let can_echo = ids.iter().map(|&id| weights[id as usize]).sum::<usize>() >= THRESHOLD;
         TitleEcho {
             ids,
@@ -153,7 +168,8 @@ impl TitleEcho {
 const THRESHOLD: usize = SPECIFICITY.echo_run_words * UNSPACED_PER_WORD;
 
 fn weight(word: &str) -> usize {
-    if word.chars().any(is_unspaced) {
+    // No ASCII character belongs to a script written without spaces.
+    if !word.is_ascii() && word.chars().any(is_unspaced) {
         1
     } else {
         UNSPACED_PER_WORD
@@ -238,6 +254,32 @@ mod tests {
             let run = expected.filter(|(w, _)| *w >= THRESHOLD).map(|(_, run)| run);
             prop_assert_eq!(echo.run_in(&text), run.clone());
             prop_assert_eq!(echo.echoed_in(&text), run.is_some());
+        }
+
+        /// The title is read word by word as `words` reads it: the same numbers, distinct
+        /// lower-case words and weights as numbering `words(title)` in order.
+        #[test]
+        fn titles_number_their_words_as_words_reads_them(
+            title in proptest::collection::vec(proptest::sample::select(WORDS), 0..9),
+        ) {
+            let title = text_of(&title);
+            let echo = TitleEcho::new(&title);
+            let mut distinct: Vec<String> = Vec::new();
+            let mut weights = vec![0];
+            let mut ids = Vec::new();
+            for word in words(&title) {
+                match distinct.iter().position(|known| *known == word) {
+                    Some(at) => ids.push(at as u32 + 1),
+                    None => {
+                        weights.push(if word.chars().any(is_unspaced) { 1 } else { UNSPACED_PER_WORD });
+                        distinct.push(word);
+                        ids.push(distinct.len() as u32);
+                    }
+                }
+            }
+            prop_assert_eq!(&echo.ids, &ids);
+            prop_assert_eq!(&echo.distinct, &distinct);
+            prop_assert_eq!(&echo.weights, &weights);
         }
 
         /// Texts that quote the title in part, among words of their own: echoes or runs just
