@@ -5,6 +5,8 @@
 //! ignoring ASCII case), and the longest common run is found over the numbers, a text word the title
 //! lacks being 0. Only when a run is found are the text's words read whole to quote it.
 
+use std::cell::OnceCell;
+
 use crate::contract::SPECIFICITY;
 use crate::text::{is_unspaced, unicode_words, words};
 
@@ -29,6 +31,43 @@ pub struct TitleEcho {
     weights: Vec<usize>,
     /// Whether the whole title weighs enough to be echoed: a shorter one never is.
     can_echo: bool,
+    /// Where each number's word is in the title, read when a run is first looked for.
+    occurrences: OnceCell<Occurrences>,
+}
+
+/// The title positions of each number's word, ascending: number `k`'s are
+/// `positions[starts[k - 1]..starts[k]]`.
+#[derive(Debug, Clone)]
+struct Occurrences {
+    positions: Vec<u32>,
+    starts: Vec<u32>,
+}
+
+impl Occurrences {
+    /// Reads `ids` (numbers from 1 to `count`), grouping positions by number: counted, then
+    /// placed.
+    fn of(ids: &[u32], count: usize) -> Occurrences {
+        let mut starts = vec![0u32; count + 1];
+        for &id in ids {
+            starts[id as usize] += 1;
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut positions = vec![0u32; ids.len()];
+        let mut next = starts.clone();
+        for (i, &id) in ids.iter().enumerate() {
+            let slot = &mut next[id as usize - 1];
+            positions[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+        Occurrences { positions, starts }
+    }
+
+    /// The title positions of number `id`'s word.
+    fn of_number(&self, id: u32) -> &[u32] {
+        &self.positions[self.starts[id as usize - 1] as usize..self.starts[id as usize] as usize]
+    }
 }
 
 impl TitleEcho {
@@ -70,6 +109,7 @@ impl TitleEcho {
             distinct,
             weights,
             can_echo,
+            occurrences: OnceCell::new(),
         }
     }
 
@@ -137,30 +177,42 @@ impl TitleEcho {
     }
 
     /// The longest run of consecutive words the title and the numbered words `b` share, by
-    /// weight: its weight, where it ends among the words and its length in words.
+    /// weight: its weight, where it ends among the words and its length in words. Of runs as
+    /// heavy, the one that starts earliest in the title, then ends earliest in `b`.
+    ///
+    /// Only the cells where a title word meets the same word of `b` are visited (a text word
+    /// is one of the title's at one or two places), each extending the cell one word back in
+    /// both: the table of every title word against every text word is never written.
     fn longest_run(&self, b: &[u32]) -> Option<(usize, usize, usize)> {
-        if b.iter().all(|&id| id == 0) {
-            return None;
-        }
-        // Longest common substring over words, weighted: one row of the table at a time, in two
-        // buffers that trade places.
-        let mut previous = vec![(0usize, 0usize); b.len() + 1];
-        let mut row = vec![(0usize, 0usize); b.len() + 1];
-        let mut best = (0usize, 0usize, 0usize); // weight, end in b, length in words
-        for &x in &self.ids {
-            row.fill((0, 0));
-            for (j, &y) in b.iter().enumerate() {
-                if x == y {
-                    let (w, n) = previous[j];
-                    row[j + 1] = (w + self.weights[y as usize], n + 1);
-                    if row[j + 1].0 > best.0 {
-                        best = (row[j + 1].0, j + 1, n + 1);
+        // The cells of the previous word of `b` and of this one: (title position, weight,
+        // length), by title position.
+        let mut previous: Vec<(u32, usize, usize)> = Vec::new();
+        let mut current: Vec<(u32, usize, usize)> = Vec::new();
+        // Weight, title position, end in `b`, length in words.
+        let mut best: Option<(usize, u32, usize, usize)> = None;
+        let occurrences = self
+            .occurrences
+            .get_or_init(|| Occurrences::of(&self.ids, self.distinct.len()));
+        for (j, &y) in b.iter().enumerate() {
+            current.clear();
+            if y != 0 {
+                for &i in occurrences.of_number(y) {
+                    let (w, n) = match i.checked_sub(1) {
+                        Some(back) => previous
+                            .binary_search_by_key(&back, |cell| cell.0)
+                            .map_or((0, 0), |k| (previous[k].1, previous[k].2)),
+                        None => (0, 0),
+                    };
+                    let cell = (i, w + self.weights[y as usize], n + 1);
+                    current.push(cell);
+                    if best.is_none_or(|(bw, bi, _, _)| cell.1 > bw || (cell.1 == bw && i < bi)) {
+                        best = Some((cell.1, i, j + 1, cell.2));
                     }
                 }
             }
-            std::mem::swap(&mut previous, &mut row);
+            std::mem::swap(&mut previous, &mut current);
         }
-        (best.2 > 0).then_some(best)
+        best.map(|(weight, _, end, length)| (weight, end, length))
     }
 }
 
@@ -210,6 +262,31 @@ mod tests {
             };
             (w, b[end - n..end].join(sep))
         })
+    }
+
+    impl TitleEcho {
+        /// The longest run as first written: the whole table of title words against text
+        /// words, one row at a time, the first heaviest cell kept.
+        fn longest_run_by_table(&self, b: &[u32]) -> Option<(usize, usize, usize)> {
+            let ids = &self.ids;
+            let mut previous = vec![(0usize, 0usize); b.len() + 1];
+            let mut row = vec![(0usize, 0usize); b.len() + 1];
+            let mut best = (0usize, 0usize, 0usize);
+            for &x in ids {
+                row.fill((0, 0));
+                for (j, &y) in b.iter().enumerate() {
+                    if x == y {
+                        let (w, n) = previous[j];
+                        row[j + 1] = (w + self.weights[y as usize], n + 1);
+                        if row[j + 1].0 > best.0 {
+                            best = (row[j + 1].0, j + 1, n + 1);
+                        }
+                    }
+                }
+                std::mem::swap(&mut previous, &mut row);
+            }
+            (best.2 > 0).then_some(best)
+        }
     }
 
     fn text_of(tokens: &[&str]) -> String {
@@ -280,6 +357,19 @@ mod tests {
             prop_assert_eq!(&echo.ids, &ids);
             prop_assert_eq!(&echo.distinct, &distinct);
             prop_assert_eq!(&echo.weights, &weights);
+        }
+
+        /// Only the cells where words meet are visited, and the run chosen is the table's: of
+        /// runs as heavy, the first in the title, then in the text (few words, many ties).
+        #[test]
+        fn runs_are_the_tables_runs(
+            title in proptest::collection::vec(proptest::sample::select(&["a", "b", "c", "結"][..]), 0..10),
+            text in proptest::collection::vec(proptest::sample::select(&["a", "b", "c", "結", "z"][..]), 0..14),
+        ) {
+            let (title, text) = (text_of(&title), text_of(&text));
+            let echo = TitleEcho::new(&title);
+            let numbers: Vec<u32> = echo.numbered(&text).collect();
+            prop_assert_eq!(echo.longest_run(&numbers), echo.longest_run_by_table(&numbers));
         }
 
         /// Texts that quote the title in part, among words of their own: echoes or runs just
