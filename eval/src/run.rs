@@ -531,6 +531,9 @@ pub fn run(
     let write_error: Mutex<Option<RunError>> = Mutex::new(None);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
+        // A worker reads reply after reply sharing the guide's lines and the planner's
+        // phrasings: it keeps their terms from one case to the next (bounded).
+        .start_handler(|_| refine_core::text::keep_terms_between_replies())
         .build()
         .map_err(|e| RunError::Pool {
             jobs: options.jobs,

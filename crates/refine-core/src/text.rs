@@ -429,62 +429,6 @@ pub fn is_unspaced(c: char) -> bool {
     )
 }
 
-/// Text to its terms, shared.
-type TermMemo = FxHashMap<Box<str>, Rc<Terms>>;
-
-thread_local! {
-    /// The terms of each text asked for through [`shared_terms`] while [`sharing_terms`] runs.
-    static SHARED_TERMS: RefCell<Option<TermMemo>> = const { RefCell::new(None) };
-}
-
-/// Runs `work` with the content terms of each text asked for through [`shared_terms`] computed
-/// once, and forgets them when it returns (or panics): one reply planned, parsed and linted
-/// reads the same questions, title and notes many times over. Within a `work` already running
-/// on this thread, it only runs `work`, sharing the outer memo.
-pub fn sharing_terms<R>(work: impl FnOnce() -> R) -> R {
-    struct Forget(bool);
-    impl Drop for Forget {
-        fn drop(&mut self) {
-            if self.0 {
-                SHARED_TERMS.with(|shared| *shared.borrow_mut() = None);
-            }
-        }
-    }
-    let started = SHARED_TERMS.with(|shared| {
-        let mut shared = shared.borrow_mut();
-        let idle = shared.is_none();
-        if idle {
-            *shared = Some(FxHashMap::default());
-        }
-        idle
-    });
-    let _forget = Forget(started);
-    work()
-}
-
-/// [`terms`] of `text`, computed once per [`sharing_terms`] (outside one, every time).
-pub fn shared_terms(text: &str) -> Rc<Terms> {
-    let known = SHARED_TERMS.with(|shared| {
-        shared
-            .borrow()
-            .as_ref()
-            .map(|memo| memo.get(text).map(Rc::clone))
-    });
-    match known {
-        Some(Some(set)) => set,
-        Some(None) => {
-            let set = Rc::new(terms(text));
-            SHARED_TERMS.with(|shared| {
-                if let Some(memo) = shared.borrow_mut().as_mut() {
-                    memo.insert(Box::from(text), Rc::clone(&set));
-                }
-            });
-            set
-        }
-        None => Rc::new(terms(text)),
-    }
-}
-
 /// Whether `text` has any content term: `!terms(text).is_empty()`, without building the set
 /// (it stops at the first term).
 pub fn has_terms(text: &str) -> bool {
@@ -514,6 +458,8 @@ mod terms;
 pub use terms::{Terms, terms, terms_meet};
 mod phrases;
 pub use phrases::{LoweredText, PhraseMatch, Phrases, find_phrase};
+mod shared;
+pub use shared::{keep_terms_between_replies, shared_terms, sharing_terms};
 
 /// How many sentences `text` holds: Unicode sentence segments that contain a letter or digit.
 pub fn sentence_count(text: &str) -> usize {
@@ -766,33 +712,6 @@ mod tests {
             let general: Vec<&str> = text.unicode_words().collect();
             proptest::prop_assert_eq!(fast, general);
         }
-    }
-
-    #[test]
-    fn shared_terms_are_computed_once_while_sharing_and_forgotten_after() {
-        let text = "Admins cannot export invoices";
-        assert!(!Rc::ptr_eq(&shared_terms(text), &shared_terms(text)));
-        let (first, inner) = sharing_terms(|| {
-            let first = shared_terms(text);
-            assert_eq!(*first, terms(text));
-            // A nested call shares the running memo and does not end it.
-            let inner = sharing_terms(|| shared_terms(text));
-            assert!(Rc::ptr_eq(&first, &shared_terms(text)));
-            (first, inner)
-        });
-        assert!(Rc::ptr_eq(&first, &inner));
-        // Forgotten: only the two handles above hold the set.
-        assert_eq!(Rc::strong_count(&first), 2);
-        assert!(!Rc::ptr_eq(&first, &shared_terms(text)));
-        // A panic inside forgets them too.
-        let unwound = std::panic::catch_unwind(|| {
-            sharing_terms(|| {
-                shared_terms(text);
-                panic!("work failed");
-            })
-        });
-        assert!(unwound.is_err());
-        assert!(SHARED_TERMS.with(|shared| shared.borrow().is_none()));
     }
 
     proptest::proptest! {
