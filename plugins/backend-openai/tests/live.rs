@@ -39,7 +39,8 @@ fn ask(backend: &dyn Backend, url: &str, model: &str, stream: bool, base: &str) 
     options.insert("temperature".into(), 0.into());
     options.insert("max_tokens".into(), 200.into());
     options.insert("stream".into(), stream.into());
-    options.insert("timeout".into(), 120.into());
+    // One slot serves the three tests in turn: a request may wait for the others first.
+    options.insert("timeout".into(), 300.into());
     let pieces = std::sync::Mutex::new(0usize);
     let count = |_: &str| {
         *pieces.lock().expect("lock") += 1;
