@@ -9,6 +9,12 @@ use std::rc::Rc;
 
 use super::{each_word_term, is_unspaced};
 
+/// Sorts `terms` in [`term_order`] and removes repeats.
+fn settle(terms: &mut Vec<Rc<str>>) {
+    terms.sort_unstable_by(|a, b| term_order(a, b));
+    terms.dedup();
+}
+
 /// `str`'s order, told by the first bytes where they differ (most terms' do) without a call to
 /// `memcmp`.
 fn term_order(a: &str, b: &str) -> std::cmp::Ordering {
@@ -99,8 +105,7 @@ impl Terms {
 
     /// Sorts and removes repeats: what a set built by pushing must do before it is read.
     fn settle(&mut self) {
-        self.0.sort_unstable_by(|a, b| term_order(a, b));
-        self.0.dedup();
+        settle(&mut self.0);
     }
 }
 
@@ -151,8 +156,7 @@ pub fn terms(text: &str) -> Terms {
                 scratch.push(Rc::clone(term));
                 true
             });
-            scratch.sort_unstable_by(|a, b| term_order(a, b));
-            scratch.dedup();
+            settle(scratch);
             let mut settled = Vec::with_capacity(scratch.len());
             settled.append(scratch);
             Terms(settled)
