@@ -346,6 +346,19 @@ impl Pattern {
         })
     }
 
+    /// Every successive non-overlapping match in `haystack`: the group 0 of
+    /// [`Pattern::captures_iter`], found without reading the other groups (which sends `regex`
+    /// to a slower engine once a match is found).
+    pub fn find_iter<'p, 'h>(&'p self, haystack: &'h str) -> FindIter<'p, 'h> {
+        let matches = match self.engine(haystack) {
+            Engine::Lite(re) => Matches::Lite(self, re.find_iter(haystack)),
+            // Read lazily: the slow search is not timed.
+            Engine::Full(re) | Engine::FullSlow(re) => Matches::Full(re.find_iter(haystack)),
+            Engine::NoMatch => Matches::Empty,
+        };
+        FindIter { haystack, matches }
+    }
+
     /// `haystack` with its first match replaced by `replacement` (`$1`, `${name}` expand).
     pub fn replace<'h>(&self, haystack: &'h str, replacement: &str) -> Cow<'h, str> {
         match self.engine(haystack) {
@@ -608,6 +621,31 @@ impl<'h> Iterator for CapturesIter<'_, 'h> {
             Iter::Full(it) => it.next().map(Captures::Full),
             Iter::Empty => None,
         }
+    }
+}
+
+/// The successive matches; see [`Pattern::find_iter`].
+pub struct FindIter<'p, 'h> {
+    haystack: &'h str,
+    matches: Matches<'p, 'h>,
+}
+
+enum Matches<'p, 'h> {
+    Lite(&'p Pattern, regex_lite::Matches<'p, 'h>),
+    Full(regex::Matches<'p, 'h>),
+    Empty,
+}
+
+impl<'h> Iterator for FindIter<'_, 'h> {
+    type Item = Match<'h>;
+
+    fn next(&mut self) -> Option<Match<'h>> {
+        let span = match &mut self.matches {
+            Matches::Lite(pattern, it) => pattern.timed(|| it.next().map(|m| m.range())),
+            Matches::Full(it) => it.next().map(|m| m.range()),
+            Matches::Empty => None,
+        }?;
+        Some(Match::new(self.haystack, span))
     }
 }
 

@@ -86,6 +86,29 @@ proptest! {
         }
     }
 
+    /// The matches found alone are the captures' group 0, on plain text (either engine) and on
+    /// any other (the full engine, or none when a guard rules the text out).
+    #[test]
+    fn finding_every_match_is_every_captures_group_0(
+        plain in haystack(),
+        unplain in unplain_haystack(),
+    ) {
+        for text in [&plain, &unplain] {
+            for pattern in SAMPLED.iter() {
+                let found: Vec<(usize, usize)> =
+                    pattern.find_iter(text).map(|m| (m.start(), m.end())).collect();
+                let captured: Vec<(usize, usize)> = pattern
+                    .captures_iter(text)
+                    .map(|c| c.get(0).map(|m| (m.start(), m.end())).expect("group 0"))
+                    .collect();
+                prop_assert_eq!(&found, &captured, "{} on {:?}", pattern.as_str(), text);
+                for (m, (start, end)) in pattern.find_iter(text).zip(&found) {
+                    prop_assert_eq!(m.as_str(), &text[*start..*end]);
+                }
+            }
+        }
+    }
+
     #[test]
     fn replacing_with_a_function_is_replacing_with_a_template(text in haystack()) {
         for pattern in SAMPLED.iter() {

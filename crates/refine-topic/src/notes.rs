@@ -1,6 +1,7 @@
 //! Context notes, read: the sentences people wrote (Markdown lists, headings, code blocks and
 //! logs handled; version numbers and abbreviations do not end a sentence) and the facts in them.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -71,7 +72,7 @@ impl Notes {
                 } else {
                     4
                 };
-                let short = sentence.split_whitespace().count() < least
+                let short = sentence.split_whitespace().nth(least - 1).is_none()
                     && !sentence.chars().any(refine_core::text::is_unspaced);
                 if short || sentence.ends_with([',', ':', '：', '，']) {
                     continue;
@@ -148,20 +149,21 @@ fn blocks(text: &str, notes: &mut Notes) -> Vec<Block> {
                  heading: &mut Heading,
                  all_strong: &mut bool,
                  has_log: &mut bool| {
-        // A log line pasted into a paragraph is left out, line by line.
-        let kept: Vec<&str> = current
-            .lines()
-            .filter(|line| {
-                let log = is_log_line(line);
-                *has_log |= log;
-                !log
-            })
-            .collect();
-        let text = kept
-            .join(" ")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        // A log line pasted into a paragraph is left out, line by line; the words of the
+        // others are joined by single spaces.
+        let mut text = String::with_capacity(current.len());
+        for line in current.lines() {
+            if is_log_line(line) {
+                *has_log = true;
+                continue;
+            }
+            for word in line.split_whitespace() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(word);
+            }
+        }
         if !text.is_empty() {
             if *all_strong {
                 *heading = heading_of(&text.to_lowercase());
@@ -280,11 +282,37 @@ fn heading_of(text: &str) -> Heading {
     }
 }
 
+/// `text`'s words (split at white space) joined by single spaces: `text` itself, trimmed, when
+/// it is written so already, as the sentences of a block are.
+fn one_line(text: &str) -> Cow<'_, str> {
+    let trimmed = text.trim();
+    if is_one_line(trimmed) {
+        Cow::Borrowed(trimmed)
+    } else {
+        Cow::Owned(trimmed.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
+/// Whether trimmed `text` is its words joined by single spaces: no white space but single
+/// spaces, none of them doubled.
+fn is_one_line(trimmed: &str) -> bool {
+    let mut after_space = false;
+    for &b in trimmed.as_bytes() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return false,
+            _ => after_space = false,
+        }
+    }
+    trimmed.is_ascii() || !trimmed.chars().any(|c| !c.is_ascii() && c.is_whitespace())
+}
+
 /// Sentences by Unicode's rules (so "Vue 2.7" and "e.g. this" stay whole), on one line each.
 fn split_sentences(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for sentence in refine_core::text::unicode_sentences(text) {
-        let one_line = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+        let one_line = one_line(sentence);
         if one_line.is_empty() {
             continue;
         }
@@ -296,7 +324,7 @@ fn split_sentences(text: &str) -> Vec<String> {
             last.push_str(&one_line);
             continue;
         }
-        out.push(one_line);
+        out.push(one_line.into_owned());
     }
     out
 }
@@ -308,7 +336,7 @@ fn ends_with_abbreviation(sentence: &str) -> bool {
     ];
     let last = sentence
         .split_whitespace()
-        .last()
+        .next_back()
         .unwrap_or_default()
         .to_lowercase();
     ABBREVIATIONS.contains(&last.as_str())
@@ -366,7 +394,7 @@ static CONDITION: LazyLock<Pattern> = LazyLock::new(|| {
 /// Role words that name people a topic affects.
 static AFFECTED: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(
-        r"(?i)\b((?:[A-Za-z][\w-]*\s){0,2}(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|creators?|leads?|reps?))\b",
+        r"(?i)\b(?:[A-Za-z][\w-]*\s){0,2}(?:users?|customers?|admins?|administrators?|developers?|devs|engineers?|managers?|finance|sales|agents?|merchants?|shoppers?|buyers?|sellers?|editors?|authors?|moderators?|readers?|students?|teachers?|patients?|doctors?|nurses?|drivers?|operators?|partners?|clients?|visitors?|members?|subscribers?|staff|employees|maintainers?|contributors?|translators?|designers?|accountants?|auditors?|reviewers?|recruiters?|candidates?|tenants?|guests?|players?|viewers?|parents?|teams?|creators?|leads?|reps?)\b",
     )
 });
 
@@ -515,9 +543,9 @@ const THING_MODIFIERS: &[&str] = &[
 ];
 
 fn affected(sentence: &str) -> Vec<String> {
+    // The match is who it names: no group is read (reading them costs a slower engine).
     AFFECTED
-        .captures_iter(sentence)
-        .filter_map(|c| c.get(1))
+        .find_iter(sentence)
         .filter(|m| {
             // One person ("the file manager", "a user") is rarely who a topic affects; groups are.
             let words: Vec<String> = m
@@ -609,10 +637,7 @@ fn anchor(sentence: &str, kind: FactKind) -> Option<usize> {
 fn quote(sentence: &str, kind: FactKind) -> String {
     // A link says where to read more, not what the notes say.
     let without_links = URL.replace_all(sentence, "");
-    let one_line = without_links
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let one_line = one_line(&without_links);
     let trimmed = one_line
         .trim_end_matches(['.', '。', '!', '！', ';', ':'])
         .trim();
@@ -749,6 +774,18 @@ mod tests {
             ]
         );
         assert_eq!(notes.affected, vec!["finance teams"]);
+    }
+
+    proptest::proptest! {
+        /// A text on one line is its words joined by single spaces, whatever white space it
+        /// holds (tabs, line breaks, doubled spaces, a non-breaking or an ideographic space).
+        #[test]
+        fn one_line_is_the_words_joined_by_single_spaces(
+            text in "[a-zé。 \t\n\r\u{0B}\u{0C}\u{A0}\u{3000}\u{85}]{0,16}"
+        ) {
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(one_line(&text), words.as_str());
+        }
     }
 
     #[test]
