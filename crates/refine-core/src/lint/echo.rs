@@ -31,6 +31,9 @@ pub struct TitleEcho {
     weights: Vec<usize>,
     /// Whether the whole title weighs enough to be echoed: a shorter one never is.
     can_echo: bool,
+    /// Numbers of title words one of which every echo repeats, all ASCII: a text that holds
+    /// none of them (ignoring ASCII case) echoes nothing. `None` when no such set is ASCII.
+    sentinels: Option<Vec<u32>>,
     /// Where each number's word is in the title, read when a run is first looked for.
     occurrences: OnceCell<Occurrences>,
 }
@@ -104,11 +107,17 @@ impl TitleEcho {
             ids.push(id);
         }
         let can_echo = ids.iter().map(|&id| weights[id as usize]).sum::<usize>() >= THRESHOLD;
+        let sentinels = if can_echo {
+            sentinels(&ids, &distinct)
+        } else {
+            None
+        };
         TitleEcho {
             ids,
             distinct,
             weights,
             can_echo,
+            sentinels,
             occurrences: OnceCell::new(),
         }
     }
@@ -155,6 +164,11 @@ impl TitleEcho {
         if !self.can_echo {
             return None;
         }
+        if let Some(sentinels) = &self.sentinels
+            && !self.may_hold_any(sentinels, text)
+        {
+            return None;
+        }
         // A shared run lies in a stretch of the text's words that are all the title's: when no
         // stretch weighs enough, no run does. Most texts have none, and their numbers are read
         // as they come, without keeping them.
@@ -174,6 +188,17 @@ impl TitleEcho {
         let b: Vec<u32> = self.numbered(text).collect();
         self.longest_run(&b)
             .filter(|&(weight, _, _)| weight >= THRESHOLD)
+    }
+
+    /// Whether `text` may hold one of the words numbered `sentinels` (all ASCII): it holds one
+    /// as a piece ignoring ASCII case, or a Kelvin sign, the one character past ASCII that
+    /// lower-cases to an ASCII letter (a test checks every character).
+    fn may_hold_any(&self, sentinels: &[u32], text: &str) -> bool {
+        let text = text.as_bytes();
+        sentinels.iter().any(|&id| {
+            let word = self.distinct[id as usize - 1].as_bytes();
+            holds_ignoring_ascii_case(text, word)
+        }) || memchr::memmem::find(text, KELVIN_SIGN.as_bytes()).is_some()
     }
 
     /// The longest run of consecutive words the title and the numbered words `b` share, by
@@ -218,6 +243,62 @@ impl TitleEcho {
 
 /// The weight a run must reach to be an echo.
 const THRESHOLD: usize = SPECIFICITY.echo_run_words * UNSPACED_PER_WORD;
+
+/// The fewest words a run of [`THRESHOLD`] weight has: no word weighs more than
+/// [`UNSPACED_PER_WORD`].
+const LEAST_RUN_WORDS: usize = THRESHOLD.div_ceil(UNSPACED_PER_WORD);
+
+/// `K` (U+212A), which lower-cases to `k`.
+const KELVIN_SIGN: &str = "\u{212A}";
+
+/// The words (by number) one of which every run of [`LEAST_RUN_WORDS`] title positions or more
+/// holds: the title positions of one class modulo [`LEAST_RUN_WORDS`] (such a run holds one of
+/// each class). Of the classes whose words are all ASCII, the one whose shortest word is
+/// longest, the fewest words on a tie: long words are rare in other text.
+fn sentinels(ids: &[u32], distinct: &[String]) -> Option<Vec<u32>> {
+    (0..LEAST_RUN_WORDS.min(ids.len()))
+        .map(|class| {
+            let mut numbers: Vec<u32> = ids
+                .iter()
+                .skip(class)
+                .step_by(LEAST_RUN_WORDS)
+                .copied()
+                .collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            numbers
+        })
+        .filter(|numbers| {
+            numbers
+                .iter()
+                .all(|&id| distinct[id as usize - 1].is_ascii())
+        })
+        .max_by_key(|numbers| {
+            let shortest = numbers
+                .iter()
+                .map(|&id| distinct[id as usize - 1].len())
+                .min();
+            (shortest, std::cmp::Reverse(numbers.len()))
+        })
+}
+
+/// Whether `haystack` holds `needle` (not empty) as a piece, ignoring ASCII case: its first
+/// byte's two cases are found by `memchr2`, the rest compared there.
+fn holds_ignoring_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        haystack,
+    )
+    .any(|at| {
+        haystack
+            .get(at + 1..at + 1 + rest.len())
+            .is_some_and(|piece| piece.eq_ignore_ascii_case(rest))
+    })
+}
 
 fn weight(word: &str) -> usize {
     // No ASCII character belongs to a script written without spaces.
@@ -311,7 +392,50 @@ mod tests {
         "x",
         "-",
         "?",
+        "kit",
+        "\u{212A}IT",
     ];
+
+    #[test]
+    fn the_kelvin_sign_is_the_one_character_past_ascii_that_lower_cases_into_ascii() {
+        let into_ascii: Vec<char> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii())
+            .filter(|c| crate::text::lowercase(&c.to_string()).is_ascii())
+            .collect();
+        assert_eq!(into_ascii, vec!['\u{212A}']);
+    }
+
+    proptest! {
+        /// Every run of title positions long enough to be an echo holds one of the
+        /// sentinels, whichever class they are.
+        #[test]
+        fn every_run_long_enough_holds_a_sentinel(
+            title in proptest::collection::vec("[a-z]{1,9}", LEAST_RUN_WORDS..3 * LEAST_RUN_WORDS),
+        ) {
+            let echo = TitleEcho::new(&title.join(" "));
+            let sentinels = echo.sentinels.clone().expect("ASCII words");
+            for run in echo.ids.windows(LEAST_RUN_WORDS) {
+                prop_assert!(run.iter().any(|id| sentinels.contains(id)), "{:?} in {:?}", sentinels, echo.ids);
+            }
+        }
+
+        /// The search ignoring ASCII case finds a piece where lower-casing both and searching
+        /// does.
+        #[test]
+        fn pieces_are_found_ignoring_ascii_case(
+            haystack in "[aAbB é]{0,12}",
+            needle in "[aAbB]{1,3}",
+        ) {
+            let expected = haystack
+                .to_ascii_lowercase()
+                .contains(&needle.to_ascii_lowercase());
+            prop_assert_eq!(
+                holds_ignoring_ascii_case(haystack.as_bytes(), needle.as_bytes()),
+                expected
+            );
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4096))]
