@@ -19,6 +19,7 @@ use refine_topic::{FactKind, Reading, TopicKind};
 use sha2::{Digest, Sha256};
 
 use crate::bank::{self, Bank};
+use crate::guide_lines::GuideLines;
 
 /// What the planner knows about the item, and how it picks phrasings for it.
 pub(crate) struct Voice<'r> {
@@ -322,14 +323,15 @@ fn kind_themes(kind: TopicKind) -> &'static [Theme] {
 }
 
 /// A guide statement a key point can build on.
-struct Candidate<'g> {
-    text: &'g str,
+pub(crate) struct Candidate {
+    text: String,
     themes: Vec<Theme>,
     pitfall: bool,
 }
 
-fn candidates(guide: &Guide) -> Vec<Candidate<'_>> {
-    fn add<'g>(items: &'g [GuideItem], pitfall: bool, out: &mut Vec<Candidate<'g>>) {
+/// The statements of `guide` a key point can build on, in the guide's order.
+pub(crate) fn candidates(guide: &Guide) -> Vec<Candidate> {
+    fn add(items: &[GuideItem], pitfall: bool, out: &mut Vec<Candidate>) {
         for item in items {
             for text in item.texts() {
                 // A heading-like bullet ("Discuss each refinement item:") introduces others;
@@ -339,7 +341,7 @@ fn candidates(guide: &Guide) -> Vec<Candidate<'_>> {
                     && text.chars().nth(BULLET_CHARS_SHOWN).is_none()
                 {
                     out.push(Candidate {
-                        text,
+                        text: text.to_string(),
                         themes: themes_of(text),
                         pitfall,
                     });
@@ -382,11 +384,11 @@ fn topic_themes(topic_and_context: &str) -> Vec<Theme> {
 
 /// 3-5 key points: guide statements chosen for the topic's signals and kind, each applied to
 /// the subject, ending with a pitfall to avoid.
-pub(crate) fn key_points(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
+pub(crate) fn key_points(voice: &Voice<'_>, guide: &GuideLines) -> Vec<String> {
     let kind = voice.reading.kind.kind;
     let topic_and_context = voice.signals();
     let bounds = KEY_POINTS.bounds().map_or((3, 5), |b| (b.min, b.max));
-    let pool = candidates(guide);
+    let pool = &guide.candidates;
     let mut wanted: Vec<Theme> = topic_themes(&topic_and_context);
     wanted.extend(kind_themes(kind));
     let mut chosen: Vec<(usize, Theme)> = Vec::new();
@@ -466,7 +468,7 @@ fn lower_first(text: &str) -> String {
 
 /// What a problem-space question asks about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Angle {
+pub(crate) enum Angle {
     Core,
     Stakeholders,
     Dependencies,
@@ -636,18 +638,9 @@ fn core_question(voice: &Voice<'_>) -> String {
 /// 3-5 open problem-space questions: the core problem first, then one per angle the guide's
 /// exploration bullets raise. With notes, angles the notes speak to are asked through what the
 /// notes say (at least two questions when the notes allow), the rest from the banks.
-pub(crate) fn questions(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
+pub(crate) fn questions(voice: &Voice<'_>, guide: &GuideLines) -> Vec<String> {
     let max = DISCUSSION_QUESTIONS.bounds().map_or(5, |b| b.max);
-    let mut angles: Vec<Angle> = Vec::new();
-    for text in exploration_phase(guide)
-        .items
-        .iter()
-        .flat_map(|i| i.texts())
-    {
-        if let Some(angle) = angles_of(text).filter(|a| !angles.contains(a) && *a != Angle::Core) {
-            angles.push(angle);
-        }
-    }
+    let mut angles: Vec<Angle> = guide.exploration_angles.clone();
     for angle in [
         Angle::Stakeholders,
         Angle::Assumptions,
@@ -834,6 +827,22 @@ fn angle_bank(angle: Angle) -> &'static Bank {
     }
 }
 
+/// The angles the bullets of `guide`'s exploration phase raise, in order, each once, the core
+/// left out.
+pub(crate) fn exploration_angles(guide: &Guide) -> Vec<Angle> {
+    let mut angles: Vec<Angle> = Vec::new();
+    for text in exploration_phase(guide)
+        .items
+        .iter()
+        .flat_map(|i| i.texts())
+    {
+        if let Some(angle) = angles_of(text).filter(|a| !angles.contains(a) && *a != Angle::Core) {
+            angles.push(angle);
+        }
+    }
+    angles
+}
+
 /// The guide phase where success is defined: the first whose name or bullets speak of success,
 /// outcomes or measures, other than the exploration phase.
 pub(crate) fn success_phase(guide: &Guide) -> Option<&Phase> {
@@ -923,10 +932,10 @@ fn needs_next(voice: &Voice<'_>) -> String {
     )
 }
 
-/// A closing statement of 2-3 sentences: thanks for this item's exploration, what it needs
-/// next, and the guide's next steps.
-pub(crate) fn closing(voice: &Voice<'_>, guide: &Guide) -> String {
-    let steps: Vec<String> = guide
+/// The first item of each of `guide`'s first three post-session groups, as the closing's
+/// next steps name them.
+pub(crate) fn next_steps(guide: &Guide) -> Vec<String> {
+    guide
         .post_session
         .iter()
         .filter_map(|g| g.items.first())
@@ -936,8 +945,13 @@ pub(crate) fn closing(voice: &Voice<'_>, guide: &Guide) -> String {
                 item.text.trim_end_matches(['.', ':', ';']),
             ))
         })
-        .collect();
-    let next = match steps.as_slice() {
+        .collect()
+}
+
+/// A closing statement of 2-3 sentences: thanks for this item's exploration, what it needs
+/// next, and the guide's next steps.
+pub(crate) fn closing(voice: &Voice<'_>, guide: &GuideLines) -> String {
+    let next = match guide.next_steps.as_slice() {
         [] => String::from(
             "Next steps: I will share the session notes and follow up on the open questions and action items.",
         ),
@@ -1051,7 +1065,7 @@ mod tests {
             "Support logged 14 tickets from EU finance teams. Finance must reconcile by the 5th.";
         let reading = refine_topic::read("CSV export shows wrong totals", Some(notes));
         let voice = Voice::new(&reading, Some(notes));
-        let qs = questions(&voice, &Guide::builtin());
+        let qs = questions(&voice, &crate::guide_lines::lines_of(&Guide::builtin()));
         let grounded = qs.iter().filter(|q| q.contains("notes")).count();
         assert!(grounded >= 2, "{qs:#?}");
     }

@@ -17,7 +17,7 @@ use refine_core::{Guide, SessionRequest};
 use refine_plugin::BackendError;
 
 use crate::content::{self, Voice};
-use crate::practices;
+use crate::guide_lines::{GuideLines, lines_of};
 
 /// Writes the tagged reply for a request with items.
 pub(crate) fn plan_items_reply(
@@ -46,10 +46,10 @@ pub(crate) fn plan_items_reply(
         "**Agenda: {total} minutes, {} backlog items**\n",
         request.items().len()
     );
-    let success = content::success_phase(guide).map(|p| p.slug.clone());
-    for (i, (phase, m)) in guide.phases.iter().zip(&minutes).enumerate() {
-        practices(&mut out, guide, i);
-        let _ = writeln!(out, "{}. **{}** ({m} min)", i + 1, defuse(&phase.name));
+    let lines = lines_of(guide);
+    for (i, (phase, m)) in lines.phases.iter().zip(&minutes).enumerate() {
+        out.push_str(&lines.practices[i]);
+        let _ = writeln!(out, "{}. **{}** ({m} min)", i + 1, phase.name);
         if i == 0 {
             let _ = writeln!(
                 out,
@@ -57,8 +57,8 @@ pub(crate) fn plan_items_reply(
                 together(request, &readings)
             );
         }
-        for text in shown_bullets(&phase.items) {
-            let _ = writeln!(out, "   - {}", defuse(&text));
+        for text in &phase.bullets {
+            let _ = writeln!(out, "   - {text}");
         }
         if phase.slug == slots.phase {
             for (n, (item, m)) in request.items().iter().zip(&slots.minutes).enumerate() {
@@ -70,14 +70,14 @@ pub(crate) fn plan_items_reply(
                 );
             }
         }
-        if Some(&phase.slug) == success.as_ref() {
+        if Some(&phase.slug) == lines.success.as_ref() {
             let _ = writeln!(
                 out,
                 "   - For each item, agree on the success criteria written in its block below"
             );
         }
     }
-    practices(&mut out, guide, guide.phases.len());
+    out.push_str(&lines.practices[lines.phases.len()]);
     let _ = writeln!(out, "</{}>\n", AGENDA.tag);
 
     let _ = writeln!(out, "<{}>", KEY_POINTS.tag);
@@ -96,12 +96,12 @@ pub(crate) fn plan_items_reply(
         let _ = writeln!(out, "<{} number=\"{}\">", ITEM.tag, n + 1);
         let _ = writeln!(out, "### {} ({m} min)", defuse(&item.label()));
         let _ = writeln!(out, "<{}>", KEY_POINTS.tag);
-        for point in item_key_points(voice, guide) {
+        for point in item_key_points(voice, &lines) {
             let _ = writeln!(out, "- {point}");
         }
         let _ = writeln!(out, "</{}>", KEY_POINTS.tag);
         let _ = writeln!(out, "<{}>", DISCUSSION_QUESTIONS.tag);
-        for (i, q) in content::questions(voice, guide).iter().enumerate() {
+        for (i, q) in content::questions(voice, &lines).iter().enumerate() {
             let _ = writeln!(out, "{}. {q}", i + 1);
         }
         let _ = writeln!(out, "</{}>", DISCUSSION_QUESTIONS.tag);
@@ -114,7 +114,7 @@ pub(crate) fn plan_items_reply(
     }
 
     let _ = writeln!(out, "<{}>", CLOSING_STATEMENT.tag);
-    let _ = writeln!(out, "{}", closing(request, guide, &voices));
+    let _ = writeln!(out, "{}", closing(request, &lines, &voices));
     let _ = writeln!(out, "</{}>", CLOSING_STATEMENT.tag);
     Ok(out)
 }
@@ -226,7 +226,7 @@ fn session_key_points(guide: &Guide, request: &SessionRequest, slot: u32) -> Vec
 }
 
 /// An item's key points: what its description tells, then the guide applied to it.
-fn item_key_points(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
+fn item_key_points(voice: &Voice<'_>, guide: &GuideLines) -> Vec<String> {
     let max = KEY_POINTS.bounds().map_or(5, |b| b.max);
     let brief = refine_topic::Brief::of(&voice.reading.notes);
     let mut points: Vec<String> = brief
@@ -245,7 +245,7 @@ fn item_key_points(voice: &Voice<'_>, guide: &Guide) -> Vec<String> {
 }
 
 /// The closing: thanks for the batch, what carries over, and the guide's next steps.
-fn closing(request: &SessionRequest, guide: &Guide, voices: &[Voice<'_>]) -> String {
+fn closing(request: &SessionRequest, guide: &GuideLines, voices: &[Voice<'_>]) -> String {
     let next = voices
         .first()
         .map(|v| content::closing(v, guide))

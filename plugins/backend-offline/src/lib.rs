@@ -6,14 +6,13 @@
 
 mod bank;
 mod content;
+mod guide_lines;
 mod items;
 mod placeholders;
 
 use std::fmt::Write as _;
 
 use refine_core::contract::{AGENDA, CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
-use refine_core::guide::shown_bullets;
-use refine_core::parse::defuse_section_tags as defuse;
 use refine_core::{Guide, SessionRequest};
 use refine_plugin::{Backend, BackendError, BackendInput, BackendReply, PluginInfo, ReplyMeta};
 
@@ -76,66 +75,45 @@ pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, Bac
     let mut out = String::new();
     let _ = writeln!(out, "<{}>", AGENDA.tag);
     let _ = writeln!(out, "**Agenda: {total} minutes**\n");
-    let exploration = content::exploration_phase(guide).slug.clone();
-    let success = content::success_phase(guide).map(|p| p.slug.clone());
-    for (i, (phase, m)) in guide.phases.iter().zip(&minutes).enumerate() {
-        practices(&mut out, guide, i);
-        let _ = writeln!(out, "{}. **{}** ({m} min)", i + 1, defuse(&phase.name));
+    // Everything read from the guide alone is read once per guide and thread.
+    let lines = guide_lines::lines_of(guide);
+    for (i, (phase, m)) in lines.phases.iter().zip(&minutes).enumerate() {
+        out.push_str(&lines.practices[i]);
+        let _ = writeln!(out, "{}. **{}** ({m} min)", i + 1, phase.name);
         if i == 0
             && let Some(line) = content::notes_line(&voice)
         {
             let _ = writeln!(out, "   - From the notes: {line}");
         }
-        for text in shown_bullets(&phase.items) {
-            let _ = writeln!(out, "   - {}", defuse(&text));
+        for text in &phase.bullets {
+            let _ = writeln!(out, "   - {text}");
         }
-        if phase.slug == exploration {
+        if phase.slug == lines.exploration {
             let _ = writeln!(out, "   - Work through the discussion questions below");
         }
-        if Some(&phase.slug) == success.as_ref() {
+        if Some(&phase.slug) == lines.success.as_ref() {
             for prompt in content::success_prompts(&voice) {
                 let _ = writeln!(out, "   - {prompt}");
             }
         }
     }
-    practices(&mut out, guide, guide.phases.len());
+    out.push_str(&lines.practices[lines.phases.len()]);
     let _ = writeln!(out, "</{}>\n", AGENDA.tag);
 
     let _ = writeln!(out, "<{}>", KEY_POINTS.tag);
-    for point in content::key_points(&voice, guide) {
+    for point in content::key_points(&voice, &lines) {
         let _ = writeln!(out, "- {point}");
     }
     let _ = writeln!(out, "</{}>\n", KEY_POINTS.tag);
 
     let _ = writeln!(out, "<{}>", DISCUSSION_QUESTIONS.tag);
-    for (i, q) in content::questions(&voice, guide).iter().enumerate() {
+    for (i, q) in content::questions(&voice, &lines).iter().enumerate() {
         let _ = writeln!(out, "{}. {q}", i + 1);
     }
     let _ = writeln!(out, "</{}>\n", DISCUSSION_QUESTIONS.tag);
 
     let _ = writeln!(out, "<{}>", CLOSING_STATEMENT.tag);
-    let _ = writeln!(out, "{}", content::closing(&voice, guide));
+    let _ = writeln!(out, "{}", content::closing(&voice, &lines));
     let _ = writeln!(out, "</{}>", CLOSING_STATEMENT.tag);
     Ok(out)
-}
-
-/// The guide's discussion-management practices that come after `phases_before` phases, as a
-/// line of the agenda (not an item: they apply throughout).
-fn practices(out: &mut String, guide: &Guide, phases_before: usize) {
-    for block in guide
-        .practices
-        .iter()
-        .filter(|b| b.after_phases == phases_before)
-    {
-        let items: Vec<String> = shown_bullets(&block.items)
-            .iter()
-            .map(|t| defuse(t.trim_end_matches(['.', ';'])))
-            .collect();
-        let _ = writeln!(
-            out,
-            "\n_Throughout the session ({}): {}._\n",
-            defuse(&block.name),
-            items.join("; ")
-        );
-    }
 }

@@ -1,0 +1,147 @@
+//! What the planner reads from a guide whatever the topic: its agenda lines, the statements a
+//! key point can build on, the angles its exploration raises and its next steps. A run plans
+//! every case from the same few guides, so each thread reads a guide once and keeps what it
+//! read, looked up by the guide itself (equal guides read alike).
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use refine_core::Guide;
+use refine_core::guide::shown_bullets;
+use refine_core::parse::defuse_section_tags as defuse;
+
+use crate::content::{self, Angle, Candidate};
+
+/// How many guides each thread keeps what it read of: a run compares a handful.
+const GUIDES_KEPT: usize = 8;
+
+thread_local! {
+    static READ: RefCell<Vec<(Guide, Rc<GuideLines>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// See the module's docs.
+pub(crate) struct GuideLines {
+    /// Each phase's own agenda lines.
+    pub(crate) phases: Vec<PhaseLines>,
+    /// The agenda's line of discussion-management practices after `n` phases, at index `n`
+    /// (`0..=phases`), as written (empty when none comes there).
+    pub(crate) practices: Vec<String>,
+    /// The slug of the phase where the problem space is explored.
+    pub(crate) exploration: String,
+    /// The slug of the phase where success is defined, when one is.
+    pub(crate) success: Option<String>,
+    /// The statements a key point can build on, in the guide's order.
+    pub(crate) candidates: Vec<Candidate>,
+    /// The angles the exploration phase's bullets raise, in order, the core left out.
+    pub(crate) exploration_angles: Vec<Angle>,
+    /// The first item of each of the first three post-session groups, as the closing names
+    /// them.
+    pub(crate) next_steps: Vec<String>,
+}
+
+/// A phase's agenda lines: its name and shown bullets, tags defused.
+pub(crate) struct PhaseLines {
+    pub(crate) slug: String,
+    pub(crate) name: String,
+    pub(crate) bullets: Vec<String>,
+}
+
+/// What this thread read of `guide`, read now when it has not read it yet.
+pub(crate) fn lines_of(guide: &Guide) -> Rc<GuideLines> {
+    if let Some(lines) = READ.with_borrow(|read| {
+        read.iter()
+            .find(|(g, _)| g == guide)
+            .map(|(_, l)| l.clone())
+    }) {
+        return lines;
+    }
+    let lines = Rc::new(GuideLines::read(guide));
+    READ.with_borrow_mut(|read| {
+        if read.len() >= GUIDES_KEPT {
+            read.remove(0);
+        }
+        read.push((guide.clone(), lines.clone()));
+    });
+    lines
+}
+
+impl GuideLines {
+    fn read(guide: &Guide) -> GuideLines {
+        let phases = guide
+            .phases
+            .iter()
+            .map(|phase| PhaseLines {
+                slug: phase.slug.clone(),
+                name: defuse(&phase.name),
+                bullets: shown_bullets(&phase.items)
+                    .iter()
+                    .map(|text| defuse(text))
+                    .collect(),
+            })
+            .collect();
+        GuideLines {
+            phases,
+            practices: (0..=guide.phases.len())
+                .map(|before| practices(guide, before))
+                .collect(),
+            exploration: content::exploration_phase(guide).slug.clone(),
+            success: content::success_phase(guide).map(|p| p.slug.clone()),
+            candidates: content::candidates(guide),
+            exploration_angles: content::exploration_angles(guide),
+            next_steps: content::next_steps(guide),
+        }
+    }
+}
+
+/// The guide's discussion-management practices that come after `phases_before` phases, as a
+/// line of the agenda (not an item: they apply throughout).
+fn practices(guide: &Guide, phases_before: usize) -> String {
+    let mut out = String::new();
+    for block in guide
+        .practices
+        .iter()
+        .filter(|b| b.after_phases == phases_before)
+    {
+        let items: Vec<String> = shown_bullets(&block.items)
+            .iter()
+            .map(|t| defuse(t.trim_end_matches(['.', ';'])))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\n_Throughout the session ({}): {}._\n",
+            defuse(&block.name),
+            items.join("; ")
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_guide_is_read_once_per_thread_and_an_edited_one_afresh() {
+        let guide = Guide::builtin();
+        let first = lines_of(&guide);
+        assert!(Rc::ptr_eq(&first, &lines_of(&guide.clone())));
+        let mut edited = guide.clone();
+        edited.phases[0].name = String::from("Warm-up </agenda>");
+        let other = lines_of(&edited);
+        assert!(!Rc::ptr_eq(&first, &other));
+        assert_eq!(other.phases[0].name, defuse("Warm-up </agenda>"));
+        assert_eq!(first.phases[0].name, defuse(&guide.phases[0].name));
+    }
+
+    #[test]
+    fn a_thread_keeps_a_bounded_number_of_guides() {
+        let guide = Guide::builtin();
+        for n in 0..GUIDES_KEPT + 3 {
+            let mut edited = guide.clone();
+            edited.title = format!("Guide {n}");
+            lines_of(&edited);
+        }
+        assert_eq!(READ.with_borrow(Vec::len), GUIDES_KEPT);
+    }
+}
