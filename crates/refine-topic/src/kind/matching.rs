@@ -13,6 +13,9 @@ const INFLECTIONS: &[&str] = &[
     "", "s", "es", "ed", "d", "ing", "er", "ers", "ly", "ion", "ions",
 ];
 
+/// The length in bytes from which a signal also matches in its inflections.
+const INFLECTED_FROM: usize = 5;
+
 /// The signals, numbered (a signal named by two kinds has one number), and indexed by how
 /// [`matches_signal`] finds them.
 struct SignalIndex {
@@ -70,7 +73,7 @@ static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
                         .push((number, phrase_words)),
                     None => index.others.push((number, signal)),
                 }
-            } else if signal.len() >= 5 {
+            } else if signal.len() >= INFLECTED_FROM {
                 index.inflected_words.insert(signal, number);
             } else {
                 index.whole_words.insert(signal, number);
@@ -100,15 +103,20 @@ impl Prepared {
         let text_words = lower_words(&lower);
         for (at, word) in text_words.iter().enumerate() {
             let word: &str = word;
-            if let Some(&number) = index.whole_words.get(word) {
-                holds[number] = true;
-            }
-            for inflection in INFLECTIONS {
-                if let Some(stem) = word.strip_suffix(inflection)
-                    && stem.len() >= 5
-                    && let Some(&number) = index.inflected_words.get(stem)
-                {
+            // A whole word is shorter than five bytes, and a word of five or more is a stem
+            // of five or more and an inflection: each word is looked up only where it can be.
+            if word.len() < INFLECTED_FROM {
+                if let Some(&number) = index.whole_words.get(word) {
                     holds[number] = true;
+                }
+            } else {
+                for inflection in INFLECTIONS {
+                    if let Some(stem) = word.strip_suffix(inflection)
+                        && stem.len() >= INFLECTED_FROM
+                        && let Some(&number) = index.inflected_words.get(stem)
+                    {
+                        holds[number] = true;
+                    }
                 }
             }
             for (number, phrase) in index.phrases.get(word).into_iter().flatten() {
