@@ -75,10 +75,15 @@ pub(crate) fn each_lower_word(text: &str, mut take: impl FnMut(&str)) {
     let mut lower = String::with_capacity(32);
     for word in unicode_words(text) {
         if word.is_ascii() {
-            lower.clear();
-            lower.push_str(word);
-            lower.make_ascii_lowercase();
-            take(&lower);
+            // Most words are lower case already: told as they stand.
+            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+                take(&lower);
+            } else {
+                take(word);
+            }
         } else {
             take(&lowercase(word));
         }
