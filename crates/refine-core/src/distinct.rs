@@ -35,9 +35,24 @@ fn title_stems(title: &str) -> Vec<Rc<str>> {
 fn masked_by(own: &[Rc<str>], question: &str) -> String {
     let mut out = String::with_capacity(question.len());
     let mut masked = false;
+    // A stem starts with its word's first character (`stem_keeps_the_first_character`): a word
+    // starting with a byte no title stem starts with is none of the title's, and is not
+    // stemmed.
+    let mut starts = [false; 256];
+    for stem in own {
+        if let Some(&first) = stem.as_bytes().first() {
+            starts[usize::from(first)] = true;
+        }
+    }
     each_lower_word(question, |lower| {
-        let stem = stem_shared(lower);
-        let own_word = own.iter().any(|s| **s == *stem);
+        let own_word = lower
+            .as_bytes()
+            .first()
+            .is_some_and(|&first| starts[usize::from(first)])
+            && {
+                let stem = stem_shared(lower);
+                own.iter().any(|s| **s == *stem)
+            };
         if own_word && masked {
             return;
         }

@@ -710,6 +710,18 @@ mod tests {
         );
     }
 
+    #[test]
+    fn every_known_stem_keeps_its_words_first_character() {
+        for (word, known) in known_stems::KNOWN_STEMS {
+            assert_eq!(
+                known.chars().next(),
+                word.chars().next(),
+                "{word} -> {known}"
+            );
+            assert_eq!(stem(word).chars().next(), word.chars().next(), "{word}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn simple_words_are_unicode_words(text in "[aZq09_.':,; \t\r\n!?\"“”—–…‘’-]{0,40}") {
@@ -769,6 +781,16 @@ mod tests {
                 text.unicode_sentences().collect()
             };
             proptest::prop_assert_eq!(unicode_sentences(&text).collect::<Vec<_>>(), expected);
+        }
+
+        /// A stem starts with its word's first character: the English stemmer changes endings
+        /// only (the masking of an eval's questions stems only words that start as a title
+        /// stem does).
+        #[test]
+        fn stem_keeps_the_first_character(
+            word in "(y|[a-zé]{1,5})(ing|ingly|ed|edly|eed|ies|ied|sses|s|y|ly|ness|ation|ational|al|e|at|bl|iz|izer|ful|ous|ive|ement|'s)?"
+        ) {
+            proptest::prop_assert_eq!(stem(&word).chars().next(), word.chars().next());
         }
 
         /// Words lower-cased into one buffer are [`words`]' words, and so are the borrowed.
