@@ -1,7 +1,7 @@
 //! What the planner reads from a guide whatever the topic: its agenda lines, the statements a
 //! key point can build on, the angles its exploration raises and its next steps. A run plans
 //! every case from the same few guides, so each thread reads a guide once and keeps what it
-//! read, looked up by the guide itself (equal guides read alike).
+//! read, looked up by what it reads of the guide (guides that agree there read alike).
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -51,7 +51,7 @@ pub(crate) struct PhaseLines {
 pub(crate) fn lines_of(guide: &Guide) -> Rc<GuideLines> {
     if let Some(lines) = READ.with_borrow(|read| {
         read.iter()
-            .find(|(g, _)| g == guide)
+            .find(|(g, _)| reads_alike(g, guide))
             .map(|(_, l)| l.clone())
     }) {
         return lines;
@@ -64,6 +64,18 @@ pub(crate) fn lines_of(guide: &Guide) -> Rc<GuideLines> {
         read.push((guide.clone(), lines.clone()));
     });
     lines
+}
+
+/// Whether `a` and `b` agree on everything [`GuideLines::read`] reads: their phases, practices,
+/// purpose, success indicators, pitfalls and post-session steps (not their title, Markdown or
+/// terms, which a whole-guide comparison spent most of its time on).
+fn reads_alike(a: &Guide, b: &Guide) -> bool {
+    a.phases == b.phases
+        && a.practices == b.practices
+        && a.purpose == b.purpose
+        && a.success_indicators == b.success_indicators
+        && a.pitfalls == b.pitfalls
+        && a.post_session == b.post_session
 }
 
 impl GuideLines {
@@ -135,11 +147,33 @@ mod tests {
     }
 
     #[test]
+    fn every_part_the_planner_reads_tells_guides_apart_and_the_title_does_not() {
+        let guide = Guide::builtin();
+        let first = lines_of(&guide);
+        let mut retitled = guide.clone();
+        retitled.title = String::from("Our guide");
+        assert!(Rc::ptr_eq(&first, &lines_of(&retitled)));
+        let edits: [fn(&mut Guide); 6] = [
+            |g| g.phases[1].items[0].text.push('!'),
+            |g| g.practices[0].items[0].text.push('!'),
+            |g| g.purpose[0].text.push('!'),
+            |g| g.success_indicators[0].text.push('!'),
+            |g| g.pitfalls[0].text.push('!'),
+            |g| g.post_session[0].items[0].text.push('!'),
+        ];
+        for edit in edits {
+            let mut edited = guide.clone();
+            edit(&mut edited);
+            assert!(!Rc::ptr_eq(&first, &lines_of(&edited)));
+        }
+    }
+
+    #[test]
     fn a_thread_keeps_a_bounded_number_of_guides() {
         let guide = Guide::builtin();
         for n in 0..GUIDES_KEPT + 3 {
             let mut edited = guide.clone();
-            edited.title = format!("Guide {n}");
+            edited.phases[0].name = format!("Phase {n}");
             lines_of(&edited);
         }
         assert_eq!(READ.with_borrow(Vec::len), GUIDES_KEPT);
