@@ -31,9 +31,10 @@ pub struct TitleEcho {
     weights: Vec<usize>,
     /// Whether the whole title weighs enough to be echoed: a shorter one never is.
     can_echo: bool,
-    /// Numbers of title words one of which every echo repeats, all ASCII: a text that holds
-    /// none of them (ignoring ASCII case) echoes nothing. `None` when no such set is ASCII.
-    sentinels: Option<Vec<u32>>,
+    /// Sets of title words (by number), all ASCII, every echo repeating one word of each: a
+    /// text that holds none of one set (ignoring ASCII case) echoes nothing. The sets most
+    /// likely to rule a text out come first; none when the title can echo no text.
+    sentinels: Vec<Vec<u32>>,
     /// Where each number's word is in the title, read when a run is first looked for.
     occurrences: OnceCell<Occurrences>,
 }
@@ -110,7 +111,7 @@ impl TitleEcho {
         let sentinels = if can_echo {
             sentinels(&ids, &distinct)
         } else {
-            None
+            Vec::new()
         };
         TitleEcho {
             ids,
@@ -164,8 +165,11 @@ impl TitleEcho {
         if !self.can_echo {
             return None;
         }
-        if let Some(sentinels) = &self.sentinels
-            && !self.may_hold_any(sentinels, text)
+        if self
+            .sentinels
+            .iter()
+            .any(|set| !self.holds_any(set, text.as_bytes()))
+            && memchr::memmem::find(text.as_bytes(), KELVIN_SIGN.as_bytes()).is_none()
         {
             return None;
         }
@@ -190,15 +194,15 @@ impl TitleEcho {
             .filter(|&(weight, _, _)| weight >= THRESHOLD)
     }
 
-    /// Whether `text` may hold one of the words numbered `sentinels` (all ASCII): it holds one
-    /// as a piece ignoring ASCII case, or a Kelvin sign, the one character past ASCII that
-    /// lower-cases to an ASCII letter (a test checks every character).
-    fn may_hold_any(&self, sentinels: &[u32], text: &str) -> bool {
-        let text = text.as_bytes();
-        sentinels.iter().any(|&id| {
+    /// Whether `text` holds one of the words numbered `set` (all ASCII) as a piece, ignoring
+    /// ASCII case. A text that does not may still hold the word as a text word reads it when
+    /// it holds a Kelvin sign, the one character past ASCII that lower-cases to an ASCII letter
+    /// (a test checks every character): the caller looks for one.
+    fn holds_any(&self, set: &[u32], text: &[u8]) -> bool {
+        set.iter().any(|&id| {
             let word = self.distinct[id as usize - 1].as_bytes();
             holds_ignoring_ascii_case(text, word)
-        }) || memchr::memmem::find(text, KELVIN_SIGN.as_bytes()).is_some()
+        })
     }
 
     /// The longest run of consecutive words the title and the numbered words `b` share, by
@@ -251,12 +255,13 @@ const LEAST_RUN_WORDS: usize = THRESHOLD.div_ceil(UNSPACED_PER_WORD);
 /// `K` (U+212A), which lower-cases to `k`.
 const KELVIN_SIGN: &str = "\u{212A}";
 
-/// The words (by number) one of which every run of [`LEAST_RUN_WORDS`] title positions or more
-/// holds: the title positions of one class modulo [`LEAST_RUN_WORDS`] (such a run holds one of
-/// each class). Of the classes whose words are all ASCII, the one whose shortest word is
-/// longest, the fewest words on a tie: long words are rare in other text.
-fn sentinels(ids: &[u32], distinct: &[String]) -> Option<Vec<u32>> {
-    (0..LEAST_RUN_WORDS.min(ids.len()))
+/// The sets of words (by number) every run of [`LEAST_RUN_WORDS`] title positions or more holds
+/// one of each of: the title positions of each class modulo [`LEAST_RUN_WORDS`] (such a run
+/// holds one position of every class). The classes whose words are all ASCII, the one whose
+/// shortest word is longest first (long words are rare in other text), the fewest words first
+/// on a tie.
+fn sentinels(ids: &[u32], distinct: &[String]) -> Vec<Vec<u32>> {
+    let mut classes: Vec<Vec<u32>> = (0..LEAST_RUN_WORDS.min(ids.len()))
         .map(|class| {
             let mut numbers: Vec<u32> = ids
                 .iter()
@@ -273,13 +278,15 @@ fn sentinels(ids: &[u32], distinct: &[String]) -> Option<Vec<u32>> {
                 .iter()
                 .all(|&id| distinct[id as usize - 1].is_ascii())
         })
-        .max_by_key(|numbers| {
-            let shortest = numbers
-                .iter()
-                .map(|&id| distinct[id as usize - 1].len())
-                .min();
-            (shortest, std::cmp::Reverse(numbers.len()))
-        })
+        .collect();
+    classes.sort_by_key(|numbers| {
+        let shortest = numbers
+            .iter()
+            .map(|&id| distinct[id as usize - 1].len())
+            .min();
+        (std::cmp::Reverse(shortest), numbers.len())
+    });
+    classes
 }
 
 /// Whether `haystack` holds `needle` (not empty) as a piece, ignoring ASCII case: its first
@@ -407,16 +414,18 @@ mod tests {
     }
 
     proptest! {
-        /// Every run of title positions long enough to be an echo holds one of the
-        /// sentinels, whichever class they are.
+        /// Every run of title positions long enough to be an echo holds a word of every
+        /// sentinel set.
         #[test]
-        fn every_run_long_enough_holds_a_sentinel(
+        fn every_run_long_enough_holds_a_word_of_every_sentinel_set(
             title in proptest::collection::vec("[a-z]{1,9}", LEAST_RUN_WORDS..3 * LEAST_RUN_WORDS),
         ) {
             let echo = TitleEcho::new(&title.join(" "));
-            let sentinels = echo.sentinels.clone().expect("ASCII words");
-            for run in echo.ids.windows(LEAST_RUN_WORDS) {
-                prop_assert!(run.iter().any(|id| sentinels.contains(id)), "{:?} in {:?}", sentinels, echo.ids);
+            prop_assert_eq!(echo.sentinels.len(), LEAST_RUN_WORDS);
+            for set in &echo.sentinels {
+                for run in echo.ids.windows(LEAST_RUN_WORDS) {
+                    prop_assert!(run.iter().any(|id| set.contains(id)), "{:?} in {:?}", set, echo.ids);
+                }
             }
         }
 
