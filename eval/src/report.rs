@@ -7,7 +7,9 @@ use std::path::Path;
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, HtmlEscape, context};
-use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{
+    NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite, XmlString,
+};
 use serde::Serialize;
 
 use crate::record::{CaseRecord, read_raw_lines};
@@ -253,11 +255,13 @@ pub fn junit(summary: &Summary) -> Result<String, quick_junit::SerializeError> {
     let mut report = Report::new("refine-eval");
     for (label, backend) in &summary.backends {
         let mut suite = TestSuite::new(label.as_str());
+        // Made once a backend: making an `XmlString` reads the text for terminal escapes.
+        let classname = XmlString::new(format!("refine-eval.{label}"));
         // The run-level distinctness figure, for CI dashboards that read suite properties.
         if let Some(share) = backend.wording.share() {
             suite.add_property(Property::new("templated_questions", format!("{share:.4}")));
         }
-        for ((topic, backend), cell) in summary.cells.iter().filter(|((_, b), _)| b == label) {
+        for ((topic, _), cell) in summary.cells.iter().filter(|((_, b), _)| b == label) {
             let status = if cell.passes == cell.runs {
                 TestCaseStatus::success()
             } else {
@@ -273,7 +277,7 @@ pub fn junit(summary: &Summary) -> Result<String, quick_junit::SerializeError> {
                 status
             };
             let mut case = TestCase::new(topic.as_str(), status);
-            case.set_classname(format!("refine-eval.{backend}"));
+            case.set_classname(classname.clone());
             suite.add_test_case(case);
         }
         report.add_test_suite(suite);

@@ -134,6 +134,17 @@ fn junit_reads_back_with_a_junit_parser() {
         .find(|s| s.name == "replay")
         .expect("replay suite");
     assert_eq!(offline.cases.len(), replay.cases.len());
+    for suite in [offline, replay] {
+        let classname = format!("refine-eval.{}", suite.name);
+        for case in &suite.cases {
+            assert_eq!(
+                case.classname.as_deref(),
+                Some(classname.as_str()),
+                "{}",
+                case.name
+            );
+        }
+    }
     assert_eq!(offline.failures + offline.errors, 0);
     let failing = records(&out.join("j"))
         .iter()
