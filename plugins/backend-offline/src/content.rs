@@ -8,7 +8,6 @@
 
 use crate::placeholders::{self, Placeholder};
 use refine_core::contract::{CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
-use refine_core::guide::{BULLET_CHARS_SHOWN, Guide, GuideItem, Phase};
 use refine_core::lint::TitleEcho;
 use refine_core::parse::defuse_section_tags;
 use refine_core::text::{
@@ -293,7 +292,7 @@ fn memoized<V: Clone>(
     value
 }
 
-fn themes_of(text: &str) -> Vec<Theme> {
+pub(crate) fn themes_of(text: &str) -> Vec<Theme> {
     memoized(&THEMES, text, read_themes)
 }
 
@@ -320,46 +319,6 @@ fn kind_themes(kind: TopicKind) -> &'static [Theme] {
         TopicKind::TechDebt => &[Priorities, Understanding, Success, Dependencies],
         TopicKind::Research => &[Assumptions, Understanding, Success, Stakeholders],
     }
-}
-
-/// A guide statement a key point can build on.
-pub(crate) struct Candidate {
-    text: String,
-    themes: Vec<Theme>,
-    pitfall: bool,
-}
-
-/// The statements of `guide` a key point can build on, in the guide's order.
-pub(crate) fn candidates(guide: &Guide) -> Vec<Candidate> {
-    fn add(items: &[GuideItem], pitfall: bool, out: &mut Vec<Candidate>) {
-        for item in items {
-            for text in item.texts() {
-                // A heading-like bullet ("Discuss each refinement item:") introduces others;
-                // a paragraph-long one is no point to take into the room.
-                if !text.ends_with(':')
-                    && text.chars().any(char::is_alphabetic)
-                    && text.chars().nth(BULLET_CHARS_SHOWN).is_none()
-                {
-                    out.push(Candidate {
-                        text: text.to_string(),
-                        themes: themes_of(text),
-                        pitfall,
-                    });
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    add(&guide.purpose, false, &mut out);
-    for phase in &guide.phases {
-        add(&phase.items, false, &mut out);
-    }
-    for block in &guide.practices {
-        add(&block.items, false, &mut out);
-    }
-    add(&guide.success_indicators, false, &mut out);
-    add(&guide.pitfalls, true, &mut out);
-    out
 }
 
 /// Signals in the topic that pull in a particular pitfall or theme, whatever the kind.
@@ -455,7 +414,7 @@ pub(crate) fn key_points(voice: &Voice<'_>, guide: &GuideLines) -> Vec<String> {
         .collect()
 }
 
-fn lower_first(text: &str) -> String {
+pub(crate) fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         // Keep acronyms ("PM/PO", "API") as they are.
@@ -494,7 +453,7 @@ const ANGLE_MARKERS: &[(Angle, &[&str])] = &[
     (Angle::Core, &["problem", "restate", "frame", "core"]),
 ];
 
-fn angles_of(text: &str) -> Option<Angle> {
+pub(crate) fn angles_of(text: &str) -> Option<Angle> {
     memoized(&ANGLES, text, read_angle)
 }
 
@@ -556,27 +515,6 @@ fn initial_bit(first: u8) -> u32 {
     } else {
         0
     }
-}
-
-/// The guide phase where the problem space is explored: the one whose bullets name the most
-/// angles (its first, when none does).
-pub(crate) fn exploration_phase(guide: &Guide) -> &Phase {
-    let score = |phase: &Phase| {
-        phase
-            .items
-            .iter()
-            .flat_map(|i| i.texts())
-            .filter(|t| angles_of(t).is_some())
-            .count()
-    };
-    let mut best = (&guide.phases[0], score(&guide.phases[0]));
-    for phase in &guide.phases[1..] {
-        let scored = score(phase);
-        if scored > best.1 {
-            best = (phase, scored);
-        }
-    }
-    best.0
 }
 
 /// How a key point on `theme` applies the guide to this item: through what the notes say
@@ -827,36 +765,8 @@ fn angle_bank(angle: Angle) -> &'static Bank {
     }
 }
 
-/// The angles the bullets of `guide`'s exploration phase raise, in order, each once, the core
-/// left out.
-pub(crate) fn exploration_angles(guide: &Guide) -> Vec<Angle> {
-    let mut angles: Vec<Angle> = Vec::new();
-    for text in exploration_phase(guide)
-        .items
-        .iter()
-        .flat_map(|i| i.texts())
-    {
-        if let Some(angle) = angles_of(text).filter(|a| !angles.contains(a) && *a != Angle::Core) {
-            angles.push(angle);
-        }
-    }
-    angles
-}
-
-/// The guide phase where success is defined: the first whose name or bullets speak of success,
-/// outcomes or measures, other than the exploration phase.
-pub(crate) fn success_phase(guide: &Guide) -> Option<&Phase> {
-    let exploration = &exploration_phase(guide).slug;
-    guide.phases.iter().find(|phase| {
-        &phase.slug != exploration
-            && std::iter::once(phase.name.as_str())
-                .chain(phase.items.iter().flat_map(|i| i.texts()))
-                .any(speaks_of_success)
-    })
-}
-
 /// Whether a guide text names success, outcomes or measures (remembered per thread).
-fn speaks_of_success(text: &str) -> bool {
+pub(crate) fn speaks_of_success(text: &str) -> bool {
     memoized(&SUCCESS, text, read_success)
 }
 
@@ -932,22 +842,6 @@ fn needs_next(voice: &Voice<'_>) -> String {
     )
 }
 
-/// The first item of each of `guide`'s first three post-session groups, as the closing's
-/// next steps name them.
-pub(crate) fn next_steps(guide: &Guide) -> Vec<String> {
-    guide
-        .post_session
-        .iter()
-        .filter_map(|g| g.items.first())
-        .take(3)
-        .map(|item| {
-            lower_first(&defuse_section_tags(
-                item.text.trim_end_matches(['.', ':', ';']),
-            ))
-        })
-        .collect()
-}
-
 /// A closing statement of 2-3 sentences: thanks for this item's exploration, what it needs
 /// next, and the guide's next steps.
 pub(crate) fn closing(voice: &Voice<'_>, guide: &GuideLines) -> String {
@@ -982,6 +876,7 @@ pub(crate) fn closing(voice: &Voice<'_>, guide: &GuideLines) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use refine_core::Guide;
 
     /// `MarkerWords` rules markers out by their first letter, which must be an ASCII letter.
     #[test]
@@ -1051,12 +946,6 @@ mod tests {
                 proptest::prop_assert_eq!(speaks_of_success(text), read_success(text));
             }
         }
-    }
-
-    #[test]
-    fn the_default_guide_explores_the_second_phase() {
-        let guide = Guide::builtin();
-        assert_eq!(exploration_phase(&guide).slug, "problem-space-exploration");
     }
 
     #[test]

@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use refine_core::Guide;
-use refine_core::guide::shown_bullets;
+use refine_core::guide::{BULLET_CHARS_SHOWN, GuideItem, Phase, shown_bullets};
 use refine_core::parse::defuse_section_tags as defuse;
 
-use crate::content::{self, Angle, Candidate};
+use crate::content::{Angle, Theme, angles_of, lower_first, speaks_of_success, themes_of};
 
 /// How many guides each thread keeps what it read of: a run compares a handful.
 const GUIDES_KEPT: usize = 8;
@@ -97,11 +97,11 @@ impl GuideLines {
             practices: (0..=guide.phases.len())
                 .map(|before| practices(guide, before))
                 .collect(),
-            exploration: content::exploration_phase(guide).slug.clone(),
-            success: content::success_phase(guide).map(|p| p.slug.clone()),
-            candidates: content::candidates(guide),
-            exploration_angles: content::exploration_angles(guide),
-            next_steps: content::next_steps(guide),
+            exploration: exploration_phase(guide).slug.clone(),
+            success: success_phase(guide).map(|p| p.slug.clone()),
+            candidates: candidates(guide),
+            exploration_angles: exploration_angles(guide),
+            next_steps: next_steps(guide),
         }
     }
 }
@@ -129,9 +129,116 @@ fn practices(guide: &Guide, phases_before: usize) -> String {
     out
 }
 
+/// A guide statement a key point can build on.
+pub(crate) struct Candidate {
+    pub(crate) text: String,
+    pub(crate) themes: Vec<Theme>,
+    pub(crate) pitfall: bool,
+}
+
+/// The statements of `guide` a key point can build on, in the guide's order.
+pub(crate) fn candidates(guide: &Guide) -> Vec<Candidate> {
+    fn add(items: &[GuideItem], pitfall: bool, out: &mut Vec<Candidate>) {
+        for item in items {
+            for text in item.texts() {
+                // A heading-like bullet ("Discuss each refinement item:") introduces others;
+                // a paragraph-long one is no point to take into the room.
+                if !text.ends_with(':')
+                    && text.chars().any(char::is_alphabetic)
+                    && text.chars().nth(BULLET_CHARS_SHOWN).is_none()
+                {
+                    out.push(Candidate {
+                        text: text.to_string(),
+                        themes: themes_of(text),
+                        pitfall,
+                    });
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    add(&guide.purpose, false, &mut out);
+    for phase in &guide.phases {
+        add(&phase.items, false, &mut out);
+    }
+    for block in &guide.practices {
+        add(&block.items, false, &mut out);
+    }
+    add(&guide.success_indicators, false, &mut out);
+    add(&guide.pitfalls, true, &mut out);
+    out
+}
+
+/// The guide phase where the problem space is explored: the one whose bullets name the most
+/// angles (its first, when none does).
+pub(crate) fn exploration_phase(guide: &Guide) -> &Phase {
+    let score = |phase: &Phase| {
+        phase
+            .items
+            .iter()
+            .flat_map(|i| i.texts())
+            .filter(|t| angles_of(t).is_some())
+            .count()
+    };
+    let mut best = (&guide.phases[0], score(&guide.phases[0]));
+    for phase in &guide.phases[1..] {
+        let scored = score(phase);
+        if scored > best.1 {
+            best = (phase, scored);
+        }
+    }
+    best.0
+}
+
+/// The angles the bullets of `guide`'s exploration phase raise, in order, each once, the core
+/// left out.
+pub(crate) fn exploration_angles(guide: &Guide) -> Vec<Angle> {
+    let mut angles: Vec<Angle> = Vec::new();
+    for text in exploration_phase(guide)
+        .items
+        .iter()
+        .flat_map(|i| i.texts())
+    {
+        if let Some(angle) = angles_of(text).filter(|a| !angles.contains(a) && *a != Angle::Core) {
+            angles.push(angle);
+        }
+    }
+    angles
+}
+
+/// The guide phase where success is defined: the first whose name or bullets speak of success,
+/// outcomes or measures, other than the exploration phase.
+pub(crate) fn success_phase(guide: &Guide) -> Option<&Phase> {
+    let exploration = &exploration_phase(guide).slug;
+    guide.phases.iter().find(|phase| {
+        &phase.slug != exploration
+            && std::iter::once(phase.name.as_str())
+                .chain(phase.items.iter().flat_map(|i| i.texts()))
+                .any(speaks_of_success)
+    })
+}
+
+/// The first item of each of `guide`'s first three post-session groups, as the closing's
+/// next steps name them.
+pub(crate) fn next_steps(guide: &Guide) -> Vec<String> {
+    guide
+        .post_session
+        .iter()
+        .filter_map(|g| g.items.first())
+        .take(3)
+        .map(|item| lower_first(&defuse(item.text.trim_end_matches(['.', ':', ';']))))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_guide_explores_the_second_phase() {
+        let guide = Guide::builtin();
+        assert_eq!(exploration_phase(&guide).slug, "problem-space-exploration");
+    }
 
     #[test]
     fn a_guide_is_read_once_per_thread_and_an_edited_one_afresh() {
