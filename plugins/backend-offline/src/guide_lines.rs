@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use refine_core::Guide;
-use refine_core::guide::{BULLET_CHARS_SHOWN, GuideItem, Phase, shown_bullets};
+use refine_core::guide::{
+    BULLET_CHARS_SHOWN, GuideGroup, GuideItem, Phase, PracticeBlock, shown_bullets,
+};
 use refine_core::parse::defuse_section_tags as defuse;
 
 use crate::content::{Angle, Theme, angles_of, lower_first, speaks_of_success, themes_of};
@@ -17,7 +19,7 @@ use crate::content::{Angle, Theme, angles_of, lower_first, speaks_of_success, th
 const GUIDES_KEPT: usize = 8;
 
 thread_local! {
-    static READ: RefCell<Vec<(Guide, Rc<GuideLines>)>> = const { RefCell::new(Vec::new()) };
+    static READ: RefCell<Vec<(ReadParts, Rc<GuideLines>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// See the module's docs.
@@ -51,7 +53,7 @@ pub(crate) struct PhaseLines {
 pub(crate) fn lines_of(guide: &Guide) -> Rc<GuideLines> {
     if let Some(lines) = READ.with_borrow(|read| {
         read.iter()
-            .find(|(g, _)| reads_alike(g, guide))
+            .find(|(parts, _)| parts.are_of(guide))
             .map(|(_, l)| l.clone())
     }) {
         return lines;
@@ -61,21 +63,44 @@ pub(crate) fn lines_of(guide: &Guide) -> Rc<GuideLines> {
         if read.len() >= GUIDES_KEPT {
             read.remove(0);
         }
-        read.push((guide.clone(), lines.clone()));
+        read.push((ReadParts::of(guide), lines.clone()));
     });
     lines
 }
 
-/// Whether `a` and `b` agree on everything [`GuideLines::read`] reads: their phases, practices,
-/// purpose, success indicators, pitfalls and post-session steps (not their title, Markdown or
-/// terms, which a whole-guide comparison spent most of its time on).
-fn reads_alike(a: &Guide, b: &Guide) -> bool {
-    a.phases == b.phases
-        && a.practices == b.practices
-        && a.purpose == b.purpose
-        && a.success_indicators == b.success_indicators
-        && a.pitfalls == b.pitfalls
-        && a.post_session == b.post_session
+/// Everything [`GuideLines::read`] reads of a guide, kept to find its reading again: guides
+/// that agree here read alike. Not their title, Markdown or terms: comparing and copying
+/// whole guides cost more than reading them once.
+struct ReadParts {
+    phases: Vec<Phase>,
+    practices: Vec<PracticeBlock>,
+    purpose: Vec<GuideItem>,
+    success_indicators: Vec<GuideItem>,
+    pitfalls: Vec<GuideItem>,
+    post_session: Vec<GuideGroup>,
+}
+
+impl ReadParts {
+    fn of(guide: &Guide) -> ReadParts {
+        ReadParts {
+            phases: guide.phases.clone(),
+            practices: guide.practices.clone(),
+            purpose: guide.purpose.clone(),
+            success_indicators: guide.success_indicators.clone(),
+            pitfalls: guide.pitfalls.clone(),
+            post_session: guide.post_session.clone(),
+        }
+    }
+
+    /// Whether `guide` has these parts.
+    fn are_of(&self, guide: &Guide) -> bool {
+        self.phases == guide.phases
+            && self.practices == guide.practices
+            && self.purpose == guide.purpose
+            && self.success_indicators == guide.success_indicators
+            && self.pitfalls == guide.pitfalls
+            && self.post_session == guide.post_session
+    }
 }
 
 impl GuideLines {
