@@ -195,9 +195,9 @@ impl TitleEcho {
     }
 
     /// Whether `text` holds one of the words numbered `set` (all ASCII) as a piece, ignoring
-    /// ASCII case. A text that does not may still hold the word as a text word reads it when
-    /// it holds a Kelvin sign, the one character past ASCII that lower-cases to an ASCII letter
-    /// (a test checks every character): the caller looks for one.
+    /// ASCII case. A text that holds none can still have one among its words when it holds a
+    /// Kelvin sign, the one character past ASCII that lower-cases to an ASCII letter (a test
+    /// checks every character): the caller looks for one.
     fn holds_any(&self, set: &[u32], text: &[u8]) -> bool {
         set.iter().any(|&id| {
             let word = self.distinct[id as usize - 1].as_bytes();
