@@ -49,7 +49,7 @@ use crate::parse::ParsedReply;
 use crate::request::SessionRequest;
 use crate::text::{
     LoweredText, PhraseMatch, Phrases, Terms, find_phrase, lowercase, same_stem, sentence_count,
-    shared_terms, sharing_terms, stem, terms, terms_meet, unicode_words, words,
+    shared_terms, sharing_terms, stem, terms_meet, unicode_words, words,
 };
 use crate::timebox::Minutes;
 
@@ -517,17 +517,19 @@ impl Linter<'_> {
     /// use it too; nothing is judged when they use no word beyond the guide's, or the pack says
     /// nothing.
     fn pack_off_topic(&mut self) -> bool {
-        let mut about = String::from(self.request.topic().as_str());
-        for text in self.request.context().into_iter().chain(
-            self.request
-                .items()
-                .iter()
-                .flat_map(|i| std::iter::once(i.title().as_str()).chain(i.notes())),
-        ) {
-            about.push('\n');
-            about.push_str(text);
-        }
-        let subject = terms(&about);
+        // The terms of texts read together a line break apart are the union of each's: each
+        // text's are the memoised ones the other rules read too.
+        let sets: Vec<Rc<Terms>> = std::iter::once(self.request.topic().as_str())
+            .chain(self.request.context())
+            .chain(
+                self.request
+                    .items()
+                    .iter()
+                    .flat_map(|i| std::iter::once(i.title().as_str()).chain(i.notes())),
+            )
+            .map(|text| self.terms_of(text))
+            .collect();
+        let subject: Terms = sets.iter().flat_map(|set| set.iter().cloned()).collect();
         let statements = self.guide.statement_terms();
         let beyond_guide = subject.iter().any(|t| !statements.holds(t));
         let plan = &self.parsed.plan;
