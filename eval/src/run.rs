@@ -571,10 +571,7 @@ pub fn run(
             }
             let written = RECORD_LINE.with_borrow_mut(|line| {
                 line.clear();
-                let whole = serde_json::to_writer(&mut *line, &record).is_ok();
-                if !whole {
-                    line.clear();
-                }
+                let whole = record.write_json(line);
                 line.push(b'\n');
                 // Masked outside the lock: the costly part of adding to the summary.
                 let masked = (whole && each_case_once)
