@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use refine_pattern::Pattern;
+use refine_pattern::{Match, Pattern};
 
 /// The most words a quote from the notes keeps.
 pub const QUOTE_WORDS: usize = 16;
@@ -77,8 +77,12 @@ impl Notes {
                 if short || sentence.ends_with([',', ':', '：', '，']) {
                     continue;
                 }
-                let kind = classify(&sentence, block.heading);
-                for who in affected(&sentence) {
+                // Who the sentence names is read once: classifying it asks only whether it
+                // names anyone, which the first match tells.
+                let mut named = AFFECTED.find_iter(&sentence).peekable();
+                let names_someone = named.peek().is_some();
+                let kind = classify(&sentence, block.heading, names_someone);
+                for who in affected(named) {
                     // "leads" after "warehouse lead" names no one new.
                     let head = |p: &str| {
                         p.rsplit(' ')
@@ -542,10 +546,10 @@ const THING_MODIFIERS: &[&str] = &[
     "resource", "device", "event", "service", "project", "product", "data", "new",
 ];
 
-fn affected(sentence: &str) -> Vec<String> {
-    // The match is who it names: no group is read (reading them costs a slower engine).
-    AFFECTED
-        .find_iter(sentence)
+/// The groups of people a sentence names, from `named`, the matches of [`AFFECTED`] in it
+/// (each match is who it names: no group is read, which would cost a slower engine).
+fn affected<'h>(named: impl Iterator<Item = Match<'h>>) -> Vec<String> {
+    named
         .filter(|m| {
             // One person ("the file manager", "a user") is rarely who a topic affects; groups are.
             let words: Vec<String> = m
@@ -585,7 +589,9 @@ fn affected(sentence: &str) -> Vec<String> {
         .collect()
 }
 
-fn classify(sentence: &str, heading: Heading) -> FactKind {
+/// What kind of fact `sentence`, under `heading`, states; `names_someone` when [`AFFECTED`]
+/// matches in it.
+fn classify(sentence: &str, heading: Heading, names_someone: bool) -> FactKind {
     if heading == Heading::Steps {
         return FactKind::Condition;
     }
@@ -601,7 +607,7 @@ fn classify(sentence: &str, heading: Heading) -> FactKind {
         FactKind::Measure
     } else if CONDITION.is_match(sentence) {
         FactKind::Condition
-    } else if AFFECTED.is_match(sentence) {
+    } else if names_someone {
         FactKind::Affected
     } else {
         FactKind::Statement
