@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use backend_replay::{RecordingMeta, recording};
 use rayon::prelude::*;
 use refine_core::template::PromptTemplate;
-use refine_core::{Guide, SessionRequest, Severity, Topic, prompt};
+use refine_core::{Guide, SessionRequest, Severity};
 use refine_host::Registry;
 use refine_plugin::{Backend, BackendInput};
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,9 @@ use crate::report::{self, CaseBlocks};
 use crate::spec::BackendSpec;
 use crate::summary::Summary;
 use crate::topics::TopicFixture;
+
+mod batch;
+use batch::{CaseInput, case_input};
 
 /// The results file of a run folder.
 pub const RESULTS: &str = "results.jsonl";
@@ -556,13 +559,10 @@ pub fn run(
             .is_some_and(|stop| stop.load(Ordering::SeqCst))
             || over_budget()
     };
-    pool.install(|| {
-        cases.par_iter().for_each(|case| {
-            if stopped() {
-                skipped.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
-            let record = run_case(case, settings, options, registry, judge.as_ref());
+    // Runs a case and writes its record.
+    let run_and_write =
+        |case: &Case<'_>, input: Result<CaseInput<'_>, String>, ahead: Option<Asked>| {
+            let record = run_case(case, input, ahead, settings, options, judge.as_ref());
             if let Some(cost) = record.cost {
                 spent.fetch_add((cost * 1e6).round() as u64, Ordering::SeqCst);
             }
@@ -600,6 +600,53 @@ pub fn run(
                     .get_or_insert(error);
             }
             progress.done(&record);
+        };
+    let local: Vec<bool> = cases
+        .iter()
+        .map(|case| {
+            registry
+                .backend(&case.spec.id)
+                .is_ok_and(|backend| backend.is_local())
+        })
+        .collect();
+    let batches = batch::batches(&local, options.jobs.max(1));
+    drop(local);
+    pool.install(|| {
+        batches.par_iter().for_each(|range| {
+            let batch = &cases[range.clone()];
+            // The planner's terms are the linter's: shared across the batch's two phases.
+            refine_core::text::sharing_terms(|| {
+                let inputs: Vec<Result<CaseInput<'_>, String>> = batch
+                    .iter()
+                    .map(|case| case_input(case, settings, registry))
+                    .collect();
+                // A batch of several cases is of local backends: all are asked first.
+                let mut ahead: Vec<Option<Asked>> = batch.iter().map(|_| None).collect();
+                if batch.len() > 1 {
+                    for ((case, input), ahead) in batch.iter().zip(&inputs).zip(&mut ahead) {
+                        if stopped() {
+                            break;
+                        }
+                        if let Ok(input) = input {
+                            *ahead = Some(ask(
+                                input.backend,
+                                case,
+                                &input.request,
+                                &case.guide.1,
+                                &input.prompt,
+                                options,
+                            ));
+                        }
+                    }
+                }
+                for ((case, input), ahead) in batch.iter().zip(inputs).zip(ahead) {
+                    if stopped() {
+                        skipped.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                    run_and_write(case, input, ahead);
+                }
+            });
         });
     });
     progress.finish();
@@ -693,11 +740,13 @@ impl Judge<'_> {
     }
 }
 
+/// Runs one case from its input, given its first reply when its batch asked for it ahead.
 fn run_case(
     case: &Case<'_>,
+    input: Result<CaseInput<'_>, String>,
+    mut ahead: Option<Asked>,
     settings: &RunSettings,
     options: &RunOptions,
-    registry: &Registry,
     judge: Option<&Judge<'_>>,
 ) -> CaseRecord {
     let guide = &case.guide.1;
@@ -724,30 +773,14 @@ fn run_case(
         judge_error: None,
         cost: None,
     };
-    let request = match build_request(case.topic, settings.minutes) {
-        Ok(r) => r,
+    let CaseInput {
+        request,
+        backend,
+        prompt: text,
+    } = match input {
+        Ok(input) => input,
         Err(e) => {
-            record.error = Some(format!("topic {}: {e}", case.topic.id));
-            return record;
-        }
-    };
-    let backend = match registry.backend(&case.spec.id) {
-        Ok(b) => b,
-        Err(e) => {
-            record.error = Some(e.to_string());
-            return record;
-        }
-    };
-    let rendered = match &case.prompt.1 {
-        Some(template) => template.render(guide, &request),
-        // The built-in prompt is only rendered for a backend that reads it.
-        None if !backend.reads_prompt() => Ok(String::new()),
-        None => prompt::render(guide, &request),
-    };
-    let text = match rendered {
-        Ok(t) => t,
-        Err(e) => {
-            record.error = Some(e.to_string());
+            record.error = Some(e);
             return record;
         }
     };
@@ -762,7 +795,11 @@ fn run_case(
         let mut tries = 0;
         let (reply, cached, took) = loop {
             let _permit = case.limiter.map(crate::limits::Limiter::acquire);
-            match ask(backend, case, &request, guide, prompt, options) {
+            // The first prompt is the one asked ahead.
+            let asked = ahead
+                .take()
+                .unwrap_or_else(|| ask(backend, case, &request, guide, prompt, options));
+            match asked {
                 Err(e)
                     if crate::limits::is_rate_limit(&e)
                         && tries < crate::limits::RATE_LIMIT_RETRIES =>
@@ -850,19 +887,9 @@ fn run_case(
     record
 }
 
-fn build_request(
-    topic: &TopicFixture,
-    minutes: Option<u32>,
-) -> Result<SessionRequest, refine_core::RequestError> {
-    let mut request = SessionRequest::new(Topic::new(&topic.title)?);
-    if let Some(context) = &topic.context {
-        request = request.with_context(context)?;
-    }
-    if let Some(m) = minutes {
-        request = request.with_minutes(m)?;
-    }
-    Ok(request)
-}
+/// What asking a backend gives: its reply, whether it came from the cache, and the call's
+/// latency in milliseconds.
+type Asked = Result<(refine_plugin::BackendReply, bool, u64), refine_plugin::BackendError>;
 
 /// Calls the backend, through the cache when it is on and the backend is not local; records
 /// live replies when asked. Returns the reply, whether it was cached, and the call's latency.
@@ -873,7 +900,7 @@ fn ask(
     guide: &Guide,
     prompt: &str,
     options: &RunOptions,
-) -> Result<(refine_plugin::BackendReply, bool, u64), refine_plugin::BackendError> {
+) -> Asked {
     let cache = options.cache.as_ref().filter(|_| !backend.is_local());
     let key = cache.map(|_| Cache::key(&case.spec.id, &case.spec.options, prompt));
     if let (Some(cache), Some(key)) = (cache, &key)
