@@ -4,8 +4,10 @@
 //! table of every target with today's figure. Timings live here, never in tests.
 //!
 //! Flags: `--no-criterion` (reuse the last criterion figures), `--sizes 200,2000` (eval sizes),
-//! `--peer` (install the peer from the npm registry when absent, and measure it); anything after
-//! `--` goes to `cargo bench`.
+//! `--runs N` (evals of each size, 5 by default: a shared machine's CPU time swings by 10-25%
+//! from one run to the next, and the median of five holds within a few percent), `--peer`
+//! (install the peer from the npm registry when absent, and measure it); anything after `--`
+//! goes to `cargo bench`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,6 +20,9 @@ mod peer;
 /// The eval sizes of the targets.
 const SIZES: [usize; 3] = [200, 2_000, 20_000];
 
+/// How many times each eval size runs by default; its figures are the runs' medians.
+const RUNS: usize = 5;
+
 /// What the targets ask (issue 18).
 const CPU_PER_CASE_US: f64 = 100.0;
 const PEAK_AT_20K_MIB: f64 = 40.0;
@@ -28,6 +33,7 @@ struct Flags {
     criterion: bool,
     peer: bool,
     sizes: Vec<usize>,
+    runs: usize,
     extra: Vec<String>,
 }
 
@@ -36,6 +42,7 @@ fn flags(args: &[String]) -> Result<Flags, String> {
         criterion: true,
         peer: false,
         sizes: SIZES.to_vec(),
+        runs: RUNS,
         extra: Vec::new(),
     };
     let mut args = args.iter();
@@ -54,10 +61,20 @@ fn flags(args: &[String]) -> Result<Flags, String> {
                     return Err(format!("--sizes `{list}`: a size must be at least 1"));
                 }
             }
+            "--runs" => {
+                let runs = args.next().ok_or("--runs needs a number, e.g. 5")?;
+                flags.runs = runs
+                    .trim()
+                    .parse::<usize>()
+                    .map_err(|e| format!("--runs `{runs}`: {e}"))?;
+                if flags.runs == 0 {
+                    return Err(format!("--runs `{runs}`: at least one run"));
+                }
+            }
             "--" => flags.extra.extend(args.by_ref().cloned()),
             other => {
                 return Err(format!(
-                    "bench: unknown flag `{other}` (--no-criterion, --sizes LIST, --peer, -- CRITERION ARGS)"
+                    "bench: unknown flag `{other}` (--no-criterion, --sizes LIST, --runs N, --peer, -- CRITERION ARGS)"
                 ));
             }
         }
@@ -98,15 +115,21 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut evals = Vec::new();
     for &n in &flags.sizes {
         let topics = write_topics(&dir, n)?;
-        let measured = eval(&dir, &topics, n)?;
+        let runs = (0..flags.runs)
+            .map(|_| eval(&dir, &topics, n))
+            .collect::<Result<Vec<_>, _>>()?;
+        let figures = Runs::of(&runs);
         println!(
-            "eval of {n} topics on offline, -j 2: CPU {:.2} s ({:.0} µs per case), wall {:.2} s, peak {}",
-            measured.cpu.as_secs_f64(),
-            per_case_us(&measured, n),
-            measured.wall.as_secs_f64(),
-            mib(measured.peak_kib)
+            "eval of {n} topics on offline, -j 2, median of {} runs: CPU {:.2} s ({:.0} µs per case; {:.0}-{:.0}), wall {:.2} s, peak {}",
+            runs.len(),
+            figures.median.cpu.as_secs_f64(),
+            per_case_us(&figures.median, n),
+            figures.least_cpu.as_secs_f64() * 1e6 / n as f64,
+            figures.most_cpu.as_secs_f64() * 1e6 / n as f64,
+            figures.median.wall.as_secs_f64(),
+            mib(figures.median.peak_kib)
         );
-        evals.push((n, measured));
+        evals.push((n, figures.median));
     }
     let peer = peer::measure(&dir, &flags.sizes, flags.peer)?;
     let parse_lint = criterion_median_ns("analyze typical reply");
@@ -115,11 +138,45 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// What one process took, by `/usr/bin/time -v` (CPU and peak memory) and the clock.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Measured {
     pub(crate) cpu: Duration,
     pub(crate) wall: Duration,
     pub(crate) peak_kib: Option<u64>,
+}
+
+/// The figures of several runs of one process: the median CPU and wall times, the highest
+/// peak memory (the memory target is a ceiling), and the CPU times' range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Runs {
+    median: Measured,
+    least_cpu: Duration,
+    most_cpu: Duration,
+}
+
+impl Runs {
+    /// The figures of `runs`, at least one.
+    fn of(runs: &[Measured]) -> Runs {
+        let median_of = |mut times: Vec<Duration>| {
+            times.sort();
+            let middle = times.len() / 2;
+            if times.len().is_multiple_of(2) {
+                (times[middle - 1] + times[middle]) / 2
+            } else {
+                times[middle]
+            }
+        };
+        let cpu: Vec<Duration> = runs.iter().map(|r| r.cpu).collect();
+        Runs {
+            median: Measured {
+                cpu: median_of(cpu.clone()),
+                wall: median_of(runs.iter().map(|r| r.wall).collect()),
+                peak_kib: runs.iter().filter_map(|r| r.peak_kib).max(),
+            },
+            least_cpu: cpu.iter().copied().min().unwrap_or_default(),
+            most_cpu: cpu.iter().copied().max().unwrap_or_default(),
+        }
+    }
 }
 
 /// Runs `command` under `/usr/bin/time -v` when it is there; fails on a non-zero exit.
@@ -314,7 +371,7 @@ fn table(
         let us = per_case_us(m, *n);
         let largest = *n == 20_000;
         rows.push([
-            format!("offline eval CPU per case, {n} cases"),
+            format!("offline eval CPU per case, {n} cases (median)"),
             format!("{us:.0} µs"),
             format!("<= {CPU_PER_CASE_US:.0} µs"),
             verdict(largest.then_some(us <= CPU_PER_CASE_US)).to_string(),
@@ -389,5 +446,47 @@ fn table(
             w1 = widths[1],
             w2 = widths[2]
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(cpu_ms: u64, wall_ms: u64, peak_kib: Option<u64>) -> Measured {
+        Measured {
+            cpu: Duration::from_millis(cpu_ms),
+            wall: Duration::from_millis(wall_ms),
+            peak_kib,
+        }
+    }
+
+    #[test]
+    fn the_figures_of_runs_are_medians_with_the_highest_peak() {
+        let runs = [
+            run(190, 20, Some(300)),
+            run(150, 40, Some(310)),
+            run(170, 10, None),
+            run(400, 30, Some(305)),
+            run(160, 50, Some(299)),
+        ];
+        let figures = Runs::of(&runs);
+        assert_eq!(figures.median, run(170, 30, Some(310)));
+        assert_eq!(figures.least_cpu, Duration::from_millis(150));
+        assert_eq!(figures.most_cpu, Duration::from_millis(400));
+        // An even count: the mean of the middle two.
+        let even = Runs::of(&runs[..4]);
+        assert_eq!(even.median.cpu, Duration::from_millis(180));
+        assert_eq!(Runs::of(&runs[..1]).median, runs[0]);
+    }
+
+    #[test]
+    fn runs_are_read_from_the_flags() {
+        let args = |list: &[&str]| list.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        assert_eq!(flags(&[]).map(|f| f.runs), Ok(RUNS));
+        assert_eq!(flags(&args(&["--runs", "3"])).map(|f| f.runs), Ok(3));
+        assert!(flags(&args(&["--runs", "0"])).is_err_and(|e| e.contains("at least one")));
+        assert!(flags(&args(&["--runs"])).is_err_and(|e| e.contains("--runs needs")));
+        assert!(flags(&args(&["--runs", "x"])).is_err_and(|e| e.contains("--runs `x`")));
     }
 }
