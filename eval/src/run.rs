@@ -7,14 +7,14 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use backend_replay::{RecordingMeta, recording};
+use backend_replay::RecordingMeta;
 use rayon::prelude::*;
 use refine_core::template::PromptTemplate;
 use refine_core::{Guide, SessionRequest, Severity};
 use refine_host::Registry;
-use refine_plugin::{Backend, BackendInput};
+use refine_plugin::BackendInput;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::Cache;
@@ -24,7 +24,9 @@ use crate::spec::BackendSpec;
 use crate::summary::Summary;
 use crate::topics::TopicFixture;
 
+mod ask;
 mod batch;
+use ask::{Asked, ask, save_recording};
 use batch::{CaseInput, case_input};
 
 /// The results file of a run folder.
@@ -885,71 +887,6 @@ fn run_case(
     record.findings = report.findings;
     record.scores = Some(report.scores);
     record
-}
-
-/// What asking a backend gives: its reply, whether it came from the cache, and the call's
-/// latency in milliseconds.
-type Asked = Result<(refine_plugin::BackendReply, bool, u64), refine_plugin::BackendError>;
-
-/// Calls the backend, through the cache when it is on and the backend is not local; records
-/// live replies when asked. Returns the reply, whether it was cached, and the call's latency.
-fn ask(
-    backend: &dyn Backend,
-    case: &Case<'_>,
-    request: &SessionRequest,
-    guide: &Guide,
-    prompt: &str,
-    options: &RunOptions,
-) -> Asked {
-    let cache = options.cache.as_ref().filter(|_| !backend.is_local());
-    let key = cache.map(|_| Cache::key(&case.spec.id, &case.spec.options, prompt));
-    if let (Some(cache), Some(key)) = (cache, &key)
-        && let Some(hit) = cache.get(key)
-    {
-        return Ok((hit, true, 0));
-    }
-    // A miss: one case per prompt asks, the others with the same prompt wait for its answer.
-    let flight = cache
-        .zip(key.as_deref())
-        .map(|(cache, key)| cache.fetching(key));
-    let _asking = flight
-        .as_ref()
-        .map(|lock| lock.lock().unwrap_or_else(|p| p.into_inner()));
-    if let (Some(cache), Some(key)) = (cache, &key)
-        && let Some(hit) = cache.get(key)
-    {
-        return Ok((hit, true, 0));
-    }
-    let started = Instant::now();
-    let reply = backend.generate(&BackendInput {
-        prompt,
-        request,
-        guide,
-        options: &case.spec.options,
-        on_text: None,
-    })?;
-    let latency = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    if let (Some(cache), Some(key)) = (cache, &key) {
-        // A cache that cannot be written costs speed, not results.
-        let _ = cache.put(key, &reply);
-        cache.fetched(key);
-    }
-    if let Some(dir) = options.record.as_ref().filter(|_| !backend.is_local()) {
-        let meta = RecordingMeta {
-            topic: request.topic().to_string(),
-            backend: Some(case.spec.label.clone()),
-            model: reply.meta.model.clone(),
-        };
-        save_recording(dir, &case.topic.id, &case.spec.id, &meta, &reply.text);
-    }
-    Ok((reply, false, latency))
-}
-
-/// Saves a live answer as `DIR/<topic_id>.<backend>.md`, a replay recording. A recording that
-/// cannot be written costs the recording, not the result.
-fn save_recording(dir: &Path, topic_id: &str, backend: &str, meta: &RecordingMeta, text: &str) {
-    let file = dir.join(format!("{topic_id}.{backend}.md"));
-    let _ = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(file, recording(meta, text)));
 }
 
 #[cfg(test)]
