@@ -115,7 +115,9 @@ pub fn load(path: &Path) -> Result<Vec<TopicFixture>, TopicError> {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
-        files.sort();
+        // All in one folder: their order is their names' (a path's bytes past the shared folder
+        // are its name), compared as bytes rather than component by component.
+        files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
         files
     } else {
         vec![path.to_path_buf()]
@@ -212,5 +214,29 @@ mod tests {
         for bad in ["0/2", "3/2", "x", "1/0", "1-2"] {
             assert!(bad.parse::<Partition>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_duplicate_id_names_the_files_in_the_order_of_their_names() {
+        let dir = std::env::temp_dir().join(format!("refine-topics-dup-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let topic = |id: &str| format!("id = \"{id}\"\ntitle = \"Slow search\"\nkind = \"bug\"\n");
+        // By bytes, capitals before small letters and `-` before `.`.
+        for (name, id) in [("b.toml", "same"), ("b-1.toml", "other"), ("a.toml", "x")] {
+            std::fs::write(dir.join(name), topic(id)).expect("write");
+        }
+        std::fs::write(dir.join("B.toml"), topic("same")).expect("write");
+        let error = load(&dir).expect_err("duplicate id").to_string();
+        let _ = std::fs::remove_dir_all(&dir);
+        let (first, second) = (dir.join("B.toml"), dir.join("b.toml"));
+        assert_eq!(
+            error,
+            format!(
+                "topic id `same` appears twice: {} and {}",
+                first.display(),
+                second.display()
+            )
+        );
     }
 }
