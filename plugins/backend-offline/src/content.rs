@@ -53,6 +53,8 @@ fn longest_piece(reading: &Reading, subject: &str) -> usize {
 
 /// How later key points name the item once the first have named its subject.
 const THIS_ITEM: &str = "this item";
+/// [`THIS_ITEM`] in quotes, as a bank's text quotes a subject.
+const THIS_ITEM_QUOTED: &str = "“this item”";
 
 impl<'r> Voice<'r> {
     /// The same voice naming the subject `subject`.
@@ -108,11 +110,7 @@ impl<'r> Voice<'r> {
 
     /// A question from a bank: a lead and a follow-up, each chosen for this topic.
     fn ask(&self, slot: usize, bank: &Bank) -> String {
-        let text = format!(
-            "{}{}",
-            self.pick(slot, bank.leads),
-            self.pick(slot + 7, bank.tails)
-        );
+        let text = [self.pick(slot, bank.leads), self.pick(slot + 7, bank.tails)].concat();
         self.fill(&text, "")
     }
 
@@ -393,7 +391,7 @@ pub(crate) fn key_points(voice: &Voice<'_>, guide: &GuideLines) -> Vec<String> {
         .map(|(i, theme)| {
             let text = defuse_section_tags(pool[i].text.trim_end_matches(['.', ':', ';']));
             let text = if pool[i].pitfall {
-                format!("Pitfall to avoid: {text}")
+                ["Pitfall to avoid: ", &text].concat()
             } else {
                 text
             };
@@ -404,12 +402,11 @@ pub(crate) fn key_points(voice: &Voice<'_>, guide: &GuideLines) -> Vec<String> {
             // Name the subject in the first points; after that the reader knows what "this
             // item" is, and the pack does not repeat it line after line.
             let tailored = if i >= 2 {
-                tailoring(&voice.naming(THIS_ITEM), theme)
-                    .replace(&format!("“{THIS_ITEM}”"), THIS_ITEM)
+                tailoring(&voice.naming(THIS_ITEM), theme).replace(THIS_ITEM_QUOTED, THIS_ITEM)
             } else {
                 tailoring(voice, theme)
             };
-            format!("**{text}** — {tailored}")
+            ["**", &text, "** — ", &tailored].concat()
         })
         .collect()
 }
@@ -853,30 +850,39 @@ pub(crate) fn closing(voice: &Voice<'_>, guide: &GuideLines) -> String {
         [init @ .., last] => format!("Next steps: {}, and {last}.", init.join(", ")),
     };
     let thanks = voice.fill(voice.pick(40, bank::closing::THANKS), "");
+    let bounds = CLOSING_STATEMENT
+        .bounds()
+        .map_or((2, 3), |b| (b.min, b.max));
+    let fits = |s: &str| (bounds.0..=bounds.1).contains(&sentence_count(s));
+    // A quote or a subject can hold sentence breaks ("Fix login. Then ship!"): fall back to
+    // wordings without them, each written only when the one before does not fit.
+    let first = [thanks.as_str(), " ", &needs_next(voice), " ", &next].concat();
+    if fits(&first) {
+        return first;
+    }
     let by_kind = voice.fill(
         voice.pick(41, bank::closing::by_kind(voice.reading.kind.kind)),
         "",
     );
-    let bounds = CLOSING_STATEMENT
-        .bounds()
-        .map_or((2, 3), |b| (b.min, b.max));
-    let fits = |s: &String| (bounds.0..=bounds.1).contains(&sentence_count(s));
-    // A quote or a subject can hold sentence breaks ("Fix login. Then ship!"): fall back to
-    // wordings without them.
+    const THANK_YOU: &str = "Thank you for exploring this problem with such care.";
     [
-        format!("{thanks} {} {next}", needs_next(voice)),
-        format!("{thanks} {by_kind} {next}"),
-        format!("Thank you for exploring this problem with such care. {by_kind} {next}"),
+        [thanks.as_str(), " ", &by_kind, " ", &next].concat(),
+        [THANK_YOU, " ", &by_kind, " ", &next].concat(),
     ]
     .into_iter()
-    .find(fits)
-    .unwrap_or_else(|| format!("Thank you for exploring this problem with such care. {next}"))
+    .find(|s| fits(s))
+    .unwrap_or_else(|| [THANK_YOU, " ", &next].concat())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use refine_core::Guide;
+
+    #[test]
+    fn this_item_quoted_is_this_item_in_quotes() {
+        assert_eq!(THIS_ITEM_QUOTED, format!("“{THIS_ITEM}”"));
+    }
 
     /// `MarkerWords` rules markers out by their first letter, which must be an ASCII letter.
     #[test]
