@@ -386,6 +386,8 @@ pub(crate) fn key_points(voice: &Voice<'_>, guide: &GuideLines) -> Vec<String> {
             chosen.push((i, c.themes.first().copied().unwrap_or(Theme::Understanding)));
         }
     }
+    // Later points name the item as "this item": one voice for all of them.
+    let as_this_item = (chosen.len() > 2).then(|| voice.naming(THIS_ITEM));
     chosen
         .into_iter()
         .map(|(i, theme)| {
@@ -401,10 +403,11 @@ pub(crate) fn key_points(voice: &Voice<'_>, guide: &GuideLines) -> Vec<String> {
         .map(|(i, (text, theme))| {
             // Name the subject in the first points; after that the reader knows what "this
             // item" is, and the pack does not repeat it line after line.
-            let tailored = if i >= 2 {
-                tailoring(&voice.naming(THIS_ITEM), theme).replace(THIS_ITEM_QUOTED, THIS_ITEM)
-            } else {
-                tailoring(voice, theme)
+            let tailored = match &as_this_item {
+                Some(later) if i >= 2 => {
+                    tailoring(later, theme).replace(THIS_ITEM_QUOTED, THIS_ITEM)
+                }
+                _ => tailoring(voice, theme),
             };
             ["**", &text, "** — ", &tailored].concat()
         })

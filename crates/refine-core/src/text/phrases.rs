@@ -112,13 +112,17 @@ impl Pairs {
 pub struct LoweredText<'a> {
     lower: Cow<'a, str>,
     pairs: Pairs,
+    /// Whether every byte of `lower` stands where it stood in the text (plain text, lowered
+    /// byte by byte), so that a piece of the text is lowered at the same place.
+    same_places: bool,
 }
 
 impl<'a> LoweredText<'a> {
     /// `text` lower-cased. Plain text (ASCII and the typographic marks, which have no case)
     /// lower-cases byte by byte, and is borrowed when it has no capital.
     pub fn of(text: &'a str) -> LoweredText<'a> {
-        let lower: Cow<'a, str> = if !refine_pattern::is_plain(text) {
+        let plain = refine_pattern::is_plain(text);
+        let lower: Cow<'a, str> = if !plain {
             Cow::Owned(super::lowercase(text))
         } else if text.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(text.to_ascii_lowercase())
@@ -126,7 +130,11 @@ impl<'a> LoweredText<'a> {
             Cow::Borrowed(text)
         };
         let pairs = Pairs::of(lower.as_bytes());
-        LoweredText { lower, pairs }
+        LoweredText {
+            lower,
+            pairs,
+            same_places: plain,
+        }
     }
 
     /// `texts` read together, one line each (see [`Phrases::may_find_in_any`]).
@@ -148,6 +156,8 @@ impl<'a> LoweredText<'a> {
         LoweredText {
             lower: Cow::Owned(lower),
             pairs,
+            // Texts read together are never read sentence by sentence.
+            same_places: false,
         }
     }
 }
@@ -214,11 +224,6 @@ impl Phrases {
 
     /// The phrases (with their lower-case words) whose pieces are all in the lower-cased
     /// `text`: the only ones it can hold on word boundaries.
-    fn candidates(&self, text: &str) -> Vec<(&'static str, &[Cow<'static, str>])> {
-        self.candidates_in(&LoweredText::of(text))
-    }
-
-    /// [`Phrases::candidates`] of a text lowered once for several lists.
     fn candidates_in(&self, text: &LoweredText<'_>) -> Vec<(&'static str, &[Cow<'static, str>])> {
         let (lower, pairs) = (&text.lower, &text.pairs);
         // Each piece is looked for once: 0 not yet, 1 absent, 2 present.
@@ -292,11 +297,26 @@ impl Phrases {
         if text.is_empty() || self.phrases.is_empty() {
             return None;
         }
-        let candidates = self.candidates(text);
+        let lowered = LoweredText::of(text);
+        let candidates = self.candidates_in(&lowered);
         if candidates.is_empty() {
             return None;
         }
         for sentence in sentences::sentence_bounds(text) {
+            // A sentence's lower-case words are pieces of its lower-cased text: one that holds
+            // no candidate's first word holds no candidate, and is not split into words.
+            if lowered.same_places {
+                let start = sentence.as_ptr() as usize - text.as_ptr() as usize;
+                let lower = &lowered.lower.as_bytes()[start..start + sentence.len()];
+                let may_hold = candidates.iter().any(|(_, words)| {
+                    words.first().is_some_and(|first| {
+                        memchr::memmem::find(lower, first.as_bytes()).is_some()
+                    })
+                });
+                if !may_hold {
+                    continue;
+                }
+            }
             let sentence_words = lower_words(sentence);
             for &(phrase, phrase_words) in &candidates {
                 if phrase_words.len() > sentence_words.len() {
