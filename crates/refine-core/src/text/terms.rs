@@ -202,19 +202,32 @@ thread_local! {
 /// Looked up in the larger set rather than compared pair by pair: a term of `b` is the same
 /// stem as `x` when it is `x`, when it starts with `x` of four letters or more (such terms
 /// follow `x` in order, so the first term after `x` is one if any is), or when it is a prefix
-/// of `x` of four letters or more.
+/// of `x` of four letters or more (such terms lie between `x`'s first four letters and `x` in
+/// order: one search finds where they start, instead of one search a prefix).
 pub fn terms_meet(a: &Terms, b: &Terms) -> bool {
     let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     a.iter().any(|x| {
         if b.contains(x) {
             return true;
         }
-        let mut ends = x.char_indices().map(|(at, _)| at).skip(4);
-        if x.chars().nth(3).is_none() {
+        let mut starts = x.char_indices().map(|(at, _)| at);
+        if starts.nth(3).is_none() {
             return false;
         }
-        let longer = b.after(x).first().is_some_and(|y| y.starts_with(&**x));
-        longer || ends.any(|end| b.contains(&x[..end]))
+        if b.after(x).first().is_some_and(|y| y.starts_with(&**x)) {
+            return true;
+        }
+        // Where the fifth letter starts: a shorter `x` has no prefix of four letters or more
+        // but itself.
+        let Some(four) = starts.next() else {
+            return false;
+        };
+        let first = &x[..four];
+        let from = b.0.partition_point(|t| term_order(t, first).is_lt());
+        b.0[from..]
+            .iter()
+            .take_while(|y| term_order(y, x).is_lt())
+            .any(|y| x.starts_with(&**y))
     })
 }
 
