@@ -225,6 +225,21 @@ impl Phrases {
     /// The phrases (with their lower-case words) whose pieces are all in the lower-cased
     /// `text`: the only ones it can hold on word boundaries.
     fn candidates_in(&self, text: &LoweredText<'_>) -> Vec<(&'static str, &[Cow<'static, str>])> {
+        let mut candidates: Vec<(&'static str, &[Cow<'static, str>])> = Vec::new();
+        self.each_candidate_in(text, |(phrase, phrase_words)| {
+            candidates.push((phrase, phrase_words.get_or_init(|| lower_words(phrase))));
+            true
+        });
+        candidates
+    }
+
+    /// Tells `take` each phrase whose pieces are all in `text`, in order, until it returns
+    /// false.
+    fn each_candidate_in<'s>(
+        &'s self,
+        text: &LoweredText<'_>,
+        mut take: impl FnMut(&'s (&'static str, OnceLock<Vec<Cow<'static, str>>>)) -> bool,
+    ) {
         let (lower, pairs) = (&text.lower, &text.pairs);
         // Each piece is looked for once: 0 not yet, 1 absent, 2 present.
         let mut on_stack = [0u8; KNOWN_ON_STACK];
@@ -245,14 +260,12 @@ impl Phrases {
             }
             known[i] == 2
         };
-        let mut candidates: Vec<(&'static str, &[Cow<'static, str>])> = Vec::new();
-        for ((phrase, phrase_words), need) in self.phrases.iter().zip(&self.needs) {
+        for (phrase, need) in self.phrases.iter().zip(&self.needs) {
             let need = &self.need_pieces[need.start as usize..need.end as usize];
-            if need.iter().all(|&i| present(i as usize)) {
-                candidates.push((phrase, phrase_words.get_or_init(|| lower_words(phrase))));
+            if need.iter().all(|&i| present(i as usize)) && !take(phrase) {
+                return;
             }
         }
-        candidates
     }
 
     /// Whether piece `i` occurs in `lower`, whose byte pairs are `pairs`.
@@ -287,7 +300,13 @@ impl Phrases {
 
     /// [`Phrases::may_find_in_any`] of texts lowered once for several lists.
     pub fn may_find_in(&self, texts: &LoweredText<'_>) -> bool {
-        !self.candidates_in(texts).is_empty()
+        // The first candidate tells: the pieces of the phrases after it are not looked for.
+        let mut any = false;
+        self.each_candidate_in(texts, |_| {
+            any = true;
+            false
+        });
+        any
     }
 
     /// The first phrase that occurs in `text` on word boundaries (case-insensitive), noting
@@ -472,6 +491,9 @@ mod tests {
             let found = texts.iter().any(|t| phrases.find(t, &[]).is_some());
             let may = phrases.may_find_in_any(texts.iter().map(String::as_str));
             prop_assert!(may || !found, "{:?}", texts);
+            // Stopping at the first candidate answers as listing them all.
+            let together = LoweredText::of_lines(texts.iter().map(String::as_str));
+            prop_assert_eq!(may, !phrases.candidates_in(&together).is_empty(), "{:?}", texts);
         }
     }
 }
