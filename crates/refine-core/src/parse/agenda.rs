@@ -377,23 +377,24 @@ pub(super) fn is_framing(text: &str) -> bool {
 /// searcher a word; a full Aho-Corasick automaton searched as fast but took 210,000
 /// instructions to build, in every `refine prep`.
 static FRAMING_WORDS: LazyLock<FramingWords> = LazyLock::new(|| {
+    let words = framing_words();
+    match aho_corasick::packed::Searcher::new(words.iter()) {
+        Some(together) => FramingWords::Together(together),
+        // A CPU without the vector instructions the packed searcher needs.
+        None => FramingWords::each(&words),
+    }
+});
+
+/// "agenda" and the vocabulary's framing words, once each.
+fn framing_words() -> Vec<&'static str> {
     let mut words: Vec<&'static str> = Vec::new();
     for word in std::iter::once("agenda").chain(VOCABULARY.agenda_framing.iter().copied()) {
         if !words.contains(&word) {
             words.push(word);
         }
     }
-    match aho_corasick::packed::Searcher::new(words.iter()) {
-        Some(together) => FramingWords::Together(together),
-        // A CPU without the vector instructions the packed searcher needs.
-        None => FramingWords::Each(
-            words
-                .into_iter()
-                .map(|word| memchr::memmem::Finder::new(word.as_bytes()))
-                .collect(),
-        ),
-    }
-});
+    words
+}
 
 /// The framing words, prepared for search.
 enum FramingWords {
@@ -402,6 +403,16 @@ enum FramingWords {
 }
 
 impl FramingWords {
+    /// A searcher for each word.
+    fn each(words: &[&'static str]) -> FramingWords {
+        FramingWords::Each(
+            words
+                .iter()
+                .map(|word| memchr::memmem::Finder::new(word.as_bytes()))
+                .collect(),
+        )
+    }
+
     /// Whether lower-case `text` holds any of the words.
     fn any_in(&self, text: &[u8]) -> bool {
         match self {
@@ -430,6 +441,20 @@ pub(super) fn is_framing_read_whole(text: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether lower-case `text` holds a framing word, asked of a searcher for each word: what
+/// a CPU without the packed searcher's vector instructions uses, for the test that both
+/// answer alike.
+#[cfg(test)]
+pub(super) fn holds_framing_word_each(text: &[u8]) -> bool {
+    FramingWords::each(&framing_words()).any_in(text)
+}
+
+/// Whether lower-case `text` holds a framing word, as [`is_framing`] asks.
+#[cfg(test)]
+pub(super) fn holds_framing_word(text: &[u8]) -> bool {
+    FRAMING_WORDS.any_in(text)
 }
 
 /// This module's patterns, for the test that both engines read them alike.

@@ -231,6 +231,24 @@ proptest::proptest! {
         );
     }
 
+    /// The framing words found in one pass are those found word by word, on lines shorter
+    /// and longer than the packed searcher's vector width.
+    #[test]
+    fn framing_words_are_found_alike_together_and_each(
+        tokens in proptest::collection::vec(proptest::sample::select(&[
+            "agenda", "agend", "total", "tota", "overall", "session length", "session", "length",
+            "duration", "dur", " ", "x", "15 min", "—", "é",
+        ][..]), 0..12)
+    ) {
+        let text = tokens.concat();
+        proptest::prop_assert_eq!(
+            agenda::holds_framing_word(text.as_bytes()),
+            agenda::holds_framing_word_each(text.as_bytes()),
+            "{:?}",
+            text
+        );
+    }
+
     /// The shortcuts for texts without a framing word, and for titles holding "agenda:",
     /// change nothing.
     #[test]
