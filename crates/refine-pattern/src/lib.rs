@@ -34,6 +34,8 @@ mod classes;
 pub use classes::{caseless_prefix, is_decimal_digit, is_space, is_word_character, past_spaces};
 mod guard;
 use guard::Guard;
+mod set;
+pub use set::{Candidates, PatternSet, SET_BUILT_AFTER};
 
 /// How many times longer `regex` takes to compile a pattern than `regex-lite`: 13-79 times on
 /// this project's patterns (`cargo bench -p refine-pattern`), most near 25.

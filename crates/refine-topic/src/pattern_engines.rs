@@ -30,6 +30,17 @@ proptest! {
         }
     }
 
+    /// The sentence patterns read together never rule out a pattern that matches.
+    #[test]
+    fn the_sentence_set_rules_out_no_match(text in text(false), unplain in text(true)) {
+        let set = crate::notes::pattern_set();
+        for text in [&text, &unplain] {
+            if let Err(why) = set.holds(text) {
+                return Err(TestCaseError::fail(why));
+            }
+        }
+    }
+
     #[test]
     fn both_engines_read_every_pattern_alike(text in text(false)) {
         for pattern in patterns() {
