@@ -3,8 +3,9 @@
 //! `str::to_lowercase` looks every character past ASCII up in the case tables and writes it
 //! back one by one: a Japanese, Chinese or Korean note of a hundred characters costs some ten
 //! thousand instructions, and the linter and the planner lower-case each text several times.
-//! [`lowercase`] copies runs of ASCII without capitals and of characters from blocks that have
-//! no case at all ([`is_caseless`]) as they stand, and asks the tables only about the others.
+//! [`lowercase`] copies runs of ASCII at once, lowering them in place, copies characters from
+//! blocks that have no case at all ([`is_caseless`]) as they stand, and asks the tables only
+//! about the others.
 
 /// Whether `c` lies in a block none of whose characters has a case mapping: CJK symbols and
 /// punctuation, Hiragana, Katakana and the other CJK blocks through extension A, the CJK
@@ -13,33 +14,36 @@ pub(crate) fn is_caseless(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}')
 }
 
-/// `text.to_lowercase()`, character for character.
+/// `text.to_lowercase()`, character for character. Runs of ASCII are copied at once and
+/// lowered in place; only the characters past ASCII are looked at one by one.
 pub fn lowercase(text: &str) -> String {
-    // A capital sigma lower-cases by what surrounds it (final `ς` or `σ`): the standard
-    // library's rule, left to it.
-    if text.contains('Σ') {
-        return text.to_lowercase();
-    }
     let mut out = String::with_capacity(text.len());
-    // `text[copied..at]` lower-cases to itself and is not yet in `out`.
-    let mut copied = 0;
-    for (at, c) in text.char_indices() {
-        if c.is_ascii() {
-            if !c.is_ascii_uppercase() {
-                continue;
-            }
-            out.push_str(&text[copied..at]);
-            out.push(c.to_ascii_lowercase());
+    let mut at = 0;
+    while at < text.len() {
+        let run_end = refine_pattern::first_past_ascii(&text.as_bytes()[at..])
+            .map_or(text.len(), |offset| at + offset);
+        if run_end > at {
+            let start = out.len();
+            out.push_str(&text[at..run_end]);
+            out[start..].make_ascii_lowercase();
+            at = run_end;
+        }
+        // `at` starts a character past ASCII, or is the end.
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        // A capital sigma lower-cases by what surrounds it (final `ς` or `σ`): the standard
+        // library's rule, left to it.
+        if c == 'Σ' {
+            return text.to_lowercase();
+        }
+        if is_caseless(c) {
+            out.push(c);
         } else {
-            if is_caseless(c) {
-                continue;
-            }
-            out.push_str(&text[copied..at]);
             out.extend(c.to_lowercase());
         }
-        copied = at + c.len_utf8();
+        at += c.len_utf8();
     }
-    out.push_str(&text[copied..]);
     out
 }
 
