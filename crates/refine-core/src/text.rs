@@ -458,6 +458,7 @@ pub fn same_stem(a: &str, b: &str) -> bool {
 }
 
 mod case;
+pub(crate) use case::is_letter_or_digit;
 pub use case::lowercase;
 mod terms;
 pub use terms::{Terms, terms, terms_meet};

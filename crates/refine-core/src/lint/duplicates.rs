@@ -84,7 +84,7 @@ fn normalise(text: &str) -> String {
         return String::from_utf8(out).expect("ASCII letters, digits and spaces");
     }
     let lower = crate::text::lowercase(text);
-    let separates = |c: char| !c.is_alphanumeric();
+    let separates = |c: char| !crate::text::is_letter_or_digit(c);
     let mut out = String::with_capacity(lower.len());
     for run in lower.split(separates).filter(|run| !run.is_empty()) {
         if !out.is_empty() {
