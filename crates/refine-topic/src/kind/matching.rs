@@ -30,9 +30,12 @@ struct SignalIndex {
     inflected_words: FxHashMap<&'static str, usize>,
     /// Lower-case phrases by their first word, with all their words: found as words in a row.
     phrases: FxHashMap<&'static str, Vec<(usize, Vec<&'static str>)>>,
-    /// Everything else: found by [`matches_signal`] itself. Signals in other scripts are only
-    /// looked for in text that is not ASCII.
+    /// Everything else: found by [`matches_signal`] itself, those of plain characters
+    /// ([`refine_pattern::is_plain`]) first. The others (a letter past ASCII) are only looked
+    /// for in text that is not plain.
     others: Vec<(usize, &'static str)>,
+    /// How many of `others` are of plain characters.
+    plain_others: usize,
     /// How many distinct signals there are.
     count: usize,
 }
@@ -48,6 +51,7 @@ static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
         inflected_words: sized(),
         phrases: FxHashMap::default(),
         others: Vec::new(),
+        plain_others: 0,
         count: 0,
     };
     for (_, signals) in SIGNALS {
@@ -82,6 +86,14 @@ static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
         index.by_kind.push(numbers);
     }
     index.count = index.numbers.len();
+    index
+        .others
+        .sort_by_key(|&(_, signal)| !refine_pattern::is_plain(signal));
+    index.plain_others = index
+        .others
+        .iter()
+        .take_while(|(_, signal)| refine_pattern::is_plain(signal))
+        .count();
     index
 });
 
@@ -132,10 +144,16 @@ impl Prepared {
                 }
             }
         }
-        // A signal in another script is in no ASCII text.
-        let ascii = lower.is_ascii();
-        for &(number, signal) in &index.others {
-            if (!ascii || signal.is_ascii()) && matches_signal(signal, &lower, &text_words) {
+        // A signal with a letter past ASCII is in no plain text (ASCII and the typographic
+        // marks, which a note with a curly quote or a dash is): only the signals of plain
+        // characters are looked for there.
+        let others = if refine_pattern::is_plain(&lower) {
+            &index.others[..index.plain_others]
+        } else {
+            &index.others[..]
+        };
+        for &(number, signal) in others {
+            if matches_signal(signal, &lower, &text_words) {
                 holds[number] = true;
             }
         }
@@ -243,7 +261,7 @@ mod tests {
         #[test]
         fn prepared_text_finds_what_the_words_find(
             picked in proptest::collection::vec(proptest::sample::select(signal_words()), 0..10),
-            joins in proptest::collection::vec(proptest::sample::select(vec![" ", "-", ", ", "'", ""]), 10),
+            joins in proptest::collection::vec(proptest::sample::select(vec![" ", "-", ", ", "'", "", " — ", "’"]), 10),
         ) {
             let text: String = picked
                 .iter()
