@@ -533,8 +533,21 @@ pub fn strip_markup(line: &str) -> String {
     // is in them, so each pass below is skipped where it would leave the text as it is. The
     // passes are `markup`'s, read by hand (equal to the regexes in the proptests).
     let line = line.trim();
-    let without_marker = strip_list_marker(line);
-    let unemphasised = if memchr::memchr3(b'*', b'_', b'`', without_marker.as_bytes()).is_none() {
+    let marked = may_start_with_marker(line);
+    let emphasised = memchr::memchr3(b'*', b'_', b'`', line.as_bytes()).is_some();
+    if !marked && !emphasised {
+        // Nothing to strip: the line as it stands, trimmed once.
+        return line.to_string();
+    }
+    let without_marker = if marked {
+        &line[markup::list_marker_end(line)..]
+    } else {
+        line
+    };
+    // A bullet `*` is no emphasis: the marks are looked for again past a marker.
+    let emphasised = emphasised
+        && (!marked || memchr::memchr3(b'*', b'_', b'`', without_marker.as_bytes()).is_some());
+    let unemphasised = if !emphasised {
         Cow::Borrowed(without_marker)
     } else {
         Cow::Owned(markup::strip_emphasis(without_marker))
