@@ -18,7 +18,7 @@
 //! not parse) gives no guard, and every haystack goes to the engine.
 
 use aho_corasick::AhoCorasick;
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Literal};
 use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
 
 /// The non-ASCII characters `(?i)` folds to ASCII letters, with their folds.
@@ -45,20 +45,9 @@ impl Guard {
         if hir.properties().look_set_prefix().contains(Look::Start) {
             return None;
         }
-        // Every match starts with one of the prefixes and ends with one of the suffixes: either
-        // set, when bounded, is a set of which a haystack with a match holds one.
-        let prefixes = Extractor::new().extract(&hir);
-        let seq = if prefixes.is_finite() {
-            prefixes
-        } else {
-            Extractor::new().kind(ExtractKind::Suffix).extract(&hir)
-        };
-        let literals = seq.literals()?;
-        if literals.is_empty() || literals.iter().any(|l| l.is_empty()) {
-            return None;
-        }
+        let literals = bounded_literals(&hir)?;
         if folded {
-            for literal in literals {
+            for literal in &literals {
                 let text = std::str::from_utf8(literal.as_bytes()).ok()?;
                 if !text.chars().filter(|c| !c.is_ascii()).all(caseless) {
                     return None;
@@ -83,6 +72,24 @@ impl Guard {
         }
         !self.literals.is_match(haystack)
     }
+}
+
+/// Literals of which a haystack holds one wherever `hir` matches there: every match starts with
+/// one of the prefixes and ends with one of the suffixes, so either set, when bounded, is one.
+/// The prefixes when bounded, else the suffixes; `None` when both are unbounded or the set is
+/// empty or holds the empty string (it would rule nothing out).
+pub(crate) fn bounded_literals(hir: &Hir) -> Option<Vec<Literal>> {
+    let prefixes = Extractor::new().extract(hir);
+    let seq = if prefixes.is_finite() {
+        prefixes
+    } else {
+        Extractor::new().kind(ExtractKind::Suffix).extract(hir)
+    };
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.iter().any(|l| l.is_empty()) {
+        return None;
+    }
+    Some(literals.to_vec())
 }
 
 /// The pattern `source` relaxed: every Unicode word boundary (`\b`, `\B` and their start and

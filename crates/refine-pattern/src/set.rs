@@ -33,7 +33,6 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{
     Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition,
 };
@@ -242,17 +241,7 @@ fn plain_literals(source: &str, plain: &ClassUnicode) -> Option<Vec<Vec<u8>>> {
     // are not spelled out as classes of both cases (most of the cost of parsing).
     let body = source.strip_prefix("(?i)").unwrap_or(source);
     let hir = regex_syntax::Parser::new().parse(body).ok()?;
-    let hir = read_plain(hir, plain);
-    let prefixes = Extractor::new().extract(&hir);
-    let seq = if prefixes.is_finite() {
-        prefixes
-    } else {
-        Extractor::new().kind(ExtractKind::Suffix).extract(&hir)
-    };
-    let literals = seq.literals()?;
-    if literals.is_empty() || literals.iter().any(|l| l.is_empty()) {
-        return None;
-    }
+    let literals = crate::guard::bounded_literals(&read_plain(hir, plain))?;
     // A literal with a character no plain haystack holds is never found; one holding another
     // literal adds nothing: where it is, the other is too.
     let mut literals: Vec<Vec<u8>> = literals
