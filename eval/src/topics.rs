@@ -154,7 +154,7 @@ pub fn load(path: &Path) -> Result<Vec<TopicFixture>, TopicError> {
 
 /// Appends the text of the file at `path` to `text`. Read to its end without asking its size
 /// first (as `fs::read_to_string` does): in a buffer with room to spare that is one system
-/// call less a file, 3% of loading 20,000 topics.
+/// call less a file (the size queries were 0.5% of an eval's CPU at 20,000 topics).
 fn read_into(path: &Path, text: &mut String) -> std::io::Result<()> {
     use std::io::Read;
     if text.capacity() < 16 * 1024 {

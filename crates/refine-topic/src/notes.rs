@@ -619,7 +619,8 @@ fn affected<'h>(named: impl Iterator<Item = Match<'h>>) -> Vec<String> {
 }
 
 /// The patterns a sentence is read with, looked for together: most sentences hold the words of
-/// one or two, and the others are not searched (six searches a sentence cost 6% of an eval).
+/// one or two, and the others are not searched (seven searches a sentence cost 8% of an eval's
+/// CPU).
 static SENTENCE_PATTERNS: LazyLock<PatternSet<'static>> = LazyLock::new(|| {
     PatternSet::new(&[
         &DISAGREEMENT,
