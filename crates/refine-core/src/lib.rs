@@ -13,6 +13,7 @@ pub mod lint;
 pub mod parse;
 pub mod plan;
 pub mod prompt;
+mod recent;
 pub mod request;
 pub mod schedule;
 pub mod structured;

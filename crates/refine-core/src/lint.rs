@@ -145,11 +145,14 @@ impl Linter<'_> {
         shared_terms(text)
     }
 
-    /// For each text, an earlier one it repeats ([`earlier_twins`]), with the memoised terms.
+    /// For each text, an earlier one it repeats ([`earlier_twins`]), with the memoised terms
+    /// (remembered when the planner just asked about the same texts).
     fn twins(&self, texts: &[String]) -> Vec<Option<usize>> {
-        let sets: Vec<Rc<Terms>> = texts.iter().map(|t| self.terms_of(t)).collect();
-        let sets: Vec<&Terms> = sets.iter().map(|s| &**s).collect();
-        duplicates::twins_with_terms(texts, &sets)
+        duplicates::remembered(texts, || {
+            let sets: Vec<Rc<Terms>> = texts.iter().map(|t| self.terms_of(t)).collect();
+            let sets: Vec<&Terms> = sets.iter().map(|s| &**s).collect();
+            duplicates::twins_with_terms(texts, &sets)
+        })
     }
 
     fn push(&mut self, code: Code, message: String, line: Option<usize>) {
@@ -722,7 +725,7 @@ impl Linter<'_> {
     fn topic_echo(&self) -> Rc<TitleEcho> {
         let echo = self
             .topic_echo
-            .get_or_init(|| Rc::new(TitleEcho::new(self.request.topic().as_str())));
+            .get_or_init(|| TitleEcho::shared(self.request.topic().as_str()));
         Rc::clone(echo)
     }
 

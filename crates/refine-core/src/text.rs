@@ -467,9 +467,18 @@ pub use phrases::{LoweredText, PhraseMatch, Phrases, find_phrase};
 mod shared;
 pub use shared::{keep_terms_between_replies, shared_terms, sharing_terms};
 
+thread_local! {
+    /// The texts whose sentences this thread counted lately: the offline planner counts its
+    /// closing statement's sentences to keep them within the contract's bounds, and the linter
+    /// then counts the same closing parsed back from the reply.
+    static COUNTED_LATELY: RefCell<crate::recent::Recent<Box<str>, usize>> =
+        const { RefCell::new(crate::recent::Recent::new()) };
+}
+
 /// How many sentences `text` holds: Unicode sentence segments that contain a letter or digit.
+/// Counted once for a text this thread counted lately ([`crate::recent`]).
 pub fn sentence_count(text: &str) -> usize {
-    unicode_sentences(text).count()
+    crate::recent::remembered(&COUNTED_LATELY, text, || unicode_sentences(text).count())
 }
 
 /// The sentences of `text` that hold a letter or digit: what `unicode-segmentation`'s
@@ -705,6 +714,18 @@ mod tests {
                         .is_ok(),
                     "`{word}` of the built-in guide is not in text/known_stems.rs"
                 );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A count remembered is the text's own, whichever texts were counted before it.
+        #[test]
+        fn remembered_counts_are_the_texts_own(
+            texts in proptest::collection::vec("(One|two|\\.|!| |e\\.g\\.){0,6}", 1..12)
+        ) {
+            for text in texts.iter().chain(&texts) {
+                proptest::prop_assert_eq!(sentence_count(text), unicode_sentences(text).count());
             }
         }
     }

@@ -91,7 +91,7 @@ impl<'r> Voice<'r> {
             subject,
             context,
             seed: hasher.finalize().into(),
-            title_echo: std::rc::Rc::new(TitleEcho::new(&reading.title.full)),
+            title_echo: TitleEcho::shared(&reading.title.full),
             who: defuse_section_tags(&join_and(&reading.notes.affected)),
         }
     }

@@ -1,17 +1,37 @@
 //! Texts that say the same thing: identical once case, punctuation and spacing are set aside,
 //! or sharing nearly all their content terms ([`DUPLICATES`]).
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use crate::contract::DUPLICATES;
+use crate::recent::Recent;
 use crate::text::{Terms, shared_terms};
+
+thread_local! {
+    /// The lists of texts whose twins this thread found lately: the offline planner checks its
+    /// questions for twins, and the linter then checks the same questions parsed back from the
+    /// reply.
+    static FOUND_LATELY: RefCell<Recent<Vec<String>, Vec<Option<usize>>>> = const { RefCell::new(Recent::new()) };
+}
 
 /// For each text, the index of an earlier text it repeats, if any: what `question-duplicate`
 /// and `key-point-duplicate` report.
 pub fn earlier_twins(texts: &[String]) -> Vec<Option<usize>> {
-    let term_sets: Vec<Rc<Terms>> = texts.iter().map(|t| shared_terms(t)).collect();
-    twins_with_terms(texts, &term_sets.iter().map(|s| &**s).collect::<Vec<_>>())
+    remembered(texts, || {
+        let term_sets: Vec<Rc<Terms>> = texts.iter().map(|t| shared_terms(t)).collect();
+        twins_with_terms(texts, &term_sets.iter().map(|s| &**s).collect::<Vec<_>>())
+    })
+}
+
+/// The twins of `texts` found by `find`, or, when this thread found the twins of the same
+/// texts lately ([`crate::recent`]), those. Twins depend on nothing but the texts, so
+/// remembering them changes no result.
+pub(super) fn remembered(
+    texts: &[String],
+    find: impl FnOnce() -> Vec<Option<usize>>,
+) -> Vec<Option<usize>> {
+    crate::recent::remembered(&FOUND_LATELY, texts, find)
 }
 
 /// [`earlier_twins`], given each text's content terms.
@@ -171,6 +191,27 @@ mod tests {
                 && b.len() >= DUPLICATES.min_terms
                 && shared as f64 >= DUPLICATES.overlap * union as f64;
             proptest::prop_assert_eq!(near(&set(&a), &set(&b)), defined);
+        }
+    }
+
+    proptest::proptest! {
+        /// Twins remembered are the twins found afresh, whatever lists were asked about
+        /// before, and a list asked about again is not read again.
+        #[test]
+        fn remembered_twins_are_the_texts_own(
+            lists in proptest::collection::vec(
+                proptest::collection::vec("(Why|why|now|NOW|later| |\\?){0,3}", 0..4),
+                1..8,
+            )
+        ) {
+            for texts in &lists {
+                let found = earlier_twins(texts);
+                let sets: Vec<Rc<Terms>> = texts.iter().map(|t| shared_terms(t)).collect();
+                let sets: Vec<&Terms> = sets.iter().map(|s| &**s).collect();
+                proptest::prop_assert_eq!(&found, &twins_with_terms(texts, &sets));
+                let again = remembered(texts, || panic!("asked again, the texts were read again"));
+                proptest::prop_assert_eq!(again, found);
+            }
         }
     }
 

@@ -5,9 +5,11 @@
 //! ignoring ASCII case), and the longest common run is found over the numbers, a text word the title
 //! lacks being 0. Only when a run is found are the text's words read whole to quote it.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
 
 use crate::contract::SPECIFICITY;
+use crate::recent::{Recent, remembered};
 use crate::text::{is_unspaced, unicode_words, words};
 
 /// How many characters of a script written without spaces weigh as much as one word.
@@ -74,7 +76,21 @@ impl Occurrences {
     }
 }
 
+thread_local! {
+    /// The titles this thread read lately, with their readings: the offline planner reads the
+    /// title to keep its own sentences from echoing it, and the linter then reads the same
+    /// title to judge them.
+    static READ_LATELY: RefCell<Recent<Box<str>, Rc<TitleEcho>>> = const { RefCell::new(Recent::new()) };
+}
+
 impl TitleEcho {
+    /// [`TitleEcho::new`], shared with the caller on this thread that read the same title
+    /// lately ([`crate::recent`]). A reading depends on nothing but the title, so sharing
+    /// changes no result.
+    pub fn shared(title: &str) -> Rc<TitleEcho> {
+        remembered(&READ_LATELY, title, || Rc::new(TitleEcho::new(title)))
+    }
+
     /// Reads `title`'s words.
     pub fn new(title: &str) -> TitleEcho {
         // Read as `numbered` reads a text: an ASCII word is looked up ignoring ASCII case and
@@ -321,6 +337,25 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    proptest! {
+        /// A shared reading is the title's own, whichever titles were read before it, and the
+        /// same title read twice in a row is read once. (The memo itself is tested in
+        /// `recent`.)
+        #[test]
+        fn a_shared_reading_is_the_titles_own(
+            titles in proptest::collection::vec("(Export|export|EXPORT|CSV|csv|ß|SS| ){1,4}", 1..8)
+        ) {
+            for (i, title) in titles.iter().enumerate() {
+                let shared = TitleEcho::shared(title);
+                prop_assert_eq!(format!("{shared:?}"), format!("{:?}", TitleEcho::new(title)));
+                prop_assert!(Rc::ptr_eq(&shared, &TitleEcho::shared(title)));
+                if i > 0 && titles[i - 1] != *title {
+                    prop_assert!(!Rc::ptr_eq(&shared, &TitleEcho::shared(&titles[i - 1])));
+                }
+            }
+        }
+    }
 
     /// The reading before the words were numbered: strings compared in the table.
     fn by_strings(a: &[String], text: &str) -> Option<(usize, String)> {

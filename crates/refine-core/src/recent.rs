@@ -1,0 +1,87 @@
+//! The last few answers of a function that depends on nothing but its input, kept per thread:
+//! the offline planner checks its own sentences with the linter's readings (the title's words,
+//! the questions' twins, the closing's sentence count), and the linter then reads the same
+//! texts back from the reply. An
+//! eval's worker plans a batch of replies (up to 16) before it reads them, so a few dozen
+//! answers are kept, the oldest forgotten first.
+
+use std::borrow::Borrow;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::thread::LocalKey;
+
+/// How many answers of each function a thread keeps: twice the largest batch an eval's worker
+/// plans before reading it.
+pub(crate) const KEPT: usize = 32;
+
+/// A function's latest answers, newest first, at most [`KEPT`].
+pub(crate) struct Recent<K, V>(VecDeque<(K, V)>);
+
+impl<K, V> Recent<K, V> {
+    pub(crate) const fn new() -> Recent<K, V> {
+        Recent(VecDeque::new())
+    }
+}
+
+/// The answer for `input` kept in `memo`, or `answer(input)`, then kept. The answer must
+/// depend on nothing but `input`: keeping it then changes no result.
+pub(crate) fn remembered<Q, K, V>(
+    memo: &'static LocalKey<RefCell<Recent<K, V>>>,
+    input: &Q,
+    answer: impl FnOnce() -> V,
+) -> V
+where
+    Q: PartialEq + ?Sized,
+    K: Borrow<Q> + for<'q> From<&'q Q>,
+    V: Clone,
+{
+    let known = memo.with_borrow(|recent| {
+        recent
+            .0
+            .iter()
+            .find(|(kept, _)| kept.borrow() == input)
+            .map(|(_, value)| value.clone())
+    });
+    known.unwrap_or_else(|| {
+        let value = answer();
+        memo.with_borrow_mut(|recent| {
+            recent.0.truncate(KEPT - 1);
+            recent.0.push_front((K::from(input), value.clone()));
+        });
+        value
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    thread_local! {
+        static SQUARES: RefCell<Recent<Box<str>, usize>> = const { RefCell::new(Recent::new()) };
+    }
+
+    #[test]
+    fn the_latest_answers_are_kept_and_the_oldest_forgotten() {
+        let square = |text: &str| text.len() * text.len();
+        let inputs: Vec<String> = (0..KEPT + 1).map(|n| "x".repeat(n)).collect();
+        for input in &inputs {
+            assert_eq!(
+                remembered(&SQUARES, input.as_str(), || square(input)),
+                square(input)
+            );
+        }
+        // The last `KEPT` inputs are answered from the memo; the first was forgotten.
+        for input in &inputs[1..] {
+            let kept = remembered(&SQUARES, input.as_str(), || {
+                panic!("{input:?} was forgotten")
+            });
+            assert_eq!(kept, square(input));
+        }
+        assert_eq!(
+            remembered(&SQUARES, "", || 7),
+            7,
+            "the oldest is asked afresh"
+        );
+        assert_eq!(SQUARES.with_borrow(|recent| recent.0.len()), KEPT);
+    }
+}
