@@ -122,7 +122,7 @@ pub fn lower_words(text: &str) -> Vec<Cow<'_, str>> {
 /// `unicode-segmentation`.
 pub fn unicode_words(text: &str) -> Words<'_> {
     // Most texts are simple throughout: one piece, no cutting.
-    let current = if text.is_ascii() || text.chars().all(SimpleWords::knows) {
+    let current = if SimpleWords::reads_all(text) {
         Piece::Simple(SimpleWords::new(text))
     } else {
         Piece::Done
@@ -183,7 +183,7 @@ impl<'a> Iterator for Words<'a> {
             }
             self.next_piece = end;
             let piece = &self.text[start..end];
-            self.current = if piece.is_ascii() || piece.chars().all(SimpleWords::knows) {
+            self.current = if SimpleWords::reads_all(piece) {
                 Piece::Simple(SimpleWords::new(piece))
             } else {
                 Piece::General(piece.unicode_words())
@@ -210,6 +210,21 @@ impl<'a> SimpleWords<'a> {
 
     fn knows(c: char) -> bool {
         c.is_ascii() || Self::MARKS.contains(&c) || is_latin1_letter(c)
+    }
+
+    /// Whether this segmenter knows every character of `text`: runs of ASCII are skipped
+    /// eight bytes at a time, only the characters past ASCII are decoded and tested.
+    fn reads_all(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(offset) = refine_pattern::first_past_ascii(&bytes[at..]) {
+            at += offset;
+            match text[at..].chars().next() {
+                Some(c) if Self::knows(c) => at += c.len_utf8(),
+                _ => return false,
+            }
+        }
+        true
     }
 
     fn new(text: &'a str) -> Self {
