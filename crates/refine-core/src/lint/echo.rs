@@ -185,7 +185,7 @@ impl TitleEcho {
             .sentinels
             .iter()
             .any(|set| !self.holds_any(set, text.as_bytes()))
-            && memchr::memmem::find(text.as_bytes(), KELVIN_SIGN.as_bytes()).is_none()
+            && !text.contains(KELVIN_SIGN)
         {
             return None;
         }
@@ -269,7 +269,7 @@ const THRESHOLD: usize = SPECIFICITY.echo_run_words * UNSPACED_PER_WORD;
 const LEAST_RUN_WORDS: usize = THRESHOLD.div_ceil(UNSPACED_PER_WORD);
 
 /// `K` (U+212A), which lower-cases to `k`.
-const KELVIN_SIGN: &str = "\u{212A}";
+const KELVIN_SIGN: char = '\u{212A}';
 
 /// The sets of words (by number) every run of [`LEAST_RUN_WORDS`] title positions or more holds
 /// one of each of: the title positions of each class modulo [`LEAST_RUN_WORDS`] (such a run

@@ -46,7 +46,7 @@ const KNOWN_ON_STACK: usize = 256;
 pub struct Phrases {
     /// Each phrase with its lower-case words, read the first time its pieces are all in a text
     /// (most never are); phrases without words are left out.
-    phrases: Vec<(&'static str, OnceLock<Vec<Cow<'static, str>>>)>,
+    phrases: Vec<(&'static str, OnceLock<PhraseWords>)>,
     /// For each phrase, the range of `need_pieces` that lists the pieces it needs.
     needs: Vec<std::ops::Range<u32>>,
     /// The pieces (indices into `pieces`) a text must contain to hold each phrase, phrase
@@ -56,6 +56,25 @@ pub struct Phrases {
     pieces: Vec<Piece>,
     /// The [`Pairs`] bits of each piece's adjacent bytes, piece after piece (see `Piece`).
     pair_bits: Vec<u16>,
+}
+
+/// A phrase's lower-case words, and a searcher for the first: a sentence that does not hold
+/// it cannot hold the phrase (prepared once; a searcher built for each sentence cost more than
+/// the search).
+#[derive(Debug)]
+struct PhraseWords {
+    words: Vec<Cow<'static, str>>,
+    first: Option<Finder<'static>>,
+}
+
+impl PhraseWords {
+    fn of(phrase: &'static str) -> PhraseWords {
+        let words = lower_words(phrase);
+        let first = words
+            .first()
+            .map(|first| Finder::new(first.as_bytes()).into_owned());
+        PhraseWords { words, first }
+    }
 }
 
 /// A piece of a phrase, prepared.
@@ -224,10 +243,10 @@ impl Phrases {
 
     /// The phrases (with their lower-case words) whose pieces are all in the lower-cased
     /// `text`: the only ones it can hold on word boundaries.
-    fn candidates_in(&self, text: &LoweredText<'_>) -> Vec<(&'static str, &[Cow<'static, str>])> {
-        let mut candidates: Vec<(&'static str, &[Cow<'static, str>])> = Vec::new();
+    fn candidates_in(&self, text: &LoweredText<'_>) -> Vec<(&'static str, &PhraseWords)> {
+        let mut candidates: Vec<(&'static str, &PhraseWords)> = Vec::new();
         self.each_candidate_in(text, |(phrase, phrase_words)| {
-            candidates.push((phrase, phrase_words.get_or_init(|| lower_words(phrase))));
+            candidates.push((phrase, phrase_words.get_or_init(|| PhraseWords::of(phrase))));
             true
         });
         candidates
@@ -238,7 +257,7 @@ impl Phrases {
     fn each_candidate_in<'s>(
         &'s self,
         text: &LoweredText<'_>,
-        mut take: impl FnMut(&'s (&'static str, OnceLock<Vec<Cow<'static, str>>>)) -> bool,
+        mut take: impl FnMut(&'s (&'static str, OnceLock<PhraseWords>)) -> bool,
     ) {
         let (lower, pairs) = (&text.lower, &text.pairs);
         // Each piece is looked for once: 0 not yet, 1 absent, 2 present.
@@ -328,22 +347,30 @@ impl Phrases {
                 let start = sentence.as_ptr() as usize - text.as_ptr() as usize;
                 let lower = &lowered.lower.as_bytes()[start..start + sentence.len()];
                 let may_hold = candidates.iter().any(|(_, words)| {
-                    words.first().is_some_and(|first| {
-                        memchr::memmem::find(lower, first.as_bytes()).is_some()
-                    })
+                    words
+                        .first
+                        .as_ref()
+                        .is_some_and(|first| first.find(lower).is_some())
                 });
                 if !may_hold {
                     continue;
                 }
             }
             let sentence_words = lower_words(sentence);
-            for &(phrase, phrase_words) in &candidates {
+            for &(
+                phrase,
+                PhraseWords {
+                    words: phrase_words,
+                    ..
+                },
+            ) in &candidates
+            {
                 if phrase_words.len() > sentence_words.len() {
                     continue;
                 }
                 let hit = sentence_words
                     .windows(phrase_words.len())
-                    .position(|window| window == phrase_words);
+                    .position(|window| window == phrase_words.as_slice());
                 if let Some(at) = hit {
                     let negated = sentence_words[..at]
                         .iter()
