@@ -314,11 +314,13 @@ fn is_one_line(trimmed: &str) -> bool {
     trimmed.is_ascii() || !trimmed.chars().any(|c| !c.is_ascii() && c.is_whitespace())
 }
 
-/// Sentences by Unicode's rules (so "Vue 2.7" and "e.g. this" stay whole), on one line each.
+/// Sentences by Unicode's rules (so "Vue 2.7" and "e.g. this" stay whole), of `text`, a
+/// block's words joined by single spaces: each sentence, trimmed, is on one line already
+/// ([`one_line`] would return it as it is; a proptest holds the two alike).
 fn split_sentences(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for sentence in refine_core::text::unicode_sentences(text) {
-        let one_line = one_line(sentence);
+        let one_line = sentence.trim();
         if one_line.is_empty() {
             continue;
         }
@@ -327,10 +329,10 @@ fn split_sentences(text: &str) -> Vec<String> {
             && ends_with_abbreviation(last)
         {
             last.push(' ');
-            last.push_str(&one_line);
+            last.push_str(one_line);
             continue;
         }
-        out.push(one_line.into_owned());
+        out.push(one_line.to_string());
     }
     out
 }
@@ -852,6 +854,18 @@ mod tests {
         ) {
             let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
             proptest::prop_assert_eq!(one_line(&text), words.as_str());
+        }
+
+        /// The sentences of a block's text (its words joined by single spaces), trimmed, are
+        /// on one line already: `split_sentences` trims them instead of asking `one_line`.
+        #[test]
+        fn a_blocks_sentences_trimmed_are_on_one_line(
+            text in "[a-zé。.!? \t\n\u{A0}\u{3000}\u{85}\u{2028}]{0,24}"
+        ) {
+            let block = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for sentence in refine_core::text::unicode_sentences(&block) {
+                proptest::prop_assert_eq!(one_line(sentence), sentence.trim());
+            }
         }
     }
 
