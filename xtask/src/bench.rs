@@ -6,8 +6,10 @@
 //! Flags: `--no-criterion` (reuse the last criterion figures), `--sizes 200,2000` (eval sizes),
 //! `--runs N` (evals of each size, 5 by default: a shared machine's CPU time swings by 10-25%
 //! from one run to the next, and the median of five holds within a few percent), `--peer`
-//! (install the peer from the npm registry when absent, and measure it); anything after `--`
-//! goes to `cargo bench`.
+//! (install the peer from the npm registry when absent, and measure it), `--instructions`
+//! (count the instructions of an eval case with valgrind's callgrind: the same figure on a
+//! busy machine as on an idle one, where the CPU time swings); anything after `--` goes to
+//! `cargo bench`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -23,6 +25,11 @@ const SIZES: [usize; 3] = [200, 2_000, 20_000];
 /// How many times each eval size runs by default; its figures are the runs' medians.
 const RUNS: usize = 5;
 
+/// The eval sizes whose instruction counts give a case's: the count of the larger less the
+/// smaller's, per case between them. Start-up, topic loading's fixed part, reports' fixed part
+/// and the notes' pattern set (built after 2,048 sentences, which 800 topics pass) cancel out.
+const INSTRUCTION_SIZES: (usize, usize) = (800, 2_000);
+
 /// What the targets ask (issue 18).
 const CPU_PER_CASE_US: f64 = 100.0;
 const PEAK_AT_20K_MIB: f64 = 40.0;
@@ -32,6 +39,7 @@ const PREP_MS: f64 = 3.0;
 struct Flags {
     criterion: bool,
     peer: bool,
+    instructions: bool,
     sizes: Vec<usize>,
     runs: usize,
     extra: Vec<String>,
@@ -41,6 +49,7 @@ fn flags(args: &[String]) -> Result<Flags, String> {
     let mut flags = Flags {
         criterion: true,
         peer: false,
+        instructions: false,
         sizes: SIZES.to_vec(),
         runs: RUNS,
         extra: Vec::new(),
@@ -50,6 +59,7 @@ fn flags(args: &[String]) -> Result<Flags, String> {
         match arg.as_str() {
             "--no-criterion" => flags.criterion = false,
             "--peer" => flags.peer = true,
+            "--instructions" => flags.instructions = true,
             "--sizes" => {
                 let list = args.next().ok_or("--sizes needs a list, e.g. 200,2000")?;
                 flags.sizes = list
@@ -74,7 +84,7 @@ fn flags(args: &[String]) -> Result<Flags, String> {
             "--" => flags.extra.extend(args.by_ref().cloned()),
             other => {
                 return Err(format!(
-                    "bench: unknown flag `{other}` (--no-criterion, --sizes LIST, --runs N, --peer, -- CRITERION ARGS)"
+                    "bench: unknown flag `{other}` (--no-criterion, --sizes LIST, --runs N, --peer, --instructions, -- CRITERION ARGS)"
                 ));
             }
         }
@@ -132,9 +142,66 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         evals.push((n, figures.median));
     }
     let peer = peer::measure(&dir, &flags.sizes, flags.peer)?;
+    let instructions = if flags.instructions {
+        let per_case = instructions_per_case(&dir)?;
+        let (small, large) = INSTRUCTION_SIZES;
+        println!(
+            "eval instructions per case on offline, -j 1, callgrind over {large} and {small} topics: {:.1} K",
+            per_case / 1000.0
+        );
+        Some(per_case)
+    } else {
+        None
+    };
     let parse_lint = criterion_median_ns("analyze typical reply");
-    table(&evals, prep, parse_lint, &peer);
+    table(&evals, prep, parse_lint, &peer, instructions);
     Ok(())
+}
+
+/// The instructions of one offline eval case: callgrind's counts of runs over the two
+/// [`INSTRUCTION_SIZES`], their difference per case between them.
+fn instructions_per_case(dir: &Path) -> Result<f64, String> {
+    let (small, large) = INSTRUCTION_SIZES;
+    let count = |n: usize| -> Result<u64, String> {
+        let topics = write_topics(dir, n)?;
+        let out = dir.join(format!("callgrind-{n}"));
+        let _ = std::fs::remove_dir_all(&out);
+        let output = Command::new("valgrind")
+            .arg("--tool=callgrind")
+            .arg("--callgrind-out-file=/dev/null")
+            .arg(release("refine-eval"))
+            .args(["run", "--topics"])
+            .arg(&topics)
+            .args(["-j", "1", "--out"])
+            .arg(&out)
+            .args(["--run-id", "bench", "--plain"])
+            .current_dir(root())
+            .stdout(Stdio::null())
+            .output()
+            .map_err(|e| {
+                format!("--instructions runs valgrind (Debian's package `valgrind`): {e}")
+            })?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() {
+            return Err(format!(
+                "callgrind over {n} topics failed ({}):\n{}",
+                output.status,
+                stderr.lines().rev().take(15).collect::<Vec<_>>().join("\n")
+            ));
+        }
+        collected_instructions(&stderr)
+            .ok_or_else(|| format!("callgrind over {n} topics printed no `Collected :` count"))
+    };
+    let (fewer, more) = (count(small)?, count(large)?);
+    Ok(more.saturating_sub(fewer) as f64 / (large - small) as f64)
+}
+
+/// The instructions callgrind counted, from its summary (`==PID== Collected : N`).
+fn collected_instructions(stderr: &str) -> Option<u64> {
+    stderr.lines().find_map(|line| {
+        let (_, after) = line.split_once("Collected :")?;
+        after.trim().parse().ok()
+    })
 }
 
 /// What one process took, by `/usr/bin/time -v` (CPU and peak memory) and the clock.
@@ -365,6 +432,7 @@ fn table(
     prep: Duration,
     parse_lint_ns: Option<f64>,
     peer: &peer::PeerFigures,
+    instructions: Option<f64>,
 ) {
     let mut rows: Vec<[String; 4]> = Vec::new();
     for (n, m) in evals {
@@ -382,6 +450,15 @@ fn table(
             mib(m.peak_kib),
             format!("< {PEAK_AT_20K_MIB:.0} MiB at 20000"),
             verdict(peak.filter(|_| largest).map(|p| p < PEAK_AT_20K_MIB)).to_string(),
+        ]);
+    }
+    if let Some(per_case) = instructions {
+        let (small, large) = INSTRUCTION_SIZES;
+        rows.push([
+            format!("offline eval instructions per case ({large} - {small} cases)"),
+            format!("{:.1} K", per_case / 1000.0),
+            String::from("reported"),
+            String::from("-"),
         ]);
     }
     rows.push([
@@ -481,6 +558,17 @@ mod tests {
     }
 
     #[test]
+    fn the_instruction_count_is_read_from_callgrinds_summary() {
+        let stderr = "==30070== Events    : Ir\n==30070== Collected : 126559\n==30070== \n==30070== I   refs:      126,559\n";
+        assert_eq!(collected_instructions(stderr), Some(126_559));
+        assert_eq!(
+            collected_instructions("==1== I   refs:      126,559\n"),
+            None
+        );
+        assert_eq!(collected_instructions("==1== Collected : many\n"), None);
+    }
+
+    #[test]
     fn runs_are_read_from_the_flags() {
         let args = |list: &[&str]| list.iter().map(|a| a.to_string()).collect::<Vec<_>>();
         assert_eq!(flags(&[]).map(|f| f.runs), Ok(RUNS));
@@ -488,5 +576,10 @@ mod tests {
         assert!(flags(&args(&["--runs", "0"])).is_err_and(|e| e.contains("at least one")));
         assert!(flags(&args(&["--runs"])).is_err_and(|e| e.contains("--runs needs")));
         assert!(flags(&args(&["--runs", "x"])).is_err_and(|e| e.contains("--runs `x`")));
+        assert_eq!(flags(&[]).map(|f| f.instructions), Ok(false));
+        assert_eq!(
+            flags(&args(&["--instructions"])).map(|f| f.instructions),
+            Ok(true)
+        );
     }
 }
