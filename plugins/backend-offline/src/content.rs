@@ -6,7 +6,7 @@
 //! topic and its notes, so the same input gives the same bytes and different topics read
 //! differently.
 
-use crate::placeholders::{self, Placeholder};
+use crate::placeholders::{self, Placeholder, THIS_ITEM, unquote_this_item};
 use refine_core::contract::{CLOSING_STATEMENT, DISCUSSION_QUESTIONS, KEY_POINTS};
 use refine_core::lint::TitleEcho;
 use refine_core::parse::defuse_section_tags;
@@ -50,11 +50,6 @@ fn longest_piece(reading: &Reading, subject: &str) -> usize {
     .max()
     .unwrap_or(0)
 }
-
-/// How later key points name the item once the first have named its subject.
-const THIS_ITEM: &str = "this item";
-/// [`THIS_ITEM`] in quotes, as a bank's text quotes a subject.
-const THIS_ITEM_QUOTED: &str = "“this item”";
 
 impl<'r> Voice<'r> {
     /// The same voice naming the subject `subject`.
@@ -404,9 +399,7 @@ pub(crate) fn key_points(voice: &Voice<'_>, guide: &GuideLines) -> Vec<String> {
             // Name the subject in the first points; after that the reader knows what "this
             // item" is, and the pack does not repeat it line after line.
             let tailored = match &as_this_item {
-                Some(later) if i >= 2 => {
-                    tailoring(later, theme).replace(THIS_ITEM_QUOTED, THIS_ITEM)
-                }
+                Some(later) if i >= 2 => unquote_this_item(&tailoring(later, theme)),
                 _ => tailoring(voice, theme),
             };
             ["**", &text, "** — ", &tailored].concat()
@@ -881,11 +874,6 @@ pub(crate) fn closing(voice: &Voice<'_>, guide: &GuideLines) -> String {
 mod tests {
     use super::*;
     use refine_core::Guide;
-
-    #[test]
-    fn this_item_quoted_is_this_item_in_quotes() {
-        assert_eq!(THIS_ITEM_QUOTED, format!("“{THIS_ITEM}”"));
-    }
 
     /// `MarkerWords` rules markers out by their first letter, which must be an ASCII letter.
     #[test]

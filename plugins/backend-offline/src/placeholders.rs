@@ -1,5 +1,6 @@
 //! A phrasing's placeholders filled in: `{s}` the subject, `{q}` a quote from the notes,
-//! `{who}` who is affected, `{p}` the proposal, `{g}` its goal.
+//! `{who}` who is affected, `{p}` the proposal, `{g}` its goal; and the subject of later key
+//! points named as this item ([`unquote_this_item`]).
 
 /// A placeholder of a phrasing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,9 +85,49 @@ pub(crate) fn fill(text: &str, mut value: impl FnMut(Placeholder) -> String) -> 
     replaced
 }
 
+/// How later key points name the item once the first have named its subject.
+pub(crate) const THIS_ITEM: &str = "this item";
+/// [`THIS_ITEM`] in quotes, as a bank's text quotes a subject.
+const THIS_ITEM_QUOTED: &str = "“this item”";
+
+/// `text` with every “this item” in quotes as this item, plain: what
+/// `text.replace(THIS_ITEM_QUOTED, THIS_ITEM)` gives, with a searcher prepared once (`replace`
+/// built one for each key point, 7 K instructions an eval case).
+pub(crate) fn unquote_this_item(text: &str) -> String {
+    static QUOTED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(THIS_ITEM_QUOTED));
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for at in QUOTED.find_iter(text.as_bytes()) {
+        out.push_str(&text[copied..at]);
+        out.push_str(THIS_ITEM);
+        copied = at + THIS_ITEM_QUOTED.len();
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn this_item_quoted_is_this_item_in_quotes() {
+        assert_eq!(THIS_ITEM_QUOTED, format!("“{THIS_ITEM}”"));
+    }
+
+    proptest::proptest! {
+        /// Unquoting with the prepared searcher is `str::replace`.
+        #[test]
+        fn unquoting_this_item_is_replacing_it(
+            text in "(“this item”|this item|“this|item”|“|”| |é|x){0,8}"
+        ) {
+            proptest::prop_assert_eq!(
+                unquote_this_item(&text),
+                text.replace(THIS_ITEM_QUOTED, THIS_ITEM)
+            );
+        }
+    }
 
     /// The replacements one after the other, every value asked for.
     fn replace_each(text: &str, values: &[String; 5]) -> String {
