@@ -38,6 +38,39 @@ struct SignalIndex {
     plain_others: usize,
     /// How many distinct signals there are.
     count: usize,
+    /// The first three bytes of every key of `whole_words`, `inflected_words` and `phrases`.
+    prefixes: Prefixes,
+}
+
+/// Three-byte prefixes, hashed into 65,536 bits: a word of three bytes or more that is one of
+/// the index's words, or one of them and an inflection, starts with the three bytes that word
+/// starts with. Most words of a text start otherwise, and are not looked up (a word was looked
+/// up two to five times: 20 K instructions an eval case). A hash collision only lets a word
+/// through to its lookups.
+struct Prefixes(Box<[u64; 1024]>);
+
+impl Prefixes {
+    fn bit(word: &[u8]) -> usize {
+        let prefix = u32::from(word[0]) | (u32::from(word[1]) << 8) | (u32::from(word[2]) << 16);
+        (prefix.wrapping_mul(0x9E37_79B1) >> 16) as usize
+    }
+
+    /// Notes the prefix of `word`; a word of fewer than three bytes needs none.
+    fn insert(&mut self, word: &str) {
+        if word.len() >= 3 {
+            let bit = Prefixes::bit(word.as_bytes());
+            self.0[bit >> 6] |= 1 << (bit & 63);
+        }
+    }
+
+    /// Whether `word` may be one of the index's words (or one and an inflection): shorter than
+    /// three bytes, or starting with a noted prefix.
+    fn may_start(&self, word: &str) -> bool {
+        word.len() < 3 || {
+            let bit = Prefixes::bit(word.as_bytes());
+            self.0[bit >> 6] & (1 << (bit & 63)) != 0
+        }
+    }
 }
 
 static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
@@ -53,6 +86,7 @@ static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
         others: Vec::new(),
         plain_others: 0,
         count: 0,
+        prefixes: Prefixes(Box::new([0; 1024])),
     };
     for (_, signals) in SIGNALS {
         let mut numbers = Vec::new();
@@ -86,6 +120,20 @@ static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
         index.by_kind.push(numbers);
     }
     index.count = index.numbers.len();
+    let SignalIndex {
+        whole_words,
+        inflected_words,
+        phrases,
+        prefixes,
+        ..
+    } = &mut index;
+    for word in whole_words
+        .keys()
+        .chain(inflected_words.keys())
+        .chain(phrases.keys())
+    {
+        prefixes.insert(word);
+    }
     index
         .others
         .sort_by_key(|&(_, signal)| !refine_pattern::is_plain(signal));
@@ -115,6 +163,9 @@ impl Prepared {
         let text_words = lower_words(&lower);
         for (at, word) in text_words.iter().enumerate() {
             let word: &str = word;
+            if !index.prefixes.may_start(word) {
+                continue;
+            }
             // A whole word is shorter than five bytes, and a word of five or more is a stem
             // of five or more and an inflection: each word is looked up only where it can be.
             if word.len() < INFLECTED_FROM {
