@@ -493,7 +493,21 @@ thread_local! {
 /// How many sentences `text` holds: Unicode sentence segments that contain a letter or digit.
 /// Counted once for a text this thread counted lately ([`crate::recent`]).
 pub fn sentence_count(text: &str) -> usize {
-    crate::recent::remembered(&COUNTED_LATELY, text, || unicode_sentences(text).count())
+    crate::recent::remembered(&COUNTED_LATELY, text, || {
+        // Plain text is cut through the memo of cuts, which the linter's phrase search reads
+        // too; its sentences with a letter or digit are those `unicode_sentences` keeps.
+        if text.is_empty() || !sentences::reads_plain(text) {
+            return unicode_sentences(text).count();
+        }
+        sentences::bounds_of(text)
+            .iter()
+            .filter(|range| {
+                let sentence = &text[(*range).clone()];
+                sentence.bytes().any(|b| b.is_ascii_alphanumeric())
+                    || sentence.contains(is_latin1_letter)
+            })
+            .count()
+    })
 }
 
 /// The sentences of `text` that hold a letter or digit: what `unicode-segmentation`'s

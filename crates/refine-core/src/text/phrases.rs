@@ -340,12 +340,13 @@ impl Phrases {
         if candidates.is_empty() {
             return None;
         }
-        for sentence in sentences::sentence_bounds(text) {
+        // Cut as the planner cut it, when it asked (the closing statement).
+        for range in sentences::bounds_of(text).iter() {
+            let sentence = &text[range.clone()];
             // A sentence's lower-case words are pieces of its lower-cased text: one that holds
             // no candidate's first word holds no candidate, and is not split into words.
             if lowered.same_places {
-                let start = sentence.as_ptr() as usize - text.as_ptr() as usize;
-                let lower = &lowered.lower.as_bytes()[start..start + sentence.len()];
+                let lower = &lowered.lower.as_bytes()[range.clone()];
                 let may_hold = candidates.iter().any(|(_, words)| {
                     words
                         .first

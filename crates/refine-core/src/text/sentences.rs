@@ -9,7 +9,42 @@
 //! on every ASCII byte, plain mark and Latin-1 character in the contexts where its category
 //! decides, and a proptest on text of every category.
 
+use std::cell::RefCell;
+use std::ops::Range;
+use std::rc::Rc;
+
 use unicode_segmentation::{USentenceBounds, UnicodeSegmentation};
+
+use crate::recent::{Recent, remembered};
+
+thread_local! {
+    /// The plain texts this thread cut into sentences lately: the offline planner cuts its
+    /// closing statement to count its sentences, and the linter then cuts the same closing,
+    /// parsed back from the reply, to look for next steps in it.
+    static CUT_LATELY: RefCell<Recent<Box<str>, Cuts>> = const { RefCell::new(Recent::new()) };
+}
+
+/// The byte ranges a text is cut into, shared.
+type Cuts = Rc<[Range<usize>]>;
+
+/// Where [`sentence_bounds`] cuts `text`, as byte ranges: for plain text ([`reads_plain`]),
+/// shared with the caller on this thread that asked about the same text lately
+/// ([`crate::recent`]).
+pub(crate) fn bounds_of(text: &str) -> Cuts {
+    let ranges = |text: &str| -> Cuts {
+        sentence_bounds(text)
+            .map(|sentence| {
+                let start = sentence.as_ptr().addr() - text.as_ptr().addr();
+                start..start + sentence.len()
+            })
+            .collect()
+    };
+    if reads_plain(text) {
+        remembered(&CUT_LATELY, text, || ranges(text))
+    } else {
+        ranges(text)
+    }
+}
 
 /// The sentences of `text` with everything between them, in order: what
 /// `split_sentence_bounds` yields.
@@ -432,6 +467,20 @@ mod tests {
             return Vec::new();
         }
         text.split_sentence_bounds().collect()
+    }
+
+    proptest! {
+        /// The cuts of a text, shared or not, are where the library cuts it, whichever texts
+        /// were cut before.
+        #[test]
+        fn shared_cuts_are_the_librarys(
+            texts in proptest::collection::vec("(One|two|é|結|\\.|!|\\?| |\n|e\\.g\\.|“|”){1,8}", 1..8)
+        ) {
+            for text in texts.iter().chain(&texts) {
+                let cut: Vec<&str> = bounds_of(text).iter().map(|r| &text[r.clone()]).collect();
+                prop_assert_eq!(cut, by_library(text));
+            }
+        }
     }
 
     #[test]
