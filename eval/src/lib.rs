@@ -8,6 +8,7 @@ pub mod cache;
 pub mod compare;
 pub mod judge;
 pub mod limits;
+pub mod progress;
 pub mod record;
 pub mod report;
 pub mod run;
