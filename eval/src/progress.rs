@@ -180,7 +180,11 @@ mod tests {
         lines.add(&record("b", "null"), t0 + tick);
         lines.add(&record("c", SCORED), t0 + 2 * tick);
         lines.add(&record("d", SCORED), t0 + 3 * tick);
-        assert_eq!(out.seen(), ["[1/4] a pass 0.75\n"], "the first line at once");
+        assert_eq!(
+            out.seen(),
+            ["[1/4] a pass 0.75\n"],
+            "the first line at once"
+        );
         lines.finish();
         assert_eq!(
             out.seen(),
@@ -201,7 +205,10 @@ mod tests {
         let every = ProgressLines::<Writes>::EVERY;
         lines.add(&record("a", SCORED), t0);
         lines.add(&record("b", SCORED), t0 + every);
-        lines.add(&record("c", SCORED), t0 + 2 * every + Duration::from_millis(1));
+        lines.add(
+            &record("c", SCORED),
+            t0 + 2 * every + Duration::from_millis(1),
+        );
         assert_eq!(
             out.seen(),
             [
