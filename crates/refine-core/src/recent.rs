@@ -1,9 +1,9 @@
 //! The last few answers of a function that depends on nothing but its input, kept per thread:
 //! the offline planner checks its own sentences with the linter's readings (the title's words,
 //! the questions' twins, the closing's sentences), and the linter then reads the same
-//! texts back from the reply. An
-//! eval's worker plans a batch of replies (up to 16) before it reads them, so a few dozen
-//! answers are kept, the oldest forgotten first.
+//! texts back from the reply; and the parser reads the same agenda item lines reply after
+//! reply (a guide's phases). An eval's worker plans a batch of replies (up to 16) before it
+//! reads them, so a few dozen answers are kept, the oldest forgotten first.
 
 use std::borrow::Borrow;
 use std::cell::RefCell;

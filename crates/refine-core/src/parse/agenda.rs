@@ -101,11 +101,14 @@ pub(super) fn agenda_items(
     items
         .into_iter()
         .map(|(line_no, text, details)| {
-            let (title, mut minutes) = split_timebox(&text);
+            let ItemLine {
+                title,
+                mut minutes,
+                detail,
+            } = item_line(&text);
             if minutes.is_none() {
                 minutes = details.iter().find_map(|d| timebox_only(d));
             }
-            let (title, detail) = title_and_detail(&title);
             let phase = match_phase_named(&title, guide, &phase_names);
             (
                 AgendaItem {
@@ -180,6 +183,39 @@ pub(super) fn item_text(line: &Line<'_>) -> String {
             }
         }
         other => other.plain(),
+    }
+}
+
+/// What an agenda item's own line says: its title, its timebox, the description after its
+/// title.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ItemLine {
+    pub(super) title: String,
+    pub(super) minutes: Option<Minutes>,
+    pub(super) detail: Option<String>,
+}
+
+thread_local! {
+    /// The item lines this thread read lately. Replies to the same guide repeat its phases'
+    /// lines ("1. **Context Setting** (15 min)") reply after reply, and cutting the timebox
+    /// and the title off cost more than the rest of reading an item.
+    pub(super) static ITEM_LINES_LATELY: std::cell::RefCell<crate::recent::Recent<Box<str>, ItemLine>> =
+        const { std::cell::RefCell::new(crate::recent::Recent::new()) };
+}
+
+/// [`read_item_line`], the answer kept for the thread's latest lines.
+pub(super) fn item_line(text: &str) -> ItemLine {
+    crate::recent::remembered(&ITEM_LINES_LATELY, text, || read_item_line(text))
+}
+
+/// An item's text read: the timebox split off, then the title and its description.
+pub(super) fn read_item_line(text: &str) -> ItemLine {
+    let (title, minutes) = split_timebox(text);
+    let (title, detail) = title_and_detail(&title);
+    ItemLine {
+        title,
+        minutes,
+        detail,
     }
 }
 

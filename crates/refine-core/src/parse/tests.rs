@@ -390,3 +390,16 @@ fn phase_name_stems_are_each_names_own() {
         assert_eq!(remembered, fresh);
     }
 }
+
+#[test]
+fn an_item_line_read_again_is_answered_from_memory() {
+    let text = "Context Setting (15 min): why quoting matters now";
+    let first = agenda::item_line(text);
+    assert_eq!(first, agenda::read_item_line(text));
+    assert_eq!(first.title, "Context Setting");
+    assert_eq!(first.detail.as_deref(), Some("why quoting matters now"));
+    let again = crate::recent::remembered(&agenda::ITEM_LINES_LATELY, text, || {
+        panic!("the line was read again")
+    });
+    assert_eq!(again, first);
+}
