@@ -856,8 +856,7 @@ pub(crate) fn match_phase_named(
     phase_names: &[NameStems],
 ) -> Option<String> {
     work::step(title.len() + guide.phases.len());
-    let mut title_stems: Vec<Rc<str>> = Vec::with_capacity(8);
-    each_lower_word(title, |word| title_stems.push(stem_shared(word)));
+    let title_stems = title_stems(title);
     let mut best: Option<(f64, &str)> = None;
     for (phase, phase_stems) in guide.phases.iter().zip(phase_names) {
         if phase_stems.is_empty() {
@@ -874,6 +873,22 @@ pub(crate) fn match_phase_named(
     }
     best.map(|(_, slug)| slug.to_string())
         .or_else(|| match_phase_by_bullets(title, guide))
+}
+
+thread_local! {
+    /// The agenda titles this thread stemmed lately: replies to one guide name its phases
+    /// reply after reply.
+    static TITLES_STEMMED_LATELY: std::cell::RefCell<crate::recent::Recent<Box<str>, NameStems>> =
+        const { std::cell::RefCell::new(crate::recent::Recent::new()) };
+}
+
+/// The stems of an agenda title's words, all of them, kept for the thread's latest titles.
+fn title_stems(title: &str) -> NameStems {
+    crate::recent::remembered(&TITLES_STEMMED_LATELY, title, || {
+        let mut stems: Vec<Rc<str>> = Vec::with_capacity(8);
+        each_lower_word(title, |word| stems.push(stem_shared(word)));
+        stems.into()
+    })
 }
 
 /// When no phase name fits, the one phase whose bullets share the most terms with the title

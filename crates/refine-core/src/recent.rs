@@ -10,6 +10,8 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::thread::LocalKey;
 
+use rustc_hash::FxHashMap;
+
 /// How many answers of each function a thread keeps: twice the largest batch an eval's worker
 /// plans before reading it.
 pub(crate) const KEPT: usize = 32;
@@ -52,6 +54,52 @@ where
     })
 }
 
+/// How many answers a generation of [`Lately`] holds: the lines of a few replies beyond those
+/// every reply repeats, so an answer not asked again is forgotten after a few dozen replies,
+/// well within a cycle of the bench's 78 fixtures.
+pub(crate) const GENERATION: usize = 64;
+
+/// A function's answers for many inputs a thread asks about again and again (the lines a
+/// guide puts in every reply), kept in two generations of hashed texts: answers asked again
+/// move into the current generation, and when it is full it becomes the previous one, the
+/// previous one forgotten. Lookups cost a hash, where [`Recent`] compares input by input.
+#[derive(Default)]
+pub(crate) struct Lately<V> {
+    current: FxHashMap<Box<str>, V>,
+    previous: FxHashMap<Box<str>, V>,
+}
+
+/// The answer for `input` kept in `memo`, or `answer(input)`, then kept. The answer must
+/// depend on nothing but `input`: keeping it then changes no result.
+pub(crate) fn remembered_lately<V: Clone>(
+    memo: &'static LocalKey<RefCell<Lately<V>>>,
+    input: &str,
+    answer: impl FnOnce() -> V,
+) -> V {
+    let kept = memo.with_borrow_mut(|lately| {
+        if let Some(value) = lately.current.get(input) {
+            return Some(value.clone());
+        }
+        let value = lately.previous.remove(input)?;
+        lately.keep(input, value.clone());
+        Some(value)
+    });
+    kept.unwrap_or_else(|| {
+        let value = answer();
+        memo.with_borrow_mut(|lately| lately.keep(input, value.clone()));
+        value
+    })
+}
+
+impl<V> Lately<V> {
+    fn keep(&mut self, input: &str, value: V) {
+        if self.current.len() >= GENERATION {
+            self.previous = std::mem::take(&mut self.current);
+        }
+        self.current.insert(Box::from(input), value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +131,34 @@ mod tests {
             "the oldest is asked afresh"
         );
         assert_eq!(SQUARES.with_borrow(|recent| recent.0.len()), KEPT);
+    }
+
+    thread_local! {
+        static LENGTHS: RefCell<Lately<usize>> = RefCell::default();
+    }
+
+    #[test]
+    fn answers_asked_again_are_kept_and_the_others_forgotten_after_two_generations() {
+        let ask = |text: &str| remembered_lately(&LENGTHS, text, || text.len());
+        let asked_again =
+            |text: &str| remembered_lately(&LENGTHS, text, || panic!("{text:?} was forgotten"));
+        assert_eq!(ask("a line every reply holds"), 24);
+        // Two generations of other texts: the line asked once in each is kept.
+        for n in 0..2 * GENERATION {
+            assert_eq!(ask(&"x".repeat(n + 1)), n + 1);
+            if n % (GENERATION / 2) == 0 {
+                assert_eq!(asked_again("a line every reply holds"), 24);
+            }
+        }
+        // The last generation's texts are kept; the first text of the first is gone.
+        assert_eq!(asked_again(&"x".repeat(2 * GENERATION)), 2 * GENERATION);
+        assert_eq!(
+            remembered_lately(&LENGTHS, "x", || 0),
+            0,
+            "asked afresh once two generations passed"
+        );
+        LENGTHS.with_borrow(|lately| {
+            assert!(lately.current.len() <= GENERATION && lately.previous.len() <= GENERATION);
+        });
     }
 }

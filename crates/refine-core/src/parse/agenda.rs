@@ -182,8 +182,17 @@ pub(super) fn item_text(line: &Line<'_>) -> String {
                 None => title,
             }
         }
-        other => other.plain(),
+        // Every line but a table row reads as its text without markup: replies to one guide
+        // repeat its lines, read once.
+        other if other.text().is_empty() => other.plain(),
+        other => crate::recent::remembered_lately(&PLAIN_LATELY, other.text(), || other.plain()),
     }
+}
+
+thread_local! {
+    /// The agenda lines' texts without markup, kept for the lines this thread reads again.
+    pub(super) static PLAIN_LATELY: std::cell::RefCell<crate::recent::Lately<String>> =
+        std::cell::RefCell::default();
 }
 
 /// What an agenda item's own line says: its title, its timebox, the description after its

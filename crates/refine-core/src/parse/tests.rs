@@ -403,3 +403,23 @@ fn an_item_line_read_again_is_answered_from_memory() {
     });
     assert_eq!(again, first);
 }
+
+#[test]
+fn an_agenda_title_and_line_read_again_are_answered_from_memory() {
+    let guide = Guide::builtin();
+    let title = "Context Setting and priorities";
+    let first = match_phase(title, &guide);
+    assert_eq!(first.as_deref(), Some("context-setting"));
+    let stems = crate::recent::remembered(&TITLES_STEMMED_LATELY, title, || {
+        panic!("the title was stemmed again")
+    });
+    assert_eq!(stems.len(), 4);
+    assert_eq!(match_phase(title, &guide), first);
+
+    let line = Line::classify("   - **Current** business priorities");
+    assert_eq!(agenda::item_text(&line), "Current business priorities");
+    let again = crate::recent::remembered_lately(&agenda::PLAIN_LATELY, line.text(), || {
+        panic!("the line was read again")
+    });
+    assert_eq!(again, "Current business priorities");
+}
