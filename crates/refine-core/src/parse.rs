@@ -882,13 +882,18 @@ thread_local! {
         const { std::cell::RefCell::new(crate::recent::Recent::new()) };
 }
 
-/// The stems of an agenda title's words, all of them, kept for the thread's latest titles.
+/// The stems of an agenda title's words, all of them, kept for the thread's latest titles (but
+/// the long ones).
 fn title_stems(title: &str) -> NameStems {
-    crate::recent::remembered(&TITLES_STEMMED_LATELY, title, || {
+    let stems = || {
         let mut stems: Vec<Rc<str>> = Vec::with_capacity(8);
         each_lower_word(title, |word| stems.push(stem_shared(word)));
         stems.into()
-    })
+    };
+    if title.len() > crate::recent::LONGEST_KEPT {
+        return stems();
+    }
+    crate::recent::remembered(&TITLES_STEMMED_LATELY, title, stems)
 }
 
 /// When no phase name fits, the one phase whose bullets share the most terms with the title

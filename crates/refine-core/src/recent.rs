@@ -54,6 +54,10 @@ where
     })
 }
 
+/// The longest input, in bytes, whose answer a line memo keeps: a guide's lines are short, and
+/// a longer one is answered afresh, so a run of replies with huge lines keeps memory flat.
+pub(crate) const LONGEST_KEPT: usize = 512;
+
 /// How many answers a generation of [`Lately`] holds: the lines of a few replies beyond those
 /// every reply repeats, so an answer not asked again is forgotten after a few dozen replies,
 /// well within a cycle of the bench's 78 fixtures.
@@ -69,13 +73,17 @@ pub(crate) struct Lately<V> {
     previous: FxHashMap<Box<str>, V>,
 }
 
-/// The answer for `input` kept in `memo`, or `answer(input)`, then kept. The answer must
-/// depend on nothing but `input`: keeping it then changes no result.
+/// The answer for `input` kept in `memo`, or `answer(input)`, then kept (unless `input` is
+/// longer than [`LONGEST_KEPT`]). The answer must depend on nothing but `input`: keeping it
+/// then changes no result.
 pub(crate) fn remembered_lately<V: Clone>(
     memo: &'static LocalKey<RefCell<Lately<V>>>,
     input: &str,
     answer: impl FnOnce() -> V,
 ) -> V {
+    if input.len() > LONGEST_KEPT {
+        return answer();
+    }
     let kept = memo.with_borrow_mut(|lately| {
         if let Some(value) = lately.current.get(input) {
             return Some(value.clone());
@@ -159,6 +167,19 @@ mod tests {
         );
         LENGTHS.with_borrow(|lately| {
             assert!(lately.current.len() <= GENERATION && lately.previous.len() <= GENERATION);
+        });
+    }
+
+    #[test]
+    fn a_long_input_is_answered_afresh_and_not_kept() {
+        let long = "y".repeat(LONGEST_KEPT + 1);
+        assert_eq!(
+            remembered_lately(&LENGTHS, &long, || long.len()),
+            long.len()
+        );
+        assert_eq!(remembered_lately(&LENGTHS, &long, || 0), 0, "asked afresh");
+        LENGTHS.with_borrow(|lately| {
+            assert!(!lately.current.contains_key(long.as_str()));
         });
     }
 }

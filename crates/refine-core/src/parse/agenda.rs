@@ -212,8 +212,11 @@ thread_local! {
         const { std::cell::RefCell::new(crate::recent::Recent::new()) };
 }
 
-/// [`read_item_line`], the answer kept for the thread's latest lines.
+/// [`read_item_line`], the answer kept for the thread's latest lines (but the long ones).
 pub(super) fn item_line(text: &str) -> ItemLine {
+    if text.len() > crate::recent::LONGEST_KEPT {
+        return read_item_line(text);
+    }
     crate::recent::remembered(&ITEM_LINES_LATELY, text, || read_item_line(text))
 }
 

@@ -423,3 +423,15 @@ fn an_agenda_title_and_line_read_again_are_answered_from_memory() {
     });
     assert_eq!(again, "Current business priorities");
 }
+
+#[test]
+fn a_long_agenda_line_is_read_afresh_and_not_kept() {
+    let text = format!("Context Setting (15 min): {}", "why it matters ".repeat(40));
+    assert!(text.len() > crate::recent::LONGEST_KEPT);
+    let first = agenda::item_line(&text);
+    assert_eq!(first.title, "Context Setting");
+    let again = crate::recent::remembered(&agenda::ITEM_LINES_LATELY, text.as_str(), || {
+        agenda::read_item_line("kept? no")
+    });
+    assert_eq!(again.title, "kept? no", "the long line was not kept");
+}
