@@ -20,39 +20,60 @@ const MASK: &str = "…";
 
 /// A question's wording with its topic's own words masked.
 pub fn masked_wording(title: &str, question: &str) -> String {
-    masked_by(&title_stems(title), question)
+    masked_by(&TitleWords::of(title), question)
 }
 
-/// The stems of a title's words, read once for all its questions. A title has a handful: a
-/// question's words are looked for among them one by one, each compared by length first.
-fn title_stems(title: &str) -> Vec<Rc<str>> {
-    words(title).iter().map(|w| stem_shared(w)).collect()
+/// A title's words as the masking looks for them, read once for all its questions.
+struct TitleWords {
+    /// The lower-case words: a question's word that is one of them is the title's own without
+    /// being stemmed (every question quotes or names the topic).
+    words: Vec<String>,
+    /// Their stems. A title has a handful: a question's word's stem is looked for among them
+    /// one by one, each compared by length first.
+    stems: Vec<Rc<str>>,
+    /// The first bytes of the stems. A stem starts with its word's first character
+    /// (`stem_keeps_the_first_character`): a word starting with a byte no title stem starts
+    /// with is none of the title's, and is not stemmed.
+    starts: [bool; 256],
 }
 
-/// [`masked_wording`], given the title's stems: the question's lower-case words ([`words`])
-/// joined by spaces, each run of the title's own words one mask. Written as it is read, one
-/// word at a time in a reused buffer.
-fn masked_by(own: &[Rc<str>], question: &str) -> String {
-    let mut out = String::with_capacity(question.len());
-    let mut masked = false;
-    // A stem starts with its word's first character (`stem_keeps_the_first_character`): a word
-    // starting with a byte no title stem starts with is none of the title's, and is not
-    // stemmed.
-    let mut starts = [false; 256];
-    for stem in own {
-        if let Some(&first) = stem.as_bytes().first() {
-            starts[usize::from(first)] = true;
+impl TitleWords {
+    fn of(title: &str) -> TitleWords {
+        let words = words(title);
+        let stems: Vec<Rc<str>> = words.iter().map(|w| stem_shared(w)).collect();
+        let mut starts = [false; 256];
+        for stem in &stems {
+            if let Some(&first) = stem.as_bytes().first() {
+                starts[usize::from(first)] = true;
+            }
+        }
+        TitleWords {
+            words,
+            stems,
+            starts,
         }
     }
-    each_lower_word(question, |lower| {
-        let own_word = lower
-            .as_bytes()
+
+    /// Whether a question's lower-case `word` is one of the title's, by stem.
+    fn holds(&self, word: &str) -> bool {
+        word.as_bytes()
             .first()
-            .is_some_and(|&first| starts[usize::from(first)])
-            && {
-                let stem = stem_shared(lower);
-                own.iter().any(|s| **s == *stem)
-            };
+            .is_some_and(|&first| self.starts[usize::from(first)])
+            && (self.words.iter().any(|w| w == word) || {
+                let stem = stem_shared(word);
+                self.stems.iter().any(|s| **s == *stem)
+            })
+    }
+}
+
+/// [`masked_wording`], given the title's words: the question's lower-case words ([`words`])
+/// joined by spaces, each run of the title's own words one mask. Written as it is read, one
+/// word at a time in a reused buffer.
+fn masked_by(own: &TitleWords, question: &str) -> String {
+    let mut out = String::with_capacity(question.len());
+    let mut masked = false;
+    each_lower_word(question, |lower| {
+        let own_word = own.holds(lower);
         if own_word && masked {
             return;
         }
@@ -74,7 +95,7 @@ pub struct MaskedQuestions(Vec<String>);
 impl MaskedQuestions {
     /// The questions written for the topic titled `title`, each as its masked wording.
     pub fn of(title: &str, questions: &[String]) -> MaskedQuestions {
-        let own = title_stems(title);
+        let own = TitleWords::of(title);
         MaskedQuestions(questions.iter().map(|q| masked_by(&own, q)).collect())
     }
 }
@@ -176,8 +197,8 @@ mod tests {
             title in "(Dark|mode|Modes|Export|CSV|Été|ß| |-){0,6}",
             question in "(Who|dark|DARK|modes|mode|export|csv|été|ÉTÉ|ß|SS|’|“| |, |-|\\?){0,14}"
         ) {
-            let own = title_stems(&title);
-            proptest::prop_assert_eq!(masked_by(&own, &question), masked_by_words(&own, &question));
+            let own = TitleWords::of(&title);
+            proptest::prop_assert_eq!(masked_by(&own, &question), masked_by_words(&own.stems, &question));
         }
     }
 
