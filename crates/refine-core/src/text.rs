@@ -296,43 +296,64 @@ static BYTE_ROLES: [ByteRole; 256] = {
     roles
 };
 
+/// Whether a byte joins a word ([`ByteRole::Joins`]): the test made for every byte of a word,
+/// a load and a branch that goes the same way through the word.
+static JOINS: [bool; 256] = {
+    let mut joins = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        joins[byte] = matches!(BYTE_ROLES[byte], ByteRole::Joins);
+        byte += 1;
+    }
+    joins
+};
+
 impl<'a> Iterator for SimpleWords<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
         let bytes = self.text.as_bytes();
         let role = |at: usize| BYTE_ROLES[usize::from(bytes[at])];
+        // Read with a local cursor, stored once a word is found: each byte costs a table
+        // lookup and a branch that goes the same way through a word (a `match` on every byte
+        // compiled to a jump through a table, mispredicted at every change of role).
+        let mut at = self.at;
         loop {
-            while self.at < bytes.len()
-                && !matches!(role(self.at), ByteRole::Joins | ByteRole::StartsLetter)
+            while at < bytes.len()
+                && role(at) != ByteRole::Joins
+                && role(at) != ByteRole::StartsLetter
             {
-                self.at += 1;
+                at += 1;
             }
-            if self.at >= bytes.len() {
+            if at >= bytes.len() {
+                self.at = at;
                 return None;
             }
-            let start = self.at;
+            let start = at;
             loop {
-                while self.at < bytes.len() && role(self.at) == ByteRole::Joins {
-                    self.at += 1;
+                while at < bytes.len() && JOINS[usize::from(bytes[at])] {
+                    at += 1;
                 }
-                if self.at >= bytes.len() {
+                if at >= bytes.len() {
                     break;
                 }
-                match role(self.at) {
+                let stop = role(at);
+                if stop == ByteRole::StartsLetter {
                     // A Latin-1 letter: two bytes.
-                    ByteRole::StartsLetter => self.at += 2,
-                    ByteRole::MayBridge => match Self::bridge(bytes, self.at) {
-                        Some(len) => self.at += len,
-                        None => break,
-                    },
-                    ByteRole::Joins | ByteRole::Breaks => break,
+                    at += 2;
+                } else if stop == ByteRole::MayBridge
+                    && let Some(len) = Self::bridge(bytes, at)
+                {
+                    at += len;
+                } else {
+                    break;
                 }
             }
-            let word = &self.text[start..self.at];
+            let word = &self.text[start..at];
             // A word of underscores alone is none.
             if bytes[start] != b'_' || word.bytes().any(|b| b.is_ascii_alphanumeric() || b == 0xC3)
             {
+                self.at = at;
                 return Some(word);
             }
         }

@@ -413,8 +413,7 @@ pub fn detect(title: &Title, context: Option<&str>) -> KindReading {
         let mut notes_score = 0;
         let mut because = Vec::new();
         for (text, weight, place) in &prepared {
-            // No signal (each has a letter) is in an empty text.
-            if text.empty {
+            if text.holds_none {
                 continue;
             }
             for (signal, &number) in signals.iter().zip(numbers) {

@@ -148,8 +148,9 @@ static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
 /// A text read once for every signal: which signals it holds. [`Prepared::has`] answers as
 /// [`matches_signal`] does (a proptest holds the two equal).
 pub(super) struct Prepared {
-    /// Whether the text is empty: then it holds no signal.
-    pub(super) empty: bool,
+    /// Whether the text holds no signal at all (an empty text holds none): most texts hold
+    /// none, and are not asked about each signal of each kind.
+    pub(super) holds_none: bool,
     /// Each signal's number to whether the text holds it.
     holds: Vec<bool>,
 }
@@ -158,6 +159,7 @@ impl Prepared {
     pub(super) fn new(text: &str) -> Prepared {
         let index = &*INDEX;
         let mut holds = vec![false; index.count];
+        let mut any = false;
         let lower = refine_core::text::lowercase(text);
         // The text is lower case already: its words are borrowed, not copied.
         let text_words = lower_words(&lower);
@@ -171,6 +173,7 @@ impl Prepared {
             if word.len() < INFLECTED_FROM {
                 if let Some(&number) = index.whole_words.get(word) {
                     holds[number] = true;
+                    any = true;
                 }
             } else {
                 // Only an inflection ending as the word does (or none) can be stripped: one
@@ -185,6 +188,7 @@ impl Prepared {
                         && let Some(&number) = index.inflected_words.get(stem)
                     {
                         holds[number] = true;
+                        any = true;
                     }
                 }
             }
@@ -192,6 +196,7 @@ impl Prepared {
                 let rest = &text_words[at..];
                 if rest.len() >= phrase.len() && rest.iter().zip(phrase).all(|(w, p)| w == p) {
                     holds[*number] = true;
+                    any = true;
                 }
             }
         }
@@ -206,10 +211,11 @@ impl Prepared {
         for &(number, signal) in others {
             if matches_signal(signal, &lower, &text_words) {
                 holds[number] = true;
+                any = true;
             }
         }
         Prepared {
-            empty: lower.is_empty(),
+            holds_none: !any,
             holds,
         }
     }
@@ -263,10 +269,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_signal_is_in_an_empty_text() {
-        // `detect` skips empty sources on the strength of this.
+    fn a_text_holds_none_exactly_when_it_holds_no_signal() {
+        // `detect` skips the sources that hold none on the strength of this.
+        for text in [
+            "",
+            "Team calendars",
+            "Fix crash when uploading photos",
+            "The export crashes; finance migrated last week",
+            "L'export PDF ne fonctionne pas",
+        ] {
+            let prepared = Prepared::new(text);
+            let any = SIGNALS
+                .iter()
+                .any(|(_, signals)| signals.iter().any(|signal| prepared.has(signal)));
+            assert_eq!(prepared.holds_none, !any, "{text:?}");
+        }
         let empty = Prepared::new("");
-        assert!(empty.empty);
+        assert!(empty.holds_none);
         for (kind, signals) in SIGNALS {
             for signal in signals.iter() {
                 assert!(!empty.has(signal), "{kind:?}: {signal:?}");
