@@ -673,6 +673,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_three_words_stem_to_another_start() {
+        // The Snowball English stemmer's special words: only these three change their first
+        // two characters (the masking of `distinct` looks them up by name).
+        for (word, expected) in [("dying", "die"), ("lying", "lie"), ("tying", "tie")] {
+            assert_eq!(stem(word), expected);
+        }
+        for word in [
+            "skis", "skies", "idly", "gently", "ugly", "early", "only", "singly", "sky", "news",
+            "howe", "atlas", "cosmos", "bias", "andes", "inning", "outing", "canning", "herring",
+            "earring", "proceed", "exceed", "succeed", "a's", "yes", "yelling", "ties", "cries",
+        ] {
+            let stem = stem(word);
+            let start: String = stem.chars().take(2).collect();
+            assert!(word.starts_with(&start), "{word} -> {stem}");
+        }
+    }
+
+    #[test]
     fn strip_markup_removes_lists_numbers_and_emphasis() {
         assert_eq!(
             strip_markup("  1. **Context Setting** (15 min)"),
@@ -872,10 +890,15 @@ mod tests {
         /// only (the masking of an eval's questions stems only words that start as a title
         /// stem does).
         #[test]
-        fn stem_keeps_the_first_character(
-            word in "(y|[a-zé]{1,5})(ing|ingly|ed|edly|eed|ies|ied|sses|s|y|ly|ness|ation|ational|al|e|at|bl|iz|izer|ful|ous|ive|ement|'s)?"
+        fn stem_keeps_its_start(
+            word in "(y|[a-zéy]{1,5})(ing|ingly|ed|edly|eed|ies|ied|sses|s|y|ly|ness|ation|ational|al|e|at|bl|iz|izer|ful|ous|ive|ement|'s)?"
         ) {
-            proptest::prop_assert_eq!(stem(&word).chars().next(), word.chars().next());
+            // The stem's first two characters (or its one) start the word: what the masking
+            // of `distinct` tells a word by, but for the three words the stemmer spells anew.
+            let stem = stem(&word);
+            let start: String = stem.chars().take(2).collect();
+            let respelt = ["dying", "lying", "tying"].contains(&word.as_str());
+            proptest::prop_assert!(respelt || word.starts_with(&start), "{} -> {}", word, stem);
         }
 
         /// Words lower-cased into one buffer are [`words`]' words, and so are the borrowed.
