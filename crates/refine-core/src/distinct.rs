@@ -260,7 +260,10 @@ mod tests {
         );
         // A stem of one letter ("a", from "A") masks a word that stems to it ("a's").
         assert_eq!(masked_wording("Plan A", "Is a's plan set?"), "is … set");
-        assert_eq!(masked_wording("Plan A", "Is a new plan set?"), "is … new … set");
+        assert_eq!(
+            masked_wording("Plan A", "Is a new plan set?"),
+            "is … new … set"
+        );
     }
 
     #[test]

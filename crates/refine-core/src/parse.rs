@@ -267,6 +267,11 @@ fn mention_follows(rest: &str) -> bool {
 /// else changed: for writing untrusted text into a reply so that it cannot open or close a
 /// section while a user's `>10k` or `a<b` stays as typed.
 pub fn defuse_section_tags(text: &str) -> String {
+    // Every tag, section or item, starts with `<`: most texts hold none, and are copied as
+    // they are (the planner defuses every piece of the topic it writes).
+    if memchr::memchr(b'<', text.as_bytes()).is_none() {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for tag in tags::tag_matches(text) {

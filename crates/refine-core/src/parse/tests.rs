@@ -435,3 +435,17 @@ fn a_long_agenda_line_is_read_afresh_and_not_kept() {
     });
     assert_eq!(again.title, "kept? no", "the long line was not kept");
 }
+
+#[test]
+fn section_and_item_tags_are_defused_and_nothing_else() {
+    assert_eq!(
+        defuse_section_tags("a <agenda> b </Key-Points > c <item number=\"1\"> x"),
+        "a ‹agenda› b ‹/Key-Points › c ‹item number=\"1\"› x"
+    );
+    // A text without `<` is returned as it is, `>` and all.
+    assert_eq!(defuse_section_tags("p95 > 4s, a<b"), "p95 > 4s, a<b");
+    assert_eq!(
+        defuse_section_tags("revenue >10k <b>bold</b>"),
+        "revenue >10k <b>bold</b>"
+    );
+}
