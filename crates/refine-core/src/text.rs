@@ -497,6 +497,7 @@ mod case;
 pub(crate) use case::is_letter_or_digit;
 pub use case::lowercase;
 mod terms;
+pub(crate) use terms::term_order;
 pub use terms::{Terms, terms, terms_meet};
 mod phrases;
 pub use phrases::{LoweredText, PhraseMatch, Phrases, find_phrase};

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::contract::DUPLICATES;
 use crate::recent::Recent;
-use crate::text::{Terms, shared_terms};
+use crate::text::{Terms, shared_terms, term_order};
 
 thread_local! {
     /// The lists of texts whose twins this thread found lately: the offline planner checks its
@@ -126,10 +126,42 @@ fn near(a: &Terms, b: &Terms) -> bool {
     if (small as f64) < DUPLICATES.overlap * large as f64 {
         return false;
     }
-    let shared = a.intersection(b).count();
-    // Every term is in one set, the other or both.
-    let union = a.len() + b.len() - shared;
-    shared as f64 >= DUPLICATES.overlap * union as f64
+    // Every term is in one set, the other or both: sharing `shared` terms, the union holds
+    // `total - shared`.
+    let total = a.len() + b.len();
+    let twins_sharing =
+        |shared: usize| shared as f64 >= DUPLICATES.overlap * (total - shared) as f64;
+    // The test only gets easier as more is shared: the fewest shared terms that pass it.
+    let Some(needed) = (0..=small).find(|&shared| twins_sharing(shared)) else {
+        return false;
+    };
+    // Counted as the sets are merged, and given up as soon as what is left of them cannot
+    // bring the count to `needed` (most pairs of questions share the subject's terms, and
+    // little else).
+    let (x, y) = (a.as_slice(), b.as_slice());
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        if shared + (x.len() - i).min(y.len() - j) < needed {
+            return false;
+        }
+        // Most terms are shared from the thread's word memo: the same term is often the same
+        // string, told equal without reading it.
+        let order = if Rc::ptr_eq(&x[i], &y[j]) {
+            std::cmp::Ordering::Equal
+        } else {
+            term_order(&x[i], &y[j])
+        };
+        match order {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared >= needed
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ fn settle(terms: &mut Vec<Rc<str>>) {
 
 /// `str`'s order, told by the first bytes where they differ (most terms' do) without a call to
 /// `memcmp`.
-fn term_order(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn term_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.as_bytes()
         .first()
         .cmp(&b.as_bytes().first())
@@ -69,6 +69,11 @@ impl Terms {
     /// The terms after `term`, in order.
     pub fn after(&self, term: &str) -> &[Rc<str>] {
         &self.0[self.0.partition_point(|t| term_order(t, term).is_le())..]
+    }
+
+    /// The terms, in order, as a slice.
+    pub(crate) fn as_slice(&self) -> &[Rc<str>] {
+        &self.0
     }
 
     /// The terms both sets hold, in order.
