@@ -13,7 +13,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::contract::SPECIFICITY;
-use crate::text::{each_lower_word, stem_shared, words};
+use crate::text::{each_lower_word, same_text, stem_shared, words};
 
 /// The mask that stands for the topic's own words.
 const MASK: &str = "…";
@@ -93,9 +93,9 @@ impl TitleWords {
     /// Whether a question's lower-case `word` is one of the title's, by stem.
     fn holds(&self, word: &str) -> bool {
         self.may_hold(word)
-            && (self.words.iter().any(|w| w == word) || {
+            && (self.words.iter().any(|w| same_text(w, word)) || {
                 let stem = stem_shared(word);
-                self.stems.iter().any(|s| **s == *stem)
+                self.stems.iter().any(|s| same_text(s, &stem))
             })
     }
 }
