@@ -3,6 +3,9 @@
 
 use std::hint::black_box;
 
+use std::path::Path;
+use std::time::Instant;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use refine_core::{Guide, SessionRequest, Topic, analyze, prompt};
 
@@ -17,6 +20,21 @@ fn benches(c: &mut Criterion) {
     let reply = REPLY.split_once("\n+++\n").map_or(REPLY, |(_, body)| body);
     c.bench_function("analyze typical reply", |b| {
         b.iter(|| analyze(black_box(reply), black_box(&guide), black_box(&request)))
+    });
+    // The same reply read again and again finds the parser's memos of repeated lines full;
+    // an eval's replies differ. The clean fixture replies (each written its own way, for
+    // its own topic) are read in turn, and the time is given per reply.
+    let replies = clean_replies();
+    c.bench_function("analyze clean replies in turn", |b| {
+        b.iter_custom(|iters| {
+            let started = Instant::now();
+            for _ in 0..iters {
+                for (reply, guide, request) in &replies {
+                    black_box(analyze(black_box(reply), guide, request));
+                }
+            }
+            started.elapsed() / replies.len() as u32
+        })
     });
     c.bench_function("parse built-in guide", |b| {
         b.iter(|| {
@@ -60,3 +78,49 @@ fn benches(c: &mut Criterion) {
 
 criterion_group!(analyze_benches, benches);
 criterion_main!(analyze_benches);
+
+/// The clean replies on one topic of `fixtures/replies/` (`clean-*.md` without items), each
+/// with its guide and request, as the reply tests read their front matter.
+fn clean_replies() -> Vec<(String, Guide, SessionRequest)> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let mut paths: Vec<_> = std::fs::read_dir(fixtures.join("replies"))
+        .expect("fixtures/replies")
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("clean-") && n.ends_with(".md"))
+        })
+        .collect();
+    paths.sort();
+    let mut replies = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let (front, reply) = text
+            .strip_prefix("+++\n")
+            .and_then(|rest| rest.split_once("\n+++\n"))
+            .expect("front matter between +++ lines");
+        let meta: toml::Table = toml::from_str(front).expect("front matter is TOML");
+        if meta.contains_key("items") {
+            continue;
+        }
+        let text_of = |key: &str| meta.get(key).and_then(|v| v.as_str());
+        let mut request =
+            SessionRequest::new(Topic::new(text_of("topic").expect("topic")).expect("topic"));
+        if let Some(context) = text_of("context") {
+            request = request.with_context(context).expect("context");
+        }
+        if let Some(minutes) = meta.get("minutes").and_then(|v| v.as_integer()) {
+            request = request
+                .with_minutes(u32::try_from(minutes).expect("minutes"))
+                .expect("minutes");
+        }
+        let guide = match text_of("guide") {
+            Some(name) => Guide::from_file(&fixtures.join("guides").join(name)).expect("guide"),
+            None => Guide::builtin(),
+        };
+        replies.push((reply.to_string(), guide, request));
+    }
+    assert!(replies.len() >= 10, "{} clean replies", replies.len());
+    replies
+}
