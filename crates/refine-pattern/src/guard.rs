@@ -102,22 +102,51 @@ pub(crate) fn bounded_literals(hir: &Hir) -> Option<Vec<Literal>> {
 /// for the patterns whose literals cannot tell (a pattern built on `\d`, a `(?i)` literal with
 /// an accented letter).
 pub(crate) fn relaxed(source: &str) -> Option<regex::Regex> {
+    with_word_boundaries(source, |_| Hir::empty())
+}
+
+/// The pattern `source` with every Unicode word boundary read as an ASCII one (`\b` as
+/// `(?-u:\b)`, and so on), or `None` when it has none or does not parse.
+///
+/// On a haystack whose only characters past ASCII are [`crate::PLAIN_MARKS`], none of them a
+/// word character (a test holds each to that), the two boundaries stand at the same places: a
+/// mark is no word character either way, and an ASCII character is one or not alike. There the
+/// two patterns find the same matches, and `regex`'s lazy DFA reads the ASCII form, where it
+/// gives the Unicode form to a backtracker at the first byte past ASCII.
+pub(crate) fn ascii_bounded(source: &str) -> Option<regex::Regex> {
+    with_word_boundaries(source, |look| {
+        Hir::look(match look {
+            Look::WordUnicode => Look::WordAscii,
+            Look::WordUnicodeNegate => Look::WordAsciiNegate,
+            Look::WordStartUnicode => Look::WordStartAscii,
+            Look::WordEndUnicode => Look::WordEndAscii,
+            Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
+            Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
+            other => other,
+        })
+    })
+}
+
+/// The pattern `source` with each Unicode word boundary replaced by what `replace` makes of it,
+/// compiled; `None` when it has none or does not parse.
+fn with_word_boundaries(source: &str, replace: fn(Look) -> Hir) -> Option<regex::Regex> {
     let hir = regex_syntax::Parser::new().parse(source).ok()?;
-    let (relaxed, changed) = without_word_boundaries(hir);
+    let (replaced, changed) = replacing_word_boundaries(hir, replace);
     if !changed {
         return None;
     }
-    regex::Regex::new(&relaxed.to_string()).ok()
+    regex::Regex::new(&replaced.to_string()).ok()
 }
 
-/// `hir` with its Unicode word boundaries replaced by the empty match, and whether it had any.
-fn without_word_boundaries(hir: Hir) -> (Hir, bool) {
+/// `hir` with its Unicode word boundaries replaced by what `replace` makes of them, and whether
+/// it had any.
+fn replacing_word_boundaries(hir: Hir, replace: fn(Look) -> Hir) -> (Hir, bool) {
     let each = |subs: Vec<Hir>| -> (Vec<Hir>, bool) {
         let mut changed = false;
         let subs = subs
             .into_iter()
             .map(|sub| {
-                let (sub, c) = without_word_boundaries(sub);
+                let (sub, c) = replacing_word_boundaries(sub, replace);
                 changed |= c;
                 sub
             })
@@ -126,15 +155,15 @@ fn without_word_boundaries(hir: Hir) -> (Hir, bool) {
     };
     match hir.into_kind() {
         HirKind::Look(
-            Look::WordUnicode
+            look @ (Look::WordUnicode
             | Look::WordUnicodeNegate
             | Look::WordStartUnicode
             | Look::WordEndUnicode
             | Look::WordStartHalfUnicode
-            | Look::WordEndHalfUnicode,
-        ) => (Hir::empty(), true),
+            | Look::WordEndHalfUnicode),
+        ) => (replace(look), true),
         HirKind::Repetition(rep) => {
-            let (sub, changed) = without_word_boundaries(*rep.sub);
+            let (sub, changed) = replacing_word_boundaries(*rep.sub, replace);
             let rep = Repetition {
                 sub: Box::new(sub),
                 ..rep
@@ -142,7 +171,7 @@ fn without_word_boundaries(hir: Hir) -> (Hir, bool) {
             (Hir::repetition(rep), changed)
         }
         HirKind::Capture(cap) => {
-            let (sub, changed) = without_word_boundaries(*cap.sub);
+            let (sub, changed) = replacing_word_boundaries(*cap.sub, replace);
             let cap = Capture {
                 sub: Box::new(sub),
                 ..cap

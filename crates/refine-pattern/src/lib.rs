@@ -24,6 +24,11 @@
 //! other scripts' digits, `ſ` which folds to `s`) always goes to the full engine.
 //! [`Pattern::engines_agree`] checks this on a haystack; each crate's proptests run it over
 //! text made of its patterns' own words ([`Pattern::tokens`]).
+//!
+//! **A Unicode word boundary stands where an ASCII one does on a plain haystack**, as no plain
+//! mark is a word character: the full engine reads such a haystack past ASCII with the pattern's
+//! ASCII-bounded form, which its lazy DFA handles, instead of sending it to a backtracker
+//! ([`Pattern::ascii_bounds_agree`] checks the two alike, in the same proptests).
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -165,6 +170,10 @@ pub struct Pattern {
     /// rule as the full engine, once the slow searches it would spare have cost what
     /// compiling it does.
     relaxed: OnceLock<Option<regex::Regex>>,
+    /// The pattern with ASCII word boundaries ([`guard::ascii_bounded`]), which finds the same
+    /// matches on a plain haystack past ASCII and which the full engine reads quickly there;
+    /// bought by the same rule as the relaxed pattern.
+    ascii_bounded: OnceLock<Option<regex::Regex>>,
     /// Nanoseconds spent in the full engine's slow searches (a haystack past ASCII that no
     /// guard ruled out).
     slow_spent: AtomicU64,
@@ -198,6 +207,7 @@ impl Pattern {
             full_price: AtomicU64::new(u64::MAX),
             guard: OnceLock::new(),
             relaxed: OnceLock::new(),
+            ascii_bounded: OnceLock::new(),
             slow_spent: AtomicU64::new(0),
             full_compiled: AtomicU64::new(u64::MAX),
         }
@@ -253,6 +263,24 @@ impl Pattern {
         }
         if self.ruled_out(haystack) {
             return Engine::NoMatch;
+        }
+        // Past ASCII only by plain marks (curly quotes, dashes: most notes and replies), the
+        // pattern with ASCII word boundaries finds the same matches, quickly, once bought.
+        if is_plain(haystack) {
+            let bought = match self.ascii_bounded.get() {
+                Some(bounded) => bounded.as_ref(),
+                None if self.slow_spent.load(Ordering::Relaxed)
+                    >= self.full_compiled.load(Ordering::Relaxed) =>
+                {
+                    self.ascii_bounded
+                        .get_or_init(|| guard::ascii_bounded(&self.source))
+                        .as_ref()
+                }
+                None => return Engine::FullSlow(full),
+            };
+            if let Some(bounded) = bought {
+                return Engine::Full(bounded);
+            }
         }
         // Where the literals can tell, a haystack they let through holds the pattern's words,
         // and its relaxed form would match there too: it is kept for the patterns whose
@@ -411,6 +439,32 @@ impl Pattern {
         if lite != full {
             return Err(format!(
                 "pattern {:?} on {haystack:?}: regex-lite finds {lite:?}, regex finds {full:?}",
+                self.source
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the pattern with ASCII word boundaries (`guard::ascii_bounded`) finds the
+    /// same matches with the same groups as the pattern itself in the plain `haystack`. `Err`
+    /// says where they part; `Ok` too for a haystack that is not plain or a pattern without a
+    /// word boundary. For tests.
+    pub fn ascii_bounds_agree(&self, haystack: &str) -> Result<(), String> {
+        if !is_plain(haystack) {
+            return Ok(());
+        }
+        // Compiled once a pattern (the search itself then uses it on plain text too).
+        let Some(bounded) = self
+            .ascii_bounded
+            .get_or_init(|| guard::ascii_bounded(&self.source))
+        else {
+            return Ok(());
+        };
+        let own = spans(self.full().captures_iter(haystack).map(Captures::Full));
+        let ascii = spans(bounded.captures_iter(haystack).map(Captures::Full));
+        if own != ascii {
+            return Err(format!(
+                "pattern {:?} on {haystack:?}: with Unicode word boundaries {own:?}, with ASCII ones {ascii:?}",
                 self.source
             ));
         }

@@ -69,6 +69,9 @@ proptest! {
             if let Err(why) = pattern.engines_agree(&text) {
                 return Err(TestCaseError::fail(why));
             }
+            if let Err(why) = pattern.ascii_bounds_agree(&text) {
+                return Err(TestCaseError::fail(why));
+            }
             prop_assert_eq!(
                 pattern.replace_all(&text, "<$1>"),
                 Cow::<str>::Owned(pattern.full().replace_all(&text, "<$1>").into_owned())
@@ -166,6 +169,55 @@ fn slow_searches_buy_the_relaxed_guard_and_answers_stay_the_same() {
     for (h, &want) in haystacks.iter().zip(&expected) {
         assert_eq!(pattern.is_match(h), want, "{h}");
         assert_eq!(pattern.find(h).is_some(), want, "{h}");
+    }
+}
+
+/// On plain haystacks past ASCII (curly quotes, dashes), a pattern with word boundaries searches
+/// slowly until those searches have cost what compiling it does, then buys its form with ASCII
+/// word boundaries, which the lazy DFA reads there; matches and groups stay the full engine's.
+#[test]
+fn slow_searches_on_plain_marks_buy_ascii_boundaries_and_answers_stay_the_same() {
+    for source in [
+        // A literal guard lets through text that holds the words.
+        r"(?i)\b((?:[A-Za-z][\w-]*\s){0,2}(?:users?|admins?))\b",
+        // No literal guard (`\d`).
+        r"(?i)\b(\d+)\s*(?:ms|users?)\b",
+    ] {
+        let pattern = Pattern::new(source);
+        let haystacks = [
+            "Finance admins say “it’s slow” — 30 users wait…",
+            "“users”—admins",
+            "It takes 900 ms • twice",
+            "no one – nothing ‘here’",
+            "5users “x”",
+        ];
+        let groups = |h: &str| -> Vec<Vec<Option<(usize, usize)>>> {
+            spans(pattern.full().captures_iter(h).map(Captures::Full))
+        };
+        let expected: Vec<_> = haystacks.iter().map(|h| groups(h)).collect();
+        assert!(
+            expected.iter().any(|g| !g.is_empty()),
+            "{source}: some match"
+        );
+        let mut searches = 0;
+        while pattern.ascii_bounded.get().is_none() {
+            for h in haystacks {
+                pattern.is_match(h);
+            }
+            searches += 1;
+            assert!(searches < 1_000_000, "{source}: never bought");
+        }
+        assert!(
+            pattern.ascii_bounded.get().is_some_and(Option::is_some),
+            "{source}"
+        );
+        for (h, want) in haystacks.iter().zip(&expected) {
+            let found = spans(pattern.captures_iter(h));
+            assert_eq!(&found, want, "{source} on {h}");
+            assert_eq!(pattern.is_match(h), !want.is_empty(), "{source} on {h}");
+            let first = pattern.find(h).map(|m| (m.start(), m.end()));
+            assert_eq!(first, want.first().and_then(|g| g[0]), "{source} on {h}");
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Every pattern of this crate reads plain text alike with `regex-lite` and with `regex`, so
-//! which engine a search uses never changes a result, and no pattern's literal guard rules out
-//! a match (see `refine-pattern`).
+//! which engine a search uses never changes a result, no pattern's literal guard rules out a
+//! match, and ASCII word boundaries read plain text as the Unicode ones do (see `refine-pattern`).
 
 use proptest::prelude::*;
 use refine_pattern::Pattern;
@@ -45,6 +45,17 @@ proptest! {
     fn both_engines_read_every_pattern_alike(text in text(false)) {
         for pattern in patterns() {
             if let Err(why) = pattern.engines_agree(&text) {
+                return Err(TestCaseError::fail(why));
+            }
+        }
+    }
+
+    /// On plain text, ASCII word boundaries stand where the pattern's Unicode ones do: the
+    /// full engine's quick form finds the same matches.
+    #[test]
+    fn ascii_word_boundaries_read_every_pattern_alike(text in text(false)) {
+        for pattern in patterns() {
+            if let Err(why) = pattern.ascii_bounds_agree(&text) {
                 return Err(TestCaseError::fail(why));
             }
         }
