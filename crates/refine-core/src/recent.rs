@@ -25,18 +25,44 @@ impl<K, V> Recent<K, V> {
     }
 }
 
-/// The answer for `input` kept in `memo`, or `answer(input)`, then kept. The answer must
-/// depend on nothing but `input`: keeping it then changes no result.
+/// The most bytes of input whose answer [`remembered`] keeps: a closing statement or a list of
+/// questions is a few hundred bytes, and a reply may hold up to 1 MiB; a longer input is
+/// answered afresh, so [`KEPT`] inputs of each memo hold at most 128 KiB a thread.
+pub(crate) const LONGEST_TEXT_KEPT: usize = 4096;
+
+/// The bytes an input holds, for [`LONGEST_TEXT_KEPT`].
+pub(crate) trait Weighed {
+    fn bytes(&self) -> usize;
+}
+
+impl Weighed for str {
+    fn bytes(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Weighed for [String] {
+    fn bytes(&self) -> usize {
+        self.iter().map(String::len).sum()
+    }
+}
+
+/// The answer for `input` kept in `memo`, or `answer(input)`, then kept (unless `input` holds
+/// more than [`LONGEST_TEXT_KEPT`] bytes). The answer must depend on nothing but `input`:
+/// keeping it then changes no result.
 pub(crate) fn remembered<Q, K, V>(
     memo: &'static LocalKey<RefCell<Recent<K, V>>>,
     input: &Q,
     answer: impl FnOnce() -> V,
 ) -> V
 where
-    Q: PartialEq + ?Sized,
+    Q: PartialEq + Weighed + ?Sized,
     K: Borrow<Q> + for<'q> From<&'q Q>,
     V: Clone,
 {
+    if input.bytes() > LONGEST_TEXT_KEPT {
+        return answer();
+    }
     let known = memo.with_borrow(|recent| {
         recent
             .0
@@ -168,6 +194,25 @@ mod tests {
         LENGTHS.with_borrow(|lately| {
             assert!(lately.current.len() <= GENERATION && lately.previous.len() <= GENERATION);
         });
+    }
+
+    #[test]
+    fn a_long_text_is_answered_afresh_and_not_kept() {
+        let long = "z".repeat(LONGEST_TEXT_KEPT + 1);
+        assert_eq!(remembered(&SQUARES, long.as_str(), || 1), 1);
+        assert_eq!(remembered(&SQUARES, long.as_str(), || 2), 2, "asked afresh");
+        SQUARES.with_borrow(|recent| {
+            assert!(
+                recent
+                    .0
+                    .iter()
+                    .all(|(kept, _)| kept.len() <= LONGEST_TEXT_KEPT)
+            );
+        });
+        // A text at the limit is kept.
+        let at_limit = "z".repeat(LONGEST_TEXT_KEPT);
+        assert_eq!(remembered(&SQUARES, at_limit.as_str(), || 3), 3);
+        assert_eq!(remembered(&SQUARES, at_limit.as_str(), || 4), 3, "kept");
     }
 
     #[test]
