@@ -267,19 +267,10 @@ impl Pattern {
         // Past ASCII only by plain marks (curly quotes, dashes: most notes and replies), the
         // pattern with ASCII word boundaries finds the same matches, quickly, once bought.
         if is_plain(haystack) {
-            let bought = match self.ascii_bounded.get() {
-                Some(bounded) => bounded.as_ref(),
-                None if self.slow_spent.load(Ordering::Relaxed)
-                    >= self.full_compiled.load(Ordering::Relaxed) =>
-                {
-                    self.ascii_bounded
-                        .get_or_init(|| guard::ascii_bounded(&self.source))
-                        .as_ref()
-                }
+            match self.bought(&self.ascii_bounded, guard::ascii_bounded) {
                 None => return Engine::FullSlow(full),
-            };
-            if let Some(bounded) = bought {
-                return Engine::Full(bounded);
+                Some(Some(bounded)) => return Engine::Full(bounded),
+                Some(None) => {}
             }
         }
         // Where the literals can tell, a haystack they let through holds the pattern's words,
@@ -288,21 +279,26 @@ impl Pattern {
         if self.guard.get().is_some_and(Option::is_some) {
             return Engine::Full(full);
         }
-        let relaxed = match self.relaxed.get() {
-            Some(relaxed) => relaxed.as_ref(),
-            None if self.slow_spent.load(Ordering::Relaxed)
-                >= self.full_compiled.load(Ordering::Relaxed) =>
-            {
-                self.relaxed
-                    .get_or_init(|| guard::relaxed(&self.source))
-                    .as_ref()
-            }
-            None => return Engine::FullSlow(full),
-        };
-        match relaxed {
-            Some(relaxed) if !relaxed.is_match(haystack) => Engine::NoMatch,
-            _ => Engine::Full(full),
+        match self.bought(&self.relaxed, guard::relaxed) {
+            None => Engine::FullSlow(full),
+            Some(Some(relaxed)) if !relaxed.is_match(haystack) => Engine::NoMatch,
+            Some(_) => Engine::Full(full),
         }
+    }
+
+    /// A form of the pattern that `make` compiles (`None` when the pattern has none), kept in
+    /// `slot`: bought by the ski-rental rule once the slow searches it would spare have cost
+    /// what compiling the full engine did. `None` while it is not worth buying yet.
+    fn bought<'p>(
+        &'p self,
+        slot: &'p OnceLock<Option<regex::Regex>>,
+        make: fn(&str) -> Option<regex::Regex>,
+    ) -> Option<Option<&'p regex::Regex>> {
+        if let Some(form) = slot.get() {
+            return Some(form.as_ref());
+        }
+        (self.slow_spent.load(Ordering::Relaxed) >= self.full_compiled.load(Ordering::Relaxed))
+            .then(|| slot.get_or_init(|| make(&self.source)).as_ref())
     }
 
     /// Whether the pattern's literal guard says it cannot match in `haystack`.
