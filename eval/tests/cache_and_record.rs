@@ -481,3 +481,63 @@ fn limits_are_the_runs_and_a_rate_limit_costs_time_not_the_case() {
     );
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// A remote backend that finds, at each call, how many records the run's results hold.
+struct Watching {
+    results: PathBuf,
+    seen: Arc<std::sync::Mutex<Vec<usize>>>,
+}
+
+impl Backend for Watching {
+    fn info(&self) -> PluginInfo {
+        PluginInfo {
+            id: "watching".into(),
+            version: "0".into(),
+            description: "test".into(),
+        }
+    }
+
+    fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
+        let lines = std::fs::read_to_string(&self.results).map_or(0, |text| text.lines().count());
+        self.seen.lock().expect("seen").push(lines);
+        Ok(BackendReply {
+            text: backend_offline::plan_reply(input.request, input.guide)?,
+            meta: ReplyMeta::default(),
+        })
+    }
+}
+
+#[test]
+fn a_paid_calls_record_is_written_before_the_next_call() {
+    let root = temp("watching");
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let registry = Registry::builtin()
+        .with_backend(Box::new(Watching {
+            results: root.join("w/results.jsonl"),
+            seen: Arc::clone(&seen),
+        }))
+        .expect("registry");
+    let options = RunOptions {
+        jobs: 1,
+        ..RunOptions::default()
+    };
+    // Enough cases that offline ones would share batches.
+    let many = RunSettings {
+        repeat: 20,
+        ..settings("w", &["watching"])
+    };
+    let stats = run(
+        &root.join("w"),
+        &many,
+        &options,
+        &registry,
+        &Guide::builtin(),
+        &Quiet,
+    )
+    .expect("run");
+    assert_eq!(stats.ran, 40);
+    // Records of offline cases are written a batch at a time; a call that may have cost money
+    // is on disk before the next one is made, so a run killed then keeps it.
+    assert_eq!(*seen.lock().expect("seen"), (0..40).collect::<Vec<usize>>());
+    let _ = std::fs::remove_dir_all(root);
+}

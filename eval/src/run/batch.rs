@@ -8,6 +8,11 @@
 //! with and without batches alternating, measured twice). The replies, records and their order
 //! are the same.
 //!
+//! A batch's records are appended to the results in one write when it ends: a write a case was
+//! 8% of an offline run's CPU (ext4's buffered write path), and writing a batch at a time took
+//! 7% less CPU a case at 20,000 cases. A remote backend's record is on disk before its worker
+//! asks for the next case.
+//!
 //! Only cases of local backends ([`refine_plugin::Backend::is_local`]) share a batch, and only
 //! consecutive ones: a remote backend's case is a batch alone, asked when it is run as before,
 //! and a run on one worker (`-j 1`) keeps its order. A batch is at most [`MOST_IN_BATCH`] cases,
