@@ -15,3 +15,4 @@ pub mod run;
 pub mod spec;
 pub mod summary;
 pub mod topics;
+pub mod two_places;

@@ -125,7 +125,7 @@ fn push_line(out: &mut String, n: usize, total: usize, record: &CaseRecord) {
     let _ = write!(out, "[{n}/{total}] {} {verdict} ", record.case_id);
     match record.scores {
         Some(s) => {
-            let _ = writeln!(out, "{:.2}", s.overall);
+            let _ = writeln!(out, "{}", crate::two_places::TwoPlaces(s.overall));
         }
         None => out.push_str("-\n"),
     }

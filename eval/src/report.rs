@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::record::{CaseRecord, read_raw_lines};
 use crate::summary::{Summary, mean_min, percentile};
+use crate::two_places::TwoPlaces;
 
 fn fmt_opt(value: Option<u64>) -> String {
     value.map_or_else(|| String::from("-"), |v| v.to_string())
@@ -470,7 +471,7 @@ fn write_matrix(
                         "<td class=\"cell\" style=\"background: {}\" title=\"{}\">{}</td>",
                         HtmlEscape(&format!("hsl({hue}, 65%, 45%)")),
                         HtmlEscape(&cell.reasons.join("; ")),
-                        HtmlEscape(&format!("{score:.2}"))
+                        HtmlEscape(&TwoPlaces(score).to_string())
                     )?;
                 }
                 None => write!(
@@ -593,7 +594,7 @@ mod page_tests {
                                 let score = c.mean_overall();
                                 let hue = ((score - 0.5).max(0.0) * 240.0).round();
                                 [
-                                    format!("{score:.2}"),
+                                    TwoPlaces(score).to_string(),
                                     format!("hsl({hue}, 65%, 45%)"),
                                     c.reasons.join("; "),
                                 ]

@@ -9,6 +9,7 @@ use refine_core::distinct::{MaskedQuestions, WordingTally};
 use refine_core::{Code, Severity};
 
 use crate::record::{CaseRecord, read_lines_as, read_records};
+use crate::two_places::TwoPlaces;
 
 /// Numbers for one backend.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -119,11 +120,12 @@ pub fn failure_reason(record: &CaseRecord) -> Option<String> {
         .collect();
     let overall = record.scores.map_or(0.0, |s| s.overall);
     Some(if errors.is_empty() {
-        format!("overall {overall:.2} under the threshold")
+        format!("overall {} under the threshold", TwoPlaces(overall))
     } else {
         format!(
-            "error findings: {} (overall {overall:.2})",
-            errors.join(", ")
+            "error findings: {} (overall {})",
+            errors.join(", "),
+            TwoPlaces(overall)
         )
     })
 }

@@ -47,7 +47,10 @@ fn verdict(pass: bool) -> &'static str {
 }
 
 fn score(scores: Option<refine_core::Scores>) -> String {
-    scores.map_or_else(|| String::from("-"), |s| format!("{:.2}", s.overall))
+    scores.map_or_else(
+        || String::from("-"),
+        |s| crate::two_places::TwoPlaces(s.overall).to_string(),
+    )
 }
 
 fn esc(text: &str) -> std::borrow::Cow<'_, str> {
