@@ -157,16 +157,32 @@ enum Piece<'a> {
 impl<'a> Iterator for Words<'a> {
     type Item = &'a str;
 
+    #[inline]
     fn next(&mut self) -> Option<&'a str> {
+        let found = match &mut self.current {
+            Piece::Simple(words) => words.next(),
+            Piece::General(words) => general_next(words),
+            Piece::Done => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+        self.next_piece_word()
+    }
+}
+
+/// The next word of a piece that needs the general segmentation: apart, so that the simple
+/// path a word takes stays small enough to inline where words are read.
+#[inline(never)]
+fn general_next<'a>(words: &mut unicode_segmentation::UnicodeWords<'a>) -> Option<&'a str> {
+    words.next()
+}
+
+impl<'a> Words<'a> {
+    /// The first word of the pieces after the current one.
+    #[inline(never)]
+    fn next_piece_word(&mut self) -> Option<&'a str> {
         loop {
-            let found = match &mut self.current {
-                Piece::Simple(words) => words.next(),
-                Piece::General(words) => words.next(),
-                Piece::Done => None,
-            };
-            if found.is_some() {
-                return found;
-            }
             let bytes = self.text.as_bytes();
             let start = self.next_piece;
             if start >= bytes.len() {
@@ -188,6 +204,14 @@ impl<'a> Iterator for Words<'a> {
             } else {
                 Piece::General(piece.unicode_words())
             };
+            let found = match &mut self.current {
+                Piece::Simple(words) => words.next(),
+                Piece::General(words) => general_next(words),
+                Piece::Done => None,
+            };
+            if found.is_some() {
+                return found;
+            }
         }
     }
 }
