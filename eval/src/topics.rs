@@ -122,13 +122,17 @@ pub fn load(path: &Path) -> Result<Vec<TopicFixture>, TopicError> {
     } else {
         vec![path.to_path_buf()]
     };
-    let mut topics: Vec<(TopicFixture, PathBuf)> = Vec::new();
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Exactly one topic a file: no room to spare for the whole run (at 20,000 topics a
+    // vector grown by doubling held 2 MB it never used).
+    let mut topics: Vec<TopicFixture> = Vec::with_capacity(files.len());
+    // Each id's file, by its place in `files`.
+    let mut seen: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(files.len());
     // One buffer for every file: most topics fit the room the largest so far left.
     let mut text = String::new();
-    for file in files {
+    for (at, file) in files.iter().enumerate() {
         text.clear();
-        read_into(&file, &mut text).map_err(|source| TopicError::Read {
+        read_into(file, &mut text).map_err(|source| TopicError::Read {
             path: file.clone(),
             source,
         })?;
@@ -137,18 +141,19 @@ pub fn load(path: &Path) -> Result<Vec<TopicFixture>, TopicError> {
             message: e.to_string(),
         })?;
         // By id, so 20,000 topics load in linear time.
-        if let Some(first) = seen.get(&topic.id) {
+        if let Some(&first) = seen.get(&topic.id) {
             return Err(TopicError::DuplicateId {
                 id: topic.id,
-                first: topics[*first].1.clone(),
-                second: file,
+                first: files[first].clone(),
+                second: file.clone(),
             });
         }
-        seen.insert(topic.id.clone(), topics.len());
-        topics.push((topic, file));
+        seen.insert(topic.id.clone(), at);
+        topics.push(topic);
     }
-    let mut topics: Vec<TopicFixture> = topics.into_iter().map(|(t, _)| t).collect();
-    topics.sort_by(|a, b| a.id.cmp(&b.id));
+    // Ids are distinct: an unstable sort gives the one order, without a buffer of half the
+    // topics.
+    topics.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     Ok(topics)
 }
 
