@@ -159,15 +159,19 @@ impl<'a> Iterator for Words<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<&'a str> {
-        let found = match &mut self.current {
+        self.current.next_word().or_else(|| self.next_piece_word())
+    }
+}
+
+impl<'a> Piece<'a> {
+    /// The piece's next word.
+    #[inline]
+    fn next_word(&mut self) -> Option<&'a str> {
+        match self {
             Piece::Simple(words) => words.next(),
             Piece::General(words) => general_next(words),
             Piece::Done => None,
-        };
-        if found.is_some() {
-            return found;
         }
-        self.next_piece_word()
     }
 }
 
@@ -204,13 +208,8 @@ impl<'a> Words<'a> {
             } else {
                 Piece::General(piece.unicode_words())
             };
-            let found = match &mut self.current {
-                Piece::Simple(words) => words.next(),
-                Piece::General(words) => general_next(words),
-                Piece::Done => None,
-            };
-            if found.is_some() {
-                return found;
+            if let Some(word) = self.current.next_word() {
+                return Some(word);
             }
         }
     }
