@@ -5,7 +5,8 @@
 //!
 //! Flags: `--no-criterion` (reuse the last criterion figures), `--sizes 200,2000` (eval sizes),
 //! `--runs N` (evals of each size, 5 by default: a shared machine's CPU time swings by 10-25%
-//! from one run to the next, and the median of five holds within a few percent), `--peer`
+//! from one run to the next, and the median of five holds within a few percent; each run
+//! starts after its topic files were read once, see [`warm_page_cache`]), `--peer`
 //! (install the peer from the npm registry when absent, and measure it), `--instructions`
 //! (count the instructions of an eval case with valgrind's callgrind: the same figure on a
 //! busy machine as on an idle one, where the CPU time swings); anything after `--` goes to
@@ -126,11 +127,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     for &n in &flags.sizes {
         let topics = write_topics(&dir, n)?;
         let runs = (0..flags.runs)
-            .map(|_| eval(&dir, &topics, n))
+            .map(|_| {
+                warm_page_cache(&topics)?;
+                eval(&dir, &topics, n)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let figures = Runs::of(&runs);
         println!(
-            "eval of {n} topics on offline, -j 2, median of {} runs: CPU {:.2} s ({:.0} µs per case; {:.0}-{:.0}), wall {:.2} s, peak {}",
+            "eval of {n} topics on offline, -j 2, median of {} runs, each after reading its topic files once: CPU {:.2} s ({:.0} µs per case; {:.0}-{:.0}), wall {:.2} s, peak {}",
             runs.len(),
             figures.median.cpu.as_secs_f64(),
             per_case_us(&figures.median, n),
@@ -351,6 +355,23 @@ pub(crate) fn fixture_topics(n: usize) -> Result<Vec<String>, String> {
         .collect())
 }
 
+/// Reads every topic file once, untimed, so that a run finds them in the page cache as any run
+/// but the first does. Some virtual machines evict small files seconds after they were read
+/// (this one dropped a third of 20,000 topic files between two runs, and a run that read them
+/// back from the virtual disk spent a tenth of its CPU in the kernel doing so): the figure is
+/// the harness's, not the disk's.
+fn warm_page_cache(topics: &Path) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(topics).map_err(|e| format!("reading {}: {e}", topics.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_file() {
+            std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
 fn eval(dir: &Path, topics: &Path, n: usize) -> Result<Measured, String> {
     let out = dir.join(format!("runs-{n}"));
     let _ = std::fs::remove_dir_all(&out);
@@ -568,6 +589,22 @@ mod tests {
         let even = Runs::of(&runs[..4]);
         assert_eq!(even.median.cpu, Duration::from_millis(180));
         assert_eq!(Runs::of(&runs[..1]).median, runs[0]);
+    }
+
+    #[test]
+    fn warming_reads_the_topic_files_and_names_a_folder_it_cannot_read() {
+        let dir = std::env::temp_dir().join(format!("xtask-warm-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        // Folders beside the topics are passed over.
+        std::fs::create_dir_all(dir.join("sub")).expect("dir");
+        std::fs::write(dir.join("a.toml"), "id = \"a\"").expect("topic");
+        assert_eq!(warm_page_cache(&dir), Ok(()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let missing = warm_page_cache(&dir).expect_err("no folder");
+        assert!(
+            missing.contains(&format!("xtask-warm-{}", std::process::id())),
+            "{missing}"
+        );
     }
 
     #[test]
