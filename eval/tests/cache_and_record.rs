@@ -21,11 +21,7 @@ struct Counting {
 
 impl Backend for Counting {
     fn info(&self) -> PluginInfo {
-        PluginInfo {
-            id: "counting".into(),
-            version: "0".into(),
-            description: "test".into(),
-        }
+        test_plugin("counting")
     }
 
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
@@ -42,6 +38,15 @@ impl Backend for Counting {
                 ..ReplyMeta::default()
             },
         })
+    }
+}
+
+/// What a test backend of this file says of itself.
+fn test_plugin(id: &str) -> PluginInfo {
+    PluginInfo {
+        id: id.into(),
+        version: "0".into(),
+        description: "test".into(),
     }
 }
 
@@ -188,11 +193,7 @@ fn a_failing_backend_is_recorded_and_retried() {
     struct Failing;
     impl Backend for Failing {
         fn info(&self) -> PluginInfo {
-            PluginInfo {
-                id: "failing".into(),
-                version: "0".into(),
-                description: "test".into(),
-            }
+            test_plugin("failing")
         }
         fn generate(&self, _: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
             Err(BackendError::Unavailable(
@@ -255,11 +256,7 @@ struct Forgetful {
 
 impl Backend for Forgetful {
     fn info(&self) -> PluginInfo {
-        PluginInfo {
-            id: "forgetful".into(),
-            version: "0".into(),
-            description: "test".into(),
-        }
+        test_plugin("forgetful")
     }
 
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
@@ -413,11 +410,7 @@ struct RateLimited {
 
 impl Backend for RateLimited {
     fn info(&self) -> PluginInfo {
-        PluginInfo {
-            id: "limited".into(),
-            version: "0".into(),
-            description: "test".into(),
-        }
+        test_plugin("limited")
     }
 
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
@@ -490,11 +483,7 @@ struct Watching {
 
 impl Backend for Watching {
     fn info(&self) -> PluginInfo {
-        PluginInfo {
-            id: "watching".into(),
-            version: "0".into(),
-            description: "test".into(),
-        }
+        test_plugin("watching")
     }
 
     fn generate(&self, input: &BackendInput<'_>) -> Result<BackendReply, BackendError> {
