@@ -252,6 +252,19 @@ mod tests {
     }
 
     #[test]
+    fn only_the_titles_own_words_are_masked() {
+        // The title's words run together, or one of them cut short, are other words.
+        assert_eq!(
+            masked_wording("Dark modes", "Are darkmodes or darkm modes dark?"),
+            "are darkmodes or darkm …"
+        );
+        assert_eq!(
+            masked_wording("Sign in with SSO", "Does signin with sso sign in?"),
+            "does signin …"
+        );
+    }
+
+    #[test]
     fn words_the_stemmer_respells_and_stems_of_one_letter_are_masked() {
         // "dying" stems to "die", which does not start as "dying" does.
         assert_eq!(
