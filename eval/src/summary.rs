@@ -146,8 +146,19 @@ impl Summary {
     /// [`Summary::add`], the record's questions already masked
     /// ([`Summary::masked_questions`]).
     pub fn add_masked(&mut self, record: &CaseRecord, questions: Option<MaskedQuestions>) {
-        self.run_ids.insert(record.run_id.clone());
-        let backend = self.backends.entry(record.backend.clone()).or_default();
+        // Looked up before they are copied: every record but a run's first names a run and a
+        // backend already here.
+        if !self.run_ids.contains(&record.run_id) {
+            self.run_ids.insert(record.run_id.clone());
+        }
+        if !self.backends.contains_key(&record.backend) {
+            self.backends
+                .insert(record.backend.clone(), BackendSummary::default());
+        }
+        let backend = self
+            .backends
+            .get_mut(&record.backend)
+            .expect("inserted above when missing");
         backend.cases += 1;
         if record.error.is_some() {
             backend.errors += 1;
