@@ -382,7 +382,7 @@ pub fn sentence_count(text: &str) -> usize {
             .filter(|range| {
                 let sentence = &text[(*range).clone()];
                 sentence.bytes().any(|b| b.is_ascii_alphanumeric())
-                    || sentence.contains(is_latin1_letter)
+                    || sentence.contains(sentences::is_plain_letter)
             })
             .count()
     })
@@ -417,10 +417,10 @@ impl<'a> Iterator for UnicodeSentences<'a> {
     fn next(&mut self) -> Option<&'a str> {
         match &mut self.0 {
             SentencesOf::Nothing => None,
-            // The letters and digits of such text are ASCII or Latin-1 letters (no plain mark
-            // is one).
+            // The letters and digits of such text are ASCII or the plain letters past it.
             SentencesOf::Plain(bounds) => bounds.find(|s| {
-                s.bytes().any(|b| b.is_ascii_alphanumeric()) || s.contains(is_latin1_letter)
+                s.bytes().any(|b| b.is_ascii_alphanumeric())
+                    || s.contains(sentences::is_plain_letter)
             }),
             SentencesOf::General(general) => general.next(),
         }

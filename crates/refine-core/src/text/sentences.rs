@@ -3,11 +3,12 @@
 //! `unicode-segmentation`'s sentence iterator looks each character up in Unicode's tables and,
 //! after a full stop, scans ahead again at every following character (rule SB8): ~15,000
 //! instructions a sentence of a reply. On text [`reads_plain`] takes (ASCII, the typographic
-//! marks of [`refine_pattern::PLAIN_MARKS`]: curly quotes, dashes, ellipses; and the letters of
-//! Latin-1) the same state machine runs here on a small table, and SB8's scan is remembered
-//! until the character that decided it. Other text goes to the library. Tests hold both equal
-//! on every ASCII byte, plain mark and Latin-1 character in the contexts where its category
-//! decides, and a proptest on text of every category.
+//! marks of [`refine_pattern::PLAIN_MARKS`]: curly quotes, dashes, ellipses; the letters of
+//! Latin-1 and basic Cyrillic, Hangul, CJK ideographs and kana; the ideographic space, comma,
+//! full stop and corner brackets) the same state machine runs here on a small table, and SB8's
+//! scan is remembered until the character that decided it. Other text goes to the library.
+//! Tests hold both equal on every ASCII byte, plain mark and character of those blocks in the
+//! contexts where its category decides, and a proptest on text of every category.
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -65,13 +66,34 @@ pub(crate) fn plain_sentence_bounds(text: &str) -> SentenceBounds<'_> {
     })
 }
 
-/// Whether the state machine here reads `text`: ASCII, plain marks and the letters of Latin-1
-/// (`À` to `ÿ` but `×` and `÷`: upper- or lower-case letters to UAX #29, as `cat` has them).
+/// Whether the state machine here reads `text`: ASCII, plain marks, the letters of Latin-1
+/// (`À` to `ÿ` but `×` and `÷`) and basic Cyrillic (upper- or lower-case letters to UAX #29),
+/// the Hangul syllables, CJK ideographs, Hiragana and Katakana (other letters), and the
+/// ideographic space, comma, full stop and corner brackets, as `cat` has them.
 pub(crate) fn reads_plain(text: &str) -> bool {
     refine_pattern::is_plain(text)
-        || text
-            .chars()
-            .all(|c| c.is_ascii() || refine_pattern::is_plain_mark(c) || super::is_latin1_letter(c))
+        || text.chars().all(|c| {
+            // The letters first: in text of other scripts most characters are letters, and
+            // the marks are a list.
+            c.is_ascii()
+                || is_plain_letter(c)
+                || matches!(c, '\u{3000}'..='\u{3002}' | '\u{300C}'..='\u{300F}')
+                || refine_pattern::is_plain_mark(c)
+        })
+}
+
+/// Whether `c` is a letter past ASCII that [`reads_plain`] takes: the only characters past
+/// ASCII of plain text that are letters or digits (no plain mark or ideographic mark is one).
+pub(crate) fn is_plain_letter(c: char) -> bool {
+    super::is_latin1_letter(c)
+        || matches!(
+            c,
+            '\u{400}'..='\u{45F}'
+                | '\u{3041}'..='\u{3096}'
+                | '\u{30A1}'..='\u{30FA}'
+                | '\u{4E00}'..='\u{9FFF}'
+                | '\u{AC00}'..='\u{D7A3}'
+        )
 }
 
 /// See [`sentence_bounds`].
@@ -112,10 +134,11 @@ impl<'a> Iterator for PlainSentences<'a> {
     }
 }
 
-/// The sentence break property of a plain character (none is OLetter, Sep, Extend or Format).
+/// The sentence break property of a plain character (none is Sep, Extend or Format).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cat {
     Other,
+    OLetter,
     Cr,
     Lf,
     Sp,
@@ -136,8 +159,16 @@ fn cat(c: char) -> Cat {
         '？' | '！' => Cat::STerm,
         '‘' | '’' | '“' | '”' | '«' | '»' | '‹' | '›' | '【' | '】' => Cat::Close,
         '–' | '—' | '：' => Cat::SContinue,
-        'À'..='Ö' | 'Ø'..='Þ' => Cat::Upper,
-        'ß'..='ö' | 'ø'..='ÿ' => Cat::Lower,
+        'À'..='Ö' | 'Ø'..='Þ' | '\u{400}'..='\u{42F}' => Cat::Upper,
+        'ß'..='ö' | 'ø'..='ÿ' | '\u{430}'..='\u{45F}' => Cat::Lower,
+        '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30FA}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}' => Cat::OLetter,
+        '\u{3000}' => Cat::Sp,
+        '\u{3001}' => Cat::SContinue,
+        '\u{3002}' => Cat::STerm,
+        '\u{300C}'..='\u{300F}' => Cat::Close,
         _ => Cat::Other,
     }
 }
@@ -191,7 +222,8 @@ impl Part {
             Cat::Close => Part::ClosePlus,
             Cat::Sp => Part::SpPlus,
             Cat::STerm => Part::STerm,
-            Cat::Other | Cat::Numeric | Cat::SContinue => Part::Other,
+            // An other letter decides only SB8's look-ahead, read from the text itself.
+            Cat::Other | Cat::OLetter | Cat::Numeric | Cat::SContinue => Part::Other,
         }
     }
 }
@@ -337,7 +369,7 @@ impl<'a> PlainBreaks<'a> {
                     answer = (from + offset, true);
                     break;
                 }
-                Cat::Upper | Cat::Cr | Cat::Lf | Cat::STerm | Cat::ATerm => {
+                Cat::Upper | Cat::OLetter | Cat::Cr | Cat::Lf | Cat::STerm | Cat::ATerm => {
                     answer = (from + offset, false);
                     break;
                 }
@@ -486,11 +518,20 @@ mod tests {
     #[test]
     fn every_plain_character_is_read_as_the_library_reads_it() {
         // Each character in the contexts where its category decides something.
+        // Past Latin-1, every character of the blocks `reads_plain` takes from (letters of
+        // other scripts, the ideographic marks): the ones it does not take go to the library
+        // either way, and are read alike here too.
         let plain = (0u8..0x80)
             .map(char::from)
             .chain(refine_pattern::PLAIN_MARKS.iter().copied())
-            .chain('\u{A0}'..='\u{FF}');
+            .chain('\u{A0}'..='\u{FF}')
+            .chain('\u{400}'..='\u{4FF}')
+            .chain('\u{3000}'..='\u{30FF}')
+            .chain('\u{4E00}'..='\u{9FFF}')
+            .chain('\u{AC00}'..='\u{D7AF}');
+        let mut read_here = 0;
         for c in plain {
+            read_here += usize::from(reads_plain(&c.to_string()));
             for text in [
                 format!("Ab. {c}x"),
                 format!("Ab.{c}x. Y"),
@@ -500,11 +541,20 @@ mod tests {
                 format!("No{c} more. Done"),
                 format!("{c}"),
                 format!("a.\r{c}b"),
+                format!("中。{c}文. {c}"),
             ] {
                 let fast: Vec<&str> = sentence_bounds(&text).collect();
                 assert_eq!(fast, by_library(&text), "{text:?}");
+                let letters = crate::text::unicode_sentences(&text).collect::<Vec<_>>();
+                let library = if text.is_empty() {
+                    Vec::new()
+                } else {
+                    text.unicode_sentences().collect()
+                };
+                assert_eq!(letters, library, "{text:?}");
             }
         }
+        assert!(read_here > 32_000, "{read_here} characters read here");
     }
 
     #[test]
@@ -535,7 +585,7 @@ mod tests {
 
         #[test]
         fn plain_sentences_are_the_librarys(
-            text in "([a-c]|[A-C]|[0-2]|[.!?]|[\"')(\\]{]|[,;:-]|[ \t]|\r|\n|\r\n|#|e\\.g\\.|[“”’—–…？：]|[éÉßÀÿ×÷]){0,24}"
+            text in "([a-c]|[A-C]|[0-2]|[.!?]|[\"')(\\]{]|[,;:-]|[ \t]|\r|\n|\r\n|#|e\\.g\\.|[“”’—–…？：]|[éÉßÀÿ×÷]|[ЖжЁё]|[中文あアー한국]|[\u{3000}、。「」『』]){0,24}"
         ) {
             let fast: Vec<&str> = sentence_bounds(&text).collect();
             prop_assert_eq!(fast, by_library(&text));
