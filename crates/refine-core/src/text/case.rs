@@ -49,11 +49,20 @@ pub fn lowercase(text: &str) -> String {
             return text.to_lowercase();
         }
         if is_caseless(c) {
-            out.push(c);
+            // A run of caseless characters (a Chinese or Korean text is one between its
+            // spaces and Latin words) is copied at once.
+            let run_start = at;
+            at += c.len_utf8();
+            while let Some(next) = text[at..].chars().next()
+                && is_caseless(next)
+            {
+                at += next.len_utf8();
+            }
+            out.push_str(&text[run_start..at]);
         } else {
             out.extend(c.to_lowercase());
+            at += c.len_utf8();
         }
-        at += c.len_utf8();
     }
     out
 }
@@ -98,7 +107,7 @@ mod tests {
         /// caseless text, the letters whose lower case is longer (`İ`) and the final sigma.
         #[test]
         fn lowercase_is_the_standard_librarys(
-            text in "[aZ9 .,'’ÉéÄßẞİΣσςΌ결제決済ｶＡａ\u{301}Ⅻ-]{0,24}"
+            text in "[aZ9 .,'’ÉéÄßẞİΣσςΌ결제決済ｶＡａ\u{301}Ⅻ-]{0,24}|[a결제決済ｶ。、 Ａ]{0,12}"
         ) {
             proptest::prop_assert_eq!(lowercase(&text), text.to_lowercase());
         }
