@@ -40,7 +40,9 @@ pub(crate) fn fill(text: &str, mut value: impl FnMut(Placeholder) -> String) -> 
         return text.to_string();
     }
     let mut known: [Option<String>; 5] = Default::default();
-    let mut out = String::with_capacity(text.len() + 32);
+    // Room for a title or a quote from the notes in place of a placeholder: with room for 32
+    // bytes, most fills grew their string once or twice (2.3 K instructions an eval case).
+    let mut out = String::with_capacity(text.len() + 160);
     let mut copied = 0;
     let mut at = 0;
     let one_pass = {
