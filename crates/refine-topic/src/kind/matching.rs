@@ -36,10 +36,6 @@ struct SignalIndex {
     others: Vec<(usize, &'static str)>,
     /// How many of `others` are of plain characters.
     plain_others: usize,
-    /// The others past plain characters, looked for together in one pass: each was a search
-    /// of its own through every text that is not plain (a tenth of reading a Chinese or
-    /// Japanese item's kind).
-    past_plain: aho_corasick::AhoCorasick,
     /// How many distinct signals there are.
     count: usize,
     /// The first three bytes of every key of `whole_words`, `inflected_words` and `phrases`.
@@ -89,8 +85,6 @@ static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
         phrases: FxHashMap::default(),
         others: Vec::new(),
         plain_others: 0,
-        // Built below, once the others are known and sorted.
-        past_plain: aho_corasick::AhoCorasick::new([""; 0]).expect("an empty automaton"),
         count: 0,
         prefixes: Prefixes(Box::new([0; 1024])),
     };
@@ -148,15 +142,25 @@ static INDEX: LazyLock<SignalIndex> = LazyLock::new(|| {
         .iter()
         .take_while(|(_, signal)| refine_pattern::is_plain(signal))
         .count();
-    // What `matches_signal` finds of them: each as a piece of the lower-cased text, anywhere
-    // (every one has a letter past ASCII). Overlapping, so that none hides another.
-    index.past_plain = aho_corasick::AhoCorasick::new(
-        index.others[index.plain_others..]
-            .iter()
-            .map(|&(_, signal)| signal),
-    )
-    .expect("the signals make an automaton");
     index
+});
+
+/// The others past plain characters, looked for together in one pass: each was a search of its
+/// own through every text that is not plain (a tenth of reading a Chinese or Japanese item's
+/// kind). What `matches_signal` finds of them: each as a piece of the lower-cased text,
+/// anywhere (every one has a letter past ASCII); overlapping, so that none hides another.
+/// Built when a text first needs it, as a contiguous NFA (quick to build): built with the
+/// index, as the DFA `AhoCorasick::new` chooses, it cost every `refine prep` 0.3 ms, most of
+/// which never read a text past plain characters.
+static PAST_PLAIN: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(
+            INDEX.others[INDEX.plain_others..]
+                .iter()
+                .map(|&(_, signal)| signal),
+        )
+        .expect("the signals make an automaton")
 });
 
 /// A text read once for every signal: which signals it holds. [`Prepared::has`] answers as
@@ -225,7 +229,7 @@ impl Prepared {
         }
         if !refine_pattern::is_plain(&lower) {
             let past_plain = &index.others[index.plain_others..];
-            for found in index.past_plain.find_overlapping_iter(&lower) {
+            for found in PAST_PLAIN.find_overlapping_iter(&lower) {
                 holds[past_plain[found.pattern().as_usize()].0] = true;
                 any = true;
             }
